@@ -1,0 +1,1 @@
+"""Pure logic: no file, network or Excel access happens in this package."""

@@ -1,0 +1,85 @@
+"""A sheet as a grid of cells: what the clerk typed, its number format and formula text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def column_letter(col: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CellRef:
+    """A cell position; row and col are 0-based, text is Excel's A1 style."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        return f"{column_letter(self.col)}{self.row + 1}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+    @property
+    def excel(self) -> str:
+        """The reference as an Excel formula or hyperlink writes it ('Sheet 1'!D21)."""
+        name = self.sheet.replace("'", "''")
+        needs_quotes = not name.replace("_", "").isalnum()
+        return f"'{name}'!{self.a1}" if needs_quotes else f"{name}!{self.a1}"
+
+
+@dataclass(slots=True)
+class SheetGrid:
+    """Values from A1 (row-major, 0-based), plus number formats and formulas where known."""
+
+    name: str
+    values: list[list[object]]
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def height(self) -> int:
+        return len(self.values)
+
+    def value(self, row: int, col: int) -> object:
+        if 0 <= row < len(self.values):
+            line = self.values[row]
+            if 0 <= col < len(line):
+                value = line[col]
+                return None if value == "" else value
+        return None
+
+    def text(self, row: int, col: int) -> str:
+        value = self.value(row, col)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    def number_format(self, row: int, col: int) -> str:
+        return self.formats.get((row, col), "General")
+
+    def formula(self, row: int, col: int) -> str | None:
+        return self.formulas.get((row, col))
+
+    def ref(self, row: int, col: int) -> CellRef:
+        return CellRef(self.name, row, col)
+
+
+@dataclass(slots=True)
+class WorkbookGrid:
+    """Every sheet of one input file, in workbook order."""
+
+    path: str
+    sheets: list[SheetGrid]

@@ -1,0 +1,70 @@
+"""A definition inferred from an unknown table: hierarchy from the codes, kinds from units.
+
+A percentage row with count children becomes a ratio whose denominator is the child named
+"Tổng số …" (or the first count child) and whose numerator is the next count child.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .spec import PERCENT_UNIT, Edition, Kind, RowSpec
+from .text import fold_label, parent_code
+from .units import Measure, coded_values, measure_of
+
+if TYPE_CHECKING:
+    from .locate import Table, TableRow
+
+INFERRED_ID = "unknown"
+
+
+def _kind(row: TableRow, has_children: bool) -> Kind:
+    measure = measure_of(row.unit)
+    if measure is Measure.PERCENT:
+        return Kind.PERCENT
+    if measure is Measure.CODED:
+        return Kind.CODED
+    if measure in (Measure.PROCEDURE, Measure.DOSSIER, Measure.OTHER):
+        return Kind.COUNT
+    if has_children or row.value.is_blank:
+        return Kind.HEADER
+    return Kind.COUNT
+
+
+def _ratio_parts(children: list[RowSpec]) -> tuple[str, str] | None:
+    counts = [c for c in children if c.kind is Kind.COUNT]
+    if len(counts) < 2:
+        return None
+    total = next((c for c in counts if fold_label(c.label).startswith("tong so")), counts[0])
+    part = next(c for c in counts if c is not total)
+    return part.code, total.code
+
+
+def infer_edition(table: Table) -> Edition:
+    codes = {row.code for row in table.rows}
+    parents = {parent_code(code) for code in codes}
+    specs: dict[str, RowSpec] = {}
+    for row in table.rows:
+        if row.code in specs:
+            continue
+        kind = _kind(row, row.code in parents)
+        values = {v: str(v) for v in sorted(coded_values(row.unit))} if kind is Kind.CODED else None
+        specs[row.code] = RowSpec.model_construct(
+            code=row.code, label=row.label or row.code, kind=kind, unit=row.unit or None,
+            nature=None, numerator=None, denominator=None, values=values, required=False,
+            not_above=(), equals_sum=(), aliases=(), note=None,
+        )
+    for code, spec in list(specs.items()):
+        if spec.kind is not Kind.PERCENT:
+            continue
+        children = [s for c, s in specs.items() if parent_code(c) == code]
+        parts = _ratio_parts(children)
+        if parts:
+            specs[code] = spec.model_copy(update={
+                "kind": Kind.RATIO, "numerator": parts[0], "denominator": parts[1], "unit": PERCENT_UNIT,
+            })
+    return Edition.model_construct(
+        id=INFERRED_ID, title="", short_title="", issuer="", vocabulary="", name_prefix="X",
+        periods=(), valid_from=None, valid_to=None, source="inferred", title_keywords=(),
+        severities={}, rows=tuple(specs.values()),
+    )

@@ -1,0 +1,242 @@
+"""Finding the form table in a sheet, wherever it is.
+
+The table is found by its header (STT | Chỉ tiêu | Kết quả thống kê → Đơn vị tính | Số liệu |
+Ghi chú, on one or two rows, merged or not), or, failing that, by a column of indicator codes.
+Location works on raw values only, so a reader can fetch number formats and formulas for the
+located rows alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .grid import CellRef, SheetGrid
+from .numbers import Reading, read_value
+from .text import fold, parse_code, split_leading_code
+from .units import Measure, measure_of
+
+_HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
+_ROLE_WORDS = {
+    "code": ("stt", "tt", "so tt", "ma so", "ma", "ma chi tieu", "so thu tu"),
+    "unit": ("don vi tinh", "dvt", "don vi"),
+    "value": ("so lieu", "gia tri", "thuc hien", "ket qua thong ke", "ket qua", "so lieu bao cao"),
+    "note": ("ghi chu",),
+}
+_VALUE_PREFERENCE = ("so lieu", "gia tri", "thuc hien", "ket qua")
+_MAX_GAP = 25  # rows without a code after which the table has ended
+_MIN_CODE_ROWS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    code: int | None  # None: the code is written at the start of the label
+    label: int
+    unit: int | None
+    value: int
+    note: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a table is: its columns and the sheet rows that carry an indicator code."""
+
+    sheet: str
+    header_row: int | None
+    columns: Columns
+    code_rows: tuple[int, ...]
+    title: str  # folded text above the header, used to recognise the edition
+
+
+@dataclass(slots=True)
+class TableRow:
+    code: str
+    row: int
+    label: str
+    unit: str
+    note: str
+    value: Reading
+    value_ref: CellRef
+    label_ref: CellRef
+    unit_ref: CellRef | None
+
+
+@dataclass(slots=True)
+class Table:
+    region: Region
+    rows: list[TableRow]
+
+    @property
+    def sheet(self) -> str:
+        return self.region.sheet
+
+
+def find_regions(grid: SheetGrid) -> list[Region]:
+    """Every form table in the sheet (usually one)."""
+    regions = []
+    start = 0
+    while True:
+        region = _next_region(grid, start)
+        if region is None:
+            break
+        regions.append(region)
+        start = region.code_rows[-1] + 1
+    if not regions:
+        fallback = _region_by_codes(grid)
+        if fallback:
+            regions.append(fallback)
+    return regions
+
+
+def _next_region(grid: SheetGrid, start: int) -> Region | None:
+    for row in range(start, grid.height):
+        line = grid.values[row]
+        for col, value in enumerate(line):
+            if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value):
+                region = _region_from_header(grid, row, col)
+                if region:
+                    return region
+    return None
+
+
+def _role_of(text: str) -> str | None:
+    folded = fold(text)
+    if not folded:
+        return None
+    for role, words in _ROLE_WORDS.items():
+        if folded in words or any(folded.startswith(w + " ") for w in words if len(w) > 3):
+            return role
+    return None
+
+
+def _region_from_header(grid: SheetGrid, row: int, label_col: int) -> Region | None:
+    roles: dict[str, list[tuple[int, int, str]]] = {}
+    header_rows = [row]
+    for r in (row, row + 1):
+        found = False
+        for c in range(len(grid.values[r]) if r < grid.height else 0):
+            text = grid.text(r, c)
+            if c == label_col and r == row:
+                continue
+            role = _role_of(text) if text else None
+            if role:
+                roles.setdefault(role, []).append((r, c, fold(text)))
+                found = True
+        if r > row and found:
+            header_rows.append(r)
+    value_col = _pick_value_column(roles.get("value", []))
+    unit_col = _first_col(roles.get("unit", []), prefer_row=header_rows[-1])
+    if value_col is None and unit_col is not None:
+        value_col = unit_col + 1
+    if value_col is None:
+        return None
+    code_col = _first_col([x for x in roles.get("code", []) if x[1] < label_col])
+    note_col = _first_col(roles.get("note", []))
+    columns = Columns(code_col, label_col, unit_col, value_col, note_col)
+    first = header_rows[-1] + 1
+    code_rows = _code_rows(grid, columns, first)
+    if len(code_rows) < _MIN_CODE_ROWS and code_col is not None:
+        columns = Columns(None, label_col, unit_col, value_col, note_col)
+        code_rows = _code_rows(grid, columns, first)
+    if len(code_rows) < _MIN_CODE_ROWS:
+        return None
+    return Region(grid.name, row, columns, tuple(code_rows), _title(grid, row))
+
+
+def _pick_value_column(candidates: list[tuple[int, int, str]]) -> int | None:
+    for word in _VALUE_PREFERENCE:
+        hits = [c for r, c, text in sorted(candidates, key=lambda x: -x[0]) if text.startswith(word)]
+        if hits:
+            return hits[0]
+    return None
+
+
+def _first_col(candidates: list[tuple[int, int, str]], prefer_row: int | None = None) -> int | None:
+    if not candidates:
+        return None
+    if prefer_row is not None:
+        preferred = [c for r, c, _ in candidates if r == prefer_row]
+        if preferred:
+            return preferred[0]
+    return candidates[0][1]
+
+
+def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
+    if columns.code is not None:
+        return parse_code(grid.value(row, columns.code))
+    code, _ = split_leading_code(grid.text(row, columns.label))
+    return code
+
+
+def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
+    rows: list[int] = []
+    gap = 0
+    for row in range(first, grid.height):
+        if row_code(grid, row, columns) is not None:
+            rows.append(row)
+            gap = 0
+            continue
+        if rows and _HEADER_HINT.search(grid.text(row, columns.label)):
+            break  # the next table starts here
+        gap += 1
+        if rows and gap > _MAX_GAP:
+            break
+    return rows
+
+
+def _title(grid: SheetGrid, header_row: int) -> str:
+    parts = []
+    for r in range(max(0, header_row - 12), header_row):
+        parts.extend(grid.text(r, c) for c in range(len(grid.values[r])))
+    return fold(" ".join(p for p in parts if p))
+
+
+def _region_by_codes(grid: SheetGrid) -> Region | None:
+    """No header: take the column with most indicator codes, and the label beside it."""
+    counts: dict[int, int] = {}
+    for line in grid.values[:2000]:
+        for col, value in enumerate(line):
+            if value not in ("", None) and parse_code(value) is not None and isinstance(value, str):
+                counts[col] = counts.get(col, 0) + 1
+    if not counts:
+        return None
+    code_col, hits = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+    if hits < _MIN_CODE_ROWS:
+        return None
+    label_col = code_col + 1
+    probe = Columns(code_col, label_col, None, label_col + 1, None)
+    code_rows = _code_rows(grid, probe, 0)
+    unit_like = sum(1 for r in code_rows if measure_of(grid.text(r, label_col + 1)) is not Measure.OTHER
+                    and grid.text(r, label_col + 1))
+    if unit_like >= max(1, len(code_rows) // 3):
+        columns = Columns(code_col, label_col, label_col + 1, label_col + 2, None)
+    else:
+        columns = probe
+    first = code_rows[0] if code_rows else 0
+    return Region(grid.name, None, columns, tuple(code_rows), _title(grid, first))
+
+
+def read_table(grid: SheetGrid, region: Region) -> Table:
+    """Read the located rows: label, unit, note and the value as typed."""
+    cols = region.columns
+    rows = []
+    for r in region.code_rows:
+        code = row_code(grid, r, cols)
+        label = grid.text(r, cols.label)
+        if cols.code is None:
+            _, label = split_leading_code(label)
+        value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value), grid.formula(r, cols.value))
+        rows.append(
+            TableRow(
+                code=code or "",
+                row=r,
+                label=label.strip(),
+                unit=grid.text(r, cols.unit) if cols.unit is not None else "",
+                note=grid.text(r, cols.note) if cols.note is not None else "",
+                value=value,
+                value_ref=grid.ref(r, cols.value),
+                label_ref=grid.ref(r, cols.label),
+                unit_ref=grid.ref(r, cols.unit) if cols.unit is not None else None,
+            )
+        )
+    return Table(region, rows)

@@ -1,0 +1,254 @@
+"""Reading numbers the way Vietnamese clerks type them.
+
+Vietnamese writes "." for thousands and "," for decimals: "8.334" is 8334 and "59,26" is
+59.26. Clerks also type "=98,64%" (formula text kept as a value), "10,18 ngàn", "1,488 triệu"
+and bounds such as "trên 84%". A reading keeps how the value was typed and how many decimals
+it shows, because the tolerance of every arithmetic check depends on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from .text import fold
+
+
+class Entry(StrEnum):
+    """How a value was typed into its cell."""
+
+    BLANK = "blank"
+    NUMBER = "number"  # a numeric cell
+    FORMULA = "formula"  # a real formula; the number is its cached result
+    TEXT_NUMBER = "text-number"  # a number typed as text: "8.334", "59,26"
+    FORMULA_TEXT = "formula-text"  # formula text typed as a value: "=98,64%"
+    BOUND = "bound"  # "trên 84%": a bound, not a value
+    UNREADABLE = "unreadable"  # text, a date or a boolean where a number belongs
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One value as the clerk typed it and as a number."""
+
+    raw: object
+    entry: Entry
+    number: Decimal | None = None
+    decimals: int | None = None  # digits shown after the decimal comma; negative for tens…
+    percent: bool = False  # typed with "%" or shown with a percent number format
+    bound: str | None = None  # ">", ">=", "<", "<=", "~" for Entry.BOUND
+
+    @property
+    def has_number(self) -> bool:
+        return self.number is not None
+
+    @property
+    def is_blank(self) -> bool:
+        return self.entry is Entry.BLANK
+
+
+BLANK = Reading(raw=None, entry=Entry.BLANK)
+
+_MULTIPLIERS = {"ngan": 3, "nghin": 3, "trieu": 6, "ty": 9, "ti": 9}
+_BOUNDS = (
+    ("lon hon hoac bang", ">="),
+    ("nho hon hoac bang", "<="),
+    ("toi thieu", ">="),
+    ("it nhat", ">="),
+    ("khong duoi", ">="),
+    ("toi da", "<="),
+    ("khong qua", "<="),
+    ("lon hon", ">"),
+    ("nho hon", "<"),
+    ("tren", ">"),
+    ("hon", ">"),
+    ("duoi", "<"),
+    ("khoang", "~"),
+    ("gan", "~"),
+    ("xap xi", "~"),
+)
+_SYMBOL_BOUNDS = (("≥", ">="), (">=", ">="), ("≤", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("~", "~"), ("≈", "~"))
+_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+_COMMA_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    number: Decimal
+    decimals: int
+    percent: bool
+    bound: str | None
+    formula_text: bool
+
+
+def parse_number_text(text: str) -> _Parsed | None:
+    """Parse one typed value; None when it is not a number (or bound) at all."""
+    body = text.strip()
+    formula_text = body.startswith("=")
+    if formula_text:
+        body = body[1:].strip()
+    body, bound = _take_bound(body)
+    percent = body.endswith("%")
+    if percent:
+        body = body[:-1].strip()
+    body, shift = _take_multiplier(body)
+    core = _SPACES.sub("", body)
+    if core.startswith("+"):
+        core = core[1:]
+    parsed = _vietnamese_decimal(core)
+    if parsed is None:
+        return None
+    number, decimals = parsed
+    if shift:
+        number = number.scaleb(shift)
+        decimals -= shift
+    return _Parsed(number, decimals, percent, bound, formula_text)
+
+
+def _take_bound(body: str) -> tuple[str, str | None]:
+    for symbol, bound in _SYMBOL_BOUNDS:
+        if body.startswith(symbol):
+            return body[len(symbol):].strip(), bound
+    folded = fold(body)
+    for words, bound in _BOUNDS:
+        if folded.startswith(words + " ") and _has_digit_after_words(body, len(words.split())):
+            return _drop_words(body, len(words.split())), bound
+    return body, None
+
+
+def _has_digit_after_words(body: str, count: int) -> bool:
+    rest = _drop_words(body, count)
+    return bool(rest) and (rest[0].isdigit() or rest[0] in "+-")
+
+
+def _drop_words(body: str, count: int) -> str:
+    parts = body.split(None, count)
+    return parts[count].strip() if len(parts) > count else ""
+
+
+def _take_multiplier(body: str) -> tuple[str, int]:
+    parts = body.rsplit(None, 1)
+    if len(parts) == 2:
+        shift = _MULTIPLIERS.get(fold(parts[1]))
+        if shift:
+            return parts[0], shift
+    return body, 0
+
+
+def _vietnamese_decimal(core: str) -> tuple[Decimal, int] | None:
+    """'8.334' → 8334; '59,26' → 59.26; '1.234,5' → 1234.5; '1,234.5' → 1234.5."""
+    sign = ""
+    if core.startswith("-"):
+        sign, core = "-", core[1:]
+    if not core or not _NUMBER.match(core):
+        return None
+    dot, comma = core.rfind("."), core.rfind(",")
+    if dot >= 0 and comma >= 0:  # both: the last one is the decimal separator
+        thousands, decimal_sep = (".", ",") if comma > dot else (",", ".")
+        integer, _, fraction = core.rpartition(decimal_sep)
+        integer = integer.replace(thousands, "")
+    elif dot >= 0:
+        if _GROUPED.match(core) and not core.startswith("0"):
+            integer, fraction = core.replace(".", ""), ""
+        else:
+            integer, _, fraction = core.rpartition(".")
+    elif comma >= 0:
+        if _COMMA_GROUPED.match(core):
+            integer, fraction = core.replace(",", ""), ""
+        else:
+            integer, _, fraction = core.rpartition(",")
+    else:
+        integer, fraction = core, ""
+    if not integer.isdigit() or (fraction and not fraction.isdigit()):
+        return None
+    try:
+        number = Decimal(f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}")
+    except InvalidOperation:
+        return None
+    return number, len(fraction)
+
+
+_FORMAT_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def format_decimals(number_format: str) -> tuple[int | None, bool]:
+    """Decimals shown by an Excel number format, and whether it is a percent format.
+
+    'General' shows as many decimals as the value has: None.
+    """
+    section = _FORMAT_QUOTED.sub("", number_format.split(";", 1)[0])
+    if not section or section.lower() == "general" or section == "@":
+        return None, False
+    percent = "%" in section
+    if "." not in section:
+        return 0, percent
+    after = section.split(".", 1)[1]
+    count = 0
+    for ch in after:
+        if ch in "0#?":
+            count += 1
+        else:
+            break
+    return count, percent
+
+
+def _decimal_of_float(value: float) -> tuple[Decimal, int]:
+    if value == int(value):
+        return Decimal(int(value)), 0
+    number = Decimal(repr(value))
+    return number, max(0, -number.as_tuple().exponent)
+
+
+def read_value(raw: object, number_format: str = "General", formula: str | None = None) -> Reading:
+    """Read one value cell: what was typed (`raw`), its number format and its formula text."""
+    if raw is None or raw == "":
+        if formula:
+            return Reading(raw=formula, entry=Entry.FORMULA)
+        return BLANK
+    if isinstance(raw, bool) or isinstance(raw, (date, datetime, time)):
+        return Reading(raw=raw, entry=Entry.UNREADABLE)
+    if isinstance(raw, (int, float)):
+        return _read_numeric(raw, number_format, formula)
+    text = str(raw)
+    if not text.strip():
+        return BLANK
+    parsed = parse_number_text(text)
+    if parsed is None:
+        return Reading(raw=text, entry=Entry.UNREADABLE)
+    if parsed.bound:
+        entry = Entry.BOUND
+    elif parsed.formula_text:
+        entry = Entry.FORMULA_TEXT
+    else:
+        entry = Entry.TEXT_NUMBER
+    return Reading(
+        raw=text,
+        entry=entry,
+        number=parsed.number,
+        decimals=parsed.decimals,
+        percent=parsed.percent,
+        bound=parsed.bound,
+    )
+
+
+def _read_numeric(raw: float, number_format: str, formula: str | None) -> Reading:
+    number, natural_decimals = _decimal_of_float(float(raw))
+    shown, percent = format_decimals(number_format or "General")
+    if percent:
+        number = (number * 100).normalize()
+        natural_decimals = max(0, natural_decimals - 2)
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+    decimals = natural_decimals if shown is None else shown
+    entry = Entry.FORMULA if formula else Entry.NUMBER
+    return Reading(
+        raw=formula or raw,
+        entry=entry,
+        number=number,
+        decimals=decimals,
+        percent=percent,
+    )

@@ -1,0 +1,91 @@
+"""Parts and wholes: a part never exceeds its whole, defined sums hold, and a percentage
+without parts lies within the range of its child percentages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..findings import Finding
+from ..spec import Kind, RowSpec
+from ..text import parent_code
+from ..tolerance import interval
+from .context import Context, number, shown
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for spec in ctx.form.edition.rows:
+        if spec.kind is Kind.RATIO:
+            yield from _not_above(ctx, spec.numerator, spec.denominator, ratio=spec)
+        for whole in spec.not_above:
+            yield from _not_above(ctx, spec.code, whole, ratio=None)
+        if spec.equals_sum:
+            yield from _sum(ctx, spec)
+        if spec.kind is Kind.PERCENT:
+            yield from _within_children(ctx, spec)
+
+
+def _not_above(ctx: Context, part: str, whole: str, ratio: RowSpec | None) -> Iterator[Finding]:
+    part_value, whole_value = ctx.numeric(part), ctx.numeric(whole)
+    if part_value is None or whole_value is None or part_value <= whole_value:
+        return
+    blame_part = _suspect(ctx, part_value, whole_value, ratio) == part
+    yield ctx.finding(
+        "hierarchy.exceeds", part, ctx.ref(part if blame_part else whole), (ctx.ref(part), ctx.ref(whole)),
+        expected=f"≤ {number(whole_value)}" if blame_part else f"≥ {number(part_value)}",
+        actual=number(part_value if blame_part else whole_value),
+        value=number(part_value), parent_code=whole, parent_value=number(whole_value),
+    )
+
+
+def _suspect(ctx: Context, part: Decimal, whole: Decimal, ratio: RowSpec | None) -> str:
+    """The cell most likely wrong. When the printed ratio agrees with the part over some other
+    whole number (8% of what is 2? 25), the whole is the odd one out; otherwise the part."""
+    if ratio is not None:
+        printed = ctx.numeric(ratio.code)
+        if printed and 0 < printed <= 100:
+            implied = part * 100 / printed
+            if implied >= part and abs(implied - implied.to_integral_value()) < Decimal("0.01"):
+                return ratio.denominator
+    return ratio.numerator if ratio is not None else part
+
+
+def _sum(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
+    total = ctx.numeric(spec.code)
+    parts = [ctx.numeric(code) for code in spec.equals_sum]
+    if total is None or any(p is None for p in parts):
+        return
+    expected = sum(parts, Decimal(0))
+    if total != expected:
+        cells = (ctx.ref(spec.code), *(ctx.ref(code) for code in spec.equals_sum))
+        yield ctx.finding("hierarchy.sum", spec.code, ctx.ref(spec.code), cells,
+                          expected=number(expected), actual=number(total), value=number(total),
+                          parts=" + ".join(spec.equals_sum))
+
+
+def _within_children(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
+    row = ctx.row(spec.code)
+    if row is None or row.value.number is None:
+        return
+    children = [c for c in ctx.form.edition.rows
+                if parent_code(c.code) == spec.code and c.is_percentage]
+    if not children:
+        return
+    cell = row.cells.value_ref
+    blank = [c.code for c in children if ctx.numeric(c.code) is None]
+    if blank:
+        yield ctx.finding("hierarchy.child-blank", spec.code, cell,
+                          tuple(filter(None, (cell, *(ctx.ref(c) for c in blank)))),
+                          value=shown(row.value), children=", ".join(blank))
+        return
+    bounds = [interval(ctx.row(c.code).value.number, ctx.row(c.code).value.decimals) for c in children]
+    low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    own_low, own_high = interval(row.value.number, row.value.decimals)
+    if own_high < low or own_low > high:
+        lowest = min(ctx.numeric(c.code) for c in children)
+        highest = max(ctx.numeric(c.code) for c in children)
+        yield ctx.finding("hierarchy.outside-children", spec.code, cell,
+                          (cell, *(ctx.ref(c.code) for c in children)),
+                          expected=f"{number(lowest)}–{number(highest)}", actual=shown(row.value),
+                          value=shown(row.value), children=", ".join(c.code for c in children),
+                          low=number(lowest), high=number(highest))

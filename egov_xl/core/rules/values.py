@@ -1,0 +1,74 @@
+"""Checks on single values: readable, typed as numbers, in range, allowed codes, required."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..findings import Finding
+from ..numbers import Entry
+from ..spec import Kind
+from .context import Context, shown, shown_with_unit
+
+_TYPED_AS = {Entry.TEXT_NUMBER: "value.text-number", Entry.FORMULA_TEXT: "value.formula-text"}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for row in ctx.form.rows.values():
+        spec, reading, cell = row.spec, row.value, row.cells.value_ref
+        if spec.kind is Kind.HEADER:
+            if not reading.is_blank:
+                yield ctx.finding("header.value", spec.code, cell, value=shown(reading), actual=shown(reading))
+            continue
+        if reading.entry is Entry.FORMULA and reading.number is None:
+            yield ctx.finding("value.uncomputed", spec.code, cell, raw=reading.raw, actual=str(reading.raw))
+            continue
+        if reading.is_blank:
+            if spec.is_required and not _ratio_must_be_blank(ctx, spec.code):
+                yield ctx.finding("required.missing", spec.code, cell, label=spec.label)
+            continue
+        if reading.entry is Entry.UNREADABLE:
+            yield ctx.finding("value.unreadable", spec.code, cell, raw=reading.raw, actual=str(reading.raw))
+            continue
+        if reading.entry is Entry.BOUND:
+            yield ctx.finding("value.bound", spec.code, cell, raw=reading.raw, bound=reading.bound,
+                              value=shown_with_unit(reading), actual=str(reading.raw))
+            continue
+        if reading.entry in _TYPED_AS:
+            yield ctx.finding(_TYPED_AS[reading.entry], spec.code, cell, raw=reading.raw,
+                              value=shown_with_unit(reading), actual=str(reading.raw))
+        if reading.number is not None:
+            yield from _range(ctx, row)
+
+
+def _ratio_must_be_blank(ctx: Context, code: str) -> bool:
+    spec = ctx.form.edition.by_code[code]
+    if spec.kind is not Kind.RATIO:
+        return False
+    denominator = ctx.numeric(spec.denominator)
+    return denominator is None or denominator == 0
+
+
+def _range(ctx: Context, row) -> Iterator[Finding]:
+    spec, reading, cell = row.spec, row.value, row.cells.value_ref
+    value = reading.number
+    if spec.is_percentage and not (0 <= value <= 100):
+        yield ctx.finding("value.range", spec.code, cell, value=shown(reading), range="0–100%",
+                          actual=shown(reading))
+    elif spec.kind is Kind.COUNT:
+        if value < 0:
+            yield ctx.finding("value.range", spec.code, cell, value=shown(reading), range="≥ 0",
+                              actual=shown(reading))
+        elif value != value.to_integral_value():
+            yield ctx.finding("value.not-integer", spec.code, cell, value=shown(reading),
+                              unit=spec.unit, actual=shown(reading))
+    elif spec.kind is Kind.CODED:
+        allowed = spec.values or {}
+        if value != value.to_integral_value() or int(value) not in allowed:
+            listing = ", ".join(f"{k} ({v})" for k, v in allowed.items())
+            yield ctx.finding("coded.value", spec.code, cell, value=shown(reading), allowed=listing,
+                              expected=" / ".join(str(k) for k in allowed), actual=shown(reading))
+
+
+def is_whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()

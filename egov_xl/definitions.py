@@ -1,0 +1,124 @@
+"""Loads what ships as data: form editions (forms/*.yaml), rules and message catalogues.
+
+A broken form file raises FormFileError naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .core.findings import Severity
+from .core.messages import Catalogue, RuleBook
+from .core.spec import Edition
+
+LANGUAGES = ("vi", "en")
+
+
+class FormFileError(ValueError):
+    """A form definition file that does not pass the schema."""
+
+    def __init__(self, file: str, problems: list[tuple[int | None, str, str]]):
+        self.file = file
+        self.problems = problems
+        super().__init__("; ".join(f"{file}:{line}: {field}: {msg}" for line, field, msg in problems))
+
+    def render(self, catalogue: Catalogue) -> list[str]:
+        return [
+            catalogue.text("form_file_error", file=self.file, line=line or "?", field=field, error=msg)
+            for line, field, msg in self.problems
+        ]
+
+
+def _package_dir(name: str) -> Path:
+    return Path(str(resources.files("egov_xl") / name))
+
+
+def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
+    """Walk a composed YAML node along a pydantic error location to the line it names."""
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+        line = node.start_mark.line + 1
+    return line
+
+
+_ROW_IN_MESSAGE = re.compile(r"row (\d[\d.]*):")
+
+
+def _row_location(data: dict[str, Any], message: str) -> tuple[Any, ...]:
+    """Edition-wide checks name the row in their message: point at that row."""
+    match = _ROW_IN_MESSAGE.search(message)
+    rows = data.get("rows") or []
+    for index, row in enumerate(rows):
+        if match and isinstance(row, dict) and str(row.get("code")) == match.group(1):
+            return ("rows", index)
+    return ()
+
+
+def parse_edition(text: str, file: str) -> Edition:
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FormFileError(file, [(mark.line + 1 if mark else None, "-", str(exc))]) from None
+    if not isinstance(data, dict) or node is None:
+        raise FormFileError(file, [(1, "-", "the file must hold a mapping with id, title and rows")])
+    try:
+        return Edition.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"]) or _row_location(data, error["msg"])
+            field = ".".join(str(p) for p in loc) or "-"
+            problems.append((_line_of(node, loc), field, error["msg"]))
+        raise FormFileError(file, problems) from None
+
+
+def load_edition_file(path: Path) -> Edition:
+    return parse_edition(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=1)
+def editions() -> tuple[Edition, ...]:
+    """Every edition shipped in egov_xl/forms, newest vocabulary first."""
+    files = sorted(_package_dir("forms").glob("*.yaml"))
+    return tuple(load_edition_file(path) for path in files)
+
+
+def edition(form_id: str) -> Edition | None:
+    return next((e for e in editions() if e.id == form_id), None)
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str = "vi") -> Catalogue:
+    if lang not in LANGUAGES:
+        lang = "vi"
+    data = yaml.safe_load((_package_dir("messages") / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return Catalogue.from_data(lang, data)
+
+
+@lru_cache(maxsize=1)
+def rulebook() -> RuleBook:
+    data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
+    return RuleBook({rule: Severity(meta["severity"]) for rule, meta in data.items()})
+
+
+def rule_descriptions() -> dict[str, str]:
+    data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
+    return {rule: meta["about"] for rule, meta in data.items()}

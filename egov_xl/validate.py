@@ -1,0 +1,41 @@
+"""The whole flow for one file: read → locate → match → check → reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import definitions
+from .core.engine import check_form, locate_form
+from .core.findings import FormReport
+from .core.locate import find_regions
+from .core.match import LocatedForm
+from .workbook import ReadError, load_details, read_workbook
+
+
+@dataclass(slots=True)
+class Checked:
+    form: LocatedForm
+    report: FormReport
+
+
+def check_file(path: str | Path, form_id: str | None = None) -> list[Checked]:
+    """Validate every form table in the file. Raises ReadError for an unusable input."""
+    editions = definitions.editions()
+    if form_id is not None and definitions.edition(form_id) is None:
+        raise ReadError("unknown_form_id", form=form_id, known=", ".join(e.id for e in editions))
+    workbook = read_workbook(path)
+    located = [(grid, region) for grid in workbook.sheets for region in find_regions(grid)]
+    if not located:
+        raise ReadError("no_table", path=str(path))
+    load_details(path, workbook, [region for _, region in located])
+    rulebook = definitions.rulebook()
+    results = []
+    for grid, region in located:
+        form = locate_form(grid, region, editions, form_id)
+        results.append(Checked(form, check_form(form, rulebook, str(path))))
+    return results
+
+
+def validate_file(path: str | Path, form_id: str | None = None) -> list[FormReport]:
+    return [checked.report for checked in check_file(path, form_id)]

@@ -1,0 +1,104 @@
+"""Files → `WorkbookGrid`.
+
+Values come from python-calamine (fast, every sheet). Number formats and formula text, which
+calamine does not expose, are read afterwards for the located table rows only
+(`load_details`), so a workbook with a 20,000-row data sheet costs little more than
+calamine's own read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import python_calamine
+
+from ..core.grid import SheetGrid, WorkbookGrid
+from ..core.locate import Region
+from .xlsx_details import read_details
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
+
+
+class ReadError(Exception):
+    """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
+
+    def __init__(self, key: str, **params: str):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key}: {params}")
+
+
+def read_workbook(path: str | Path) -> WorkbookGrid:
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError("file_missing", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReadError("file_format", path=str(path))
+    try:
+        if suffix == ".csv":
+            return WorkbookGrid(str(path), [_read_csv(path)])
+        return _read_xlsx(path)
+    except ReadError:
+        raise
+    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _read_xlsx(path: Path) -> WorkbookGrid:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            sheets.append(SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)))
+        return WorkbookGrid(str(path), sheets)
+    finally:
+        book.close()
+
+
+def _read_csv(path: Path) -> SheetGrid:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    return SheetGrid(path.stem, rows)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1258")  # Windows Vietnamese, what older Excel saves as CSV
+
+
+def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]) -> None:
+    """Fill number formats and formulas of the located rows into the workbook's grids."""
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not regions:
+        return
+    wanted: dict[str, set[int]] = {}
+    for region in regions:
+        wanted.setdefault(region.sheet, set()).update(region.code_rows)
+    try:
+        details = read_details(path, wanted)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
+        raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
+    for grid in workbook.sheets:
+        formats, formulas = details.get(grid.name, ({}, {}))
+        grid.formats.update(formats)
+        grid.formulas.update(formulas)

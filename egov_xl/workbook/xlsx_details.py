@@ -1,0 +1,109 @@
+"""Number formats and formula text of chosen rows, straight from the .xlsx parts.
+
+openpyxl would give the same, but it loads the shared strings and every style of the whole
+workbook first; here only the chosen sheets are streamed, and streaming stops after the last
+wanted row. The parts read (workbook.xml, its relationships, styles.xml, the sheets) are the
+ones every SpreadsheetML producer writes (ECMA-376 Part 1, §18).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(r"([A-Z]+)(\d+)")
+
+# Built-in number formats (ECMA-376 §18.8.30) that matter for decimals and percentages.
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
+    11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0", 49: "@",
+}
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{_NS}sheet"):
+        target = targets.get(sheet.get(_REL), "")
+        if target.startswith("/"):
+            parts[sheet.get("name")] = target.lstrip("/")
+        else:
+            parts[sheet.get("name")] = posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def _style_formats(archive: zipfile.ZipFile) -> list[str]:
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return []
+    custom = {int(n.get("numFmtId")): n.get("formatCode") for n in styles.iter(f"{_NS}numFmt")}
+    cell_xfs = styles.find(f"{_NS}cellXfs")
+    if cell_xfs is None:
+        return []
+    formats = []
+    for xf in cell_xfs.iter(f"{_NS}xf"):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        formats.append(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General"))
+    return formats
+
+
+def read_details(
+    path: Path, wanted: dict[str, set[int]]
+) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
+    """For each sheet, the non-General formats and the formulas of the wanted 0-based rows."""
+    result = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = _sheet_parts(archive)
+        formats = _style_formats(archive)
+        for sheet, rows in wanted.items():
+            part = parts.get(sheet)
+            if part and rows:
+                result[sheet] = _read_sheet(archive, part, rows, formats)
+    return result
+
+
+def _read_sheet(archive, part, rows, formats):
+    cell_formats: dict[tuple[int, int], str] = {}
+    formulas: dict[tuple[int, int], str] = {}
+    last = max(rows)
+    with archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            tag = element.tag
+            if tag == f"{_NS}row":
+                if int(element.get("r", "0")) - 1 > last:
+                    break
+                element.clear()
+                continue
+            if tag != f"{_NS}c":
+                continue
+            match = _CELL.match(element.get("r", ""))
+            if not match:
+                continue
+            row = int(match.group(2)) - 1
+            if row in rows:
+                col = _col_index(match.group(1))
+                style = int(element.get("s", "0"))
+                if 0 < style < len(formats) and formats[style] != "General":
+                    cell_formats[(row, col)] = formats[style]
+                formula = element.find(f"{_NS}f")
+                if formula is not None:  # a shared formula's followers carry no text
+                    formulas[(row, col)] = "=" + (formula.text or "")
+    return cell_formats, formulas
+
