@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ class FormFileError(ValueError):
 
 
 def _package_dir(name: str) -> Path:
-    return Path(str(resources.files("egov_xl") / name))
+    return Path(__file__).resolve().parent / name
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -75,8 +76,27 @@ def _read_csv(path: Path) -> SheetGrid:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-    return SheetGrid(path.stem, rows)
+    grid = SheetGrid(path.stem, [])
+    for r, line in enumerate(csv.reader(io.StringIO(text), dialect)):
+        grid.values.append([_csv_cell(grid, r, c, cell) for c, cell in enumerate(line)])
+    return grid
+
+
+_CSV_INTEGER = re.compile(r"^-?\d+$")
+_CSV_PERCENT = re.compile(r"^(\d+)%$")
+
+
+def _csv_cell(grid: SheetGrid, row: int, col: int, text: str) -> object:
+    """What Excel stores when it opens a CSV in any locale: whole numbers and whole
+    percentages become numbers; everything else ("8.334", "59,26") stays text."""
+    stripped = text.strip()
+    if _CSV_INTEGER.match(stripped):
+        return int(stripped)
+    percent = _CSV_PERCENT.match(stripped)
+    if percent:
+        grid.formats[(row, col)] = "0%"
+        return int(percent.group(1)) / 100
+    return text
 
 
 def _decode(raw: bytes) -> str:

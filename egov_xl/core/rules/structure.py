@@ -23,7 +23,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for code, rows in form.duplicates.items():
         refs = tuple(r.value_ref for r in rows)
         yield ctx.finding("structure.duplicate-code", code, rows[-1].label_ref, refs,
-                          cells=", ".join(r.label_ref.a1 for r in rows))
+                          addresses=", ".join(r.label_ref.a1 for r in rows))
     yield from _order(ctx)
 
 

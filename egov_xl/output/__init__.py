@@ -1,0 +1,1 @@
+"""The last step of the flow: findings → text, JSON, CSV, an annotated workbook."""
