@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..core.findings import Finding, FormReport, Severity
@@ -101,5 +102,5 @@ def _finding_line(sheet, index: int, finding: Finding, catalogue: Catalogue) -> 
     sheet.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
     if finding.cell:
         link = sheet.cell(row, 4)
-        link.hyperlink = f"#{finding.cell.excel}"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=finding.cell.excel)
         link.font = Font(color="0563C1", underline="single")

@@ -29,7 +29,7 @@ def _not_above(ctx: Context, part: str, whole: str, ratio: RowSpec | None) -> It
     part_value, whole_value = ctx.numeric(part), ctx.numeric(whole)
     if part_value is None or whole_value is None or part_value <= whole_value:
         return
-    blame_part = _suspect(ctx, part_value, whole_value, ratio) == part
+    blame_part = _suspect(ctx, part, part_value, ratio) == part
     yield ctx.finding(
         "hierarchy.exceeds", part, ctx.ref(part if blame_part else whole), (ctx.ref(part), ctx.ref(whole)),
         expected=f"≤ {number(whole_value)}" if blame_part else f"≥ {number(part_value)}",
@@ -38,16 +38,16 @@ def _not_above(ctx: Context, part: str, whole: str, ratio: RowSpec | None) -> It
     )
 
 
-def _suspect(ctx: Context, part: Decimal, whole: Decimal, ratio: RowSpec | None) -> str:
-    """The cell most likely wrong. When the printed ratio agrees with the part over some other
-    whole number (8% of what is 2? 25), the whole is the odd one out; otherwise the part."""
+def _suspect(ctx: Context, part: str, part_value: Decimal, ratio: RowSpec | None) -> str:
+    """The code of the cell most likely wrong. When the printed ratio agrees with the part over
+    some other whole number (8% of what is 2? 25), the whole is the odd one out; else the part."""
     if ratio is not None:
         printed = ctx.numeric(ratio.code)
         if printed and 0 < printed <= 100:
-            implied = part * 100 / printed
-            if implied >= part and abs(implied - implied.to_integral_value()) < Decimal("0.01"):
+            implied = part_value * 100 / printed
+            if implied >= part_value and abs(implied - implied.to_integral_value()) < Decimal("0.01"):
                 return ratio.denominator
-    return ratio.numerator if ratio is not None else part
+    return part
 
 
 def _sum(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
