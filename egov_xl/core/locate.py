@@ -91,6 +91,9 @@ def find_regions(grid: SheetGrid) -> list[Region]:
 def _next_region(grid: SheetGrid, start: int) -> Region | None:
     for row in range(start, grid.height):
         line = grid.values[row]
+        strings = [v for v in line if v.__class__ is str and v]
+        if not strings or not _HEADER_HINT.search("\x1f".join(strings)):
+            continue  # one regex call per row: this loop runs over every row of every sheet
         for col, value in enumerate(line):
             if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value):
                 region = _region_from_header(grid, row, col)
@@ -196,7 +199,8 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     counts: dict[int, int] = {}
     for line in grid.values[:2000]:
         for col, value in enumerate(line):
-            if value not in ("", None) and parse_code(value) is not None and isinstance(value, str):
+            if value.__class__ is str and 0 < len(value) <= 16 and value[0].isdigit() \
+                    and parse_code(value) is not None:
                 counts[col] = counts.get(col, 0) + 1
     if not counts:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]+>")
 _PAREN = re.compile(r"\([^()]*\)")
@@ -18,6 +19,7 @@ def strip_tags(text: str) -> str:
     return _TAG.sub("", text)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, drop diacritics (đ → d) and tags, keep letters, digits and %."""
     text = strip_tags(text).replace("đ", "d").replace("Đ", "D")
@@ -26,6 +28,7 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", plain.lower()).strip()
 
 
+@lru_cache(maxsize=4096)
 def fold_label(text: str) -> str:
     """Fold a label and drop parenthetical notes, which forms add and remove freely."""
     previous = None
@@ -35,6 +38,7 @@ def fold_label(text: str) -> str:
     return fold(text)
 
 
+@lru_cache(maxsize=16384)
 def label_similarity(a: str, b: str) -> float:
     """Similarity of two folded labels, 0 to 1."""
     if a == b:

@@ -79,31 +79,39 @@ def read_details(
     return result
 
 
-def _read_sheet(archive, part, rows, formats):
+_WHOLE_PART_LIMIT = 2 * 1024 * 1024  # parse smaller sheet parts in one C call
+
+
+def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: list[str]):
     cell_formats: dict[tuple[int, int], str] = {}
     formulas: dict[tuple[int, int], str] = {}
-    last = max(rows)
-    with archive.open(part) as stream:
-        for _, element in ElementTree.iterparse(stream, events=("end",)):
-            tag = element.tag
-            if tag == f"{_NS}row":
-                if int(element.get("r", "0")) - 1 > last:
-                    break
-                element.clear()
-                continue
-            if tag != f"{_NS}c":
-                continue
-            match = _CELL.match(element.get("r", ""))
-            if not match:
-                continue
-            row = int(match.group(2)) - 1
-            if row in rows:
-                col = _col_index(match.group(1))
-                style = int(element.get("s", "0"))
-                if 0 < style < len(formats) and formats[style] != "General":
-                    cell_formats[(row, col)] = formats[style]
-                formula = element.find(f"{_NS}f")
-                if formula is not None:  # a shared formula's followers carry no text
-                    formulas[(row, col)] = "=" + (formula.text or "")
+    for element in _cells(archive, part, max(rows)):
+        match = _CELL.match(element.get("r", ""))
+        if not match:
+            continue
+        row = int(match.group(2)) - 1
+        if row not in rows:
+            continue
+        col = _col_index(match.group(1))
+        style = int(element.get("s", "0"))
+        if 0 < style < len(formats) and formats[style] != "General":
+            cell_formats[(row, col)] = formats[style]
+        formula = element.find(f"{_NS}f")
+        if formula is not None:  # a shared formula's followers carry no text
+            formulas[(row, col)] = "=" + (formula.text or "")
     return cell_formats, formulas
 
+
+def _cells(archive: zipfile.ZipFile, part: str, last_row: int):
+    """The <c> elements of a sheet part, stopping after `last_row` (0-based) when streaming."""
+    if archive.getinfo(part).file_size <= _WHOLE_PART_LIMIT:
+        yield from ElementTree.fromstring(archive.read(part)).iter(f"{_NS}c")
+        return
+    with archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag == f"{_NS}row":
+                if int(element.get("r", "0")) - 1 > last_row:
+                    return
+                element.clear()
+            elif element.tag == f"{_NS}c":
+                yield element
