@@ -59,12 +59,12 @@ def _range(ctx: Context, row) -> Iterator[Finding]:
         if value < 0:
             yield ctx.finding("value.range", spec.code, cell, value=shown(reading), range="≥ 0",
                               actual=shown(reading))
-        elif value != value.to_integral_value():
+        elif not is_whole(value):
             yield ctx.finding("value.not-integer", spec.code, cell, value=shown(reading),
                               unit=spec.unit, actual=shown(reading))
     elif spec.kind is Kind.CODED:
         allowed = spec.values or {}
-        if value != value.to_integral_value() or int(value) not in allowed:
+        if not is_whole(value) or int(value) not in allowed:
             listing = ", ".join(f"{k} ({v})" for k, v in allowed.items())
             yield ctx.finding("coded.value", spec.code, cell, value=shown(reading), allowed=listing,
                               expected=" / ".join(str(k) for k in allowed), actual=shown(reading))
