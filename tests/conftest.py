@@ -6,6 +6,23 @@ import pytest
 
 from egov_xl.validate import validate_file
 from tests.fixtures import renditions
+from tests.pg import Cluster
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive_url(request, tmp_path) -> str:
+    """An empty archive on each back-end: a SQLite file, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(cluster.new_database())
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,156 @@
+"""Connecting to the archive: SQLite by default, PostgreSQL through EGOV_ARCHIVE_URL.
+
+One code path serves both. SQLite runs in WAL mode with foreign keys on, and write
+transactions start with BEGIN IMMEDIATE so that concurrent writers queue (up to the busy
+timeout) instead of failing half-way. Database errors become an ArchiveError whose key names
+a catalogue sentence for the clerk.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+ENV_URL = "EGOV_ARCHIVE_URL"
+SQLITE_BUSY_MS = int(os.environ.get("EGOV_ARCHIVE_BUSY_MS", "30000"))
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class ArchiveError(Exception):
+    """A failure a clerk or an IT admin can act on; `key` names the catalogue sentence."""
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key}: {params}")
+
+
+def data_dir() -> Path:
+    """Where a single PC keeps its archive: %LOCALAPPDATA%\\egov-xl or ~/.local/share/egov-xl."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "egov-xl"
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "egov-xl"
+
+
+def default_url() -> str:
+    return os.environ.get(ENV_URL) or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
+        return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or default_url()
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001
+        raise ArchiveError("archive_bad_url", url=url) from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    raise ArchiveError("archive_bad_url", url=safe_url(url))
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except Exception:  # noqa: BLE001 - a read-only file keeps its journal mode
+                pass
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("egov_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def translated(url: str) -> Iterator[None]:
+    """Turn database failures into an ArchiveError with a sentence a clerk can act on."""
+    try:
+        yield
+    except ArchiveError:
+        raise
+    except OperationalError as exc:
+        raise ArchiveError(_operational_key(exc), url=safe_url(url), reason=_first_line(exc)) from None
+    except DBAPIError as exc:
+        text = str(exc.orig).lower()
+        key = "archive_read_only" if "read-only" in text or "readonly" in text else "archive_failed"
+        if "append-only" in text:
+            key = "archive_append_only"
+        raise ArchiveError(key, url=safe_url(url), reason=_first_line(exc)) from None
+    except SQLAlchemyError as exc:
+        raise ArchiveError("archive_failed", url=safe_url(url), reason=_first_line(exc)) from None
+
+
+def _operational_key(exc: OperationalError) -> str:
+    text = str(exc.orig).lower()
+    if "locked" in text or "lock timeout" in text or "canceling statement due to lock" in text:
+        return "archive_locked"
+    if "readonly" in text or "read-only" in text:
+        return "archive_read_only"
+    if "no such table" in text:
+        return "archive_not_initialised"
+    return "archive_unreachable"
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:300]
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest migration; returns its revision id."""
+    config = _alembic_config()
+    with translated(str(engine.url)), engine.connect().execution_options(egov_write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+    return head_revision()
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with translated(str(engine.url)), engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,256 @@
+"""The archive of submitted values: append-only revisions per unit and period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import models
+from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
+from .periods import Period, parse_period
+
+
+@dataclass(frozen=True, slots=True)
+class ValueIn:
+    code: str
+    number: Decimal | None
+    decimals: int | None = None
+    typed: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    rule: str
+    code: str | None
+    reason: str
+
+
+@dataclass(slots=True)
+class NewSubmission:
+    unit: str
+    period: Period
+    edition_id: str
+    edition_title: str
+    values: list[ValueIn]
+    archived_by: str
+    source_name: str
+    content_hash: str
+    rules_version: str
+    summary: dict
+    accepted: list[Accepted] = field(default_factory=list)
+    forced_reason: str | None = None
+
+
+@dataclass(slots=True)
+class Stored:
+    """One revision as it was archived."""
+
+    unit: str
+    period: Period
+    edition_id: str
+    revision: int
+    archived_by: str
+    archived_at: datetime
+    source_name: str
+    content_hash: str
+    rules_version: str
+    summary: dict
+    forced_reason: str | None
+    values: dict[str, ValueIn]
+    accepted: list[Accepted]
+
+
+def _period_of(row: models.Period) -> Period:
+    return parse_period(row.key)
+
+
+def _stored(sub: models.Submission) -> Stored:
+    return Stored(
+        unit=sub.unit.code,
+        period=_period_of(sub.period),
+        edition_id=sub.edition_id,
+        revision=sub.revision,
+        archived_by=sub.archived_by,
+        archived_at=sub.archived_at,
+        source_name=sub.source_name,
+        content_hash=sub.content_hash,
+        rules_version=sub.rules_version,
+        summary=sub.summary,
+        forced_reason=sub.forced_reason,
+        values={
+            v.code: ValueIn(v.code, Decimal(v.number) if v.number is not None else None, v.decimals, v.typed, v.unit)
+            for v in sub.values
+        },
+        accepted=[Accepted(a.rule, a.code, a.reason) for a in sub.accepted],
+    )
+
+
+class Archive:
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.engine = engine or make_engine(url)
+        self.url = str(self.engine.url)
+        self._writer = self.engine.execution_options(egov_write=True)
+        self._ready = False
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def init(self) -> str:
+        revision = upgrade(self.engine)
+        self._ready = True
+        return revision
+
+    def _require_schema(self) -> None:
+        if self._ready:
+            return
+        if current_revision(self.engine) != head_revision():
+            raise ArchiveError("archive_not_initialised", url=self.url)
+        self._ready = True
+
+    def _insert(self, model):
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(model)
+
+    # writing --------------------------------------------------------------------------------
+
+    def put(self, new: NewSubmission) -> Stored:
+        """Archive one form as the next revision of its unit-period. All or nothing."""
+        self._require_schema()
+        with translated(self.url), Session(self._writer, expire_on_commit=False) as session, session.begin():
+            if self.dialect == "postgresql":
+                session.execute(text(f"SET LOCAL lock_timeout = {int(SQLITE_BUSY_MS)}"))
+            unit_id = self._unit_id(session, new.unit)
+            period_id = self._period_id(session, new.period)
+            self._edition(session, new.edition_id, new.edition_title)
+            revision = self._next_revision(session, unit_id, period_id)
+            submission = models.Submission(
+                unit_id=unit_id, period_id=period_id, edition_id=new.edition_id, revision=revision,
+                archived_by=new.archived_by, archived_at=datetime.now(UTC), source_name=new.source_name,
+                content_hash=new.content_hash, rules_version=new.rules_version, summary=new.summary,
+                forced_reason=new.forced_reason,
+            )
+            session.add(submission)
+            session.flush()
+            session.add_all(
+                models.Value(submission_id=submission.id, code=v.code,
+                             number=str(v.number) if v.number is not None else None,
+                             decimals=v.decimals, typed=v.typed, unit=v.unit)
+                for v in new.values
+            )
+            session.add_all(
+                models.AcceptedWarning(submission_id=submission.id, rule=a.rule, code=a.code, reason=a.reason)
+                for a in new.accepted
+            )
+        return self.get(new.unit, new.period, revision)
+
+    def _unit_id(self, session: Session, code: str) -> int:
+        session.execute(self._insert(models.Unit).values(code=code, name=code).on_conflict_do_nothing(
+            index_elements=["code"]))
+        return session.scalar(select(models.Unit.id).where(models.Unit.code == code))
+
+    def _period_id(self, session: Session, period: Period) -> int:
+        session.execute(self._insert(models.Period).values(
+            key=period.key, kind=period.kind.value, year=period.year, start=period.start, end=period.end,
+        ).on_conflict_do_nothing(index_elements=["key"]))
+        return session.scalar(select(models.Period.id).where(models.Period.key == period.key))
+
+    def _edition(self, session: Session, edition_id: str, title: str) -> None:
+        session.execute(self._insert(models.Edition).values(id=edition_id, title=title).on_conflict_do_nothing(
+            index_elements=["id"]))
+
+    def _next_revision(self, session: Session, unit_id: int, period_id: int) -> int:
+        """Bump the unit-period's counter; the row lock it takes orders concurrent writers."""
+        head = models.ReportHead
+        statement = self._insert(head).values(unit_id=unit_id, period_id=period_id, last_revision=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1},
+        ).returning(head.last_revision)
+        return session.scalar(statement)
+
+    def set_unit(self, code: str, name: str, parent: str | None = None) -> None:
+        self._require_schema()
+        with translated(self.url), Session(self._writer) as session, session.begin():
+            unit_id = self._unit_id(session, code)
+            parent_id = self._unit_id(session, parent) if parent else None
+            unit = session.get(models.Unit, unit_id)
+            unit.name, unit.parent_id = name, parent_id
+
+    # reading --------------------------------------------------------------------------------
+
+    def _submission_query(self, unit: str):
+        return (select(models.Submission)
+                .join(models.Unit, models.Submission.unit_id == models.Unit.id)
+                .join(models.Period, models.Submission.period_id == models.Period.id)
+                .where(models.Unit.code == unit))
+
+    def get(self, unit: str, period: Period, revision: int | None = None) -> Stored | None:
+        """One revision (the latest, the current one, unless `revision` is given)."""
+        self._require_schema()
+        query = self._submission_query(unit).where(models.Period.key == period.key)
+        if revision is not None:
+            query = query.where(models.Submission.revision == revision)
+        query = query.order_by(models.Submission.revision.desc()).limit(1)
+        with translated(self.url), Session(self.engine) as session:
+            row = session.scalars(query).first()
+            return _stored(row) if row else None
+
+    def previous(self, unit: str, period: Period) -> Stored | None:
+        """"Kỳ trước": the current revision of the unit's latest report before this one."""
+        self._require_schema()
+        query = (self._submission_query(unit).where(models.Period.end < period.end)
+                 .order_by(models.Period.end.desc(), models.Submission.revision.desc()).limit(1))
+        with translated(self.url), Session(self.engine) as session:
+            row = session.scalars(query).first()
+            return _stored(row) if row else None
+
+    def same_period_last_year(self, unit: str, period: Period) -> Stored | None:
+        """"Cùng kỳ năm trước": the same kind of report a year earlier."""
+        return self.get(unit, period.same_period_last_year())
+
+    def history(self, unit: str) -> list[Stored]:
+        self._require_schema()
+        query = self._submission_query(unit).order_by(models.Period.end, models.Submission.revision)
+        with translated(self.url), Session(self.engine) as session:
+            return [_stored(row) for row in session.scalars(query)]
+
+    def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
+        """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""
+        self._require_schema()
+        query = (select(models.AcceptedWarning.rule, models.AcceptedWarning.code, models.AcceptedWarning.reason)
+                 .join(models.Submission, models.AcceptedWarning.submission_id == models.Submission.id)
+                 .join(models.Unit, models.Submission.unit_id == models.Unit.id)
+                 .join(models.Period, models.Submission.period_id == models.Period.id)
+                 .where(models.Unit.code == unit, models.Period.end < period.end)
+                 .order_by(models.Period.end, models.Submission.revision, models.AcceptedWarning.id))
+        with translated(self.url), Session(self.engine) as session:
+            return {(rule, code): reason for rule, code, reason in session.execute(query)}
+
+    def count_submissions(self) -> int:
+        self._require_schema()
+        with translated(self.url), Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(models.Submission))
+
+    def export_rows(self) -> list[dict]:
+        """Every archived value of every revision, with a flag for the current revision."""
+        self._require_schema()
+        s, v, u, p = models.Submission, models.Value, models.Unit, models.Period
+        latest = (select(s.unit_id, s.period_id, func.max(s.revision).label("latest"))
+                  .group_by(s.unit_id, s.period_id).subquery())
+        query = (select(u.code, u.name, p.key, p.kind, p.year, s.edition_id, s.revision,
+                        (s.revision == latest.c.latest).label("current"), s.archived_by, s.archived_at,
+                        s.source_name, s.content_hash, v.code.label("indicator"), v.number, v.decimals,
+                        v.typed, v.unit.label("unit_printed"))
+                 .join(u, s.unit_id == u.id).join(p, s.period_id == p.id).join(v, v.submission_id == s.id)
+                 .join(latest, (latest.c.unit_id == s.unit_id) & (latest.c.period_id == s.period_id))
+                 .order_by(u.code, p.end, s.revision, v.id))
+        columns = ["unit", "unit_name", "period", "period_kind", "year", "form", "revision", "current",
+                   "archived_by", "archived_at", "source_name", "content_hash", "code", "number", "decimals",
+                   "typed", "unit_printed"]
+        with translated(self.url), Session(self.engine) as session:
+            return [dict(zip(columns, row, strict=True)) for row in session.execute(query)]
