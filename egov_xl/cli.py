@@ -35,6 +35,11 @@ app = typer.Typer(
 )
 forms_app = typer.Typer(no_args_is_help=True, help="Các biểu mẫu đã định nghĩa (form definitions).")
 app.add_typer(forms_app, name="forms")
+archive_app = typer.Typer(
+    no_args_is_help=True,
+    help="Kho lưu trữ số liệu đã nộp: SQLite trên máy (mặc định) hoặc PostgreSQL dùng chung (EGOV_ARCHIVE_URL).",
+)
+app.add_typer(archive_app, name="archive")
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
@@ -194,6 +199,237 @@ def forms_check(files: list[Path], lang: Annotated[Lang, typer.Option("--lang")]
         else:
             out.print(f"{path}: {edition.id} – {len(edition.rows)} OK", highlight=False)
     raise typer.Exit(EXIT_UNREADABLE if failed else EXIT_OK)
+
+
+# archive ------------------------------------------------------------------------------------
+
+UrlOption = Annotated[str | None, typer.Option("--url", envvar="EGOV_ARCHIVE_URL", show_envvar=True,
+                                               help="Địa chỉ kho lưu trữ (mặc định: tệp SQLite trên máy).")]
+UnitOption = Annotated[str, typer.Option("--unit", help="Mã đơn vị báo cáo.")]
+PeriodOption = Annotated[str, typer.Option("--period", help="Kỳ báo cáo: Q1/2025, 6T/2025, Quý III năm 2025, Năm 2024…")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi hoặc en.")]
+
+
+def _fail(catalogue: Catalogue, key: str, code: int = EXIT_UNREADABLE, **params) -> typer.Exit:
+    err.print(f"[bold red]{catalogue.text(key, **params)}[/]", highlight=False)
+    return typer.Exit(code)
+
+
+def _period(text: str, catalogue: Catalogue):
+    from .archive.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise _fail(catalogue, "period_invalid", text=text) from None
+
+
+def _open_archive(url: str | None, catalogue: Catalogue):
+    from .archive.db import ArchiveError
+    from .archive.store import Archive
+
+    try:
+        return Archive(url)
+    except ArchiveError as exc:
+        raise _fail(catalogue, exc.key, **exc.params) from None
+
+
+def _archive_call(catalogue: Catalogue, func, *args, **kwargs):
+    """Run an archive or file operation; its failures become one Vietnamese sentence."""
+    from .archive.db import ArchiveError
+    from .archive.service import ChoiceError
+
+    try:
+        return func(*args, **kwargs)
+    except ArchiveError as exc:
+        raise _fail(catalogue, exc.key, **exc.params) from None
+    except ReadError as exc:
+        raise _fail(catalogue, exc.key, **exc.params) from None
+    except ChoiceError as exc:
+        raise _fail(catalogue, "archive_many_forms", path=exc.path, count=len(exc.sheets),
+                    sheets=", ".join(exc.sheets)) from None
+
+
+def _accepted(texts: list[str], catalogue: Catalogue):
+    from .archive.store import Accepted
+
+    accepted = []
+    for text in texts:
+        head, sep, reason = text.partition("=")
+        rule, colon, code = head.partition(":")
+        if not sep or not colon or not rule.strip() or not reason.strip():
+            raise _fail(catalogue, "archive_accept_format", text=text)
+        accepted.append(Accepted(rule.strip(), code.strip().rstrip(".") or None, reason.strip()))
+    return accepted
+
+
+@archive_app.command("init")
+def archive_init(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
+    """Tạo hoặc nâng cấp lược đồ kho lưu trữ."""
+    catalogue = definitions.catalogue(lang.value)
+    archive = _open_archive(url, catalogue)
+    revision = _archive_call(catalogue, archive.init)
+    out.print(catalogue.text("archive_initialised", url=archive.url, revision=revision), highlight=False)
+
+
+@archive_app.command("put")
+def archive_put(
+    file: Path,
+    unit: UnitOption,
+    period: PeriodOption,
+    by: Annotated[str | None, typer.Option("--by", help="Người lưu (mặc định: tên đăng nhập).")] = None,
+    accept: Annotated[list[str] | None, typer.Option("--accept", help="Chấp nhận cảnh báo: QUY_TAC:MA=Lý do.")] = None,
+    force: Annotated[str | None, typer.Option("--force", help="Lý do buộc lưu dù còn lỗi.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính chứa biểu mẫu.")] = None,
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Kiểm tra rồi lưu biểu mẫu vào kho (mỗi lần lưu là một lần nộp mới, không ghi đè)."""
+    import getpass
+
+    from .archive.service import put_file
+
+    catalogue = definitions.catalogue(lang.value)
+    when = _period(period, catalogue)
+    accepted = _accepted(accept or [], catalogue)
+    archive = _open_archive(url, catalogue)
+    result = _archive_call(catalogue, put_file, archive, file, unit, when, by or getpass.getuser(),
+                           accepted, force, sheet)
+    _emit_text(result.report, catalogue)
+    for (rule, code), reason in result.offered.items():
+        err.print(catalogue.text("archive_accepted_before", rule=rule, code=code, reason=reason), highlight=False)
+    if result.stored is None:
+        raise _fail(catalogue, "archive_refused", EXIT_ERRORS, path=file, errors=result.report.count(Severity.ERROR))
+    stored = result.stored
+    out.print(catalogue.text("archive_stored", form=result.report.form_title, unit=unit, period=stored.period.label,
+                             revision=stored.revision), style="bold green", highlight=False)
+
+
+@archive_app.command("show")
+def archive_show(
+    unit: UnitOption,
+    period: PeriodOption,
+    revision: Annotated[int | None, typer.Option("--revision", help="Lần nộp (mặc định: mới nhất).")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Xem số liệu một lần nộp (mặc định lần mới nhất)."""
+    catalogue = definitions.catalogue(lang.value)
+    when = _period(period, catalogue)
+    archive = _open_archive(url, catalogue)
+    stored = _archive_call(catalogue, archive.get, unit, when, revision)
+    if stored is None:
+        raise _fail(catalogue, "archive_not_found", unit=unit, period=when.label)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(_stored_dict(stored), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    out.print(f"[bold]{unit} – {stored.period.label} – {stored.edition_id}[/] · "
+              f"{catalogue.text('col_revision')} {stored.revision} · {stored.archived_by} · "
+              f"{stored.archived_at:%d/%m/%Y %H:%M} · {stored.source_name}", highlight=False)
+    table = Table()
+    for key in ("forms_id", "col_actual", "forms_unit"):
+        table.add_column(catalogue.text(key))
+    for value in stored.values.values():
+        table.add_row(value.code, value.typed or "", value.unit or "")
+    out.print(table)
+
+
+def _stored_dict(stored) -> dict:
+    return {
+        "unit": stored.unit, "period": stored.period.key, "period_label": stored.period.label,
+        "form": stored.edition_id, "revision": stored.revision, "archived_by": stored.archived_by,
+        "archived_at": stored.archived_at.isoformat(), "source_name": stored.source_name,
+        "content_hash": stored.content_hash, "rules_version": stored.rules_version,
+        "summary": stored.summary, "forced_reason": stored.forced_reason,
+        "values": [{"code": v.code, "number": None if v.number is None else str(v.number), "typed": v.typed,
+                    "unit": v.unit} for v in stored.values.values()],
+        "accepted": [{"rule": a.rule, "code": a.code, "reason": a.reason} for a in stored.accepted],
+    }
+
+
+@archive_app.command("history")
+def archive_history(unit: UnitOption, url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
+    """Liệt kê mọi lần nộp của một đơn vị."""
+    catalogue = definitions.catalogue(lang.value)
+    archive = _open_archive(url, catalogue)
+    rows = _archive_call(catalogue, archive.history, unit)
+    if not rows:
+        raise _fail(catalogue, "archive_no_history", code=EXIT_OK, unit=unit)
+    table = Table()
+    for key in ("col_period", "col_revision", "forms_id", "col_by", "col_at", "col_file", "col_summary"):
+        table.add_column(catalogue.text(key))
+    for stored in rows:
+        summary_text = catalogue.text("summary", path="", sheet="", form="", errors=stored.summary.get("errors", 0),
+                                      warnings=stored.summary.get("warnings", 0),
+                                      infos=stored.summary.get("infos", 0)).split(": ", 1)[-1]
+        table.add_row(stored.period.label, str(stored.revision), stored.edition_id, stored.archived_by,
+                      f"{stored.archived_at:%d/%m/%Y %H:%M}", stored.source_name, summary_text)
+    out.print(table)
+
+
+@archive_app.command("export")
+def archive_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả.")],
+    format: Annotated[str, typer.Option("--format", help="csv hoặc parquet.")] = "csv",
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Xuất mọi số liệu đã lưu (mọi lần nộp, cột current đánh dấu lần mới nhất)."""
+    import pandas as pd
+
+    catalogue = definitions.catalogue(lang.value)
+    archive = _open_archive(url, catalogue)
+    frame = pd.DataFrame(_archive_call(catalogue, archive.export_rows))
+    if not frame.empty:
+        frame["number"] = pd.to_numeric(frame["number"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if format == "parquet":
+        frame.to_parquet(output, index=False)
+    else:
+        frame.to_csv(output, index=False, encoding="utf-8-sig")
+    out.print(catalogue.text("archive_exported", rows=len(frame), out=output), highlight=False)
+
+
+@archive_app.command("unit")
+def archive_unit(
+    code: str,
+    name: Annotated[str, typer.Option("--name", help="Tên đơn vị.")],
+    parent: Annotated[str | None, typer.Option("--parent", help="Mã đơn vị cấp trên.")] = None,
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Đăng ký hoặc đổi tên một đơn vị báo cáo."""
+    catalogue = definitions.catalogue(lang.value)
+    archive = _open_archive(url, catalogue)
+    _archive_call(catalogue, archive.set_unit, code, name, parent)
+
+
+@app.command("compare")
+def compare_command(
+    file: Path,
+    unit: UnitOption,
+    period: PeriodOption,
+    sheet: Annotated[str | None, typer.Option("--sheet")] = None,
+    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """So sánh biểu mẫu với kỳ trước và cùng kỳ năm trước trong kho lưu trữ."""
+    from .archive.service import compare_file
+    from .output.compare import comparison_dict, emit_comparison
+
+    catalogue = definitions.catalogue(lang.value)
+    when = _period(period, catalogue)
+    archive = _open_archive(url, catalogue)
+    result = _archive_call(catalogue, compare_file, archive, file, unit, when, sheet)
+    if format is Format.json:
+        data = comparison_dict(result, unit, when, catalogue)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit_comparison(out, result, when, catalogue)
+    errors = any(f.severity is Severity.ERROR for f in result.comparison.findings)
+    raise typer.Exit(EXIT_ERRORS if errors else EXIT_OK)
 
 
 def main() -> None:

@@ -14,6 +14,9 @@ import yaml
 from pydantic import ValidationError
 
 from .core.findings import Severity
+import hashlib
+
+from .core.mapping import EditionMapping
 from .core.messages import Catalogue, RuleBook
 from .core.spec import Edition
 
@@ -121,3 +124,38 @@ def rulebook() -> RuleBook:
 def rule_descriptions() -> dict[str, str]:
     data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
     return {rule: meta["about"] for rule, meta in data.items()}
+
+
+@lru_cache(maxsize=1)
+def mappings() -> tuple[EditionMapping, ...]:
+    """Row correspondences between editions (forms/mappings/*.yaml), checked against both."""
+    by_id = {e.id: e for e in editions()}
+    loaded = []
+    for path in sorted((_package_dir("forms") / "mappings").glob("*.yaml")):
+        try:
+            mapping = EditionMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except ValidationError as exc:
+            raise FormFileError(str(path), [(None, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()])
+        source, target = by_id.get(mapping.source), by_id.get(mapping.target)
+        problems = mapping.check_against(source, target) if source and target else ["unknown edition"]
+        if problems:
+            raise FormFileError(str(path), [(None, "rows", p) for p in problems])
+        loaded.append(mapping)
+    return tuple(loaded)
+
+
+def mapping_between(source: str, target: str) -> EditionMapping | None:
+    return next((m for m in mappings() if m.source == source and m.target == target), None)
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """The package version and a digest of every rule and form file: which rules judged a form."""
+    from . import __version__
+
+    digest = hashlib.sha256()
+    for folder in ("messages", "forms", "forms/mappings"):
+        for path in sorted(_package_dir(folder).glob("*.yaml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 ENV_URL = "EGOV_ARCHIVE_URL"
-SQLITE_BUSY_MS = int(os.environ.get("EGOV_ARCHIVE_BUSY_MS", "30000"))
+SQLITE_BUSY_MS = int(os.environ.get("EGOV_ARCHIVE_BUSY_MS", "30000"))  # how long a writer waits
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -56,23 +56,26 @@ def safe_url(url: str) -> str:
         return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
     url = url or default_url()
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001
         raise ArchiveError("archive_bad_url", url=url) from None
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
+        return _sqlite_engine(url, parsed.database, busy_ms)
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     raise ArchiveError("archive_bad_url", url=safe_url(url))
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
+def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError("archive_unreachable", url=url, reason=exc.strerror or str(exc)) from None
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -80,7 +83,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             try:
                 cursor.execute("PRAGMA journal_mode=WAL")
             except Exception:  # noqa: BLE001 - a read-only file keeps its journal mode

@@ -92,8 +92,9 @@ def _stored(sub: models.Submission) -> Stored:
 
 
 class Archive:
-    def __init__(self, url: str | None = None, engine: Engine | None = None):
-        self.engine = engine or make_engine(url)
+    def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS):
+        self.busy_ms = busy_ms
+        self.engine = engine or make_engine(url, busy_ms)
         self.url = str(self.engine.url)
         self._writer = self.engine.execution_options(egov_write=True)
         self._ready = False
@@ -124,7 +125,7 @@ class Archive:
         self._require_schema()
         with translated(self.url), Session(self._writer, expire_on_commit=False) as session, session.begin():
             if self.dialect == "postgresql":
-                session.execute(text(f"SET LOCAL lock_timeout = {int(SQLITE_BUSY_MS)}"))
+                session.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
             unit_id = self._unit_id(session, new.unit)
             period_id = self._period_id(session, new.period)
             self._edition(session, new.edition_id, new.edition_title)

@@ -7,6 +7,7 @@ sums must name rows of the same edition, so a typo in a form file is caught when
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
@@ -47,6 +48,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Threshold(_Strict):
+    """When a change from the prior value deserves a look: at least `absolute` (counts, or
+    percentage points) and, unless the prior value is below `min_base`, at least `relative`."""
+
+    absolute: Decimal = Field(ge=0)
+    relative: Decimal | None = Field(default=None, ge=0)
+    min_base: Decimal = Field(default=Decimal(0), ge=0)
+
+    def exceeded(self, prior: Decimal, change: Decimal) -> bool:
+        if abs(change) < self.absolute:
+            return False
+        if self.relative is None or abs(prior) < self.min_base or prior == 0:
+            return True
+        return abs(change) / abs(prior) >= self.relative
+
+
 class RowSpec(_Strict):
     code: str = Field(pattern=CODE_PATTERN)
     label: str = Field(min_length=3)
@@ -61,6 +78,8 @@ class RowSpec(_Strict):
     equals_sum: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     note: str | None = None
+    plausibility: Threshold | None = None
+    comparable_from: date | None = None  # earlier values are measured differently
 
     @model_validator(mode="after")
     def _kind_fields(self) -> RowSpec:
@@ -112,6 +131,7 @@ class Edition(_Strict):
     source: str
     title_keywords: tuple[str, ...] = ()
     severities: dict[str, Severity] = {}
+    plausibility: dict[Kind, Threshold] = {}
     rows: tuple[RowSpec, ...] = Field(min_length=1)
 
     @field_validator("title_keywords")
@@ -155,3 +175,6 @@ class Edition(_Strict):
 
     def severity(self, rule: str, default: Severity) -> Severity:
         return self.severities.get(rule, default)
+
+    def threshold(self, row: RowSpec) -> Threshold | None:
+        return row.plausibility or self.plausibility.get(row.kind)

@@ -1,0 +1,153 @@
+"""Comparing this period's form with archived reports, with period semantics.
+
+- Stock indicators (a level at the cut-off) are compared with the previous report ("kỳ trước").
+- Flow indicators (accumulated over a window) are compared only with a like window: the same
+  kind of report a year earlier ("cùng kỳ năm trước").
+- Within a year, a count over a window can only grow when the window grows: Năm ≥ 6 tháng ≥
+  Quý I, Năm ≥ Quý III. A decrease is an error.
+- Ratios are never added up across periods; a row whose basis changed (communes merged on
+  1/7/2025) is reported as not comparable instead of compared.
+Pure logic: the archive supplies the references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from .findings import Finding
+from .match import LocatedForm
+from .messages import RuleBook, Word
+from .rules.context import Context, number, shown
+from .spec import Kind, Nature, RowSpec
+from .tolerance import display
+
+
+class Window(Protocol):
+    key: str
+    year: int
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An archived report, its values already in the current edition's codes."""
+
+    window: Window
+    edition_id: str
+    revision: int
+    values: dict[str, Decimal | None]
+    mapping: str | None = None  # the edition mapping used to translate its codes
+
+
+@dataclass(slots=True)
+class ComparedRow:
+    code: str
+    label: str
+    current: Decimal | None
+    basis: str | None  # "previous", "last_year" or None
+    prior: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+    previous: Decimal | None
+    last_year: Decimal | None
+
+
+@dataclass(slots=True)
+class Comparison:
+    rows: list[ComparedRow]
+    findings: list[Finding]
+    previous: Reference | None
+    last_year: Reference | None
+    unmapped: list[Reference] = field(default_factory=list)
+
+
+def _basis(spec: RowSpec) -> str:
+    return "last_year" if spec.nature is Nature.FLOW else "previous"
+
+
+def compare(
+    form: LocatedForm,
+    window: Window,
+    previous: Reference | None,
+    last_year: Reference | None,
+    rulebook: RuleBook,
+) -> Comparison:
+    ctx = Context(form, rulebook)
+    refs = {"previous": previous, "last_year": last_year}
+    rows, findings = [], []
+    for spec in form.edition.rows:
+        if spec.kind is Kind.HEADER or spec.code not in form.rows:
+            continue
+        current = ctx.numeric(spec.code)
+        basis = _basis(spec)
+        reference = refs[basis]
+        prior = reference.values.get(spec.code) if reference else None
+        change = current - prior if current is not None and prior is not None else None
+        rows.append(ComparedRow(
+            code=spec.code, label=spec.label, current=current, basis=basis if reference else None,
+            prior=prior, change=change, change_pct=_percent(change, prior),
+            previous=previous.values.get(spec.code) if previous else None,
+            last_year=last_year.values.get(spec.code) if last_year else None,
+        ))
+        findings.extend(_judge(ctx, spec, window, reference, basis, current, prior, change))
+        findings.extend(_year_to_date(ctx, spec, window, previous, current))
+    findings.sort(key=Finding.sort_key)
+    return Comparison(rows, findings, previous, last_year)
+
+
+def _percent(change: Decimal | None, prior: Decimal | None) -> Decimal | None:
+    if change is None or not prior:
+        return None
+    return change * 100 / abs(prior)
+
+
+def _signed(value: Decimal, decimals: int | None = None) -> str:
+    text = display(abs(value), decimals)
+    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else text)
+
+
+def _judge(ctx, spec, window, reference, basis, current, prior, change):
+    if reference is None or current is None or prior is None:
+        return
+    cell = ctx.ref(spec.code)
+    where = {"prior_label": reference.window.label, "basis": Word(basis), "prior": number(prior),
+             "value": shown(ctx.form.rows[spec.code].value)}
+    if spec.comparable_from and reference.window.end < spec.comparable_from <= window.end:
+        yield ctx.finding("prior.not-comparable", spec.code, cell,
+                          since=spec.comparable_from.strftime("%d/%m/%Y"), **where)
+        return
+    if spec.kind is Kind.CODED:
+        if current < prior:
+            meanings = spec.values or {}
+            yield ctx.finding("prior.coded-regress", spec.code, cell, expected=f"≥ {number(prior)}",
+                              actual=number(current), prior_meaning=meanings.get(int(prior), ""),
+                              meaning=meanings.get(int(current), ""), **where)
+        return
+    threshold = ctx.form.edition.threshold(spec)
+    if threshold is not None and threshold.exceeded(prior, change):
+        pct = _percent(change, prior)
+        yield ctx.finding("prior.change", spec.code, cell, actual=number(current), expected=number(prior),
+                          change=_signed(change), change_pct=_signed(pct, 1) + "%" if pct is not None else "—",
+                          **where)
+
+
+def _year_to_date(ctx, spec, window, previous, current):
+    """A count over a window inside this one, in the same year, cannot be larger."""
+    if (previous is None or current is None or spec.kind is not Kind.COUNT
+            or spec.nature is not Nature.FLOW or previous.window.year != window.year):
+        return
+    inside = window.start <= previous.window.start and previous.window.end <= window.end
+    prior = previous.values.get(spec.code)
+    if inside and prior is not None and current < prior:
+        yield ctx.finding("prior.ytd-decrease", spec.code, ctx.ref(spec.code), expected=f"≥ {number(prior)}",
+                          actual=number(current), prior=number(prior), prior_label=previous.window.label,
+                          value=number(current))
