@@ -324,9 +324,10 @@ def archive_show(
     if format is Format.json:
         sys.stdout.write(json.dumps(_stored_dict(stored), ensure_ascii=False, indent=2, default=str) + "\n")
         return
+    meta = stored.meta
     out.print(f"[bold]{unit} – {stored.period.label} – {stored.edition_id}[/] · "
-              f"{catalogue.text('col_revision')} {stored.revision} · {stored.archived_by} · "
-              f"{stored.archived_at:%d/%m/%Y %H:%M} · {stored.source_name}", highlight=False)
+              f"{catalogue.text('col_revision')} {stored.revision} · {meta.archived_by} · "
+              f"{meta.archived_at:%d/%m/%Y %H:%M} · {meta.source_name}", highlight=False)
     table = Table()
     for key in ("forms_id", "col_actual", "forms_unit"):
         table.add_column(catalogue.text(key))
@@ -336,15 +337,16 @@ def archive_show(
 
 
 def _stored_dict(stored) -> dict:
+    meta = stored.meta
     return {
         "unit": stored.unit, "period": stored.period.key, "period_label": stored.period.label,
-        "form": stored.edition_id, "revision": stored.revision, "archived_by": stored.archived_by,
-        "archived_at": stored.archived_at.isoformat(), "source_name": stored.source_name,
-        "content_hash": stored.content_hash, "rules_version": stored.rules_version,
-        "summary": stored.summary, "forced_reason": stored.forced_reason,
+        "form": stored.edition_id, "revision": stored.revision, "archived_by": meta.archived_by,
+        "archived_at": meta.archived_at.isoformat(), "source_name": meta.source_name,
+        "content_hash": meta.content_hash, "rules_version": meta.rules_version,
+        "summary": meta.summary, "forced_reason": meta.forced_reason,
         "values": [{"code": v.code, "number": None if v.number is None else str(v.number), "typed": v.typed,
                     "unit": v.unit} for v in stored.values.values()],
-        "accepted": [{"rule": a.rule, "code": a.code, "reason": a.reason} for a in stored.accepted],
+        "accepted": [{"rule": a.rule, "code": a.code, "reason": a.reason} for a in meta.accepted],
     }
 
 
@@ -360,11 +362,12 @@ def archive_history(unit: UnitOption, url: UrlOption = None, lang: LangOption = 
     for key in ("col_period", "col_revision", "forms_id", "col_by", "col_at", "col_file", "col_summary"):
         table.add_column(catalogue.text(key))
     for stored in rows:
-        summary_text = catalogue.text("summary", path="", sheet="", form="", errors=stored.summary.get("errors", 0),
-                                      warnings=stored.summary.get("warnings", 0),
-                                      infos=stored.summary.get("infos", 0)).split(": ", 1)[-1]
-        table.add_row(stored.period.label, str(stored.revision), stored.edition_id, stored.archived_by,
-                      f"{stored.archived_at:%d/%m/%Y %H:%M}", stored.source_name, summary_text)
+        meta = stored.meta
+        summary_text = catalogue.text("summary", path="", sheet="", form="", errors=meta.summary.get("errors", 0),
+                                      warnings=meta.summary.get("warnings", 0),
+                                      infos=meta.summary.get("infos", 0)).split(": ", 1)[-1]
+        table.add_row(stored.period.label, str(stored.revision), stored.edition_id, meta.archived_by,
+                      f"{meta.archived_at:%d/%m/%Y %H:%M}", meta.source_name, summary_text)
     out.print(table)
 
 

@@ -53,6 +53,7 @@ class Cluster:
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         subprocess.run(_as_postgres([pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.log),
                                      "-w", "start"]), check=True, capture_output=True)
+        self.options = options
         self.counter = 0
 
     def url(self, database: str = "postgres") -> str:
@@ -67,6 +68,11 @@ class Cluster:
                              autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return name
+
+    def restart(self) -> None:
+        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-l", str(self.log), "-w",
+                                     "restart"]),
+                       check=True, capture_output=True)
 
     def stop(self) -> None:
         subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"]),

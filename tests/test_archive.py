@@ -49,7 +49,8 @@ def test_revisions_are_appended_and_old_ones_stay(archive):
     assert (first.revision, second.revision) == (1, 2)
     assert archive.get("HCM", Q1).values["4.1"].number == Decimal("98.65")
     old = archive.get("HCM", Q1, revision=1)
-    assert (old.values["4.1"].number, old.values["4.1"].typed, old.archived_by) == (Decimal("98.64"), "=98,64%", "A")
+    assert (old.values["4.1"].number, old.values["4.1"].typed, old.meta.archived_by) == (
+        Decimal("98.64"), "=98,64%", "A")
     assert [s.revision for s in archive.history("HCM")] == [1, 2]
 
 
@@ -96,9 +97,9 @@ def test_put_file_refuses_errors_unless_forced(archive, samples):
     assert refused.stored is None and refused.report.has_errors
     assert archive.count_submissions() == 0
     forced = put_file(archive, seed, "HCM", Q1, "clerk", force_reason="Nộp đúng hạn, sửa sau")
-    assert forced.stored.forced_reason == "Nộp đúng hạn, sửa sau"
+    assert forced.stored.meta.forced_reason == "Nộp đúng hạn, sửa sau"
     assert forced.stored.values["4.2"].typed == "=98,64%"
     assert forced.stored.values["4.3.1"].unit == "Thủ tục"
-    assert forced.stored.summary["errors"] == 7
+    assert forced.stored.meta.summary["errors"] == 7
     clean = put_file(archive, samples["bieu-mau-7-dung.xlsx"], "HCM", H1, "clerk")
-    assert clean.stored.forced_reason is None and clean.stored.revision == 1
+    assert clean.stored.meta.forced_reason is None and clean.stored.revision == 1

@@ -37,7 +37,7 @@ def _writer(url: str, index: int, start_at: float) -> list[tuple[str, str, int, 
     for n, (unit, period) in enumerate(targets):
         stored = archive.put(submission(unit=unit, period=parse_period(period), value=f"{index}.{n}",
                                         by=f"w{index}-{n}"))
-        done.append((unit, stored.period.key, stored.revision, stored.archived_by))
+        done.append((unit, stored.period.key, stored.revision, stored.meta.archived_by))
     return done
 
 
@@ -141,3 +141,13 @@ def test_failure_half_way_leaves_nothing(archive_url):
     assert caught.value.key == "archive_failed"
     assert archive.count_submissions() == 1
     assert archive.put(submission(value="4")).revision == 2
+
+
+def test_reads_survive_a_server_restart(pg_cluster):
+    archive = Archive(pg_cluster.url(pg_cluster.new_database()))
+    archive.init()
+    archive.put(submission())
+    assert archive.get("HCM", Q1).revision == 1  # a pooled connection now exists
+    pg_cluster.restart()
+    assert archive.get("HCM", Q1).revision == 1  # the dead connection is dropped and the read retried
+    assert archive.put(submission(value="2")).revision == 2

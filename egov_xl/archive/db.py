@@ -65,7 +65,9 @@ def make_engine(url: str | None = None, busy_ms: int = SQLITE_BUSY_MS) -> Engine
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, busy_ms)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        # No ping per checkout: a connection lost to a server restart is invalidated on first
+        # use and the read is retried once (Archive._fetch); writes say so and store nothing.
+        return create_engine(url, pool_recycle=1800, connect_args={"connect_timeout": 5})
     raise ArchiveError("archive_bad_url", url=safe_url(url))
 
 
@@ -93,8 +95,10 @@ def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("egov_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Writers take the write lock up front, so they queue instead of failing half-way.
+        # Readers need no transaction: archived rows never change once written.
+        if conn.get_execution_options().get("egov_write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -73,11 +73,6 @@ class Submission(Base):
     rules_version: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict] = mapped_column(JSON)
     forced_reason: Mapped[str | None] = mapped_column(Text)
-
-    unit: Mapped[Unit] = relationship(lazy="joined")
-    period: Mapped[Period] = relationship(lazy="joined")
-    values: Mapped[list[Value]] = relationship(order_by="Value.id", lazy="selectin")
-    accepted: Mapped[list[AcceptedWarning]] = relationship(order_by="AcceptedWarning.id", lazy="selectin")
 
 
 class Value(Base):

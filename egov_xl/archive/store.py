@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, Select, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import models
@@ -48,13 +49,9 @@ class NewSubmission:
 
 
 @dataclass(slots=True)
-class Stored:
-    """One revision as it was archived."""
+class Meta:
+    """Who archived a revision, when, from which file, under which rules, with what result."""
 
-    unit: str
-    period: Period
-    edition_id: str
-    revision: int
     archived_by: str
     archived_at: datetime
     source_name: str
@@ -62,32 +59,54 @@ class Stored:
     rules_version: str
     summary: dict
     forced_reason: str | None
-    values: dict[str, ValueIn]
     accepted: list[Accepted]
 
 
-def _period_of(row: models.Period) -> Period:
-    return parse_period(row.key)
+@dataclass(slots=True)
+class Stored:
+    """One revision as it was archived. Lookups for comparison leave `meta` out (None)."""
+
+    unit: str
+    period: Period
+    edition_id: str
+    revision: int
+    values: dict[str, ValueIn]
+    meta: Meta | None = None
 
 
-def _stored(sub: models.Submission) -> Stored:
+_S, _U, _P, _V, _A = models.Submission, models.Unit, models.Period, models.Value, models.AcceptedWarning
+_COLUMNS = (_S.id, _U.code, _P.key, _S.edition_id, _S.revision, _V.code, _V.number, _V.decimals, _V.typed, _V.unit)
+
+
+def _with_values(submission_id) -> Select:
+    """One round trip: a submission, its unit and period, and all its values."""
+    return (select(*_COLUMNS).select_from(_S).join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
+            .outerjoin(_V, _V.submission_id == _S.id).where(_S.id == submission_id).order_by(_V.id))
+
+
+def _latest(*conditions) -> Select:
+    return (select(_S.id).join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
+            .where(*conditions).order_by(_P.end.desc(), _S.revision.desc()).limit(1))
+
+
+# compiled once, reused by every lookup
+PREVIOUS = _with_values(_latest(_U.code == bindparam("unit"), _P.end < bindparam("end")).scalar_subquery())
+LATEST = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam("key")).scalar_subquery())
+REVISION = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam("key"),
+                                _S.revision == bindparam("revision")).scalar_subquery())
+ACCEPTED = select(_A.rule, _A.code, _A.reason).where(_A.submission_id == bindparam("sid")).order_by(_A.id)
+META = select(_S.archived_by, _S.archived_at, _S.source_name, _S.content_hash, _S.rules_version, _S.summary,
+              _S.forced_reason).where(_S.id == bindparam("sid"))
+
+
+def _stored(rows: list) -> Stored | None:
+    if not rows:
+        return None
+    first = rows[0]
     return Stored(
-        unit=sub.unit.code,
-        period=_period_of(sub.period),
-        edition_id=sub.edition_id,
-        revision=sub.revision,
-        archived_by=sub.archived_by,
-        archived_at=sub.archived_at,
-        source_name=sub.source_name,
-        content_hash=sub.content_hash,
-        rules_version=sub.rules_version,
-        summary=sub.summary,
-        forced_reason=sub.forced_reason,
-        values={
-            v.code: ValueIn(v.code, Decimal(v.number) if v.number is not None else None, v.decimals, v.typed, v.unit)
-            for v in sub.values
-        },
-        accepted=[Accepted(a.rule, a.code, a.reason) for a in sub.accepted],
+        unit=first[1], period=parse_period(first[2]), edition_id=first[3], revision=first[4],
+        values={row[5]: ValueIn(row[5], None if row[6] is None else Decimal(row[6]), row[7], row[8], row[9])
+                for row in rows if row[5] is not None},
     )
 
 
@@ -97,6 +116,9 @@ class Archive:
         self.engine = engine or make_engine(url, busy_ms)
         self.url = str(self.engine.url)
         self._writer = self.engine.execution_options(egov_write=True)
+        # reads need no transaction (archived rows never change): nothing to roll back after
+        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if self.engine.dialect.name == "postgresql" else self.engine
         self._ready = False
 
     @property
@@ -184,41 +206,47 @@ class Archive:
 
     # reading --------------------------------------------------------------------------------
 
-    def _submission_query(self, unit: str):
-        return (select(models.Submission)
-                .join(models.Unit, models.Submission.unit_id == models.Unit.id)
-                .join(models.Period, models.Submission.period_id == models.Period.id)
-                .where(models.Unit.code == unit))
+    def _fetch(self, statement: Select, with_meta: bool = True, **params) -> Stored | None:
+        self._require_schema()
+        with translated(self.url):
+            try:
+                return self._fetch_once(statement, with_meta, params)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                return self._fetch_once(statement, with_meta, params)  # the server restarted: once more
+
+    def _fetch_once(self, statement: Select, with_meta: bool, params: dict) -> Stored | None:
+        with self._reader.connect() as conn:
+            rows = conn.execute(statement, params).all()
+            stored = _stored(rows)
+            if stored is not None and with_meta:
+                sid = rows[0][0]
+                accepted = [Accepted(*row) for row in conn.execute(ACCEPTED, {"sid": sid})]
+                stored.meta = Meta(*conn.execute(META, {"sid": sid}).one(), accepted=accepted)
+            return stored
 
     def get(self, unit: str, period: Period, revision: int | None = None) -> Stored | None:
         """One revision (the latest, the current one, unless `revision` is given)."""
-        self._require_schema()
-        query = self._submission_query(unit).where(models.Period.key == period.key)
-        if revision is not None:
-            query = query.where(models.Submission.revision == revision)
-        query = query.order_by(models.Submission.revision.desc()).limit(1)
-        with translated(self.url), Session(self.engine) as session:
-            row = session.scalars(query).first()
-            return _stored(row) if row else None
+        if revision is None:
+            return self._fetch(LATEST, unit=unit, key=period.key)
+        return self._fetch(REVISION, unit=unit, key=period.key, revision=revision)
 
     def previous(self, unit: str, period: Period) -> Stored | None:
         """"Kỳ trước": the current revision of the unit's latest report before this one."""
-        self._require_schema()
-        query = (self._submission_query(unit).where(models.Period.end < period.end)
-                 .order_by(models.Period.end.desc(), models.Submission.revision.desc()).limit(1))
-        with translated(self.url), Session(self.engine) as session:
-            row = session.scalars(query).first()
-            return _stored(row) if row else None
+        return self._fetch(PREVIOUS, with_meta=False, unit=unit, end=period.end)
 
     def same_period_last_year(self, unit: str, period: Period) -> Stored | None:
         """"Cùng kỳ năm trước": the same kind of report a year earlier."""
-        return self.get(unit, period.same_period_last_year())
+        return self._fetch(LATEST, with_meta=False, unit=unit, key=period.same_period_last_year().key)
 
     def history(self, unit: str) -> list[Stored]:
         self._require_schema()
-        query = self._submission_query(unit).order_by(models.Period.end, models.Submission.revision)
-        with translated(self.url), Session(self.engine) as session:
-            return [_stored(row) for row in session.scalars(query)]
+        query = (select(_S.id).join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
+                 .where(_U.code == unit).order_by(_P.end, _S.revision))
+        with translated(self.url), self.engine.connect() as conn:
+            ids = list(conn.scalars(query))
+        return [self._fetch(_with_values(sid)) for sid in ids]
 
     def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
         """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""
