@@ -40,6 +40,8 @@ archive_app = typer.Typer(
     help="Kho lưu trữ số liệu đã nộp: SQLite trên máy (mặc định) hoặc PostgreSQL dùng chung (EGOV_ARCHIVE_URL).",
 )
 app.add_typer(archive_app, name="archive")
+templates_app = typer.Typer(no_args_is_help=True, help="Tệp mẫu biểu mẫu (.xlsx) sinh từ định nghĩa biểu mẫu.")
+app.add_typer(templates_app, name="templates")
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
@@ -433,6 +435,60 @@ def compare_command(
         emit_comparison(out, result, when, catalogue)
     errors = any(f.severity is Severity.ERROR for f in result.comparison.findings)
     raise typer.Exit(EXIT_ERRORS if errors else EXIT_OK)
+
+
+# templates ----------------------------------------------------------------------------------
+
+TEMPLATES_DIR = Path("workbook_templates")
+
+
+@templates_app.command("build")
+def templates_build(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi tệp mẫu.")] = TEMPLATES_DIR,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Sinh tệp mẫu cho mọi biểu mẫu đã định nghĩa."""
+    from .template.build import write_templates
+
+    catalogue = definitions.catalogue(lang.value)
+    for path in write_templates(definitions.editions(), output):
+        out.print(catalogue.text("template_written", path=path), highlight=False)
+
+
+@templates_app.command("fill")
+def templates_fill(
+    source: Path,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp mẫu đã điền.")],
+    form: Annotated[str | None, typer.Option("--form", help="Mã biểu mẫu; mặc định tự nhận.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet")] = None,
+    recalc: Annotated[bool, typer.Option("--recalc/--no-recalc",
+                                         help="Tính lại công thức bằng LibreOffice (nếu có cài).")] = True,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Chuyển số liệu của biểu mẫu trong một tệp bất kỳ sang tệp mẫu sạch."""
+    from .archive.service import pick_form
+    from .template.fill import fill_template, save_filled
+    from .template.recalc import RecalcError, recalculate, soffice
+
+    catalogue = definitions.catalogue(lang.value)
+    if source.resolve() == output.resolve():
+        raise _fail(catalogue, "annotate_same", out=output)
+    checked = _archive_call(catalogue, pick_form, source, sheet, form)
+    if not checked.form.recognised:
+        raise _fail(catalogue, "template_unknown_form", path=source)
+    result = fill_template(checked.form)
+    save_filled(result, output)
+    if recalc and soffice():
+        try:
+            recalculate(output, output)
+        except (RecalcError, OSError) as exc:
+            err.print(catalogue.text("template_recalc_failed", reason=exc), highlight=False)
+    out.print(catalogue.text("template_filled", path=output, placed=result.placed,
+                             form=checked.form.edition.short_title), highlight=False)
+    for item in result.unplaced:
+        out.print(catalogue.text(f"template_unplaced_{item.reason}", code=item.code, value=item.value,
+                                 label=item.label, computed=item.computed or catalogue.word("blank")),
+                  highlight=False)
 
 
 def main() -> None:

@@ -8,9 +8,13 @@ from pathlib import Path
 from . import definitions
 from .core.engine import check_form, locate_form
 from .core.findings import FormReport
-from .core.locate import find_regions
+from .core.locate import find_regions, find_regions_by_codes
 from .core.match import LocatedForm
 from .workbook import ReadError, load_details, read_workbook
+
+
+# sheets egov-xl writes itself (the findings list of an annotated copy) are never forms
+REPORT_SHEETS = frozenset(definitions.catalogue(lang).text("report_sheet") for lang in definitions.LANGUAGES)
 
 
 @dataclass(slots=True)
@@ -25,7 +29,10 @@ def check_file(path: str | Path, form_id: str | None = None) -> list[Checked]:
     if form_id is not None and definitions.edition(form_id) is None:
         raise ReadError("unknown_form_id", form=form_id, known=", ".join(e.id for e in editions))
     workbook = read_workbook(path)
-    located = [(grid, region) for grid in workbook.sheets for region in find_regions(grid)]
+    sheets = [grid for grid in workbook.sheets if grid.name not in REPORT_SHEETS]
+    located = [(grid, region) for grid in sheets for region in find_regions(grid)]
+    if not located:  # no header anywhere: look for a column of indicator codes
+        located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
         raise ReadError("no_table", path=str(path))
     load_details(path, workbook, [region for _, region in located])

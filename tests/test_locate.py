@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from egov_xl.core.grid import SheetGrid
-from egov_xl.core.locate import find_regions
+from egov_xl.core.locate import find_regions, find_regions_by_codes
 from egov_xl.validate import validate_file
 from tests.conftest import findings_of
 from tests.fixtures.renditions import Layout, bm7_correct, bm7_seed, pl7_correct, write_csv, write_form
@@ -77,7 +77,9 @@ def test_region_by_codes_without_header():
     rows += [["4.1.", "Tỷ lệ DVCTT toàn trình đủ điều kiện", "%", "50"],
              ["4.1.1.", "Tổng số DVCTT đủ điều kiện lên trực tuyến toàn trình", "Thủ tục", 10],
              ["4.1.2.", "Số lượng DVCTT toàn trình", "Thủ tục", 5]]
-    regions = find_regions(SheetGrid("S", rows))
+    grid = SheetGrid("S", rows)
+    assert find_regions(grid) == []
+    regions = find_regions_by_codes(grid)
     assert len(regions) == 1
     assert regions[0].columns.value == 3 and regions[0].columns.unit == 2
     assert regions[0].code_rows == (2, 3, 4)

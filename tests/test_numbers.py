@@ -56,7 +56,8 @@ def test_numeric_cells_and_formats():
     assert read_value(45.2, "0.00").decimals == 2
     assert read_value(98.648648, "#,##0.0").decimals == 1
     assert read_value(None).entry is Entry.BLANK
-    assert read_value("", "General", "=D5/D6").entry is Entry.FORMULA
+    assert read_value("", "General", "=D5/D6", computed=False).entry is Entry.FORMULA
+    assert read_value("", "General", "=D5/D6", computed=True).entry is Entry.BLANK  # ="" over a zero
     assert read_value(98.5, "General", "=D5/D6*100").entry is Entry.FORMULA
 
 

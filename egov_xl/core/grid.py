@@ -46,6 +46,7 @@ class SheetGrid:
     values: list[list[object]]
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    uncomputed: set[tuple[int, int]] = field(default_factory=set)  # formulas with no result saved
 
     @property
     def height(self) -> int:
@@ -72,6 +73,9 @@ class SheetGrid:
 
     def formula(self, row: int, col: int) -> str | None:
         return self.formulas.get((row, col))
+
+    def computed(self, row: int, col: int) -> bool:
+        return (row, col) not in self.uncomputed
 
     def ref(self, row: int, col: int) -> CellRef:
         return CellRef(self.name, row, col)

@@ -72,7 +72,7 @@ class Table:
 
 
 def find_regions(grid: SheetGrid) -> list[Region]:
-    """Every form table in the sheet (usually one)."""
+    """Every form table in the sheet found by its header (usually one)."""
     regions = []
     start = 0
     while True:
@@ -81,11 +81,13 @@ def find_regions(grid: SheetGrid) -> list[Region]:
             break
         regions.append(region)
         start = region.code_rows[-1] + 1
-    if not regions:
-        fallback = _region_by_codes(grid)
-        if fallback:
-            regions.append(fallback)
     return regions
+
+
+def find_regions_by_codes(grid: SheetGrid) -> list[Region]:
+    """A table without a recognisable header, found by its column of indicator codes."""
+    region = _region_by_codes(grid)
+    return [region] if region else []
 
 
 def _next_region(grid: SheetGrid, start: int) -> Region | None:
@@ -229,7 +231,8 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         label = grid.text(r, cols.label)
         if cols.code is None:
             _, label = split_leading_code(label)
-        value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value), grid.formula(r, cols.value))
+        value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
+                           grid.formula(r, cols.value), grid.computed(r, cols.value))
         rows.append(
             TableRow(
                 code=code or "",

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from .text import fold
+from .tolerance import display
 
 
 class Entry(StrEnum):
@@ -50,6 +51,14 @@ class Reading:
 
 
 BLANK = Reading(raw=None, entry=Entry.BLANK)
+
+
+def shown(reading: Reading) -> str:
+    """A reading as the clerk would read it back: its number written the Vietnamese way, or
+    the text as typed ("" for a blank)."""
+    if reading.number is None:
+        return "" if reading.raw is None else str(reading.raw)
+    return display(reading.number, reading.decimals if reading.decimals and reading.decimals > 0 else None)
 
 _MULTIPLIERS = {"ngan": 3, "nghin": 3, "trieu": 6, "ty": 9, "ti": 9}
 _BOUNDS = (
@@ -203,12 +212,15 @@ def _decimal_of_float(value: float) -> tuple[Decimal, int]:
     return number, max(0, -number.as_tuple().exponent)
 
 
-def read_value(raw: object, number_format: str = "General", formula: str | None = None) -> Reading:
-    """Read one value cell: what was typed (`raw`), its number format and its formula text."""
+def read_value(
+    raw: object, number_format: str = "General", formula: str | None = None, computed: bool = True
+) -> Reading:
+    """Read one value cell: what was typed (`raw`, the result for a formula), its number
+    format, its formula text, and whether the file carries the formula's result at all."""
     if raw is None or raw == "":
-        if formula:
+        if formula and not computed:
             return Reading(raw=formula, entry=Entry.FORMULA)
-        return BLANK
+        return BLANK  # empty, or a formula whose result is empty (a ratio over zero)
     if isinstance(raw, bool) or isinstance(raw, (date, datetime, time)):
         return Reading(raw=raw, entry=Entry.UNREADABLE)
     if isinstance(raw, (int, float)):

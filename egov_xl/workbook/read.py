@@ -119,6 +119,7 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
     except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
     for grid in workbook.sheets:
-        formats, formulas = details.get(grid.name, ({}, {}))
+        formats, formulas, uncomputed = details.get(grid.name, ({}, {}, set()))
         grid.formats.update(formats)
         grid.formulas.update(formulas)
+        grid.uncomputed.update(uncomputed)

@@ -67,7 +67,8 @@ def _style_formats(archive: zipfile.ZipFile) -> list[str]:
 def read_details(
     path: Path, wanted: dict[str, set[int]]
 ) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
-    """For each sheet, the non-General formats and the formulas of the wanted 0-based rows."""
+    """For each sheet: the non-General formats, the formulas, and the formula cells that carry
+    no computed value, of the wanted 0-based rows."""
     result = {}
     with zipfile.ZipFile(path) as archive:
         parts = _sheet_parts(archive)
@@ -85,6 +86,7 @@ _WHOLE_PART_LIMIT = 2 * 1024 * 1024  # parse smaller sheet parts in one C call
 def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: list[str]):
     cell_formats: dict[tuple[int, int], str] = {}
     formulas: dict[tuple[int, int], str] = {}
+    uncomputed: set[tuple[int, int]] = set()
     for element in _cells(archive, part, max(rows)):
         match = _CELL.match(element.get("r", ""))
         if not match:
@@ -99,7 +101,16 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
         formula = element.find(f"{_NS}f")
         if formula is not None:  # a shared formula's followers carry no text
             formulas[(row, col)] = "=" + (formula.text or "")
-    return cell_formats, formulas
+            if not _has_result(element):  # saved by a program that does not calculate
+                uncomputed.add((row, col))
+    return cell_formats, formulas, uncomputed
+
+
+def _has_result(cell) -> bool:
+    """A formula cell carries its result: a non-empty <v>, or a typed string result, which may
+    be empty (="" over a zero denominator). openpyxl writes <v/> with no type: no result."""
+    value = cell.find(f"{_NS}v")
+    return (value is not None and bool(value.text)) or cell.get("t") in ("str", "e")
 
 
 def _cells(archive: zipfile.ZipFile, part: str, last_row: int):

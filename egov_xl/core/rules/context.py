@@ -9,15 +9,8 @@ from ..findings import Finding
 from ..grid import CellRef
 from ..match import FormRow, LocatedForm
 from ..messages import RuleBook
-from ..numbers import Reading
+from ..numbers import Reading, shown
 from ..tolerance import display
-
-
-def shown(reading: Reading) -> str:
-    """A reading's number as the clerk would read it back."""
-    if reading.number is None:
-        return str(reading.raw)
-    return display(reading.number, reading.decimals if reading.decimals and reading.decimals > 0 else None)
 
 
 def shown_with_unit(reading: Reading) -> str:
