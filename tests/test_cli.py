@@ -139,3 +139,12 @@ def test_forms_list_show_check(tmp_path):
     result = run("forms", "check", bad)
     assert result.exit_code == 2
     assert f"Tệp định nghĩa biểu mẫu {bad}, dòng" in result.output
+
+
+def test_annotated_copy_validates_like_the_original(samples, tmp_path):
+    from tests.conftest import findings_of
+
+    source = samples["bieu-mau-7-seed.xlsx"]
+    out = tmp_path / "danh-dau.xlsx"
+    run("validate", source, "--annotate", out)
+    assert findings_of(out) == findings_of(source)  # the "Kiểm tra" sheet is not read as a form

@@ -108,3 +108,15 @@ def test_duplicate_code(tmp_path):
 def test_named_form_overrides_detection(tmp_path, samples):
     found = findings_of(samples["bieu-mau-7-dung.xlsx"], form="pl7-2022")
     assert ("structure.missing-row", "6.5") in {(r, c) for r, c, _ in found}
+
+
+def test_a_numbered_list_beside_a_form_is_not_a_form(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_form(tmp_path / "form.xlsx", bm7_correct(), Layout(numeric=True))
+    book = load_workbook(path)
+    notes = book.create_sheet("Ghi chú")
+    for step in ("1.", "2.", "3.", "4."):
+        notes.append([step, "Việc cần làm trước khi gửi báo cáo"])
+    book.save(path)
+    assert [r.sheet for r in validate_file(path)] == ["Biểu mẫu"]
