@@ -8,6 +8,7 @@ from pathlib import Path
 from . import definitions
 from .core.engine import check_form, locate_form
 from .core.findings import FormReport
+from .core.grid import WorkbookGrid
 from .core.locate import find_regions, find_regions_by_codes
 from .core.match import LocatedForm
 from .workbook import ReadError, load_details, read_workbook
@@ -25,23 +26,36 @@ class Checked:
 
 def check_file(path: str | Path, form_id: str | None = None) -> list[Checked]:
     """Validate every form table in the file. Raises ReadError for an unusable input."""
-    editions = definitions.editions()
-    if form_id is not None and definitions.edition(form_id) is None:
-        raise ReadError("unknown_form_id", form=form_id, known=", ".join(e.id for e in editions))
+    _known(form_id)
     workbook = read_workbook(path)
+    return check_workbook(workbook, form_id, lambda regions: load_details(path, workbook, regions))
+
+
+def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None) -> list[Checked]:
+    """Validate every form table of grids already read (from a file, or from Excel).
+
+    `load(regions)`, when given, fills number formats and formulas of the located rows."""
+    _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in REPORT_SHEETS]
     located = [(grid, region) for grid in sheets for region in find_regions(grid)]
     if not located:  # no header anywhere: look for a column of indicator codes
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
-        raise ReadError("no_table", path=str(path))
-    load_details(path, workbook, [region for _, region in located])
-    rulebook = definitions.rulebook()
+        raise ReadError("no_table", path=workbook.path)
+    if load is not None:
+        load([region for _, region in located])
+    editions, rulebook = definitions.editions(), definitions.rulebook()
     results = []
     for grid, region in located:
         form = locate_form(grid, region, editions, form_id)
-        results.append(Checked(form, check_form(form, rulebook, str(path))))
+        results.append(Checked(form, check_form(form, rulebook, workbook.path)))
     return results
+
+
+def _known(form_id: str | None) -> None:
+    if form_id is not None and definitions.edition(form_id) is None:
+        known = ", ".join(e.id for e in definitions.editions())
+        raise ReadError("unknown_form_id", form=form_id, known=known)
 
 
 def validate_file(path: str | Path, form_id: str | None = None) -> list[FormReport]:

@@ -1,6 +1,20 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# xlwings and xlwings Server read these at import time: set them before anything imports them.
+ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
+ADDIN_ARCHIVE = Path(tempfile.mkdtemp(prefix="egov-addin-")) / "archive.sqlite3"
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+os.environ.setdefault("XLWINGS_PROJECT_DIR", str(ADDIN_DIR))
+os.environ.setdefault("XLWINGS_ENVIRONMENT", "prod")
+os.environ.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
+os.environ.setdefault("XLWINGS_ENABLE_HOTRELOAD", "false")
+os.environ.setdefault("XLWINGS_ENABLE_EXAMPLES", "false")
+os.environ["EGOV_ARCHIVE_URL"] = f"sqlite:///{ADDIN_ARCHIVE}"
 
 import pytest
 

@@ -77,18 +77,33 @@ def put_file(
 ) -> PutResult:
     """Validate, then archive as the next revision; refuse a form with errors unless forced."""
     checked = pick_form(path, sheet)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason)
+
+
+def put_checked(
+    archive: Archive,
+    checked: Checked,
+    unit: str,
+    period: Period,
+    archived_by: str,
+    source_name: str,
+    content_hash: str,
+    accepted: list[Accepted] = (),
+    force_reason: str | None = None,
+) -> PutResult:
+    """Archive a validated form (from a file or from Excel); refuse errors unless forced."""
     report = checked.report
     offered = _offered(archive, unit, period, report, accepted)
     if report.has_errors and not force_reason:
         return PutResult(report, None, offered)
     if not checked.form.recognised:
-        raise ReadError("no_table", path=str(path))
+        raise ReadError("no_table", path=source_name)
     edition = checked.form.edition
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
-        values=values_of(checked), archived_by=archived_by, source_name=Path(path).name,
-        content_hash=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-        rules_version=definitions.rules_version(), summary=summary_of(report),
+        values=values_of(checked), archived_by=archived_by, source_name=source_name,
+        content_hash=content_hash, rules_version=definitions.rules_version(), summary=summary_of(report),
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
     ))
     return PutResult(report, stored, offered)

@@ -260,6 +260,15 @@ class Archive:
         with translated(self.url), Session(self.engine) as session:
             return {(rule, code): reason for rule, code, reason in session.execute(query)}
 
+    def children(self, unit: str) -> list[str]:
+        """The units directly below `unit` (a province's departments and communes)."""
+        self._require_schema()
+        parent = models.Unit.__table__.alias("parent")
+        query = (select(models.Unit.code).join(parent, models.Unit.parent_id == parent.c.id)
+                 .where(parent.c.code == unit).order_by(models.Unit.code))
+        with translated(self.url), self._reader.connect() as conn:
+            return list(conn.scalars(query))
+
     def count_submissions(self) -> int:
         self._require_schema()
         with translated(self.url), Session(self.engine) as session:

@@ -1,0 +1,218 @@
+"""An xw.Book (sent by Excel through xlwings Server) ↔ the engine's grids, and marks back.
+
+Office.js sends values only. Number formats and formulas, which the engine needs to read a
+percent-formatted cell or tell a formula from text, are read by our ribbon and task-pane code
+with Office.js and passed as the script's first argument (`details`):
+{"Sheet name": {"numberFormat": [[…]], "formulas": [[…]]}}, each block starting at A1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import xlwings as xw
+
+from ..core.findings import Finding, Severity
+from ..core.grid import CellRef, SheetGrid, WorkbookGrid
+from ..core.messages import Catalogue
+from ..core.spec import Kind
+from ..output.annotate import FILLS
+from ..output.rows import form_name
+from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
+from ..validate import REPORT_SHEETS, Checked, check_workbook
+
+REPORT_SHEET = "Kiểm tra"
+REPORT_HEADER_ROWS = 2
+HEX = {severity: f"#{rgb}" for severity, rgb in FILLS.items()}
+TEMPLATE_INPUT = f"#{INPUT_FILL.start_color.rgb[-6:]}"
+
+
+def parse_details(details: object) -> dict:
+    if isinstance(details, dict):
+        return details
+    if isinstance(details, str) and details.strip():
+        try:
+            data = json.loads(details)
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return {}
+
+
+def sheet_values(sheet: xw.Sheet) -> list[list[object]]:
+    """The sheet's cells from A1 to the last used cell, as values."""
+    used = sheet.used_range
+    last = used.last_cell
+    data = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [["" if value is None else value for value in row] for row in data]
+
+
+def _apply_details(grid: SheetGrid, details: dict | None) -> None:
+    if not details:
+        return
+    for r, row in enumerate(details.get("numberFormat") or []):
+        for c, fmt in enumerate(row):
+            if isinstance(fmt, str) and fmt and fmt != "General":
+                grid.formats[(r, c)] = fmt
+    for r, row in enumerate(details.get("formulas") or []):
+        for c, formula in enumerate(row):
+            # a formula differs from its value; text typed as "=98,64%" equals it
+            if isinstance(formula, str) and formula.startswith("=") and grid.value(r, c) != formula:
+                grid.formulas[(r, c)] = formula
+
+
+def book_grids(book: xw.Book, details: dict | None = None) -> WorkbookGrid:
+    details = details or {}
+    sheets = []
+    for sheet in book.sheets:
+        if sheet.name in REPORT_SHEETS:
+            continue
+        grid = SheetGrid(sheet.name, sheet_values(sheet))
+        _apply_details(grid, details.get(sheet.name))
+        sheets.append(grid)
+    return WorkbookGrid(book.name, sheets)
+
+
+def check_book(book: xw.Book, details: dict | None = None, form_id: str | None = None) -> list[Checked]:
+    return check_workbook(book_grids(book, details), form_id)
+
+
+# names ----------------------------------------------------------------------------------------
+
+def named_value(book: xw.Book, name: str) -> object:
+    """The value of a one-cell defined name (EGOV_DON_VI …), or None."""
+    for item in book.names:
+        if item.name == name:
+            try:
+                return item.refers_to_range.value
+            except Exception:  # noqa: BLE001 - a name that refers to nothing usable
+                return None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    unit: str | None
+    period_text: str | None
+    form_id: str | None
+
+
+def book_context(book: xw.Book) -> Context:
+    """Unit, period and edition from the template's named cells, where the book has them."""
+    unit = named_value(book, UNIT_NAME)
+    kind, year = named_value(book, PERIOD_NAME), named_value(book, YEAR_NAME)
+    period = None
+    if kind and year:
+        year_text = str(int(year)) if isinstance(year, float) else str(year)
+        period = f"{kind} {year_text}"
+    elif kind:
+        period = str(kind)
+    form = named_value(book, FORM_NAME)
+    return Context(str(unit).strip() if unit else None, period, str(form) if form else None)
+
+
+# marks ----------------------------------------------------------------------------------------
+
+def previous_marks(book: xw.Book) -> list[CellRef]:
+    """Cells marked by the last check, read back from the report sheet's cell column."""
+    if REPORT_SHEET not in [s.name for s in book.sheets]:
+        return []
+    values = sheet_values(book.sheets[REPORT_SHEET])
+    refs = []
+    for row in values[REPORT_HEADER_ROWS:]:
+        if len(row) > 8 and isinstance(row[8], str) and "!" in row[8]:
+            sheet, _, a1 = row[8].rpartition("!")
+            refs.append(_ref(sheet, a1))
+    return refs
+
+
+def _ref(sheet: str, a1: str) -> CellRef:
+    letters = "".join(ch for ch in a1 if ch.isalpha())
+    digits = "".join(ch for ch in a1 if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return CellRef(sheet.strip("'"), int(digits) - 1, col - 1)
+
+
+def _is_template_input(checked: list[Checked], ref: CellRef, template: bool) -> bool:
+    if not template:
+        return False
+    for item in checked:
+        for row in item.form.rows.values():
+            if row.cells.value_ref == ref:
+                return row.spec.kind not in (Kind.HEADER, Kind.RATIO)
+    return False
+
+
+def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> None:
+    """Undo the last check's colours and notes (template input cells get their tint back)."""
+    names = {s.name for s in book.sheets}
+    template = any(item.name == FORM_NAME for item in book.names)
+    for ref in refs:
+        if ref.sheet not in names:
+            continue
+        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
+        cell.color = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
+        note = cell.note
+        if note is not None:
+            note.delete()
+
+
+def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue) -> list[CellRef]:
+    by_cell: dict[CellRef, list[Finding]] = {}
+    for finding in findings:
+        if finding.cell is not None:
+            by_cell.setdefault(finding.cell, []).append(finding)
+    for ref, items in by_cell.items():
+        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
+        worst = min(items, key=lambda f: f.severity.rank).severity
+        cell.color = HEX[worst]
+        text = "\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items)
+        note = cell.note
+        if note is not None:
+            note.text = text
+        else:
+            cell.add_note(text)
+    return list(by_cell)
+
+
+def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding], catalogue: Catalogue,
+                 title_key: str = "report_title") -> None:
+    """The sheet "Kiểm tra": one line per finding, a link to its cell (column D), and in the
+    last column the plain address the next check uses to clear its marks."""
+    names = [s.name for s in book.sheets]
+    if REPORT_SHEET in names:
+        sheet = book.sheets[REPORT_SHEET]
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(name=REPORT_SHEET, after=book.sheets[len(names) - 1])
+    first = checked[0].report if checked else None
+    title = catalogue.text(title_key, form=form_name(first, catalogue) if first else "", path=book.name,
+                           sheet=first.sheet if first else "")
+    header = ["STT", catalogue.text("col_severity"), catalogue.text("col_code"), catalogue.text("col_cell"),
+              catalogue.text("col_message"), catalogue.text("col_expected"), catalogue.text("col_actual"),
+              catalogue.text("col_rule"), "ref"]
+    rows: list[list[object]] = [[title, "", "", "", "", "", "", "", ""], header]
+    for index, finding in enumerate(findings, start=1):
+        link = ""
+        if finding.cell is not None:
+            target = finding.cell.excel.replace('"', '""')
+            link = f'=HYPERLINK("#{target}","{finding.cell.a1}")'
+        rows.append([index, catalogue.severity(finding.severity), finding.code or "", link,
+                     catalogue.message(finding), finding.expected or "", finding.actual or "", finding.rule,
+                     str(finding.cell) if finding.cell else ""])
+    if not findings:
+        rows.append(["", "", "", "", catalogue.text("clean"), "", "", "", ""])
+    sheet["A1"].value = rows
+    for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS + 1):
+        sheet.range((index, 2)).color = HEX[finding.severity]
+
+
+def summary_line(findings: list[Finding], catalogue: Catalogue) -> str:
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    if not findings:
+        return catalogue.text("clean")
+    return catalogue.text("addin_summary", errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING],
+                          infos=counts[Severity.INFO])

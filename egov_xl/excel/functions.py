@@ -1,0 +1,168 @@
+"""EGOV.* custom functions. A bad argument raises XlwingsError with a Vietnamese sentence:
+xlwings Server answers 400 and Excel shows an error value carrying that sentence."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import xlwings as xw
+from xlwings.server import arg, func
+from xlwings.server import Caller
+from xlwings_server.models import CurrentUser
+
+from .. import definitions
+from ..archive.db import ArchiveError
+from ..archive.periods import PeriodError, parse_period
+from ..archive.service import reference
+from ..core.numbers import Entry, read_value
+from ..core.rules.ratios import exact_ratio
+from ..core.tolerance import round_half_up, unit_of
+from . import access, state
+
+_vi = definitions.catalogue("vi")
+
+
+def _fail(key: str, **params) -> xw.XlwingsError:
+    return xw.XlwingsError(_vi.text(key, **params))
+
+
+def _number(value, name: str, function: str) -> Decimal | None:
+    """A cell value (number, Vietnamese text number, blank) → Decimal; None for blank."""
+    reading = read_value(value)
+    if reading.entry is Entry.BLANK:
+        return None
+    if reading.number is None or reading.entry is Entry.BOUND:
+        raise _fail("func_not_a_number", function=function, name=name, value=value)
+    if reading.percent and reading.entry is not Entry.NUMBER:
+        return reading.number / 100  # "98,64%" typed as text is the fraction 0,9864
+    return reading.number
+
+
+@func
+@arg("numerator", doc="Tử số: số, hoặc văn bản số kiểu Việt Nam (8.334; 59,26).")
+@arg("denominator", doc="Mẫu số. Bằng 0 hoặc để trống thì kết quả để trống.")
+@arg("decimals", doc="Số chữ số thập phân, mặc định 2.")
+@arg("mode", doc='"tron" (làm tròn nửa lên, mặc định) hoặc "cat" (cắt bớt).')
+def ratio(numerator, denominator, decimals=2, mode="tron"):
+    """Tỷ lệ (%) = tử số / mẫu số × 100 như biểu mẫu tính; để trống khi mẫu số bằng 0 hoặc trống."""
+    num = _number(numerator, "tử số", "EGOV.RATIO")
+    den = _number(denominator, "mẫu số", "EGOV.RATIO")
+    try:
+        places = int(decimals if decimals not in (None, "") else 2)
+    except (TypeError, ValueError):
+        raise _fail("func_bad_decimals", value=decimals) from None
+    if not 0 <= places <= 10:
+        raise _fail("func_bad_decimals", value=decimals)
+    if num is None or den is None or den == 0:
+        return ""
+    exact = exact_ratio(num, den)
+    if str(mode or "tron").strip().lower() in ("cat", "cắt", "truncate"):
+        result = exact.quantize(unit_of(places), rounding="ROUND_DOWN")
+    elif str(mode or "tron").strip().lower() in ("tron", "tròn", "round"):
+        result = round_half_up(exact, places)
+    else:
+        raise _fail("func_bad_mode", value=mode)
+    return float(result)
+
+
+@func
+@arg("text", doc='Số viết kiểu Việt Nam: "8.334", "59,26", "=98,64%", "10,18 ngàn".')
+def num(text):
+    """Đọc một số viết kiểu Việt Nam thành số."""
+    reading = read_value(text)
+    if reading.entry is Entry.BLANK:
+        return ""
+    if reading.number is None:
+        raise _fail("func_not_a_number", function="EGOV.NUM", name="giá trị", value=text)
+    if reading.entry is Entry.BOUND:
+        raise _fail("func_bound", value=text)
+    return float(reading.number)
+
+
+def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
+    remembered = state.recall(getattr(user, "id", None), caller.book_name if caller else "") or (None, None)
+    unit = str(unit).strip() if unit not in (None, "") else remembered[0]
+    period = str(period).strip() if period not in (None, "") else remembered[1]
+    if not unit or not period:
+        raise _fail("func_no_context")
+    return unit, period
+
+
+def _prior_value(code, period, unit, comparison, caller, user) -> tuple[Decimal | None, Decimal | None]:
+    """(prior value, current value if known) for one indicator."""
+    from .scripts import archive
+
+    code = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
+    unit, period_text = _context(caller, user, period, unit)
+    try:
+        when = parse_period(period_text)
+    except PeriodError:
+        raise _fail("period_invalid", text=period_text) from None
+    store = archive()
+    if not access.may_read(user, unit, store.children):
+        raise _fail("addin_forbidden_read", unit=unit)
+    last_year = str(comparison or "").strip().lower() in ("cung-ky", "cùng kỳ", "cung ky", "last_year")
+    try:
+        stored = store.same_period_last_year(unit, when) if last_year else store.previous(unit, when)
+        current = store.get(unit, when)
+    except ArchiveError as exc:
+        raise _fail(exc.key, **exc.params) from None
+    if stored is None:
+        return None, None
+    target = current.edition_id if current else stored.edition_id
+    translated, _ = reference(stored, target)
+    if translated is None:
+        return None, None
+    now = current.values.get(code).number if current and code in current.values else None
+    return translated.values.get(code), now
+
+
+@func
+@arg("code", doc='Mã chỉ tiêu, ví dụ "4.1.2".')
+@arg("period", doc='Kỳ báo cáo, ví dụ "Q1/2025"; mặc định kỳ của sổ này (khung tác vụ).')
+@arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
+@arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky" (cùng kỳ năm trước).')
+def prior(code, period="", unit="", comparison="ky-truoc", caller: Caller = None, user: CurrentUser = None):
+    """Giá trị đã lưu của chỉ tiêu ở kỳ trước (hoặc cùng kỳ năm trước)."""
+    value, _ = _prior_value(code, period, unit, comparison, caller, user)
+    return "" if value is None else float(value)
+
+
+@func
+@arg("code", doc='Mã chỉ tiêu, ví dụ "4.1.2".')
+@arg("current", doc="Giá trị kỳ này (thường là ô số liệu của dòng).")
+@arg("period", doc="Kỳ báo cáo; mặc định kỳ của sổ này.")
+@arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
+@arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky".')
+def change(code, current, period="", unit="", comparison="ky-truoc", caller: Caller = None,
+           user: CurrentUser = None):
+    """Chênh lệch so với kỳ trước: hai ô, mức thay đổi và phần trăm thay đổi."""
+    value, _ = _prior_value(code, period, unit, comparison, caller, user)
+    now = _number(current, "giá trị kỳ này", "EGOV.CHANGE")
+    if value is None or now is None:
+        return [["", ""]]
+    delta = now - value
+    pct = float(round_half_up(delta * 100 / abs(value), 2)) if value else ""
+    return [[float(delta), pct]]
+
+
+@func
+@arg("code", doc='Mã chỉ tiêu, ví dụ "4.1".')
+@arg("table", doc="Vùng bảng biểu mẫu (từ dòng tiêu đề STT đến dòng cuối).")
+def check(code, table):
+    """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
+    from ..core.engine import check_form, locate_form
+    from ..core.grid import SheetGrid
+    from ..core.locate import find_regions
+
+    grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in (table or [])])
+    regions = find_regions(grid)
+    if not regions:
+        raise _fail("func_no_table")
+    form = locate_form(grid, regions[0], definitions.editions())
+    report = check_form(form, definitions.rulebook(), "")
+    wanted = str(code).strip().rstrip(".")
+    for finding in report.findings:
+        if finding.code == wanted and finding.severity.value in ("error", "warning"):
+            return f"{_vi.severity(finding.severity)}: {_vi.message(finding)}"
+    return "OK"

@@ -1,0 +1,228 @@
+"""The ribbon's and the task pane's scripts: Kiểm tra, Làm mới so sánh kỳ trước, Lưu kỳ báo cáo.
+
+Each runs the engine (and the archive) on the workbook Excel sent and answers with actions
+Excel applies: colours, notes, the sheet "Kiểm tra", comparison columns, a one-line message.
+The work runs in a worker thread so one clerk's archive query never blocks another's call.
+Arguments after the book come from our ribbon/task-pane JavaScript:
+details (number formats and formulas, JSON), then the script's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+
+import anyio
+import xlwings as xw
+from xlwings.server import script
+from xlwings_server.models import CurrentUser
+
+from .. import definitions
+from ..archive.db import ArchiveError, default_url
+from ..archive.periods import Period, PeriodError, parse_period
+from ..archive.service import compare_form, put_checked
+from ..archive.store import Accepted, Archive
+from ..core.findings import Severity
+from ..template.build import CHANGE, NOTE, PCT, PRIOR, VALUE
+from ..workbook import ReadError
+from . import access, state
+from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
+                   previous_marks, summary_line, write_report)
+
+TITLE = "egov-xl"
+
+
+@lru_cache(maxsize=1)
+def archive() -> Archive:
+    """The archive this server writes to (EGOV_ARCHIVE_URL, else the local SQLite file)."""
+    store = Archive(default_url())
+    if store.dialect == "sqlite":
+        store.init()  # one PC: create the file on first use; a shared server runs `archive init`
+    return store
+
+
+def _catalogue(lang: str):
+    return definitions.catalogue(lang or "vi")
+
+
+def _say(book: xw.Book, text: str, notify: str) -> None:
+    if notify != "silent":
+        book.app.alert(text, title=TITLE)
+
+
+def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str, Period] | None:
+    """Unit and period: the script's arguments, else the template's named cells."""
+    context = book_context(book)
+    unit = (unit or context.unit or "").strip()
+    text = (period or context.period_text or "").strip()
+    if not unit or not text:
+        raise _Stop(catalogue.text("addin_no_context"))
+    try:
+        when = parse_period(text)
+    except PeriodError:
+        raise _Stop(catalogue.text("period_invalid", text=text)) from None
+    state.remember(getattr(user, "id", None), book.name, unit, when.key)
+    return unit, when
+
+
+class _Stop(Exception):
+    """Ends a script with one sentence to the clerk; nothing else is changed."""
+
+
+def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    catalogue = _catalogue(lang)
+    try:
+        message = body(catalogue)
+    except _Stop as stop:
+        message = str(stop)
+    except ReadError as exc:
+        message = catalogue.text(exc.key, **exc.params)
+    except ArchiveError as exc:
+        message = catalogue.text(exc.key, **exc.params)
+    _say(book, message, notify)
+
+
+@script
+async def kiem_tra(book: xw.Book, details: str = "", notify: str = "alert", lang: str = "vi"):
+    """Kiểm tra: mark flagged cells, note each, list findings on the sheet "Kiểm tra"."""
+
+    def body(catalogue) -> str:
+        checked = check_book(book, parse_details(details))
+        findings = [f for item in checked for f in item.report.findings]
+        clear_marks(book, previous_marks(book), checked)
+        mark_cells(book, findings, catalogue)
+        write_report(book, checked, findings, catalogue)
+        return summary_line(findings, catalogue)
+
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)
+
+
+@script
+async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
+                          lang: str = "vi", unit: str = "", period: str = ""):
+    """Làm mới so sánh kỳ trước: prior value, change and % beside each row; plausibility marks."""
+
+    def body(catalogue) -> str:
+        where_unit, when = _where(book, unit, period, catalogue, current_user)
+        store = archive()
+        if not access.may_read(current_user, where_unit, store.children):
+            raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
+        checked = check_book(book, parse_details(details))
+        recognised = [c for c in checked if c.form.recognised]
+        if not recognised:
+            raise _Stop(catalogue.text("template_unknown_form", path=book.name))
+        result = compare_form(store, recognised[0], where_unit, when)
+        _write_comparison(book, recognised[0], result.comparison, catalogue)
+        findings = [f for item in checked for f in item.report.findings] + result.comparison.findings
+        clear_marks(book, previous_marks(book), checked)
+        mark_cells(book, findings, catalogue)
+        write_report(book, checked, findings, catalogue)
+        reference = result.comparison.previous or result.comparison.last_year
+        prior = reference.window.label if reference else catalogue.text("compare_none")
+        return catalogue.text("addin_refreshed", period=when.label, prior=prior,
+                              flagged=len(result.comparison.findings))
+
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)
+
+
+def _comparison_columns(checked) -> tuple[int, int, int, int]:
+    """(header row, prior, change, %) as 1-based positions: the template's own columns, or the
+    three columns right of the table."""
+    region = checked.form.table.region
+    columns = region.columns
+    header_row = (region.header_row if region.header_row is not None else region.code_rows[0] - 1) + 1
+    if columns.value == VALUE - 1 and columns.note == NOTE - 1:  # the template's layout
+        return header_row, PRIOR, CHANGE, PCT
+    last = max(c for c in (columns.code, columns.label, columns.unit, columns.value, columns.note) if c is not None)
+    return header_row, last + 2, last + 3, last + 4
+
+
+def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
+    sheet = book.sheets[checked.form.sheet]
+    header_row, prior_col, change_col, pct_col = _comparison_columns(checked)
+    sheet.range((header_row, prior_col)).value = [[catalogue.text("col_prior_short"), catalogue.text("col_change"),
+                                                 catalogue.text("col_change_pct")]]
+    rows = {row.code: row for row in comparison.rows}
+    for code, form_row in checked.form.rows.items():
+        compared = rows.get(code)
+        line = form_row.cells.row + 1
+        if compared is None or compared.prior is None:
+            sheet.range((line, prior_col)).value = [[None, None, None]]
+            continue
+        pct = None if compared.change_pct is None else round(float(compared.change_pct), 1)
+        sheet.range((line, prior_col)).value = [[float(compared.prior), float(compared.change), pct]]
+
+
+@script
+async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
+                         lang: str = "vi", unit: str = "", period: str = "", reason: str = "",
+                         accepted: str = ""):
+    """Lưu kỳ báo cáo: validate, then archive as a new revision; refuse errors without a reason."""
+
+    def body(catalogue) -> str:
+        where_unit, when = _where(book, unit, period, catalogue, current_user)
+        if not access.may_write(current_user, where_unit):
+            raise _Stop(catalogue.text("addin_forbidden_write", unit=where_unit))
+        grids = book_grids(book, parse_details(details))
+        from ..validate import check_workbook
+
+        checked = [c for c in check_workbook(grids) if c.form.recognised]
+        if not checked:
+            raise _Stop(catalogue.text("template_unknown_form", path=book.name))
+        form = checked[0]
+        digest = hashlib.sha256(json.dumps(
+            [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
+            ensure_ascii=False).encode()).hexdigest()
+        result = put_checked(archive(), form, where_unit, when, getattr(current_user, "name", None) or "?",
+                             book.name, digest, _accepted(accepted), reason.strip() or None)
+        if result.stored is None:
+            raise _Stop(catalogue.text("addin_refused_errors", errors=result.report.count(Severity.ERROR)))
+        return catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,
+                              period=when.label, revision=result.stored.revision)
+
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)
+
+
+def _accepted(text: str) -> list[Accepted]:
+    """[{"rule": …, "code": …, "reason": …}] from the task pane."""
+    if not text:
+        return []
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError:
+        return []
+    return [Accepted(str(i["rule"]), i.get("code") or None, str(i["reason"]).strip())
+            for i in items if isinstance(i, dict) and i.get("rule") and str(i.get("reason", "")).strip()]
+
+
+@script
+async def dat_don_vi_ky(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
+                        lang: str = "vi", unit: str = "", period: str = ""):
+    """Task pane: remember (and, in a template, write) the unit and period of this workbook."""
+
+    def body(catalogue) -> str:
+        where_unit, when = _where(book, unit, period, catalogue, current_user)
+        _write_context(book, where_unit, when)
+        return catalogue.text("addin_context_set", unit=where_unit, period=when.label)
+
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)
+
+
+def _write_context(book: xw.Book, unit: str, when: Period) -> None:
+    """Into the template's named cells, or a small sheet "egov-xl" with the same names."""
+    from ..template.build import PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, YEAR_NAME
+
+    names = {item.name: item for item in book.names}
+    values = {UNIT_NAME: unit, PERIOD_NAME: PERIOD_CHOICES.get(when.kind, when.label), YEAR_NAME: when.year}
+    if all(name in names for name in values):
+        for name, value in values.items():
+            names[name].refers_to_range.value = value
+        return
+    sheet_names = [s.name for s in book.sheets]
+    sheet = book.sheets["egov-xl"] if "egov-xl" in sheet_names else book.sheets.add(
+        name="egov-xl", after=book.sheets[len(sheet_names) - 1])
+    sheet["A1"].value = [["Đơn vị báo cáo", unit], ["Kỳ báo cáo", values[PERIOD_NAME]], ["Năm", when.year]]
+    for row, name in enumerate((UNIT_NAME, PERIOD_NAME, YEAR_NAME), start=1):
+        if name not in names:
+            book.names.add(name, f"='egov-xl'!$B${row}")
