@@ -491,6 +491,89 @@ def templates_fill(
                   highlight=False)
 
 
+# add-in server ------------------------------------------------------------------------------
+
+ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    https: Annotated[bool, typer.Option("--https/--http", help="HTTPS (Excel chỉ nạp phần bổ trợ qua HTTPS).")] = True,
+    cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS (PEM); mặc định tự tạo cho localhost.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
+    hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ trong manifest (sau proxy).")] = None,
+    url: UrlOption = None,
+    project: Annotated[Path, typer.Option("--project", help="Thư mục dự án xlwings Server.")] = ADDIN_DIR,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Chạy máy chủ phần bổ trợ Excel (xlwings Server) với kho lưu trữ SQLite hoặc PostgreSQL."""
+    import os
+
+    import uvicorn
+
+    from .archive.db import default_url
+
+    catalogue = definitions.catalogue(lang.value)
+    if url:
+        os.environ["EGOV_ARCHIVE_URL"] = url
+    archive = _open_archive(default_url(), catalogue)
+    _archive_call(catalogue, archive.init)
+    defaults = {
+        "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
+        "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
+        "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    if hostname:
+        os.environ["XLWINGS_HOSTNAME"] = hostname
+    ssl = {}
+    scheme = "http"
+    if https:
+        if cert is None or key is None:
+            cert, key = _dev_certificate(project / "certs")
+        ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+        scheme = "https"
+    shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
+    out.print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
+                             archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
+    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, workers=workers, log_level="warning", **ssl)
+
+
+def _dev_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost (development and single-PC use only)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    cert_path, key_path = folder / "localhost.pem", folder / "localhost-key.pem"
+    if cert_path.exists() and key_path.exists():
+        return cert_path, key_path
+    folder.mkdir(parents=True, exist_ok=True)
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(private.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=825))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(private, hashes.SHA256())
+    )
+    key_path.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
 def main() -> None:
     """Entry point: never shows a traceback to a clerk."""
     try:

@@ -1,5 +1,8 @@
 """EGOV.* custom functions. A bad argument raises XlwingsError with a Vietnamese sentence:
-xlwings Server answers 400 and Excel shows an error value carrying that sentence."""
+xlwings Server answers 400 and Excel shows an error value carrying that sentence.
+
+Framework-provided parameters (the calling cell, the user) come first: xlwings inserts them
+at their position in the signature, which must not move when Excel omits optional arguments."""
 
 from __future__ import annotations
 
@@ -122,7 +125,7 @@ def _prior_value(code, period, unit, comparison, caller, user) -> tuple[Decimal 
 @arg("period", doc='Kỳ báo cáo, ví dụ "Q1/2025"; mặc định kỳ của sổ này (khung tác vụ).')
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky" (cùng kỳ năm trước).')
-def prior(code, period="", unit="", comparison="ky-truoc", caller: Caller = None, user: CurrentUser = None):
+def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
     """Giá trị đã lưu của chỉ tiêu ở kỳ trước (hoặc cùng kỳ năm trước)."""
     value, _ = _prior_value(code, period, unit, comparison, caller, user)
     return "" if value is None else float(value)
@@ -134,8 +137,7 @@ def prior(code, period="", unit="", comparison="ky-truoc", caller: Caller = None
 @arg("period", doc="Kỳ báo cáo; mặc định kỳ của sổ này.")
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky".')
-def change(code, current, period="", unit="", comparison="ky-truoc", caller: Caller = None,
-           user: CurrentUser = None):
+def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
     """Chênh lệch so với kỳ trước: hai ô, mức thay đổi và phần trăm thay đổi."""
     value, _ = _prior_value(code, period, unit, comparison, caller, user)
     now = _number(current, "giá trị kỳ này", "EGOV.CHANGE")

@@ -150,8 +150,9 @@ def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
         if compared is None or compared.prior is None:
             sheet.range((line, prior_col)).value = [[None, None, None]]
             continue
+        change = None if compared.change is None else float(compared.change)
         pct = None if compared.change_pct is None else round(float(compared.change_pct), 1)
-        sheet.range((line, prior_col)).value = [[float(compared.prior), float(compared.change), pct]]
+        sheet.range((line, prior_col)).value = [[float(compared.prior), change, pct]]
 
 
 @script
