@@ -1,0 +1,111 @@
+"""The add-in on a live server (`egov-xl serve` on 127.0.0.1) with token authentication:
+each clerk archives and reads only for their own unit; a consolidating unit reads its
+children. A refused write stores nothing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from egov_xl.archive.periods import parse_period
+from egov_xl.archive.service import put_file
+from egov_xl.archive.store import Archive
+from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
+
+TOKENS = """
+tokens:
+  "token-so-a": {name: "Cán bộ Sở A", units: ["SO-A"]}
+  "token-tinh": {name: "Cán bộ Tỉnh", units: ["TINH"], consolidates: true}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, samples):
+    folder = tmp_path_factory.mktemp("live")
+    tokens = folder / "tokens.yaml"
+    tokens.write_text(TOKENS, encoding="utf-8")
+    url = f"sqlite:///{folder / 'archive.sqlite3'}"
+    store = Archive(url)
+    store.init()
+    store.set_unit("TINH", "Tỉnh", None)
+    store.set_unit("SO-A", "Sở A", "TINH")
+    store.set_unit("SO-B", "Sở B", None)
+    put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-A", parse_period("Q1/2025"), "seed")
+    put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-B", parse_period("Q1/2025"), "seed")
+    port = _free_port()
+    env = {**os.environ, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]',
+           "COLUMNS": "200"}
+    process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
+                                "--url", url], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/", timeout=1).json() == {"status": "ok"}:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("egov-xl serve did not start: " + (process.stdout.read() if process.stdout else ""))
+    yield base, store
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _script(base, token, path: Path, name: str, *args):
+    payload, book = payload_from_xlsx(path, [details_from_xlsx(path), "alert", "vi", *args])
+    response = httpx.post(f"{base}/xlwings/custom-scripts-call/{name}", json=payload, timeout=30,
+                          headers={"Authorization": token, "Auth-Provider": "custom"})
+    return response, book
+
+
+def test_unknown_token_is_refused(server, samples):
+    base, _ = server
+    response, _ = _script(base, "wrong", samples["bieu-mau-7-dung.xlsx"], "kiem_tra")
+    assert response.status_code == 401
+
+
+def test_clerk_archives_only_for_their_own_unit(server, samples):
+    base, store = server
+    before = store.count_submissions()
+    response, book = _script(base, "token-so-a", samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+                             "SO-B", "6T/2025")
+    assert response.status_code == 200
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.alerts == ["Tài khoản của bạn không được lưu báo cáo cho đơn vị SO-B. Chưa có gì được lưu."]
+    assert store.count_submissions() == before
+    assert store.get("SO-B", parse_period("6T/2025")) is None
+    response, book = _script(base, "token-so-a", samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+                             "SO-A", "6T/2025")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.alerts[0].endswith("lần nộp thứ 1.")
+    assert store.get("SO-A", parse_period("6T/2025")).meta.archived_by == "Cán bộ Sở A"
+
+
+def test_reads_follow_the_unit_tree(server, samples):
+    base, _ = server
+
+    def prior(token, unit):
+        body = {"client": "Office.js", "func_name": "prior", "args": [[["4.1.1"]], [["6T/2025"]], [[unit]]],
+                "caller_address": "[B.xlsx]S!A1", "version": "0.37.8", "runtime": "1.4"}
+        return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=30,
+                          headers={"Authorization": token, "Auth-Provider": "custom"})
+
+    assert prior("token-so-a", "SO-A").json() == {"result": [[180.0]]}
+    refused = prior("token-so-a", "SO-B")
+    assert refused.status_code == 400 and "không được xem số liệu của đơn vị SO-B" in refused.text
+    assert prior("token-tinh", "SO-A").json() == {"result": [[180.0]]}  # the province reads its department
+    assert prior("token-tinh", "SO-B").status_code == 400  # not one of its units
