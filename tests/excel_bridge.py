@@ -64,12 +64,15 @@ def details_from_xlsx(path: Path) -> str:
     book = load_workbook(path)
     details = {}
     for sheet in book.worksheets:
-        formats, formulas = [], []
+        formats, formulas = {}, {}
         for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=sheet.max_column):
-            formats.append([cell.number_format for cell in row])
-            formulas.append([cell.value if isinstance(cell.value, str) and cell.data_type == "f"
-                             else ("" if cell.value is None else cell.value) for cell in row])
-        details[sheet.title] = {"numberFormat": formats, "formulas": formulas}
+            for cell in row:
+                key = f"{cell.row - 1},{cell.column - 1}"
+                if cell.number_format != "General":
+                    formats[key] = cell.number_format
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    formulas[key] = cell.value
+        details[sheet.title] = {"formats": formats, "formulas": formulas}
     return json.dumps(details, default=str)
 
 
@@ -120,11 +123,17 @@ def _cell_of(book, action, address):
 
 
 def _add_note(book, action, applied):
-    _cell_of(book, action, action["args"][0]).comment = Comment(action["args"][1], "egov-xl")
+    cell = _cell_of(book, action, action["args"][0])
+    if cell.comment is not None:  # Excel refuses a second note on a cell
+        raise AssertionError(f"addNote on {cell.coordinate}, which already has a note")
+    cell.comment = Comment(action["args"][1], "egov-xl")
 
 
 def _set_note_text(book, action, applied):
-    _cell_of(book, action, action["args"][0]).comment = Comment(action["args"][1], "egov-xl")
+    cell = _cell_of(book, action, action["args"][0])
+    if cell.comment is None:  # as Office.js: "There's no note on … to set the text of."
+        raise AssertionError(f"setNoteText on {cell.coordinate}, which has no note")
+    cell.comment = Comment(action["args"][1], "egov-xl")
 
 
 def _delete_note(book, action, applied):

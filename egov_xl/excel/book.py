@@ -2,8 +2,8 @@
 
 Office.js sends values only. Number formats and formulas, which the engine needs to read a
 percent-formatted cell or tell a formula from text, are read by our ribbon and task-pane code
-with Office.js and passed as the script's first argument (`details`):
-{"Sheet name": {"numberFormat": [[…]], "formulas": [[…]]}}, each block starting at A1.
+with Office.js and passed as the script's first argument (`details`), sparse and 0-based
+from A1: {"Sheet name": {"formats": {"9,3": "0.00%"}, "formulas": {"9,3": "=D11/D10*100"}}}.
 """
 
 from __future__ import annotations
@@ -48,18 +48,23 @@ def sheet_values(sheet: xw.Sheet) -> list[list[object]]:
     return [["" if value is None else value for value in row] for row in data]
 
 
+def _cells(mapping: object):
+    for key, value in (mapping or {}).items() if isinstance(mapping, dict) else ():
+        row, _, col = str(key).partition(",")
+        if row.isdigit() and col.isdigit() and isinstance(value, str):
+            yield (int(row), int(col)), value
+
+
 def _apply_details(grid: SheetGrid, details: dict | None) -> None:
     if not details:
         return
-    for r, row in enumerate(details.get("numberFormat") or []):
-        for c, fmt in enumerate(row):
-            if isinstance(fmt, str) and fmt and fmt != "General":
-                grid.formats[(r, c)] = fmt
-    for r, row in enumerate(details.get("formulas") or []):
-        for c, formula in enumerate(row):
-            # a formula differs from its value; text typed as "=98,64%" equals it
-            if isinstance(formula, str) and formula.startswith("=") and grid.value(r, c) != formula:
-                grid.formulas[(r, c)] = formula
+    for position, fmt in _cells(details.get("formats")):
+        if fmt and fmt != "General":
+            grid.formats[position] = fmt
+    for position, formula in _cells(details.get("formulas")):
+        # a formula differs from its value; text typed as "=98,64%" is its own value
+        if formula.startswith("=") and grid.value(*position) != formula:
+            grid.formulas[position] = formula
 
 
 def book_grids(book: xw.Book, details: dict | None = None) -> WorkbookGrid:
@@ -146,35 +151,48 @@ def _is_template_input(checked: list[Checked], ref: CellRef, template: bool) -> 
     return False
 
 
-def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> None:
-    """Undo the last check's colours and notes (template input cells get their tint back)."""
+def noted_cells(book: xw.Book) -> set[CellRef]:
+    """Cells that carry a note, from the payload Excel sent (read once, not per cell)."""
+    noted = set()
+    for sheet in book.sheets:
+        for note in sheet.api.get("notes") or []:
+            noted.add(_ref(sheet.name, str(note["address"]).rpartition("!")[2].replace("$", "")))
+    return noted
+
+
+def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> set[CellRef]:
+    """Undo the last check's colours and notes (template input cells get their tint back).
+    Returns the cells whose note was deleted."""
     names = {s.name for s in book.sheets}
     template = any(item.name == FORM_NAME for item in book.names)
-    for ref in refs:
+    noted = noted_cells(book)
+    cleared = set()
+    for ref in dict.fromkeys(refs):  # a cell with several findings is listed several times
         if ref.sheet not in names:
             continue
         cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
         cell.color = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
-        note = cell.note
-        if note is not None:
-            note.delete()
+        if ref in noted:
+            cell.note.delete()
+            cleared.add(ref)
+    return cleared
 
 
-def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue) -> list[CellRef]:
+def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
+               cleared: set[CellRef] = frozenset()) -> list[CellRef]:
+    """Colour each flagged cell by its worst finding and put the messages in a note. A cell
+    that already carries a note of the clerk's own keeps it (the report sheet lists all)."""
     by_cell: dict[CellRef, list[Finding]] = {}
     for finding in findings:
         if finding.cell is not None:
             by_cell.setdefault(finding.cell, []).append(finding)
+    foreign = noted_cells(book) - set(cleared)
     for ref, items in by_cell.items():
         cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
         worst = min(items, key=lambda f: f.severity.rank).severity
         cell.color = HEX[worst]
-        text = "\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items)
-        note = cell.note
-        if note is not None:
-            note.text = text
-        else:
-            cell.add_note(text)
+        if ref not in foreign:
+            cell.add_note("\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items))
     return list(by_cell)
 
 

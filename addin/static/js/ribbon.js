@@ -2,7 +2,8 @@
 // and runs the Python script of the same purpose (egov_xl/excel/scripts.py).
 //
 // Office.js sends cell values only; number formats and formulas are read here and passed as
-// the script's first argument, so the engine knows a 98,64% cell from 0,9864.
+// the script's first argument, so the engine knows a 98,64% cell from 0,9864. Both are sent
+// sparse ({"row,col": value}, 0-based from A1): a form has few non-General cells.
 
 const EGOV_MAX_ROWS = 500; // forms are short; a long data sheet is not read past this
 const EGOV_MAX_COLS = 26;
@@ -29,8 +30,21 @@ async function egovDetails() {
       blocks.push([sheet.name, block]);
     }
     await context.sync();
+    // sparse: only cells whose format is not General, only cells holding a formula
     for (const [name, block] of blocks) {
-      details[name] = { numberFormat: block.numberFormat, formulas: block.formulas };
+      const formats = {};
+      const formulas = {};
+      block.numberFormat.forEach((row, r) =>
+        row.forEach((format, c) => {
+          if (format && format !== "General") formats[`${r},${c}`] = format;
+        }),
+      );
+      block.formulas.forEach((row, r) =>
+        row.forEach((formula, c) => {
+          if (typeof formula === "string" && formula.startsWith("=")) formulas[`${r},${c}`] = formula;
+        }),
+      );
+      details[name] = { formats: formats, formulas: formulas };
     }
   });
   return JSON.stringify(details);

@@ -1,0 +1,102 @@
+"""Benchmark: the Kiểm tra round trip over HTTP on a live server (`egov-xl serve`, loopback).
+
+A filled Biểu mẫu 7 (the seed rendition, with its 17 findings) is posted as Excel posts it;
+the floor is xlwings Server's own trivial script (hello_world) on the same server, same run.
+Then 20 concurrent clerks (threads, each posting Kiểm tra in a loop) for the p95 under load.
+
+    .venv/bin/python bench/bench_addin.py [--requests 100] [--clerks 20] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.excel_bridge import details_from_xlsx, payload_from_xlsx  # noqa: E402
+from tests.fixtures import renditions  # noqa: E402
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--clerks", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="egov-bench-"))
+    form = renditions.write_form(tmp / "bm7.xlsx", renditions.bm7_seed(), renditions.Layout(sheet="Biểu mẫu 7"))
+    payload, _ = payload_from_xlsx(form, [details_from_xlsx(form), "silent", "vi"])
+    trivial, _ = payload_from_xlsx(form)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "EGOV_ARCHIVE_URL": f"sqlite:///{tmp / 'a.sqlite3'}"}
+    server = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
+                               "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(100):
+                try:
+                    client.get("/")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+
+            def post(name, body):
+                start = time.perf_counter()
+                response = client.post(f"/xlwings/custom-scripts-call/{name}", json=body)
+                assert response.status_code == 200, response.text
+                return time.perf_counter() - start
+
+            for _ in range(10):
+                post("kiem_tra", payload), post("hello_world", trivial)
+            ours = [post("kiem_tra", payload) for _ in range(args.requests)]
+            floor = [post("hello_world", trivial) for _ in range(args.requests)]
+
+        def clerk(_):
+            with httpx.Client(base_url=base, timeout=60) as own:
+                times = []
+                for _ in range(args.rounds):
+                    start = time.perf_counter()
+                    assert own.post("/xlwings/custom-scripts-call/kiem_tra", json=payload).status_code == 200
+                    times.append(time.perf_counter() - start)
+                return times
+
+        with ThreadPoolExecutor(args.clerks) as pool:
+            loaded = [t for times in pool.map(clerk, range(args.clerks)) for t in times]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    ours50, ours95 = percentiles(ours)
+    floor50, floor95 = percentiles(floor)
+    load50, load95 = percentiles(loaded)
+    print(f"| measure | today | aim |\n|---|---|---|")
+    print(f"| Kiểm tra round trip, filled Biểu mẫu 7, p50 / p95 | {ours50:.1f} / {ours95:.1f} ms | |")
+    print(f"| xlwings Server trivial script (floor), p50 / p95 | {floor50:.1f} / {floor95:.1f} ms | |")
+    print(f"| Kiểm tra ÷ trivial script (p50) | {ours50 / floor50:.2f} | ≤ 2 |")
+    print(f"| {args.clerks} concurrent clerks × {args.rounds} Kiểm tra, {args.workers} workers: p50 / p95 "
+          f"| {load50:.0f} / {load95:.0f} ms | p95 < 300 ms |")
+
+
+if __name__ == "__main__":
+    main()
