@@ -1,0 +1,85 @@
+"""The task pane and a ribbon command in headless Chromium, against a live server: the real
+taskpane.html, ribbon.js, main.js and xlwings client, with a stand-in office.js holding a real
+workbook (the Phụ lục VII seed rendition)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ADDIN_DIR
+from tests.excel_bridge import payload_from_xlsx
+
+STANDIN = Path(__file__).resolve().parent / "browser" / "office-standin.js"
+OFFICE_JS = Path("static/vendor/office-js/16.0.20308.15050/dist/office.js")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI=true (scripts/system-packages installs it)")
+        pytest.skip("Chromium not installed")
+    project = tmp_path / "addin"
+    shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
+    payload, _ = payload_from_xlsx(samples["phu-luc-vii-seed.xlsx"])
+    book = {"name": payload["book"]["name"],
+            "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]]}
+    target = project / OFFICE_JS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
+                      encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
+           "XLWINGS_PROJECT_DIR": str(project)}
+    server = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
+                               "--project", str(project)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        done = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
+             f"http://127.0.0.1:{port}/taskpane.html"],
+            capture_output=True, text=True, timeout=120)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    match = re.search(r'<pre id="egov-test-result">(.*?)</pre>', done.stdout, re.S)
+    assert match, done.stdout[-2000:] + done.stderr[-2000:]
+    log = json.loads(html.unescape(match.group(1)))
+    steps = {entry[0]: entry[1:] for entry in log}
+    assert "error" not in steps, steps.get("error")
+    assert "completed" in steps  # event.completed() after the ribbon command
+    assert steps["fill"] == ["D33", "#FFC7CE"]
+    assert "mẫu số 6.5.1 bằng 0" in steps["note"][1]
+    assert steps["sheets"][0] == ["Phụ lục VII", "Kiểm tra"]
+    dialogs = [entry[1] for entry in log if entry[0] == "dialog"]
+    assert len(dialogs) == 1 and "Kiểm tra xong: 11 lỗi, 1 cảnh báo, 4 lưu ý" in dialogs[0]  # the task pane is silent
+    count, last = steps["taskpane"]
+    assert count == 16 and "6.5" in last
+    assert ["select", "Phụ lục VII", "'Phụ lục VII'!D33:D33"] in log  # clicking a finding selects its cell
+    assert {"RATIO", "CHECK"} <= {entry[1] for entry in log if entry[0] == "function"}
