@@ -10,10 +10,7 @@ Then 20 concurrent clerks (threads, each posting Kiểm tra in a loop) for the p
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx  # noqa: E402
 from tests.fixtures import renditions  # noqa: E402
+from tests.live_server import live_server  # noqa: E402
 
 
 def percentiles(samples):
@@ -45,22 +43,9 @@ def main() -> None:
     form = renditions.write_form(tmp / "bm7.xlsx", renditions.bm7_seed(), renditions.Layout(sheet="Biểu mẫu 7"))
     payload, _ = payload_from_xlsx(form, [details_from_xlsx(form), "silent", "vi"])
     trivial, _ = payload_from_xlsx(form)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "EGOV_ARCHIVE_URL": f"sqlite:///{tmp / 'a.sqlite3'}"}
-    server = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
-                               "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    env = {"EGOV_ARCHIVE_URL": f"sqlite:///{tmp / 'a.sqlite3'}"}
+    with live_server("--workers", str(args.workers), env=env) as base:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(100):
-                try:
-                    client.get("/")
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
 
             def post(name, body):
                 start = time.perf_counter()
@@ -84,9 +69,6 @@ def main() -> None:
 
         with ThreadPoolExecutor(args.clerks) as pool:
             loaded = [t for times in pool.map(clerk, range(args.clerks)) for t in times]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     ours50, ours95 = percentiles(ours)
     floor50, floor95 = percentiles(floor)
     load50, load95 = percentiles(loaded)

@@ -4,11 +4,6 @@ children. A refused write stores nothing."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,18 +13,13 @@ from egov_xl.archive.periods import parse_period
 from egov_xl.archive.service import put_file
 from egov_xl.archive.store import Archive
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
+from tests.live_server import live_server
 
 TOKENS = """
 tokens:
   "token-so-a": {name: "Cán bộ Sở A", units: ["SO-A"]}
   "token-tinh": {name: "Cán bộ Tỉnh", units: ["TINH"], consolidates: true}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +35,9 @@ def server(tmp_path_factory, samples):
     store.set_unit("SO-B", "Sở B", None)
     put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-A", parse_period("Q1/2025"), "seed")
     put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-B", parse_period("Q1/2025"), "seed")
-    port = _free_port()
-    env = {**os.environ, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]',
-           "COLUMNS": "200"}
-    process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
-                                "--url", url], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/", timeout=1).json() == {"status": "ok"}:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("egov-xl serve did not start: " + (process.stdout.read() if process.stdout else ""))
-    yield base, store
-    process.terminate()
-    process.wait(timeout=10)
+    env = {"EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    with live_server("--url", url, env=env) as base:
+        yield base, store
 
 
 def _script(base, token, path: Path, name: str, *args):

@@ -9,17 +9,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import payload_from_xlsx
+from tests.live_server import live_server
 
 STANDIN = Path(__file__).resolve().parent / "browser" / "office-standin.js"
 OFFICE_JS = Path("static/vendor/office-js/16.0.20308.15050/dist/office.js")
@@ -44,30 +41,14 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
                       encoding="utf-8")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
-           "XLWINGS_PROJECT_DIR": str(project)}
-    server = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
-                               "--project", str(project)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    env = {"EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", "XLWINGS_PROJECT_DIR": str(project)}
+    with live_server("--project", str(project), env=env) as base:
         done = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
-             f"http://127.0.0.1:{port}/taskpane.html"],
+             f"{base}/taskpane.html"],
             capture_output=True, text=True, timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     match = re.search(r'<pre id="egov-test-result">(.*?)</pre>', done.stdout, re.S)
     assert match, done.stdout[-2000:] + done.stderr[-2000:]
     log = json.loads(html.unescape(match.group(1)))

@@ -22,7 +22,7 @@ from .match import LocatedForm
 from .messages import RuleBook, Word
 from .rules.context import Context, number, shown
 from .spec import Kind, Nature, RowSpec
-from .tolerance import display
+from .tolerance import signed
 
 
 class Window(Protocol):
@@ -110,11 +110,6 @@ def _percent(change: Decimal | None, prior: Decimal | None) -> Decimal | None:
     return change * 100 / abs(prior)
 
 
-def _signed(value: Decimal, decimals: int | None = None) -> str:
-    text = display(abs(value), decimals)
-    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else text)
-
-
 def _judge(ctx, spec, window, reference, basis, current, prior, change):
     if reference is None or current is None or prior is None:
         return
@@ -136,7 +131,7 @@ def _judge(ctx, spec, window, reference, basis, current, prior, change):
     if threshold is not None and threshold.exceeded(prior, change):
         pct = _percent(change, prior)
         yield ctx.finding("prior.change", spec.code, cell, actual=number(current), expected=number(prior),
-                          change=_signed(change), change_pct=_signed(pct, 1) + "%" if pct is not None else "—",
+                          change=signed(change), change_pct=signed(pct, 1) + "%" if pct is not None else "—",
                           **where)
 
 

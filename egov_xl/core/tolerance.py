@@ -73,3 +73,9 @@ def display(value: Decimal, decimals: int | None = None) -> str:
     if decimals is None or decimals > 0:
         return f"{integer},{fraction}" if fraction else integer
     return integer
+
+
+def signed(value: Decimal, decimals: int | None = None) -> str:
+    """A change written with its sign: +142, -3,5."""
+    text = display(abs(value), decimals)
+    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else text)

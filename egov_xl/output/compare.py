@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..core.messages import Catalogue
 from ..core.prior import Reference
-from ..core.tolerance import display
+from ..core.tolerance import display, signed
 from .rows import finding_row
 
 
@@ -18,10 +18,7 @@ def _num(value: Decimal | None, decimals: int | None = None) -> str:
 
 
 def _signed(value: Decimal | None, decimals: int | None = None) -> str:
-    if value is None:
-        return ""
-    text = display(abs(value), decimals)
-    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else text)
+    return "" if value is None else signed(value, decimals)
 
 
 def _reference_dict(ref: Reference | None) -> dict | None:
