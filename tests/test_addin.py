@@ -81,6 +81,18 @@ def test_check_on_a_table():
     assert client.post("/xlwings/custom-functions-call", json=body).json() == {"result": [["OK"]]}
 
 
+def test_check_after_kiem_tra(samples, tmp_path):
+    own = tmp_path / "check-after.xlsx"  # a workbook name no other test checks
+    own.write_bytes(samples["phu-luc-vii-seed.xlsx"].read_bytes())
+    caller = f"[{own.name}]Phụ lục VII!J5"
+    before = call("check", "6.5", caller=caller)
+    assert before.status_code == 400 and "sổ này chưa được Kiểm tra" in before.text
+    run_script(own, "kiem_tra")
+    assert call("check", "6.5", caller=caller).json() == {"result": [[
+        "Lỗi: Chỉ tiêu 6.5: mẫu số 6.5.1 bằng 0 nên tỷ lệ phải để trống, nhưng đang ghi 8%."]]}
+    assert call("check", "6.4", caller=caller).json() == {"result": [["OK"]]}  # only a note there
+
+
 def test_prior_and_change(samples):
     put_file(archive(), samples["bieu-mau-7-dung.xlsx"], "FN-UNIT", parse_period("Q1/2025"), "clerk")
     assert call("prior", "4.1.1", "6T/2025", "FN-UNIT").json() == {"result": [[180.0]]}

@@ -228,6 +228,18 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
         sheet.range((index, 2)).color = HEX[finding.severity]
 
 
+def row_statuses(findings: list[Finding]) -> dict[str, str]:
+    """Indicator code → its first error or warning, as EGOV.CHECK shows it (Vietnamese)."""
+    from .. import definitions
+
+    vi = definitions.catalogue("vi")
+    statuses: dict[str, str] = {}
+    for finding in sorted(findings, key=lambda f: f.severity.rank):
+        if finding.code and finding.severity is not Severity.INFO and finding.code not in statuses:
+            statuses[finding.code] = f"{vi.severity(finding.severity)}: {vi.message(finding)}"
+    return statuses
+
+
 def summary_line(findings: list[Finding], catalogue: Catalogue) -> str:
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     if not findings:

@@ -150,21 +150,24 @@ def change(caller: Caller | None, user: CurrentUser, code, current, period="", u
 
 @func
 @arg("code", doc='Mã chỉ tiêu, ví dụ "4.1".')
-@arg("table", doc="Vùng bảng biểu mẫu (từ dòng tiêu đề STT đến dòng cuối).")
-def check(code, table):
+@arg("table", doc="Vùng bảng biểu mẫu (tuỳ chọn). Bỏ trống: theo lần Kiểm tra gần nhất của sổ này.")
+def check(caller: Caller | None, user: CurrentUser, code, table=None):
     """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
+    wanted = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
+    if table in (None, "", [[None]]):
+        statuses = state.recall_statuses(getattr(user, "id", None), caller.book_name if caller else "")
+        if statuses is None:
+            raise _fail("func_no_check")
+        return statuses.get(wanted, "OK")
     from ..core.engine import check_form, locate_form
     from ..core.grid import SheetGrid
     from ..core.locate import find_regions
+    from .book import row_statuses
 
-    grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in (table or [])])
+    rows = table if isinstance(table, list) and table and isinstance(table[0], list) else [[table]]
+    grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in rows])
     regions = find_regions(grid)
     if not regions:
         raise _fail("func_no_table")
     form = locate_form(grid, regions[0], definitions.editions())
-    report = check_form(form, definitions.rulebook(), "")
-    wanted = str(code).strip().rstrip(".")
-    for finding in report.findings:
-        if finding.code == wanted and finding.severity.value in ("error", "warning"):
-            return f"{_vi.severity(finding.severity)}: {_vi.message(finding)}"
-    return "OK"
+    return row_statuses(check_form(form, definitions.rulebook(), "").findings).get(wanted, "OK")

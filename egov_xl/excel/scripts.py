@@ -28,7 +28,7 @@ from ..core.findings import Severity
 from ..template.build import CHANGE, NOTE, PCT, PRIOR, VALUE
 from ..workbook import ReadError
 from . import access, state
-from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
+from .book import (book_context, row_statuses, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, summary_line, write_report)  # noqa: F401
 
 TITLE = "egov-xl"
@@ -85,13 +85,15 @@ def _run(book: xw.Book, lang: str, notify: str, body) -> None:
 
 
 @script
-async def kiem_tra(book: xw.Book, details: str = "", notify: str = "alert", lang: str = "vi"):
+async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
+                   lang: str = "vi"):
     """Kiểm tra: mark flagged cells, note each, list findings on the sheet "Kiểm tra"."""
 
     def body(catalogue) -> str:
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
         _mark(book, checked, findings, catalogue)
+        state.remember_statuses(getattr(current_user, "id", None), book.name, row_statuses(findings))
         return summary_line(findings, catalogue)
 
     _run(book, lang, notify, body)  # pure computation, about 2 ms: no thread hop needed
