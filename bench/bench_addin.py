@@ -72,7 +72,7 @@ def main() -> None:
     ours50, ours95 = percentiles(ours)
     floor50, floor95 = percentiles(floor)
     load50, load95 = percentiles(loaded)
-    print(f"| measure | today | aim |\n|---|---|---|")
+    print("| measure | today | aim |\n|---|---|---|")
     print(f"| Kiểm tra round trip, filled Biểu mẫu 7, p50 / p95 | {ours50:.1f} / {ours95:.1f} ms | |")
     print(f"| xlwings Server trivial script (floor), p50 / p95 | {floor50:.1f} / {floor95:.1f} ms | |")
     print(f"| Kiểm tra ÷ trivial script (p50) | {ours50 / floor50:.2f} | ≤ 2 |")

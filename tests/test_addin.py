@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 

@@ -16,8 +16,7 @@ from typer.testing import CliRunner
 from egov_xl import definitions
 from egov_xl.cli import app
 from egov_xl.core.spec import Kind
-from egov_xl.template.build import (FIRST_ROW, FORM_NAME, PERIOD_NAME, UNIT_NAME, YEAR_NAME, build_template,
-                                    row_of, value_name, write_templates)
+from egov_xl.template.build import (FIRST_ROW, FORM_NAME, PERIOD_NAME, UNIT_NAME, YEAR_NAME, row_of, value_name, write_templates)
 from egov_xl.template.fill import fill_template, save_filled
 from egov_xl.template.recalc import recalculate, render_pdf, soffice
 from egov_xl.validate import check_file, validate_file

@@ -29,7 +29,7 @@ from ..template.build import CHANGE, NOTE, PCT, PRIOR, VALUE
 from ..workbook import ReadError
 from . import access, state
 from .book import (book_context, row_statuses, book_grids, check_book, clear_marks, mark_cells, parse_details,
-                   previous_marks, summary_line, write_report)  # noqa: F401
+                   previous_marks, summary_line, write_report)
 
 TITLE = "egov-xl"
 
