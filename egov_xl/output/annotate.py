@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..core.findings import Finding, FormReport, Severity
 from ..core.messages import Catalogue
 from .rows import form_name
+from .sheet_layout import wrapped_height
 
 FILLS = {
     Severity.ERROR: "FFC7CE",
@@ -22,6 +23,7 @@ FILLS = {
 AUTHOR = "egov-xl"
 _COLUMNS = ("STT", "col_severity", "col_code", "col_cell", "col_message", "col_expected", "col_actual", "col_rule")
 _WIDTHS = (6, 12, 10, 18, 90, 14, 14, 26)
+_MESSAGE_CHARS = 95  # characters per line in the message column (width 90)
 
 
 class SameFileError(ValueError):
@@ -83,6 +85,11 @@ def _report_sheet(book, reports: list[FormReport], catalogue: Catalogue) -> None
     for col, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + col)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _finding_line(sheet, index: int, finding: Finding, catalogue: Catalogue) -> None:
@@ -97,6 +104,7 @@ def _finding_line(sheet, index: int, finding: Finding, catalogue: Catalogue) -> 
         finding.rule,
     ])
     row = sheet.max_row
+    sheet.row_dimensions[row].height = wrapped_height((catalogue.message(finding), _MESSAGE_CHARS))
     colour = FILLS[finding.severity]
     sheet.cell(row, 2).fill = PatternFill("solid", start_color=colour, end_color=colour)
     sheet.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")

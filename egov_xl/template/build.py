@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.spec import Edition, Kind, PeriodKind, RowSpec
+from ..output.sheet_layout import wrapped_height
 
 UNIT_NAME, PERIOD_NAME, YEAR_NAME, FORM_NAME = "EGOV_DON_VI", "EGOV_KY_BAO_CAO", "EGOV_NAM", "EGOV_BIEU_MAU"
 # what the period drop-down offers; with the year cell it reads as "Quý I 2025", which
@@ -183,16 +184,11 @@ def _indicator_row(book, sheet: Worksheet, edition: Edition, spec: RowSpec, rows
             cell.number_format = COUNT_FORMAT if spec.kind is Kind.COUNT else "General"
 
 
-LINE_HEIGHT = 15  # points per line of 11-point text
 LABEL_CHARS, UNIT_CHARS = 66, 12  # characters per line in the label and unit columns
 
 
 def _height(spec: RowSpec, level: int) -> float:
-    """Rows are sized for their wrapped label and unit: spreadsheet programs do not grow rows
-    written by a library, so a long label would otherwise overlap the next row."""
-    label_lines = -(-len(spec.label) // (LABEL_CHARS - 2 * level))
-    unit_lines = -(-len(spec.unit or "") // UNIT_CHARS)
-    return LINE_HEIGHT * max(1, label_lines, unit_lines) + 3
+    return wrapped_height((spec.label, LABEL_CHARS - 2 * level), (spec.unit or "", UNIT_CHARS))
 
 
 def _validations(sheet: Worksheet, edition: Edition, coded: dict[str, list[int]], rows: dict[str, int]) -> None:
