@@ -121,10 +121,6 @@ def rulebook() -> RuleBook:
     return RuleBook({rule: Severity(meta["severity"]) for rule, meta in data.items()})
 
 
-def rule_descriptions() -> dict[str, str]:
-    data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
-    return {rule: meta["about"] for rule, meta in data.items()}
-
 
 @lru_cache(maxsize=1)
 def mappings() -> tuple[EditionMapping, ...]:

@@ -16,9 +16,8 @@ WRITTEN = {
     "9 tháng 2025": "2025-M9", "9T/2025": "2025-M9",
     "Năm 2024": "2024-Y", "Báo cáo năm 2024": "2024-Y",
     "Tháng 3/2025": "2025-M03", "T12/2025": "2025-M12",
-    # the template's period drop-down followed by its year cell
-    "Quý I 2025": "2025-Q1", "6 tháng 2025": "2025-H1", "Quý III 2025": "2025-Q3", "9 tháng 2025": "2025-M9",
-    "Năm 2025": "2025-Y",
+    # the template's period drop-down followed by its year cell ("6 tháng 2025", "9 tháng 2025" above)
+    "Quý I 2025": "2025-Q1", "Quý III 2025": "2025-Q3", "Năm 2025": "2025-Y",
 }
 
 

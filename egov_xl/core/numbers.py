@@ -42,10 +42,6 @@ class Reading:
     bound: str | None = None  # ">", ">=", "<", "<=", "~" for Entry.BOUND
 
     @property
-    def has_number(self) -> bool:
-        return self.number is not None
-
-    @property
     def is_blank(self) -> bool:
         return self.entry is Entry.BLANK
 

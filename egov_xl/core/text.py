@@ -73,8 +73,3 @@ def split_leading_code(text: str) -> tuple[str | None, str]:
 
 def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
-
-
-def code_key(code: str) -> tuple[int, ...]:
-    """Sort key that orders 4.10 after 4.9."""
-    return tuple(int(part) for part in code.split("."))

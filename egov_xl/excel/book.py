@@ -97,13 +97,13 @@ def named_value(book: xw.Book, name: str) -> object:
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
+class BookContext:
     unit: str | None
     period_text: str | None
     form_id: str | None
 
 
-def book_context(book: xw.Book) -> Context:
+def book_context(book: xw.Book) -> BookContext:
     """Unit, period and edition from the template's named cells, where the book has them."""
     unit = named_value(book, UNIT_NAME)
     kind, year = named_value(book, PERIOD_NAME), named_value(book, YEAR_NAME)
@@ -114,7 +114,7 @@ def book_context(book: xw.Book) -> Context:
     elif kind:
         period = str(kind)
     form = named_value(book, FORM_NAME)
-    return Context(str(unit).strip() if unit else None, period, str(form) if form else None)
+    return BookContext(str(unit).strip() if unit else None, period, str(form) if form else None)
 
 
 # marks ----------------------------------------------------------------------------------------
