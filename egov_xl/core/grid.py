@@ -15,6 +15,14 @@ def column_letter(col: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """Excel letters → 0-based column index (A → 0, AB → 27)."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class CellRef:
     """A cell position; row and col are 0-based, text is Excel's A1 style."""
@@ -29,6 +37,13 @@ class CellRef:
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.a1}"
+
+    @classmethod
+    def from_a1(cls, sheet: str, a1: str) -> CellRef:
+        """'Sheet', 'D21' (or '$D$21') → CellRef; the sheet may come quoted ('Phụ lục VII')."""
+        a1 = a1.replace("$", "")
+        letters = "".join(ch for ch in a1 if ch.isalpha())
+        return cls(sheet.strip("'"), int(a1[len(letters):]) - 1, column_index(letters))
 
     @property
     def excel(self) -> str:

@@ -128,17 +128,8 @@ def previous_marks(book: xw.Book) -> list[CellRef]:
     for row in values[REPORT_HEADER_ROWS:]:
         if len(row) > 8 and isinstance(row[8], str) and "!" in row[8]:
             sheet, _, a1 = row[8].rpartition("!")
-            refs.append(_ref(sheet, a1))
+            refs.append(CellRef.from_a1(sheet, a1))
     return refs
-
-
-def _ref(sheet: str, a1: str) -> CellRef:
-    letters = "".join(ch for ch in a1 if ch.isalpha())
-    digits = "".join(ch for ch in a1 if ch.isdigit())
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return CellRef(sheet.strip("'"), int(digits) - 1, col - 1)
 
 
 def _is_template_input(checked: list[Checked], ref: CellRef, template: bool) -> bool:
@@ -156,7 +147,7 @@ def noted_cells(book: xw.Book) -> set[CellRef]:
     noted = set()
     for sheet in book.sheets:
         for note in sheet.api.get("notes") or []:
-            noted.add(_ref(sheet.name, str(note["address"]).rpartition("!")[2].replace("$", "")))
+            noted.add(CellRef.from_a1(sheet.name, str(note["address"]).rpartition("!")[2]))
     return noted
 
 

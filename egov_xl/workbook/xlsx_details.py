@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..core.grid import column_index
+
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -25,13 +27,6 @@ BUILTIN_FORMATS = {
     11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
     39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0", 49: "@",
 }
-
-
-def _col_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -94,7 +89,7 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
         row = int(match.group(2)) - 1
         if row not in rows:
             continue
-        col = _col_index(match.group(1))
+        col = column_index(match.group(1))
         style = int(element.get("s", "0"))
         if 0 < style < len(formats) and formats[style] != "General":
             cell_formats[(row, col)] = formats[style]
