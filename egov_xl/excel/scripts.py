@@ -25,11 +25,13 @@ from ..archive.periods import Period, PeriodError, parse_period
 from ..archive.service import compare_form, put_checked
 from ..archive.store import Accepted, Archive
 from ..core.findings import Severity
-from ..template.build import CHANGE, NOTE, PCT, PRIOR, VALUE
+from ..core.grid import WorkbookGrid
+from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
+from ..validate import Checked, check_workbook
 from ..workbook import ReadError
 from . import access, state
-from .book import (book_context, row_statuses, book_grids, check_book, clear_marks, mark_cells, parse_details,
-                   previous_marks, summary_line, write_report)
+from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
+                   previous_marks, row_statuses, summary_line, write_report)
 
 TITLE = "egov-xl"
 
@@ -52,7 +54,7 @@ def _say(book: xw.Book, text: str, notify: str) -> None:
         book.app.alert(text, title=TITLE)
 
 
-def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str, Period] | None:
+def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str, Period]:
     """Unit and period: the script's arguments, else the template's named cells."""
     context = book_context(book)
     unit = (unit or context.unit or "").strip()
@@ -69,6 +71,16 @@ def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str,
 
 class _Stop(Exception):
     """Ends a script with one sentence to the clerk; nothing else is changed."""
+
+
+def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid, list[Checked], Checked]:
+    """The workbook's grids, every form checked, and the first one of a known edition."""
+    grids = book_grids(book, parse_details(details))
+    checked = check_workbook(grids)
+    recognised = [c for c in checked if c.form.recognised]
+    if not recognised:
+        raise _Stop(catalogue.text("template_unknown_form", path=book.name))
+    return grids, checked, recognised[0]
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
@@ -115,12 +127,9 @@ async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str
         store = archive()
         if not access.may_read(current_user, where_unit, store.children):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
-        checked = check_book(book, parse_details(details))
-        recognised = [c for c in checked if c.form.recognised]
-        if not recognised:
-            raise _Stop(catalogue.text("template_unknown_form", path=book.name))
-        result = compare_form(store, recognised[0], where_unit, when)
-        _write_comparison(book, recognised[0], result.comparison, catalogue)
+        _, checked, form = _checked_form(book, details, catalogue)
+        result = compare_form(store, form, where_unit, when)
+        _write_comparison(book, form, result.comparison, catalogue)
         findings = [f for item in checked for f in item.report.findings] + result.comparison.findings
         _mark(book, checked, findings, catalogue)
         reference = result.comparison.previous or result.comparison.last_year
@@ -131,21 +140,21 @@ async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str
     await anyio.to_thread.run_sync(_run, book, lang, notify, body)
 
 
-def _comparison_columns(checked) -> tuple[int, int, int, int]:
-    """(header row, prior, change, %) as 1-based positions: the template's own columns, or the
-    three columns right of the table."""
+def _comparison_columns(checked) -> tuple[int, int]:
+    """(header row, first of the three columns Kỳ trước | Chênh lệch | %), 1-based: the
+    template's own columns, or the three columns right of the table."""
     region = checked.form.table.region
     columns = region.columns
     header_row = (region.header_row if region.header_row is not None else region.code_rows[0] - 1) + 1
     if columns.value == VALUE - 1 and columns.note == NOTE - 1:  # the template's layout
-        return header_row, PRIOR, CHANGE, PCT
+        return header_row, PRIOR
     last = max(c for c in (columns.code, columns.label, columns.unit, columns.value, columns.note) if c is not None)
-    return header_row, last + 2, last + 3, last + 4
+    return header_row, last + 2
 
 
 def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
     sheet = book.sheets[checked.form.sheet]
-    header_row, prior_col, change_col, pct_col = _comparison_columns(checked)
+    header_row, prior_col = _comparison_columns(checked)
     sheet.range((header_row, prior_col)).value = [[catalogue.text("col_prior_short"), catalogue.text("col_change"),
                                                  catalogue.text("col_change_pct")]]
     rows = {row.code: row for row in comparison.rows}
@@ -170,13 +179,7 @@ async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         if not access.may_write(current_user, where_unit):
             raise _Stop(catalogue.text("addin_forbidden_write", unit=where_unit))
-        grids = book_grids(book, parse_details(details))
-        from ..validate import check_workbook
-
-        checked = [c for c in check_workbook(grids) if c.form.recognised]
-        if not checked:
-            raise _Stop(catalogue.text("template_unknown_form", path=book.name))
-        form = checked[0]
+        grids, _, form = _checked_form(book, details, catalogue)
         digest = hashlib.sha256(json.dumps(
             [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
             ensure_ascii=False).encode()).hexdigest()
@@ -217,8 +220,6 @@ async def dat_don_vi_ky(book: xw.Book, current_user: CurrentUser, details: str =
 
 def _write_context(book: xw.Book, unit: str, when: Period) -> None:
     """Into the template's named cells, or a small sheet "egov-xl" with the same names."""
-    from ..template.build import PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, YEAR_NAME
-
     names = {item.name: item for item in book.names}
     values = {UNIT_NAME: unit, PERIOD_NAME: PERIOD_CHOICES.get(when.kind, when.label), YEAR_NAME: when.year}
     if all(name in names for name in values):
