@@ -226,11 +226,11 @@ class Archive:
                 stored.meta = Meta(*conn.execute(META, {"sid": sid}).one(), accepted=accepted)
             return stored
 
-    def get(self, unit: str, period: Period, revision: int | None = None) -> Stored | None:
+    def get(self, unit: str, period: Period, revision: int | None = None, with_meta: bool = True) -> Stored | None:
         """One revision (the latest, the current one, unless `revision` is given)."""
         if revision is None:
-            return self._fetch(LATEST, unit=unit, key=period.key)
-        return self._fetch(REVISION, unit=unit, key=period.key, revision=revision)
+            return self._fetch(LATEST, with_meta=with_meta, unit=unit, key=period.key)
+        return self._fetch(REVISION, with_meta=with_meta, unit=unit, key=period.key, revision=revision)
 
     def previous(self, unit: str, period: Period) -> Stored | None:
         """"Kỳ trước": the current revision of the unit's latest report before this one."""
@@ -238,7 +238,7 @@ class Archive:
 
     def same_period_last_year(self, unit: str, period: Period) -> Stored | None:
         """"Cùng kỳ năm trước": the same kind of report a year earlier."""
-        return self._fetch(LATEST, with_meta=False, unit=unit, key=period.same_period_last_year().key)
+        return self.get(unit, period.same_period_last_year(), with_meta=False)
 
     def history(self, unit: str) -> list[Stored]:
         self._require_schema()

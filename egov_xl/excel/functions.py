@@ -91,8 +91,8 @@ def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
     return unit, period
 
 
-def _prior_value(code, period, unit, comparison, caller, user) -> tuple[Decimal | None, Decimal | None]:
-    """(prior value, current value if known) for one indicator."""
+def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None:
+    """The archived prior value of one indicator, in the codes of the current period's edition."""
     from .scripts import archive
 
     code = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
@@ -107,17 +107,13 @@ def _prior_value(code, period, unit, comparison, caller, user) -> tuple[Decimal 
     last_year = str(comparison or "").strip().lower() in ("cung-ky", "cùng kỳ", "cung ky", "last_year")
     try:
         stored = store.same_period_last_year(unit, when) if last_year else store.previous(unit, when)
-        current = store.get(unit, when)
+        current = store.get(unit, when, with_meta=False)  # only its edition is needed
     except ArchiveError as exc:
         raise _fail(exc.key, **exc.params) from None
     if stored is None:
-        return None, None
-    target = current.edition_id if current else stored.edition_id
-    translated, _ = reference(stored, target)
-    if translated is None:
-        return None, None
-    now = current.values.get(code).number if current and code in current.values else None
-    return translated.values.get(code), now
+        return None
+    translated, _ = reference(stored, current.edition_id if current else stored.edition_id)
+    return translated.values.get(code) if translated else None
 
 
 @func
@@ -127,7 +123,7 @@ def _prior_value(code, period, unit, comparison, caller, user) -> tuple[Decimal 
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky" (cùng kỳ năm trước).')
 def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
     """Giá trị đã lưu của chỉ tiêu ở kỳ trước (hoặc cùng kỳ năm trước)."""
-    value, _ = _prior_value(code, period, unit, comparison, caller, user)
+    value = _prior_value(code, period, unit, comparison, caller, user)
     return "" if value is None else float(value)
 
 
@@ -139,7 +135,7 @@ def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", co
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky".')
 def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
     """Chênh lệch so với kỳ trước: hai ô, mức thay đổi và phần trăm thay đổi."""
-    value, _ = _prior_value(code, period, unit, comparison, caller, user)
+    value = _prior_value(code, period, unit, comparison, caller, user)
     now = _number(current, "giá trị kỳ này", "EGOV.CHANGE")
     if value is None or now is None:
         return [["", ""]]
