@@ -47,6 +47,11 @@ out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
 
+def _error(text: object) -> None:
+    """One line for the clerk on standard error, in red."""
+    err.print(f"[bold red]{text}[/]", highlight=False)
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
@@ -80,7 +85,7 @@ def validate(
         except ReadError as exc:
             unreadable = True
             message = catalogue.text(exc.key, **exc.params)
-            err.print(f"[bold red]{message}[/]", highlight=False)
+            _error(message)
             results.append(failure_dict(str(path), message))
             continue
         reports.extend(file_reports)
@@ -100,11 +105,10 @@ def _annotate(path: Path, target: Path, many: bool, reports: list[FormReport], c
     try:
         annotate(path, target, reports, catalogue)
     except SameFileError:
-        err.print(f"[bold red]{catalogue.text('annotate_same', out=target)}[/]", highlight=False)
+        _error(catalogue.text("annotate_same", out=target))
         return False
     except OSError as exc:
-        err.print(f"[bold red]{catalogue.text('file_unreadable', path=target, reason=exc.strerror or exc)}[/]",
-                  highlight=False)
+        _error(catalogue.text("file_unreadable", path=target, reason=exc.strerror or exc))
         return False
     err.print(catalogue.text("annotate_written", out=target), highlight=False)
     return True
@@ -171,8 +175,7 @@ def forms_show(form_id: str, lang: Annotated[Lang, typer.Option("--lang")] = Lan
     edition = definitions.edition(form_id)
     if edition is None:
         known = ", ".join(e.id for e in definitions.editions())
-        err.print(f"[bold red]{catalogue.text('unknown_form_id', form=form_id, known=known)}[/]", highlight=False)
-        raise typer.Exit(EXIT_UNREADABLE)
+        raise _fail(catalogue, "unknown_form_id", form=form_id, known=known)
     out.print(f"[bold]{edition.title}[/] ({edition.id}) – {edition.source}", highlight=False)
     table = Table()
     for key in ("forms_id", "forms_label", "forms_kind", "forms_unit", "forms_nature", "forms_parts"):
@@ -194,10 +197,10 @@ def forms_check(files: list[Path], lang: Annotated[Lang, typer.Option("--lang")]
         except FormFileError as exc:
             failed = True
             for line in exc.render(catalogue):
-                err.print(f"[bold red]{line}[/]", highlight=False)
+                _error(line)
         except OSError as exc:
             failed = True
-            err.print(catalogue.text("file_unreadable", path=path, reason=exc.strerror or exc), highlight=False)
+            _error(catalogue.text("file_unreadable", path=path, reason=exc.strerror or exc))
         else:
             out.print(f"{path}: {edition.id} – {len(edition.rows)} OK", highlight=False)
     raise typer.Exit(EXIT_UNREADABLE if failed else EXIT_OK)
@@ -213,7 +216,7 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông bá
 
 
 def _fail(catalogue: Catalogue, key: str, code: int = EXIT_UNREADABLE, **params) -> typer.Exit:
-    err.print(f"[bold red]{catalogue.text(key, **params)}[/]", highlight=False)
+    _error(catalogue.text(key, **params))
     return typer.Exit(code)
 
 
@@ -583,6 +586,5 @@ def main() -> None:
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a clerk's terminal
-        err.print(f"[bold red]Lỗi không mong đợi / Unexpected error: {type(exc).__name__}: {exc}[/]",
-                  highlight=False)
+        _error(f"Lỗi không mong đợi / Unexpected error: {type(exc).__name__}: {exc}")
         raise SystemExit(EXIT_UNREADABLE) from None
