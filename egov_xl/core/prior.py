@@ -94,7 +94,7 @@ def compare(
         change = current - prior if current is not None and prior is not None else None
         rows.append(ComparedRow(
             code=spec.code, label=spec.label, current=current, basis=basis if reference else None,
-            prior=prior, change=change, change_pct=_percent(change, prior),
+            prior=prior, change=change, change_pct=change_percent(change, prior),
             previous=previous.values.get(spec.code) if previous else None,
             last_year=last_year.values.get(spec.code) if last_year else None,
         ))
@@ -104,7 +104,8 @@ def compare(
     return Comparison(rows, findings, previous, last_year)
 
 
-def _percent(change: Decimal | None, prior: Decimal | None) -> Decimal | None:
+def change_percent(change: Decimal | None, prior: Decimal | None) -> Decimal | None:
+    """The change as a percentage of the prior value; None over a zero or unknown prior."""
     if change is None or not prior:
         return None
     return change * 100 / abs(prior)
@@ -129,7 +130,7 @@ def _judge(ctx, spec, window, reference, basis, current, prior, change):
         return
     threshold = ctx.form.edition.threshold(spec)
     if threshold is not None and threshold.exceeded(prior, change):
-        pct = _percent(change, prior)
+        pct = change_percent(change, prior)
         yield ctx.finding("prior.change", spec.code, cell, actual=number(current), expected=number(prior),
                           change=signed(change), change_pct=signed(pct, 1) + "%" if pct is not None else "—",
                           **where)

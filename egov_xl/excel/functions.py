@@ -18,6 +18,7 @@ from ..archive.db import ArchiveError
 from ..archive.periods import PeriodError, parse_period
 from ..archive.service import reference
 from ..core.numbers import Entry, read_value
+from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
 from ..core.tolerance import round_half_up, unit_of
 from . import access, state
@@ -140,8 +141,8 @@ def change(caller: Caller | None, user: CurrentUser, code, current, period="", u
     if value is None or now is None:
         return [["", ""]]
     delta = now - value
-    pct = float(round_half_up(delta * 100 / abs(value), 2)) if value else ""
-    return [[float(delta), pct]]
+    pct = change_percent(delta, value)
+    return [[float(delta), "" if pct is None else float(round_half_up(pct, 2))]]
 
 
 @func
