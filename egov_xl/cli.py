@@ -517,22 +517,23 @@ def serve(
 
     import uvicorn
 
-    from .archive.db import default_url
+    from .settings import Settings
 
     catalogue = definitions.catalogue(lang.value)
-    if url:
-        os.environ["EGOV_ARCHIVE_URL"] = url
-    archive = _open_archive(default_url(), catalogue)
+    settings = Settings.from_env(archive_url=url, lang=lang.value)
+    archive = _open_archive(settings.archive_url, catalogue)
     _archive_call(catalogue, archive.init)
-    defaults = {
+    xlwings = {
         "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
         "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
     }
-    for name, value in defaults.items():
-        os.environ.setdefault(name, value)
     if hostname:
-        os.environ["XLWINGS_HOSTNAME"] = hostname
+        xlwings["XLWINGS_HOSTNAME"] = hostname
+    # uvicorn starts each worker afresh: the one place settings travel to them is the environment
+    worker_env = {**{k: v for k, v in xlwings.items() if k not in os.environ or k == "XLWINGS_HOSTNAME"},
+                  **settings.to_env()}
+    os.environ.update(worker_env)
     ssl = {}
     scheme = "http"
     if https:
@@ -543,7 +544,8 @@ def serve(
     shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
     out.print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                              archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
-    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, workers=workers, log_level="warning", **ssl)
+    uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", **ssl)
 
 
 def _dev_certificate(folder: Path) -> tuple[Path, Path]:

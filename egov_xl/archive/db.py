@@ -1,4 +1,4 @@
-"""Connecting to the archive: SQLite by default, PostgreSQL through EGOV_ARCHIVE_URL.
+"""Connecting to the archive: SQLite by default, PostgreSQL through the settings' archive URL.
 
 One code path serves both. SQLite runs in WAL mode with foreign keys on, and write
 transactions start with BEGIN IMMEDIATE so that concurrent writers queue (up to the busy
@@ -8,8 +8,6 @@ a catalogue sentence for the clerk.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-ENV_URL = "EGOV_ARCHIVE_URL"
-SQLITE_BUSY_MS = int(os.environ.get("EGOV_ARCHIVE_BUSY_MS", "30000"))  # how long a writer waits
+SQLITE_BUSY_MS = 30000  # how long a writer waits by default (Settings.sqlite_busy_ms)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -36,16 +33,11 @@ class ArchiveError(Exception):
         super().__init__(f"{key}: {params}")
 
 
-def data_dir() -> Path:
-    """Where a single PC keeps its archive: %LOCALAPPDATA%\\egov-xl or ~/.local/share/egov-xl."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "egov-xl"
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "egov-xl"
-
-
 def default_url() -> str:
-    return os.environ.get(ENV_URL) or f"sqlite:///{data_dir() / 'archive.sqlite3'}"
+    """The archive URL of the process's settings (for callers given no URL)."""
+    from ..settings import Settings
+
+    return Settings.from_env().archive_url
 
 
 def safe_url(url: str) -> str:

@@ -2,7 +2,7 @@
 
 Clerks authenticate with a token (xlwings Server's custom auth provider, configured in
 addin/auth/custom.py): EGOV_TOKENS_FILE names a YAML file that maps each token to a person and
-the units they report for:
+the units they report for (the settings' tokens file, EGOV_TOKENS_FILE):
 
     tokens:
       "3f6c…":  {name: "Nguyễn Văn A", units: ["SO-TTTT"]}
@@ -16,15 +16,11 @@ Without any auth provider (one PC, one clerk) everything is allowed.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-
-ENV_TOKENS = "EGOV_TOKENS_FILE"
-
 
 @dataclass(frozen=True)
 class Grant:
@@ -47,15 +43,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def grant_for(token: str) -> Grant | None:
-    path = os.environ.get(ENV_TOKENS)
-    if not path or not Path(path).is_file():
+def grant_for(token: str, tokens_file: Path | None) -> Grant | None:
+    if tokens_file is None or not tokens_file.is_file():
         return None
-    return _load(path, Path(path).stat().st_mtime).get(_digest(token))
+    return _load(str(tokens_file), tokens_file.stat().st_mtime).get(_digest(token))
 
 
 def auth_enabled() -> bool:
-    return bool(os.environ.get("XLWINGS_AUTH_PROVIDERS", "").strip("[] \"'"))
+    from ..server.runtime import current
+
+    return current().settings.auth_enabled
 
 
 def units_of(user) -> frozenset[str] | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 
 import anyio
 import xlwings as xw
@@ -20,7 +19,7 @@ from xlwings.server import script
 from xlwings_server.models import CurrentUser
 
 from .. import definitions
-from ..archive.db import ArchiveError, default_url
+from ..archive.db import ArchiveError
 from ..archive.periods import Period, PeriodError, parse_period
 from ..archive.service import compare_form, put_checked
 from ..archive.store import Accepted, Archive
@@ -29,6 +28,7 @@ from ..core.grid import WorkbookGrid
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
 from ..validate import Checked, check_workbook
 from ..workbook import ReadError
+from ..server import runtime
 from . import access, state
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_report)
@@ -36,13 +36,9 @@ from .book import (book_context, book_grids, check_book, clear_marks, mark_cells
 TITLE = "egov-xl"
 
 
-@lru_cache(maxsize=1)
 def archive() -> Archive:
-    """The archive this server writes to (EGOV_ARCHIVE_URL, else the local SQLite file)."""
-    store = Archive(default_url())
-    if store.dialect == "sqlite":
-        store.init()  # one PC: create the file on first use; a shared server runs `archive init`
-    return store
+    """The archive this server process writes to (see egov_xl.server.runtime)."""
+    return runtime.current().archive()
 
 
 def _catalogue(lang: str):

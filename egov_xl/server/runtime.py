@@ -1,0 +1,50 @@
+"""What one server process holds: its settings, read once, and its archive, opened and
+migrated once under a lock before the first request needs it.
+
+The app factory (`egov_xl.server.app.create_app`) calls `start(settings)`; scripts, functions
+and the auth provider call `current()`. A process that imports the add-in without the factory
+(a test through xlwings Server's own app) gets the settings of its environment, read once.
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+
+from ..archive.store import Archive
+from ..settings import Settings
+
+_lock = Lock()
+_current: Runtime | None = None
+
+
+class Runtime:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._archive: Archive | None = None
+        self._archive_lock = Lock()
+
+    def archive(self) -> Archive:
+        """The archive this server writes to; on SQLite the file is created on first use (one
+        PC); a shared PostgreSQL archive is created by `egov-xl archive init`."""
+        with self._archive_lock:
+            if self._archive is None:
+                store = Archive(self.settings.archive_url, busy_ms=self.settings.sqlite_busy_ms)
+                if store.dialect == "sqlite":
+                    store.init()
+                self._archive = store
+            return self._archive
+
+
+def start(settings: Settings) -> Runtime:
+    global _current
+    with _lock:
+        _current = Runtime(settings)
+        return _current
+
+
+def current() -> Runtime:
+    global _current
+    with _lock:
+        if _current is None:
+            _current = Runtime(Settings.from_env())
+        return _current
