@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .findings import Finding
+from .mapping import EditionMapping
 from .match import LocatedForm
 from .messages import RuleBook, Word
 from .numbers import BLANK, Entry, Reading
@@ -58,10 +59,15 @@ class Reference:
         return self.report.numbers()
 
 
-def reference_of(report: Report, window: Period, revision: int, source_edition: str,
-                 mapping: str | None = None) -> Reference:
-    """An archived report (already in the current edition's codes) as a comparison basis."""
-    return Reference(window, source_edition, revision, report, mapping)
+def reference_from(report: Report, window: Period, revision: int, target: str,
+                   mapping: EditionMapping | None = None) -> Reference | None:
+    """An archived report as a comparison basis in the `target` edition's codes, through
+    `mapping` when it was archived under another edition; None when it cannot be translated."""
+    if report.edition_id == target:
+        return Reference(window, report.edition_id, revision, report)
+    if mapping is None:
+        return None
+    return Reference(window, report.edition_id, revision, mapping.translate_report(report), mapping.id)
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from .grid import CellRef
 from .locate import TableRow
 from .numbers import BLANK, Entry, Reading, parse_number_text, read_value
+from .spec import Edition, Kind
 
 # where a value came from --------------------------------------------------------------------
 
@@ -133,9 +134,9 @@ class ArchivedValue:
     percent: bool = False
 
 
-def archive_rows(report: Report, skip: Iterable[str] = ()) -> list[ArchivedValue]:
-    """A report's values as the archive stores them; `skip` names codes not stored (headings)."""
-    skipped = set(skip)
+def archive_rows(report: Report, edition: Edition) -> list[ArchivedValue]:
+    """A report's values as the archive stores them (headings, which hold none, left out)."""
+    skipped = {spec.code for spec in edition.rows if spec.kind is Kind.HEADER}
     return [
         ArchivedValue(code=code, number=value.reading.number, decimals=value.reading.decimals,
                       typed=None if value.reading.raw is None else str(value.reading.raw), unit=value.unit,
