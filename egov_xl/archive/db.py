@@ -29,11 +29,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 class ArchiveError(UserError):
     """A failure a clerk or an IT admin can act on; `key` names the catalogue sentence."""
 
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
-
 
 def default_url() -> str:
     """The archive URL of the process's settings (for callers given no URL)."""

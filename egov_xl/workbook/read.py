@@ -28,11 +28,6 @@ SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 class ReadError(UserError):
     """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
 
-    def __init__(self, key: str, **params: str):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
-
 
 def read_workbook(path: str | Path) -> WorkbookGrid:
     path = Path(path)
