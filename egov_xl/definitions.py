@@ -16,8 +16,11 @@ from pydantic import ValidationError
 from .core.findings import Severity
 import hashlib
 
+from .core.golden import Case, Outcome, parse_cases, run_case
 from .core.mapping import EditionMapping
 from .core.messages import Catalogue, RuleBook
+from .core.registry import REGISTRY
+from .core.rules.registry import Registry, RegistryError
 from .core.spec import Edition
 
 LANGUAGES = ("vi", "en")
@@ -117,8 +120,18 @@ def catalogue(lang: str = "vi") -> Catalogue:
 
 @lru_cache(maxsize=1)
 def rulebook() -> RuleBook:
+    """Default severities from messages/rules.yaml, checked against the registered rules."""
     data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
+    problems = REGISTRY.problems(data, {lang: catalogue(lang).rules for lang in LANGUAGES})
+    if problems:
+        raise RegistryError("rules.yaml and the registered rules disagree: " + "; ".join(problems))
     return RuleBook({rule: Severity(meta["severity"]) for rule, meta in data.items()})
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """Every registered rule with its default severity from the catalogue."""
+    return REGISTRY.bind(rulebook().defaults)
 
 
 
@@ -155,3 +168,22 @@ def rules_version() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def golden_files() -> list[Path]:
+    """The golden cases of the rules (rules_golden/*.yaml)."""
+    return sorted(_package_dir("rules_golden").glob("*.yaml"))
+
+
+def golden_cases(files: list[Path] | None = None) -> list[Case]:
+    cases = []
+    for path in files or golden_files():
+        cases.extend(parse_cases(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
+    return cases
+
+
+def run_golden(cases: list[Case], extra: tuple[Edition, ...] = ()) -> list[Outcome]:
+    """Run golden cases against the shipped editions, `extra` (an edited form file) replacing
+    the shipped edition of the same id."""
+    by_id = {e.id: e for e in editions()} | {e.id: e for e in extra}
+    return [run_case(case, by_id, REGISTRY, rulebook(), mappings()) for case in cases]

@@ -47,7 +47,7 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
     editions, rulebook = definitions.editions(), definitions.rulebook()
     results = []
     for grid, region in located:
-        form = locate_form(grid, region, editions, form_id)
+        form = locate_form(grid, region, editions, form_id, workbook.path)
         results.append(Checked(form, check_form(form, rulebook, workbook.path)))
     return results
 

@@ -20,17 +20,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from ..core.errors import UserError
+
 SQLITE_BUSY_MS = 30000  # how long a writer waits by default (Settings.sqlite_busy_ms)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-class ArchiveError(Exception):
+class ArchiveError(UserError):
     """A failure a clerk or an IT admin can act on; `key` names the catalogue sentence."""
-
-    def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
 
 
 def default_url() -> str:

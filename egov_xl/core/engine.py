@@ -1,4 +1,4 @@
-"""One located table → one report: match the edition, run the checks."""
+"""One located table → one report: match the edition, run the registered rules."""
 
 from __future__ import annotations
 
@@ -7,22 +7,27 @@ from .grid import SheetGrid
 from .locate import Region, read_table
 from .match import LocatedForm, match
 from .messages import RuleBook
-from .rules import run_checks
+from .registry import REGISTRY
+from .rules.context import Context
 from .spec import Edition
 
 
 def locate_form(
-    grid: SheetGrid, region: Region, editions: tuple[Edition, ...], form_id: str | None = None
+    grid: SheetGrid, region: Region, editions: tuple[Edition, ...], form_id: str | None = None,
+    file: str | None = None,
 ) -> LocatedForm:
-    return match(read_table(grid, region), editions, form_id)
+    return match(read_table(grid, region), editions, form_id, file)
 
 
 def check_form(form: LocatedForm, rulebook: RuleBook, path: str) -> FormReport:
+    """Every report and table rule on one matched form; the report records which ran."""
     edition = form.edition
+    findings, scope = REGISTRY.run(Context.of(form, rulebook))
     return FormReport(
         path=path,
         sheet=form.sheet,
         form=edition.id if form.recognised else None,
         form_title=edition.title if form.recognised else None,
-        findings=run_checks(form, rulebook),
+        findings=findings,
+        scope=scope,
     )

@@ -50,6 +50,7 @@ class FormReport:
     form: str | None  # edition id, None when the table matched no known edition
     form_title: str | None
     findings: list[Finding]
+    scope: dict[str, int] = field(default_factory=dict)  # the rules that ran: ID → version
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .numbers import BLANK, Entry, Reading
+from .report import Report, Sum, Value
 from .spec import CODE_PATTERN, Edition, Kind
 
 
@@ -53,3 +55,23 @@ class EditionMapping(BaseModel):
             parts = [values.get(code) for code in row.source]
             result[row.target] = None if any(p is None for p in parts) else sum(parts, Decimal(0))
         return result
+
+    def translate_report(self, report: Report) -> Report:
+        """A source-edition report in the target edition's codes. A row mapped from one row
+        keeps its value as typed; a sum of counts is a number whose origin names its parts,
+        blank if a part is."""
+        values: dict[str, Value] = {}
+        for row in self.rows:
+            parts = [report.values.get(code) for code in row.source]
+            if len(parts) == 1 and parts[0] is not None:
+                values[row.target] = parts[0]
+                continue
+            origin = Sum(tuple(p.origin for p in parts if p is not None and p.origin is not None))
+            numbers = [p.reading.number if p is not None else None for p in parts]
+            if any(n is None for n in numbers):
+                values[row.target] = Value(BLANK, origin)
+                continue
+            total = sum(numbers, Decimal(0))
+            decimals = max((p.reading.decimals or 0) for p in parts)
+            values[row.target] = Value(Reading(raw=total, entry=Entry.NUMBER, number=total, decimals=decimals), origin)
+        return Report(self.target, values)

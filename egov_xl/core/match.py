@@ -2,6 +2,8 @@
 
 The edition is chosen automatically (or named by the caller); a table that matches no
 edition well enough is checked against a definition inferred from its own codes and units.
+Matching gives the form's values as a Report (the value rules read only that) and keeps the
+table for the rules about the table itself (structure, labels, units).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from .infer import infer_edition
 from .locate import Table, TableRow
 from .numbers import BLANK, Reading
+from .report import Report, from_table
 from .spec import Edition, RowSpec
 from .text import fold_label, label_similarity
 
@@ -41,6 +44,7 @@ class LocatedForm:
     rows: dict[str, FormRow] = field(default_factory=dict)
     extra: list[TableRow] = field(default_factory=list)
     duplicates: dict[str, list[TableRow]] = field(default_factory=dict)
+    report: Report | None = None  # the matched rows' values; set by match()
 
     @property
     def sheet(self) -> str:
@@ -80,8 +84,11 @@ def choose_edition(table: Table, editions: tuple[Edition, ...]) -> Edition | Non
     return None
 
 
-def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = None) -> LocatedForm:
-    """Match `table` to the named edition, or the best one, or an inferred definition."""
+def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = None,
+          file: str | None = None) -> LocatedForm:
+    """Match `table` to the named edition, or the best one, or an inferred definition.
+
+    `file` names the workbook the table was read from, for the values' origins."""
     edition = next((e for e in editions if e.id == form_id), None) if form_id else None
     if edition is None and form_id is None:
         edition = choose_edition(table, editions)
@@ -97,4 +104,5 @@ def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = Non
             form.duplicates.setdefault(row.code, [form.rows[row.code].cells]).append(row)
         else:
             form.rows[row.code] = FormRow(spec, row)
+    form.report = from_table(edition.id, (row.cells for row in form.rows.values()), file)
     return form

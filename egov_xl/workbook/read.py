@@ -16,6 +16,7 @@ from pathlib import Path
 
 import python_calamine
 
+from ..core.errors import UserError
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import Region
 from .xlsx_details import read_details
@@ -24,13 +25,8 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 
 
-class ReadError(Exception):
+class ReadError(UserError):
     """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
-
-    def __init__(self, key: str, **params: str):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
 
 
 def read_workbook(path: str | Path) -> WorkbookGrid:

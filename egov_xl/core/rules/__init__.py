@@ -1,4 +1,5 @@
-"""Checks: small named units that turn a located form into findings.
+"""Checks: small named units that turn a form's values (a Report) or its matched table into
+findings, each rule ID an entry of a registry.
 
 Each check reads the edition (ratio parts, bounds, sums, units, coded values) rather than
 naming rows in code, so a new edition needs a YAML file, not new checks.
@@ -6,28 +7,18 @@ naming rows in code, so a new edition needs a YAML file, not new checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from ..findings import Finding
-from ..match import LocatedForm
-from ..messages import RuleBook
 from . import coincidence, hierarchy, labels, ratios, structure, values
 from .context import Context
+from .registry import Needs, Registry, Rule
 
-Check = Callable[[Context], Iterable[Finding]]
-
-CHECKS: tuple[Check, ...] = (
-    structure.check,
-    values.check,
-    labels.check,
-    ratios.check,
-    hierarchy.check,
-    coincidence.check,
+CHECKS: tuple[Rule, ...] = (
+    *structure.RULES,
+    *values.RULES,
+    *labels.RULES,
+    *ratios.RULES,
+    *hierarchy.RULES,
+    *coincidence.RULES,
 )
 
 
-def run_checks(form: LocatedForm, rulebook: RuleBook) -> list[Finding]:
-    ctx = Context(form, rulebook)
-    findings = [finding for check in CHECKS for finding in check(ctx)]
-    findings.sort(key=Finding.sort_key)
-    return findings
+__all__ = ["CHECKS", "Context", "Needs", "Registry", "Rule"]

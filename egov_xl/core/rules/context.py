@@ -1,4 +1,5 @@
-"""What every check gets: the located form, severities, and helpers to build findings."""
+"""What every check gets: the edition, the report's values, severities, helpers to build
+findings, and (for the rules about the table itself) the matched table."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..grid import CellRef
-from ..match import FormRow, LocatedForm
+from ..match import LocatedForm
 from ..messages import RuleBook
 from ..numbers import Reading, shown
+from ..report import Report
+from ..spec import Edition
 from ..tolerance import display
 
 
@@ -23,20 +26,26 @@ def number(value: Decimal) -> str:
 
 @dataclass(slots=True)
 class Context:
-    form: LocatedForm
+    edition: Edition
+    report: Report
     rulebook: RuleBook
+    form: LocatedForm | None = None  # the matched table; None for values that have no table
+
+    @classmethod
+    def of(cls, form: LocatedForm, rulebook: RuleBook) -> Context:
+        return cls(form.edition, form.report, rulebook, form)
 
     def finding(
         self,
         rule: str,
         code: str | None,
         cell: CellRef | None,
-        cells: tuple[CellRef, ...] = (),
+        cells: tuple[CellRef | None, ...] = (),
         expected: str | None = None,
         actual: str | None = None,
         **params: object,
     ) -> Finding:
-        severity = self.rulebook.severity(rule, self.form.edition.severities)
+        severity = self.rulebook.severity(rule, self.edition.severities)
         params.setdefault("code", code)
         if expected is not None:
             params.setdefault("expected", expected)
@@ -47,19 +56,17 @@ class Context:
             severity=severity,
             code=code,
             cell=cell,
-            cells=cells or ((cell,) if cell else ()),
+            cells=tuple(c for c in cells if c) or ((cell,) if cell else ()),
             params=params,
             expected=expected,
             actual=actual,
         )
 
-    def row(self, code: str | None) -> FormRow | None:
-        return self.form.rows.get(code) if code else None
+    def reading(self, code: str | None) -> Reading:
+        return self.report.reading(code)
 
     def ref(self, code: str | None) -> CellRef | None:
-        row = self.row(code)
-        return row.cells.value_ref if row else None
+        return self.report.cell(code)
 
     def numeric(self, code: str | None) -> Decimal | None:
-        row = self.row(code)
-        return row.value.number if row and row.value.number is not None else None
+        return self.report.number(code)

@@ -11,16 +11,25 @@ from ..spec import Kind, RowSpec
 from ..text import parent_code
 from ..tolerance import interval
 from .context import Context, number, shown
+from .registry import Needs, Rule, family
 
 
-def check(ctx: Context) -> Iterator[Finding]:
-    for spec in ctx.form.edition.rows:
+def exceeds(ctx: Context) -> Iterator[Finding]:
+    for spec in ctx.edition.rows:
         if spec.kind is Kind.RATIO:
             yield from _not_above(ctx, spec.numerator, spec.denominator, ratio=spec)
         for whole in spec.not_above:
             yield from _not_above(ctx, spec.code, whole, ratio=None)
+
+
+def sums(ctx: Context) -> Iterator[Finding]:
+    for spec in ctx.edition.rows:
         if spec.equals_sum:
             yield from _sum(ctx, spec)
+
+
+def within_children(ctx: Context) -> Iterator[Finding]:
+    for spec in ctx.edition.rows:
         if spec.kind is Kind.PERCENT:
             yield from _within_children(ctx, spec)
 
@@ -64,28 +73,35 @@ def _sum(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
 
 
 def _within_children(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
-    row = ctx.row(spec.code)
-    if row is None or row.value.number is None:
+    reading = ctx.reading(spec.code)
+    if spec.code not in ctx.report or reading.number is None:
         return
-    children = [c for c in ctx.form.edition.rows
+    children = [c for c in ctx.edition.rows
                 if parent_code(c.code) == spec.code and c.is_percentage]
     if not children:
         return
-    cell = row.cells.value_ref
+    cell = ctx.ref(spec.code)
     blank = [c.code for c in children if ctx.numeric(c.code) is None]
     if blank:
         yield ctx.finding("hierarchy.child-blank", spec.code, cell,
-                          tuple(filter(None, (cell, *(ctx.ref(c) for c in blank)))),
-                          value=shown(row.value), children=", ".join(blank))
+                          (cell, *(ctx.ref(c) for c in blank)),
+                          value=shown(reading), children=", ".join(blank))
         return
-    bounds = [interval(ctx.row(c.code).value.number, ctx.row(c.code).value.decimals) for c in children]
+    bounds = [interval(ctx.reading(c.code).number, ctx.reading(c.code).decimals) for c in children]
     low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
-    own_low, own_high = interval(row.value.number, row.value.decimals)
+    own_low, own_high = interval(reading.number, reading.decimals)
     if own_high < low or own_low > high:
         lowest = min(ctx.numeric(c.code) for c in children)
         highest = max(ctx.numeric(c.code) for c in children)
         yield ctx.finding("hierarchy.outside-children", spec.code, cell,
                           (cell, *(ctx.ref(c.code) for c in children)),
-                          expected=f"{number(lowest)}–{number(highest)}", actual=shown(row.value),
-                          value=shown(row.value), children=", ".join(c.code for c in children),
+                          expected=f"{number(lowest)}–{number(highest)}", actual=shown(reading),
+                          value=shown(reading), children=", ".join(c.code for c in children),
                           low=number(lowest), high=number(highest))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("hierarchy.exceeds", "hierarchy", Needs.REPORT, exceeds),
+    Rule("hierarchy.sum", "hierarchy", Needs.REPORT, sums),
+    *family("hierarchy", Needs.REPORT, within_children, ("hierarchy.child-blank", "hierarchy.outside-children")),
+)

@@ -10,6 +10,7 @@ from ..spec import Kind, RowSpec
 from ..tolerance import Agreement, agreement, round_half_up
 from ..messages import Word
 from .context import Context, number, shown
+from .registry import Needs, family
 
 _SHOWN_DECIMALS = 2
 
@@ -19,13 +20,13 @@ def exact_ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for spec in ctx.form.edition.rows:
-        if spec.kind is Kind.RATIO and spec.code in ctx.form.rows:
+    for spec in ctx.edition.rows:
+        if spec.kind is Kind.RATIO and spec.code in ctx.report:
             yield from _check_ratio(ctx, spec)
 
 
 def _check_ratio(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
-    ratio = ctx.form.rows[spec.code].value
+    ratio = ctx.reading(spec.code)
     if ratio.number is None:
         return
     cell = ctx.ref(spec.code)
@@ -53,3 +54,8 @@ def _check_ratio(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
         return
     expected = number(round_half_up(exact, max(ratio.decimals or 0, _SHOWN_DECIMALS)))
     yield ctx.finding("ratio.mismatch", spec.code, cell, cells, expected=expected, actual=shown(ratio), **params)
+
+
+# one decision per ratio row ends in at most one of these
+RULES = family("ratio", Needs.REPORT, check,
+               ("ratio.zero-denominator", "ratio.unchecked", "ratio.truncated", "ratio.mismatch"))

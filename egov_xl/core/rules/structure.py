@@ -1,39 +1,71 @@
-"""The table against the edition: missing, extra, duplicated and out-of-order rows."""
+"""The table against the edition: missing, extra, duplicated and out-of-order rows (rules
+about the table)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..grid import CellRef
 from ..text import strip_tags
 from .context import Context
+from .registry import Needs, Rule
 
 
-def check(ctx: Context) -> Iterator[Finding]:
-    form = ctx.form
-    first = form.table.rows[0].label_ref if form.table.rows else None
-    if not form.recognised:
-        yield ctx.finding("form.unrecognised", None, first)
+def _first(ctx: Context) -> CellRef | None:
+    rows = ctx.form.table.rows
+    return rows[0].label_ref if rows else None
+
+
+def unrecognised(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.recognised:
+        yield ctx.finding("form.unrecognised", None, _first(ctx))
+
+
+def missing_rows(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.recognised:
         return
-    name = form.edition.short_title
-    for spec in form.missing():
+    first, name = _first(ctx), ctx.edition.short_title
+    for spec in ctx.form.missing():
         yield ctx.finding("structure.missing-row", spec.code, first, label=spec.label, form=name)
-    for row in form.extra:
-        yield ctx.finding("structure.extra-row", row.code, row.label_ref, label=strip_tags(row.label), form=name)
-    for code, rows in form.duplicates.items():
+
+
+def extra_rows(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.recognised:
+        return
+    for row in ctx.form.extra:
+        yield ctx.finding("structure.extra-row", row.code, row.label_ref, label=strip_tags(row.label),
+                          form=ctx.edition.short_title)
+
+
+def duplicates(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.recognised:
+        return
+    for code, rows in ctx.form.duplicates.items():
         refs = tuple(r.value_ref for r in rows)
         yield ctx.finding("structure.duplicate-code", code, rows[-1].label_ref, refs,
                           addresses=", ".join(r.label_ref.a1 for r in rows))
-    yield from _order(ctx)
 
 
-def _order(ctx: Context) -> Iterator[Finding]:
-    order = ctx.form.edition.order
-    placed = [r for r in ctx.form.table.rows if r.code in ctx.form.rows and ctx.form.rows[r.code].cells is r]
+def order(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.recognised:
+        return
+    form = ctx.form
+    positions = form.edition.order
+    placed = [r for r in form.table.rows if r.code in form.rows and form.rows[r.code].cells is r]
     best = -1
     for row in placed:
-        index = order[row.code]
+        index = positions[row.code]
         if index < best:
-            after = max((r.code for r in placed if order[r.code] < index), key=order.get, default="—")
+            after = max((r.code for r in placed if positions[r.code] < index), key=positions.get, default="—")
             yield ctx.finding("structure.order", row.code, row.label_ref, after=after)
         best = max(best, index)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("form.unrecognised", "structure", Needs.TABLE, unrecognised),
+    Rule("structure.missing-row", "structure", Needs.TABLE, missing_rows),
+    Rule("structure.extra-row", "structure", Needs.TABLE, extra_rows),
+    Rule("structure.duplicate-code", "structure", Needs.TABLE, duplicates),
+    Rule("structure.order", "structure", Needs.TABLE, order),
+)

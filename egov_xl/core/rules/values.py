@@ -9,13 +9,16 @@ from ..findings import Finding
 from ..numbers import Entry
 from ..spec import Kind
 from .context import Context, shown, shown_with_unit
+from .registry import Needs, family
 
 _TYPED_AS = {Entry.TEXT_NUMBER: "value.text-number", Entry.FORMULA_TEXT: "value.formula-text"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for row in ctx.form.rows.values():
-        spec, reading, cell = row.spec, row.value, row.cells.value_ref
+    for code, value in ctx.report.values.items():
+        spec, reading, cell = ctx.edition.by_code.get(code), value.reading, ctx.ref(code)
+        if spec is None:
+            continue
         if spec.kind is Kind.HEADER:
             if not reading.is_blank:
                 yield ctx.finding("header.value", spec.code, cell, value=shown(reading), actual=shown(reading))
@@ -38,19 +41,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(_TYPED_AS[reading.entry], spec.code, cell, raw=reading.raw,
                               value=shown_with_unit(reading), actual=str(reading.raw))
         if reading.number is not None:
-            yield from _range(ctx, row)
+            yield from _range(ctx, spec, reading, cell)
 
 
 def _ratio_must_be_blank(ctx: Context, code: str) -> bool:
-    spec = ctx.form.edition.by_code[code]
+    spec = ctx.edition.by_code[code]
     if spec.kind is not Kind.RATIO:
         return False
     denominator = ctx.numeric(spec.denominator)
     return denominator is None or denominator == 0
 
 
-def _range(ctx: Context, row) -> Iterator[Finding]:
-    spec, reading, cell = row.spec, row.value, row.cells.value_ref
+def _range(ctx: Context, spec, reading, cell) -> Iterator[Finding]:
     value = reading.number
     if spec.is_percentage and not (0 <= value <= 100):
         yield ctx.finding("value.range", spec.code, cell, value=shown(reading), range="0–100%",
@@ -72,3 +74,9 @@ def _range(ctx: Context, row) -> Iterator[Finding]:
 
 def is_whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
+
+
+RULES = family("value", Needs.REPORT, check, (
+    "header.value", "value.uncomputed", "required.missing", "value.unreadable", "value.bound",
+    "value.text-number", "value.formula-text", "value.range", "value.not-integer", "coded.value",
+))
