@@ -579,6 +579,11 @@ def _dev_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+from .cli_rules import rules_app  # noqa: E402
+
+app.add_typer(rules_app, name="rules")
+
+
 def main() -> None:
     """Entry point: never shows a traceback to a clerk."""
     try:
