@@ -579,6 +579,11 @@ def _dev_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+from .cli_consolidate import consolidate_command  # noqa: E402
+
+app.command("consolidate")(consolidate_command)
+
+
 def main() -> None:
     """Entry point: never shows a traceback to a clerk."""
     try:

@@ -92,4 +92,6 @@ def test_small_bases_are_not_judged_and_identical_peers_give_no_outlier():
     bases = {unit: D(100) for unit in values} | {"XA-7": D(2)}
     assert outliers("4.2", values, bases) == []
     assert robust_scores({f"U{i}": D(7) for i in range(6)}) == {}
+    # most peers equal (MAD = 0): the mean absolute deviation still finds the odd one
+    assert [o.unit for o in outliers("4.2", {f"U{i}": D(100) for i in range(9)} | {"U9": D(40)})] == ["U9"]
     assert robust_scores({"U1": D(1), "U2": D(50)}) == {}  # too few peers to say

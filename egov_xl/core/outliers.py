@@ -15,6 +15,7 @@ from statistics import median
 
 Z_LIMIT = Decimal("3.5")  # Iglewicz-Hoaglin: |modified z| above 3.5 is a likely outlier
 _SCALE = Decimal("0.6745")  # makes the MAD comparable to a standard deviation
+_MEAN_AD_SCALE = Decimal("1.253314")  # the same for the mean absolute deviation (MAD = 0)
 MIN_PEERS = 5  # fewer values than this say nothing about "far from the others"
 
 
@@ -29,14 +30,19 @@ class Outlier:
 
 
 def robust_scores(values: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Modified z-score per key; empty when the spread is zero or there are too few values."""
+    """Modified z-score per key; empty when all values are equal or there are too few. When
+    more than half the values are equal (MAD = 0), the mean absolute deviation stands in."""
     if len(values) < MIN_PEERS:
         return {}
     middle = Decimal(median(values.values()))
-    mad = Decimal(median(abs(v - middle) for v in values.values()))
-    if mad == 0:
+    deviations = [abs(v - middle) for v in values.values()]
+    mad = Decimal(median(deviations))
+    if mad:
+        return {key: _SCALE * (value - middle) / mad for key, value in values.items()}
+    mean_ad = sum(deviations, Decimal(0)) / len(deviations)
+    if not mean_ad:
         return {}
-    return {key: _SCALE * (value - middle) / mad for key, value in values.items()}
+    return {key: (value - middle) / (_MEAN_AD_SCALE * mean_ad) for key, value in values.items()}
 
 
 def outliers(code: str, values: Mapping[str, Decimal], bases: Mapping[str, Decimal] | None = None,
