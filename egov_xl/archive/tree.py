@@ -61,19 +61,19 @@ def current_forms(archive: Archive, units: Sequence[str], period: Period) -> dic
               .join(_P, _S.period_id == _P.id).join(_U, _S.unit_id == _U.id)
               .where(_P.key == bindparam("key"), _U.code.in_(bindparam("units", expanding=True)))
               .group_by(_S.unit_id).subquery())
-    query = (select(_U.code, _S.revision, _S.edition_id, _S.summary, _V.code, _V.number)
+    errors = _S.summary["errors"].as_integer()  # json_extract / ->> : not one JSON decode per value
+    query = (select(_U.code, _S.revision, _S.edition_id, errors, _V.code, _V.number)
              .select_from(_S).join(latest, (latest.c.unit_id == _S.unit_id) & (latest.c.revision == _S.revision))
              .join(_P, _S.period_id == _P.id).join(_U, _S.unit_id == _U.id)
              .outerjoin(_V, _V.submission_id == _S.id)
              .where(_P.key == bindparam("key")).order_by(_U.code, _V.id))
     forms: dict[str, CurrentForm] = {}
     with translated(archive.url), archive._reader.connect() as conn:
-        for unit, revision, edition, summary, code, number in conn.execute(
+        for unit, revision, edition, error_count, code, number in conn.execute(
                 query, {"key": period.key, "units": list(units)}):
             form = forms.get(unit)
             if form is None:
-                errors = int((summary or {}).get("errors", 0)) if isinstance(summary, dict) else 0
-                form = forms[unit] = CurrentForm(unit, revision, edition, errors)
+                form = forms[unit] = CurrentForm(unit, revision, edition, error_count or 0)
             if code is not None:
                 form.values[code] = None if number is None else Decimal(number)
     return forms

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
-Z_LIMIT = Decimal("3.5")  # Iglewicz-Hoaglin: |modified z| above 3.5 is a likely outlier
-_SCALE = Decimal("0.6745")  # makes the MAD comparable to a standard deviation
-_MEAN_AD_SCALE = Decimal("1.253314")  # the same for the mean absolute deviation (MAD = 0)
+Z_LIMIT = 3.5  # Iglewicz-Hoaglin: |modified z| above 3.5 is a likely outlier
+_SCALE = 0.6745  # makes the MAD comparable to a standard deviation
+_MEAN_AD_SCALE = 1.253314  # the same for the mean absolute deviation (MAD = 0)
 MIN_PEERS = 5  # fewer values than this say nothing about "far from the others"
 
 
@@ -29,20 +29,22 @@ class Outlier:
     what: str  # "value" or "change"
 
 
-def robust_scores(values: Mapping[str, Decimal]) -> dict[str, Decimal]:
+def robust_scores(values: Mapping[str, Decimal]) -> dict[str, float]:
     """Modified z-score per key; empty when all values are equal or there are too few. When
-    more than half the values are equal (MAD = 0), the mean absolute deviation stands in."""
+    more than half the values are equal (MAD = 0), the mean absolute deviation stands in.
+    Scores are statistics, not reported figures: computed in floating point."""
     if len(values) < MIN_PEERS:
         return {}
-    middle = Decimal(median(values.values()))
-    deviations = [abs(v - middle) for v in values.values()]
-    mad = Decimal(median(deviations))
+    numbers = {key: float(value) for key, value in values.items()}
+    middle = median(numbers.values())
+    deviations = [abs(v - middle) for v in numbers.values()]
+    mad = median(deviations)
     if mad:
-        return {key: _SCALE * (value - middle) / mad for key, value in values.items()}
-    mean_ad = sum(deviations, Decimal(0)) / len(deviations)
+        return {key: _SCALE * (value - middle) / mad for key, value in numbers.items()}
+    mean_ad = sum(deviations) / len(deviations)
     if not mean_ad:
         return {}
-    return {key: (value - middle) / (_MEAN_AD_SCALE * mean_ad) for key, value in values.items()}
+    return {key: (value - middle) / (_MEAN_AD_SCALE * mean_ad) for key, value in numbers.items()}
 
 
 def outliers(code: str, values: Mapping[str, Decimal], bases: Mapping[str, Decimal] | None = None,
@@ -55,6 +57,6 @@ def outliers(code: str, values: Mapping[str, Decimal], bases: Mapping[str, Decim
     if not scores:
         return []
     middle = Decimal(median(judged.values()))
-    found = [Outlier(unit, code, judged[unit], middle, score.quantize(Decimal("0.1")), what)
+    found = [Outlier(unit, code, judged[unit], middle, Decimal(f"{score:.1f}"), what)
              for unit, score in scores.items() if abs(score) > Z_LIMIT]
     return sorted(found, key=lambda item: (-abs(item.score), item.unit))

@@ -67,7 +67,8 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     unit_forms, mapped = _in_edition(chosen, edition)
     total = consolidate(edition, unit, expected, unit_forms, skip_errors)
     result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped)
-    result.outliers = _outliers(total, _prior(archive, expected, period, edition))
+    parents = {u.code: u.parent for u in tree}
+    result.outliers = _outliers(total, _prior(archive, expected, period, edition), parents)
     if check:
         from ..output.consolidation import check_total  # the template and the rules: only when asked
 
@@ -132,25 +133,35 @@ def _prior(archive: Archive, units: list[str], period: Period, edition: Edition)
     return {form.unit: form.values for form in forms}
 
 
-def _outliers(total: Consolidation, prior: dict[str, dict]) -> list[Outlier]:
+def _outliers(total: Consolidation, prior: dict[str, dict], parents: dict[str, str | None]) -> list[Outlier]:
+    """Peers are the units with the same parent (a province's communes, a ministry's provinces)."""
+    groups: dict[str | None, list[UnitForm]] = {}
+    for form in total.included:
+        groups.setdefault(parents.get(form.unit), []).append(form)
     found: list[Outlier] = []
-    for row in total.edition.rows:
+    for peers in groups.values():
+        found += _outliers_among(total.edition, peers, prior)
+    return sorted(found, key=lambda item: (-abs(item.score), item.unit, item.code))
+
+
+def _outliers_among(edition: Edition, peers: list[UnitForm], prior: dict[str, dict]) -> list[Outlier]:
+    found: list[Outlier] = []
+    for row in edition.rows:
         if row.kind not in (Kind.RATIO, Kind.PERCENT, Kind.COUNT):
             continue
-        values = {f.unit: f.values[row.code] for f in total.included if f.values.get(row.code) is not None}
-        bases = _bases(total, row)
-        found += outliers(row.code, values, bases, OUTLIER_MIN_BASE)
+        values = {f.unit: f.values[row.code] for f in peers if f.values.get(row.code) is not None}
+        found += outliers(row.code, values, _bases(peers, row), OUTLIER_MIN_BASE)
         changes = {unit: value - prior[unit][row.code] for unit, value in values.items()
                    if prior.get(unit, {}).get(row.code) is not None}
         found += outliers(row.code, changes, None, OUTLIER_MIN_BASE, what="change")
     return found
 
 
-def _bases(total: Consolidation, row) -> dict[str, Decimal] | None:
+def _bases(peers: list[UnitForm], row) -> dict[str, Decimal] | None:
     if row.kind is Kind.RATIO:
-        return {f.unit: f.values.get(row.denominator) for f in total.included}
+        return {f.unit: f.values.get(row.denominator) for f in peers}
     if row.kind is Kind.COUNT:
-        return {f.unit: f.values.get(row.code) for f in total.included}
+        return {f.unit: f.values.get(row.code) for f in peers}
     return None
 
 

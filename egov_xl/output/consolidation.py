@@ -36,7 +36,8 @@ def _number(value: Decimal | int | None):
 
 def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook:
     """The template filled with the totals. With `formulas` the ratio rows keep the template's
-    formulas (a sent file); without, they hold the computed totals (for checking in memory)."""
+    formulas and the detail sheets follow (the file sent up); without, the ratio rows hold the
+    computed totals and there is only the form (for checking in memory)."""
     from ..flows.consolidate import shown_value
 
     edition = result.edition
@@ -52,8 +53,9 @@ def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook
         text = note(total, catalogue)
         if text:
             _text(sheet.cell(rows[row.code], NOTE), text)
-    _detail_sheet(book.create_sheet(DETAIL_SHEET), result, catalogue)
-    _gaps_sheet(book.create_sheet(GAPS_SHEET), result, catalogue)
+    if formulas:
+        _detail_sheet(book.create_sheet(DETAIL_SHEET), result, catalogue)
+        _gaps_sheet(book.create_sheet(GAPS_SHEET), result, catalogue)
     return book
 
 
@@ -86,14 +88,14 @@ def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
                                                "consolidate_col_value", "consolidate_col_status")]
     sheet.append(header)
     statuses = _statuses(result, catalogue)
+    codes = [row.code for row in result.edition.rows if row.kind is not Kind.HEADER]
+    line = 1
     for form in result.consolidation.included:
-        for row in result.edition.rows:
-            if row.kind is Kind.HEADER:
-                continue
-            line = sheet.max_row + 1
-            for col, value in enumerate((form.unit, result.names.get(form.unit, ""), form.revision, row.code), 1):
+        for code in codes:
+            line += 1
+            for col, value in enumerate((form.unit, result.names.get(form.unit, ""), form.revision, code), 1):
                 _text(sheet.cell(line, col), value)
-            sheet.cell(line, 5, _number(form.values.get(row.code)))
+            sheet.cell(line, 5, _number(form.values.get(code)))
             _text(sheet.cell(line, 6), statuses[form.unit])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (14, 40, 8, 9, 12, 48), strict=True):
@@ -114,8 +116,7 @@ def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
 
 
 def _gaps_sheet(sheet, result, catalogue: Catalogue) -> None:
-    for line in gap_lines(result, catalogue):
-        row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value else 1
+    for row, line in enumerate(gap_lines(result, catalogue), start=1):
         _text(sheet.cell(row, 1), line)
     sheet.column_dimensions["A"].width = 120
 
@@ -157,7 +158,7 @@ def check_total(result) -> FormReport:
 
     book = filled_book(result, definitions.catalogue("vi"), formulas=False)
     grid = grid_of(book, f"{result.consolidation.unit} {result.period.label}")
-    grid.sheets = grid.sheets[:1]
+    grid.sheets = grid.sheets[:1]  # the form; "Hướng dẫn" holds none
     return check_workbook(grid, result.edition.id)[0].report
 
 
