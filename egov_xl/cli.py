@@ -582,6 +582,9 @@ def _dev_certificate(folder: Path) -> tuple[Path, Path]:
 from .cli_rules import rules_app  # noqa: E402
 
 app.add_typer(rules_app, name="rules")
+from .cli_consolidate import consolidate_command  # noqa: E402
+
+app.command("consolidate")(consolidate_command)
 
 
 def main() -> None:

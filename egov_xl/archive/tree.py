@@ -1,0 +1,79 @@
+"""Reads for the receiving office: the unit tree below a unit and the current revisions of
+many units for one period, each in one round trip (recursive CTE; no ORM objects)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import bindparam, func, literal, select
+
+from . import models
+from .db import translated
+from .periods import Period
+from .store import Archive
+
+_S, _U, _P, _V = models.Submission, models.Unit, models.Period, models.Value
+
+
+@dataclass(frozen=True, slots=True)
+class TreeUnit:
+    code: str
+    name: str
+    parent: str | None
+    depth: int  # 1: directly below the root
+
+
+@dataclass(slots=True)
+class CurrentForm:
+    """A unit's current revision of one period: its numbers by code and its error count."""
+
+    unit: str
+    revision: int
+    edition_id: str
+    errors: int
+    values: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+def below(archive: Archive, root: str, max_depth: int = 8) -> list[TreeUnit]:
+    """Every unit below `root`, parents before children, at most `max_depth` levels down."""
+    archive._require_schema()
+    parent = _U.__table__.alias("parent")
+    start = (select(_U.id, _U.code, _U.name, parent.c.code.label("parent"), literal(1).label("depth"))
+             .join(parent, _U.parent_id == parent.c.id).where(parent.c.code == bindparam("root"))
+             .cte("tree", recursive=True))
+    child = _U.__table__.alias("child")
+    tree = start.union_all(
+        select(child.c.id, child.c.code, child.c.name, start.c.code, start.c.depth + 1)
+        .join(start, child.c.parent_id == start.c.id).where(start.c.depth < max_depth))
+    query = select(tree.c.code, tree.c.name, tree.c.parent, tree.c.depth).order_by(tree.c.depth, tree.c.code)
+    with translated(archive.url), archive._reader.connect() as conn:
+        return [TreeUnit(*row) for row in conn.execute(query, {"root": root})]
+
+
+def current_forms(archive: Archive, units: Sequence[str], period: Period) -> dict[str, CurrentForm]:
+    """The current (latest) revision of each of `units` for `period`, with its values."""
+    if not units:
+        return {}
+    archive._require_schema()
+    latest = (select(_S.unit_id, func.max(_S.revision).label("revision"))
+              .join(_P, _S.period_id == _P.id).join(_U, _S.unit_id == _U.id)
+              .where(_P.key == bindparam("key"), _U.code.in_(bindparam("units", expanding=True)))
+              .group_by(_S.unit_id).subquery())
+    errors = _S.summary["errors"].as_integer()  # json_extract / ->> : not one JSON decode per value
+    query = (select(_U.code, _S.revision, _S.edition_id, errors, _V.code, _V.number)
+             .select_from(_S).join(latest, (latest.c.unit_id == _S.unit_id) & (latest.c.revision == _S.revision))
+             .join(_P, _S.period_id == _P.id).join(_U, _S.unit_id == _U.id)
+             .outerjoin(_V, _V.submission_id == _S.id)
+             .where(_P.key == bindparam("key")).order_by(_U.code, _V.id))
+    forms: dict[str, CurrentForm] = {}
+    with translated(archive.url), archive._reader.connect() as conn:
+        for unit, revision, edition, error_count, code, number in conn.execute(
+                query, {"key": period.key, "units": list(units)}):
+            form = forms.get(unit)
+            if form is None:
+                form = forms[unit] = CurrentForm(unit, revision, edition, error_count or 0)
+            if code is not None:
+                form.values[code] = None if number is None else Decimal(number)
+    return forms

@@ -1,0 +1,208 @@
+"""Consolidation: one unit's form from the current revisions of the units below it.
+
+Counts are summed. A ratio is recomputed from its summed parts, never averaged. A percentage
+reported without parts cannot be summed: it gets the min, median and max across units and is
+marked as not consolidable exactly. A coded status becomes counts per code. Every value keeps
+its contributions (unit, revision, value), so a total can be explained cell by cell, and a
+finding on a total can be drilled down to the units behind it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from statistics import median
+
+from .spec import Edition, Kind, RowSpec
+from .tolerance import round_half_up
+
+RATIO_DECIMALS = 2  # the templates compute ROUND(num/den*100, 2)
+
+
+class Method(StrEnum):
+    SUM = "sum"  # counts: the sum of the units' values
+    RATIO = "ratio"  # recomputed from the summed numerator and denominator
+    SPREAD = "spread"  # a percentage without parts: min, median, max (not exact)
+    CODES = "codes"  # a coded status: how many units reported each code
+    NONE = "none"  # a heading
+
+
+@dataclass(frozen=True, slots=True)
+class UnitForm:
+    """One unit's current revision, in the codes of the edition being consolidated."""
+
+    unit: str
+    revision: int
+    edition_id: str
+    values: Mapping[str, Decimal | None]
+    errors: int = 0
+    mapped_from: str | None = None  # the edition it was reported on, when carried over
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    unit: str
+    revision: int
+    value: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    low: Decimal
+    middle: Decimal
+    high: Decimal
+
+
+@dataclass(slots=True)
+class Total:
+    code: str
+    method: Method
+    value: Decimal | None
+    contributions: tuple[Contribution, ...]
+    reported: int  # units with a value for this code
+    spread: Spread | None = None
+    codes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def exact(self) -> bool:
+        return self.method in (Method.SUM, Method.RATIO)
+
+
+@dataclass(slots=True)
+class Consolidation:
+    edition: Edition
+    unit: str
+    expected: tuple[str, ...]
+    included: tuple[UnitForm, ...]
+    missing: tuple[str, ...]
+    with_errors: tuple[str, ...]
+    totals: dict[str, Total]
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+    def value(self, code: str) -> Decimal | None:
+        total = self.totals.get(code)
+        return total.value if total else None
+
+    def values(self) -> dict[str, Decimal | None]:
+        return {code: total.value for code, total in self.totals.items()}
+
+
+def method_of(row: RowSpec) -> Method:
+    return {Kind.COUNT: Method.SUM, Kind.RATIO: Method.RATIO, Kind.PERCENT: Method.SPREAD,
+            Kind.CODED: Method.CODES}.get(row.kind, Method.NONE)
+
+
+def consolidate(edition: Edition, unit: str, expected: Sequence[str], forms: Iterable[UnitForm],
+                skip_errors: bool = False) -> Consolidation:
+    """The consolidated form of `unit` from its units' `forms`; `expected` lists every unit
+    that should have reported. With `skip_errors`, forms whose revision has errors are left
+    out of the totals (and listed either way)."""
+    forms = tuple(sorted(forms, key=lambda f: f.unit))
+    with_errors = tuple(f.unit for f in forms if f.errors)
+    included = tuple(f for f in forms if not (skip_errors and f.errors))
+    reported = {f.unit for f in forms}
+    missing = tuple(code for code in expected if code not in reported)
+    totals: dict[str, Total] = {}
+    for row in edition.rows:
+        if row.kind is not Kind.RATIO:
+            totals[row.code] = _total(row, included)
+    for row in edition.rows:
+        if row.kind is Kind.RATIO:
+            totals[row.code] = _ratio(row, included, totals)
+    ordered = {row.code: totals[row.code] for row in edition.rows}
+    return Consolidation(edition, unit, tuple(expected), included, missing, with_errors, ordered)
+
+
+def _contributions(code: str, forms: Sequence[UnitForm]) -> tuple[Contribution, ...]:
+    return tuple(Contribution(f.unit, f.revision, f.values.get(code)) for f in forms)
+
+
+def _total(row: RowSpec, forms: Sequence[UnitForm]) -> Total:
+    parts = _contributions(row.code, forms)
+    numbers = [c.value for c in parts if c.value is not None]
+    method = method_of(row)
+    total = Total(row.code, method, None, parts, len(numbers))
+    if not numbers or method is Method.NONE:
+        return total
+    if method is Method.SUM:
+        total.value = sum(numbers, Decimal(0))
+    elif method is Method.SPREAD:
+        ordered = sorted(numbers)
+        total.spread = Spread(ordered[0], Decimal(median(ordered)), ordered[-1])
+    elif method is Method.CODES:
+        total.codes = dict(sorted(Counter(int(n) for n in numbers).items()))
+    return total
+
+
+def _ratio(row: RowSpec, forms: Sequence[UnitForm], totals: Mapping[str, Total]) -> Total:
+    parts = _contributions(row.code, forms)
+    reported = sum(1 for c in parts if c.value is not None)
+    numerator, denominator = totals[row.numerator].value, totals[row.denominator].value
+    value = None
+    if numerator is not None and denominator:
+        value = round_half_up(numerator / denominator * 100, RATIO_DECIMALS)
+    return Total(row.code, Method.RATIO, value, parts, reported)
+
+
+# ----------------------------------------------------------------------------------- drill-down
+
+@dataclass(frozen=True, slots=True)
+class Blame:
+    """One unit's share in a finding on a total: its own gap (part minus limit) and whether
+    the same rule fails in the unit's own form."""
+
+    unit: str
+    revision: int
+    gap: Decimal
+    fails_itself: bool
+
+
+def drill_not_above(consolidation: Consolidation, part: str, limit: str) -> list[Blame]:
+    """For `part ≤ limit` broken on the total: every unit with a positive gap, largest
+    first (those that make the difference), each marked when the rule fails in its own form."""
+    blames = []
+    for form in consolidation.included:
+        a, b = form.values.get(part), form.values.get(limit)
+        if a is None or b is None:
+            continue
+        gap = a - b
+        if gap > 0:
+            blames.append(Blame(form.unit, form.revision, gap, True))
+    return sorted(blames, key=lambda item: (-item.gap, item.unit))
+
+
+def drill_sum(consolidation: Consolidation, total: str, parts: Sequence[str]) -> list[Blame]:
+    """For `total = sum(parts)` broken on the total: units whose own sum differs."""
+    blames = []
+    for form in consolidation.included:
+        whole = form.values.get(total)
+        pieces = [form.values.get(code) for code in parts]
+        if whole is None or any(p is None for p in pieces):
+            continue
+        gap = sum(pieces, Decimal(0)) - whole
+        if gap:
+            blames.append(Blame(form.unit, form.revision, gap, True))
+    return sorted(blames, key=lambda item: (-abs(item.gap), item.unit))
+
+
+def drill_change(current: Consolidation, prior: Mapping[str, Decimal | None] | None, code: str,
+                 prior_by_unit: Mapping[str, Decimal | None]) -> list[Blame]:
+    """For a change of a summed total from the prior period: units ordered by their own
+    change, largest in the direction of the total's change first."""
+    total_change = None
+    if prior is not None and current.value(code) is not None and prior.get(code) is not None:
+        total_change = current.value(code) - prior[code]
+    sign = -1 if total_change is not None and total_change < 0 else 1
+    blames = []
+    for form in current.included:
+        now, before = form.values.get(code), prior_by_unit.get(form.unit)
+        if now is None or before is None or now == before:
+            continue
+        blames.append(Blame(form.unit, form.revision, now - before, False))
+    return sorted(blames, key=lambda item: (-sign * item.gap, item.unit))

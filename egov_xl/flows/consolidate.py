@@ -1,0 +1,199 @@
+"""Consolidate: a receiving office's own form from the current revisions of its units.
+
+Which units: the units directly below the consolidating unit. A unit below it that has not
+submitted a form of its own but has units below it is stood in for by those units (DHIS2's
+aggregation up the tree), and the result says so. Units on an older edition are carried into
+the consolidated edition through the edition mapping. The consolidated form is then checked
+like any other form (the same rules, on the template filled with the totals), each finding on
+a total is drilled down to the units that cause it, and units far from their peers are listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .. import definitions
+from ..archive.periods import Period
+from ..archive.store import Archive
+from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
+from ..core.consolidate import Blame, Consolidation, Method, UnitForm, consolidate, drill_not_above, drill_sum
+from ..core.findings import FormReport
+from ..core.outliers import Outlier, outliers
+from ..core.spec import Edition, Kind
+from ..core.tolerance import round_half_up
+from ..workbook import ReadError
+
+OUTLIER_MIN_BASE = Decimal(10)  # a ratio over fewer than 10 procedures or dossiers is not judged
+
+
+@dataclass(slots=True)
+class Drill:
+    """A finding on a total and the units behind it."""
+
+    rule: str
+    code: str
+    against: str | None
+    units: list[Blame]
+
+
+@dataclass(slots=True)
+class ConsolidatedForm:
+    consolidation: Consolidation
+    period: Period
+    names: dict[str, str]  # unit code → name
+    stand_ins: dict[str, str]  # a unit counted in place of the unit above it that has no form
+    mapped: dict[str, str]  # unit → the edition it reported on, when not the consolidated one
+    report: FormReport | None = None
+    drills: list[Drill] = field(default_factory=list)
+    outliers: list[Outlier] = field(default_factory=list)
+
+    @property
+    def edition(self) -> Edition:
+        return self.consolidation.edition
+
+
+def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str | None = None,
+                     skip_errors: bool = False, check: bool = True) -> ConsolidatedForm:
+    tree = below(archive, unit)
+    if not tree:
+        raise ReadError("consolidate_no_units", unit=unit)
+    forms = current_forms(archive, [u.code for u in tree], period)
+    expected, stand_ins = _units_counted(tree, forms)
+    chosen = [forms[code] for code in expected if code in forms]
+    edition = _edition(form_id, chosen)
+    unit_forms, mapped = _in_edition(chosen, edition)
+    total = consolidate(edition, unit, expected, unit_forms, skip_errors)
+    result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped)
+    parents = {u.code: u.parent for u in tree}
+    result.outliers = _outliers(total, _prior(archive, expected, period, edition), parents)
+    if check:
+        from ..output.consolidation import check_total  # the template and the rules: only when asked
+
+        result.report = check_total(result)
+        result.drills = drill_findings(total, result.report)
+    return result
+
+
+def _units_counted(tree: list[TreeUnit], forms: dict[str, CurrentForm]) -> tuple[list[str], dict[str, str]]:
+    """The direct children; one without a form of its own is replaced by the units below it."""
+    children: dict[str | None, list[str]] = {}
+    for item in tree:
+        children.setdefault(item.parent, []).append(item.code)
+    root = next(item.parent for item in tree if item.depth == 1)
+    counted: list[str] = []
+    stand_ins: dict[str, str] = {}
+
+    def visit(code: str, standing_for: str | None) -> None:
+        if code in forms or not children.get(code):
+            counted.append(code)
+            if standing_for is not None:
+                stand_ins[code] = standing_for
+            return
+        for child in children[code]:
+            visit(child, standing_for or code)
+
+    for child in children.get(root, []):
+        visit(child, None)
+    return counted, stand_ins
+
+
+def _edition(form_id: str | None, forms: list[CurrentForm]) -> Edition:
+    if form_id:
+        edition = definitions.edition(form_id)
+        if edition is None:
+            raise ReadError("unknown_form_id", form=form_id, known=", ".join(e.id for e in definitions.editions()))
+        return edition
+    counts = Counter(f.edition_id for f in forms)
+    known = [e for e in definitions.editions() if e.id in counts] or list(definitions.editions())
+    # the edition most units reported on; on a tie the newer one
+    return max(known, key=lambda e: (counts.get(e.id, 0), e.valid_from or date.min))
+
+
+def _in_edition(forms: list[CurrentForm], edition: Edition) -> tuple[list[UnitForm], dict[str, str]]:
+    carried, mapped = [], {}
+    for form in forms:
+        values = form.values
+        if form.edition_id != edition.id:
+            mapping = definitions.mapping_between(form.edition_id, edition.id)
+            if mapping is None:
+                continue  # no way to carry it over: it stays out, and is listed as missing
+            values = mapping.translate(values)
+            mapped[form.unit] = form.edition_id
+        carried.append(UnitForm(form.unit, form.revision, edition.id, values, form.errors,
+                                mapped.get(form.unit)))
+    return carried, mapped
+
+
+def _prior(archive: Archive, units: list[str], period: Period, edition: Edition) -> dict[str, dict]:
+    earlier = current_forms(archive, units, period.same_period_last_year())
+    forms, _ = _in_edition(list(earlier.values()), edition)
+    return {form.unit: form.values for form in forms}
+
+
+def _outliers(total: Consolidation, prior: dict[str, dict], parents: dict[str, str | None]) -> list[Outlier]:
+    """Peers are the units with the same parent (a province's communes, a ministry's provinces)."""
+    groups: dict[str | None, list[UnitForm]] = {}
+    for form in total.included:
+        groups.setdefault(parents.get(form.unit), []).append(form)
+    found: list[Outlier] = []
+    for peers in groups.values():
+        found += _outliers_among(total.edition, peers, prior)
+    return sorted(found, key=lambda item: (-abs(item.score), item.unit, item.code))
+
+
+def _outliers_among(edition: Edition, peers: list[UnitForm], prior: dict[str, dict]) -> list[Outlier]:
+    found: list[Outlier] = []
+    for row in edition.rows:
+        if row.kind not in (Kind.RATIO, Kind.PERCENT, Kind.COUNT):
+            continue
+        values = {f.unit: f.values[row.code] for f in peers if f.values.get(row.code) is not None}
+        found += outliers(row.code, values, _bases(peers, row), OUTLIER_MIN_BASE)
+        changes = {unit: value - prior[unit][row.code] for unit, value in values.items()
+                   if prior.get(unit, {}).get(row.code) is not None}
+        found += outliers(row.code, changes, None, OUTLIER_MIN_BASE, what="change")
+    return found
+
+
+def _bases(peers: list[UnitForm], row) -> dict[str, Decimal] | None:
+    if row.kind is Kind.RATIO:
+        return {f.unit: f.values.get(row.denominator) for f in peers}
+    if row.kind is Kind.COUNT:
+        return {f.unit: f.values.get(row.code) for f in peers}
+    return None
+
+
+def drill_findings(total: Consolidation, report: FormReport) -> list[Drill]:
+    """The units behind each hierarchy finding of the consolidated form."""
+    drills = []
+    edition = total.edition
+    for finding in report.findings:
+        if finding.code is None:
+            continue
+        if finding.rule == "hierarchy.exceeds":
+            for whole in _limits_of(edition, finding.code):
+                drills.append(Drill(finding.rule, finding.code, whole, drill_not_above(total, finding.code, whole)))
+        elif finding.rule == "hierarchy.sum":
+            parts = edition.by_code[finding.code].equals_sum
+            drills.append(Drill(finding.rule, finding.code, None, drill_sum(total, finding.code, parts)))
+    return drills
+
+
+def _limits_of(edition: Edition, part: str) -> list[str]:
+    limits = [row.denominator for row in edition.rows if row.kind is Kind.RATIO and row.numerator == part]
+    return limits + list(edition.by_code[part].not_above)
+
+
+def shown_value(total, row) -> Decimal | int | None:
+    """What goes into the consolidated form's value cell: the exact total, or for a value that
+    cannot be consolidated exactly the conservative stand-in the detail sheet explains (the
+    median of a percentage without parts; the lowest status of a coded row)."""
+    if total.method in (Method.SUM, Method.RATIO):
+        return total.value
+    if total.method is Method.SPREAD and total.spread is not None:
+        return round_half_up(total.spread.middle, 2)
+    if total.method is Method.CODES and total.codes:
+        return min(total.codes)
+    return None

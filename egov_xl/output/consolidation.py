@@ -1,0 +1,191 @@
+"""The consolidated form as a clerk sends it up: the edition's template filled with the totals
+(ratios computed by the template's own formulas), a sheet "Chi tiết tổng hợp" with one row per
+unit and indicator, and a sheet "Thiếu và lỗi" with missing units, units with errors, the
+findings on totals drilled down to units, and outliers. Also its JSON shape and its check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from ..core.consolidate import Method
+from ..core.findings import FormReport
+from ..core.grid import SheetGrid, WorkbookGrid
+from ..core.messages import Catalogue
+from ..core.spec import Kind
+from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, VALUE, YEAR_NAME, build_template, row_of
+
+DETAIL_SHEET, GAPS_SHEET = "Chi tiết tổng hợp", "Thiếu và lỗi"
+
+
+def _text(cell, value) -> None:
+    """Workbook-derived text stays text: never a formula, whatever it starts with."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _number(value: Decimal | int | None):
+    if value is None:
+        return None
+    if isinstance(value, int) or value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook:
+    """The template filled with the totals. With `formulas` the ratio rows keep the template's
+    formulas and the detail sheets follow (the file sent up); without, the ratio rows hold the
+    computed totals and there is only the form (for checking in memory)."""
+    from ..flows.consolidate import shown_value
+
+    edition = result.edition
+    book = build_template(edition)
+    sheet = book.active
+    _context(book, result)
+    rows = row_of(edition)
+    for row in edition.rows:
+        total = result.consolidation.totals[row.code]
+        if row.kind is Kind.HEADER or (row.kind is Kind.RATIO and formulas):
+            continue
+        sheet.cell(rows[row.code], VALUE, _number(shown_value(total, row)))
+        text = note(total, catalogue)
+        if text:
+            _text(sheet.cell(rows[row.code], NOTE), text)
+    if formulas:
+        _detail_sheet(book.create_sheet(DETAIL_SHEET), result, catalogue)
+        _gaps_sheet(book.create_sheet(GAPS_SHEET), result, catalogue)
+    return book
+
+
+def _context(book: Workbook, result) -> None:
+    names = book.defined_names
+    values = {UNIT_NAME: result.consolidation.unit,
+              PERIOD_NAME: PERIOD_CHOICES.get(result.period.kind, result.period.label), YEAR_NAME: result.period.year}
+    for name, value in values.items():
+        for title, coordinate in names[name].destinations:
+            _text(book[title][coordinate.replace("$", "")], value)
+
+
+def note(total, catalogue: Catalogue) -> str:
+    if total.method is Method.SPREAD and total.spread is not None:
+        return catalogue.text("consolidate_note_spread", n=total.reported, low=_plain(total.spread.low),
+                              high=_plain(total.spread.high))
+    if total.method is Method.CODES and total.codes:
+        return catalogue.text("consolidate_note_codes", n=total.reported,
+                              counts=", ".join(f"{code}: {count}" for code, count in total.codes.items()))
+    return ""
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
+    header = [catalogue.text(key) for key in ("consolidate_col_unit", "consolidate_col_name",
+                                               "consolidate_col_revision", "consolidate_col_code",
+                                               "consolidate_col_value", "consolidate_col_status")]
+    sheet.append(header)
+    statuses = _statuses(result, catalogue)
+    codes = [row.code for row in result.edition.rows if row.kind is not Kind.HEADER]
+    line = 1
+    for form in result.consolidation.included:
+        for code in codes:
+            line += 1
+            for col, value in enumerate((form.unit, result.names.get(form.unit, ""), form.revision, code), 1):
+                _text(sheet.cell(line, col), value)
+            sheet.cell(line, 5, _number(form.values.get(code)))
+            _text(sheet.cell(line, 6), statuses[form.unit])
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (14, 40, 8, 9, 12, 48), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
+    statuses = {}
+    for form in result.consolidation.included:
+        parts = [catalogue.text("consolidate_status_errors", n=form.errors) if form.errors
+                 else catalogue.text("consolidate_status_clean")]
+        if form.unit in result.mapped:
+            parts.append(catalogue.text("consolidate_status_mapped", edition=result.mapped[form.unit]))
+        if form.unit in result.stand_ins:
+            parts.append(catalogue.text("consolidate_status_stand_in", unit=result.stand_ins[form.unit]))
+        statuses[form.unit] = "; ".join(parts)
+    return statuses
+
+
+def _gaps_sheet(sheet, result, catalogue: Catalogue) -> None:
+    for row, line in enumerate(gap_lines(result, catalogue), start=1):
+        _text(sheet.cell(row, 1), line)
+    sheet.column_dimensions["A"].width = 120
+
+
+def gap_lines(result, catalogue: Catalogue) -> list[str]:
+    """The sentences a receiving office reads before sending the total up."""
+    total = result.consolidation
+    lines = [catalogue.text("consolidate_counted", n=len(total.included), of=len(total.expected))]
+    lines += [catalogue.text("consolidate_missing", unit=u, name=result.names.get(u, "")) for u in total.missing]
+    lines += [catalogue.text("consolidate_with_errors", unit=u) for u in total.with_errors]
+    for drill in result.drills:
+        units = ", ".join(f"{b.unit} ({_plain(b.gap)})" for b in drill.units) or catalogue.word("blank")
+        lines.append(catalogue.text("consolidate_drill", rule=drill.rule, code=drill.code,
+                                    against=drill.against or "", units=units))
+    for item in result.outliers:
+        lines.append(catalogue.text(f"consolidate_outlier_{item.what}", unit=item.unit, code=item.code,
+                                    value=_plain(item.value), median=_plain(item.peer_median), score=item.score))
+    return lines
+
+
+def grid_of(book: Workbook, path: str) -> WorkbookGrid:
+    """The workbook as the engine reads a file: values and number formats of every sheet."""
+    sheets = []
+    for sheet in book.worksheets:
+        values, formats = [], {}
+        for r, line in enumerate(sheet.iter_rows()):
+            values.append([cell.value for cell in line])
+            for c, cell in enumerate(line):
+                if cell.value is not None and cell.number_format != "General":
+                    formats[(r, c)] = cell.number_format
+        sheets.append(SheetGrid(sheet.title, values, formats))
+    return WorkbookGrid(path, sheets)
+
+
+def check_total(result) -> FormReport:
+    """The consolidated form checked with the same rules as any unit's form."""
+    from .. import definitions
+    from ..validate import check_workbook
+
+    book = filled_book(result, definitions.catalogue("vi"), formulas=False)
+    grid = grid_of(book, f"{result.consolidation.unit} {result.period.label}")
+    grid.sheets = grid.sheets[:1]  # the form; "Hướng dẫn" holds none
+    return check_workbook(grid, result.edition.id)[0].report
+
+
+def as_dict(result) -> dict:
+    total = result.consolidation
+    return {
+        "unit": total.unit, "period": result.period.key, "form": result.edition.id,
+        "counted": len(total.included), "expected": len(total.expected), "partial": total.partial,
+        "missing": list(total.missing), "with_errors": list(total.with_errors),
+        "stand_ins": result.stand_ins, "mapped": result.mapped,
+        "totals": [{"code": t.code, "method": t.method.value, "value": _json(t.value), "exact": t.exact,
+                    "reported": t.reported,
+                    "spread": None if t.spread is None else [_json(t.spread.low), _json(t.spread.middle),
+                                                              _json(t.spread.high)],
+                    "codes": {str(k): v for k, v in t.codes.items()},
+                    "contributions": [{"unit": c.unit, "revision": c.revision, "value": _json(c.value)}
+                                      for c in t.contributions]}
+                   for t in total.totals.values() if t.method is not Method.NONE],
+        "findings": [] if result.report is None else [
+            {"rule": f.rule, "severity": f.severity.value, "code": f.code} for f in result.report.findings],
+        "drills": [{"rule": d.rule, "code": d.code, "against": d.against,
+                    "units": [{"unit": b.unit, "revision": b.revision, "gap": _json(b.gap)} for b in d.units]}
+                   for d in result.drills],
+        "outliers": [{"unit": o.unit, "code": o.code, "value": _json(o.value), "peer_median": _json(o.peer_median),
+                      "score": _json(o.score), "what": o.what} for o in result.outliers],
+    }
+
+
+def _json(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
