@@ -603,7 +603,7 @@ def token_add(
     catalogue = definitions.catalogue(lang.value)
     token, entry = _tokens_call(catalogue, issue, _tokens_file(), name, unit, consolidates)
     err.print(catalogue.text("token_issued", id=entry.id, name=name, units=", ".join(sorted(entry.grant.units))),
-              highlight=False)
+              highlight=False, soft_wrap=True)
     sys.stdout.write(token + "\n")
 
 
