@@ -508,6 +508,8 @@ def serve(
     key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
     hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ trong manifest (sau proxy).")] = None,
+    allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
+                                                  help="Cho phép nghe trên địa chỉ ngoài máy này mà không xác thực.")] = False,
     url: UrlOption = None,
     project: Annotated[Path, typer.Option("--project", help="Thư mục dự án xlwings Server.")] = ADDIN_DIR,
     lang: LangOption = Lang.vi,
@@ -517,10 +519,19 @@ def serve(
 
     import uvicorn
 
+    from .server import launch
+    from .server.certs import dev_certificate
     from .settings import Settings
 
     catalogue = definitions.catalogue(lang.value)
     settings = Settings.from_env(archive_url=url, lang=lang.value)
+    exposure = launch.exposure(host, settings.auth_enabled, allow_anonymous)
+    if exposure is launch.Exposure.REFUSE:
+        raise _fail(catalogue, "serve_anonymous_refused", host=host)
+    if exposure is launch.Exposure.WARN:
+        _error(catalogue.text("serve_anonymous_warning", host=host))
+    if settings.auth_enabled:
+        _tokens_call(catalogue, _token_entries, settings.tokens_file)
     archive = _open_archive(settings.archive_url, catalogue)
     _archive_call(catalogue, archive.init)
     xlwings = {
@@ -538,9 +549,12 @@ def serve(
     scheme = "http"
     if https:
         if cert is None or key is None:
-            cert, key = _dev_certificate(project / "certs")
+            cert, key = dev_certificate(settings.private_dir)
         ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
         scheme = "https"
+    leak = launch.served_secret([key, settings.tokens_file], Path(os.environ["XLWINGS_PROJECT_DIR"]))
+    if leak is not None:
+        raise _fail(catalogue, "serve_secret_served", path=leak[0], folder=leak[1])
     shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
     out.print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                              archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
@@ -548,35 +562,84 @@ def serve(
                 log_level="warning", **ssl)
 
 
-def _dev_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for localhost (development and single-PC use only)."""
-    import datetime as dt
-    import ipaddress
+# access tokens ------------------------------------------------------------------------------
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+token_app = typer.Typer(no_args_is_help=True, help="Mã truy cập của cán bộ (tệp EGOV_TOKENS_FILE, chỉ lưu mã băm SHA-256).")
+app.add_typer(token_app, name="token")
 
-    cert_path, key_path = folder / "localhost.pem", folder / "localhost-key.pem"
-    if cert_path.exists() and key_path.exists():
-        return cert_path, key_path
-    folder.mkdir(parents=True, exist_ok=True)
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(private.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=825))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .sign(private, hashes.SHA256())
-    )
-    key_path.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return cert_path, key_path
+
+def _tokens_file() -> Path:
+    from .settings import Settings
+
+    return Settings.from_env().tokens_file
+
+
+def _token_entries(path: Path):
+    from .server.tokens import entries
+
+    return entries(path)
+
+
+def _tokens_call(catalogue: Catalogue, func, *args, **kwargs):
+    """Run a tokens-file operation; a clear-text or malformed file becomes one sentence."""
+    from .server.tokens import TokensFileError
+
+    try:
+        return func(*args, **kwargs)
+    except TokensFileError as exc:
+        raise _fail(catalogue, exc.key, **exc.params) from None
+
+
+@token_app.command("add")
+def token_add(
+    name: Annotated[str, typer.Option("--name", help="Họ tên cán bộ.")],
+    unit: Annotated[list[str], typer.Option("--unit", help="Mã đơn vị được báo cáo (lặp lại cho nhiều đơn vị).")],
+    consolidates: Annotated[bool, typer.Option("--consolidates", help="Đơn vị tổng hợp: đọc cả các đơn vị cấp dưới.")] = False,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Cấp một mã truy cập mới (hiện một lần; tệp chỉ lưu mã băm)."""
+    from .server.tokens import issue
+
+    catalogue = definitions.catalogue(lang.value)
+    token, entry = _tokens_call(catalogue, issue, _tokens_file(), name, unit, consolidates)
+    err.print(catalogue.text("token_issued", id=entry.id, name=name, units=", ".join(sorted(entry.grant.units))),
+              highlight=False, soft_wrap=True)
+    sys.stdout.write(token + "\n")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    which: Annotated[str, typer.Argument(help="Mã số (xem 'egov-xl token list') hoặc họ tên.")],
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Thu hồi mã truy cập theo mã số hoặc họ tên."""
+    from .server.tokens import revoke
+
+    catalogue = definitions.catalogue(lang.value)
+    path = _tokens_file()
+    gone = _tokens_call(catalogue, revoke, path, which)
+    if not gone:
+        raise _fail(catalogue, "token_not_found", which=which, path=path)
+    for entry in gone:
+        out.print(catalogue.text("token_revoked", id=entry.id, name=entry.grant.name), highlight=False)
+
+
+@token_app.command("list")
+def token_list(lang: LangOption = Lang.vi) -> None:
+    """Liệt kê mã truy cập đã cấp (không hiện mã)."""
+    catalogue = definitions.catalogue(lang.value)
+    path = _tokens_file()
+    found = _tokens_call(catalogue, _token_entries, path)
+    if not found:
+        out.print(catalogue.text("token_none", path=path), highlight=False)
+        return
+    table = Table()
+    for key in ("token_col_id", "token_col_name", "token_col_units", "token_col_consolidates", "token_col_created"):
+        table.add_column(catalogue.text(key))
+    for entry in found:
+        table.add_row(entry.id, entry.grant.name, ", ".join(sorted(entry.grant.units)),
+                      "✓" if entry.grant.consolidates else "", entry.created)
+    out.print(table)
 
 
 from .cli_rules import rules_app  # noqa: E402

@@ -7,10 +7,13 @@ The environment variables, all optional:
 |---|---|---|
 | EGOV_ARCHIVE_URL | archive_url | SQLite file in the user's data folder |
 | EGOV_ARCHIVE_BUSY_MS | sqlite_busy_ms | 30000 |
-| EGOV_TOKENS_FILE | tokens_file | none |
+| EGOV_PRIVATE_DIR | private_dir | `private/` in the user's data folder (TLS key, tokens) |
+| EGOV_TOKENS_FILE | tokens_file | tokens.yaml in private_dir |
 | XLWINGS_AUTH_PROVIDERS | auth_providers | none (one PC, anonymous) |
 | EGOV_LANG | lang | vi |
-| EGOV_MAX_BODY_BYTES | max_body_bytes | 10 MiB |
+| EGOV_MAX_BODY_BYTES | limits.max_body_bytes | 10 MiB |
+| EGOV_AUTH_MAX_FAILURES | limits.auth_max_failures | 10 wrong tokens per client address… |
+| EGOV_AUTH_FAILURE_WINDOW_S | limits.auth_failure_window_s | …within 300 s, then 429 until the window passes |
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class Limits:
     """What one request or one workbook may cost before it is refused with a sentence."""
 
     max_body_bytes: int = 10 * MIB
+    auth_max_failures: int = 10
+    auth_failure_window_s: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Settings:
     archive_url: str
     sqlite_busy_ms: int = 30000
     tokens_file: Path | None = None
+    private_dir: Path | None = None
     auth_providers: tuple[str, ...] = ()
     lang: str = "vi"
     limits: Limits = field(default_factory=Limits)
@@ -70,12 +76,18 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
         env = os.environ if environ is None else environ
         url = env.get("EGOV_ARCHIVE_URL") or f"sqlite:///{data_dir(env) / 'archive.sqlite3'}"
+        private = Path(env.get("EGOV_PRIVATE_DIR") or data_dir(env) / "private")
         tokens = env.get("EGOV_TOKENS_FILE")
-        limits = Limits(max_body_bytes=int(env.get("EGOV_MAX_BODY_BYTES") or Limits.max_body_bytes))
+        limits = Limits(
+            max_body_bytes=int(env.get("EGOV_MAX_BODY_BYTES") or Limits.max_body_bytes),
+            auth_max_failures=int(env.get("EGOV_AUTH_MAX_FAILURES") or Limits.auth_max_failures),
+            auth_failure_window_s=float(env.get("EGOV_AUTH_FAILURE_WINDOW_S") or Limits.auth_failure_window_s),
+        )
         settings = cls(
             archive_url=url,
             sqlite_busy_ms=int(env.get("EGOV_ARCHIVE_BUSY_MS") or 30000),
-            tokens_file=Path(tokens) if tokens else None,
+            tokens_file=Path(tokens) if tokens else private / "tokens.yaml",
+            private_dir=private,
             auth_providers=_providers(env.get("XLWINGS_AUTH_PROVIDERS", "")),
             lang=env.get("EGOV_LANG") or "vi",
             limits=limits,
@@ -90,7 +102,11 @@ class Settings:
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
             "EGOV_MAX_BODY_BYTES": str(self.limits.max_body_bytes),
+            "EGOV_AUTH_MAX_FAILURES": str(self.limits.auth_max_failures),
+            "EGOV_AUTH_FAILURE_WINDOW_S": str(self.limits.auth_failure_window_s),
         }
+        if self.private_dir is not None:
+            env["EGOV_PRIVATE_DIR"] = str(self.private_dir)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
         if self.auth_providers:

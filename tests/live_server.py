@@ -22,6 +22,13 @@ def free_port() -> int:
 @contextmanager
 def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `egov-xl serve --http` with extra `args`; yields the base URL once it answers."""
+    with live_process(*args, env=env) as (base, _):
+        yield base
+
+
+@contextmanager
+def live_process(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`live_server`, also yielding the server process (one worker: the process that serves)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port), *args],
                                env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
@@ -37,7 +44,7 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
         else:
             process.kill()
             raise RuntimeError("egov-xl serve did not start: " + (process.stdout.read() if process.stdout else ""))
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -12,21 +12,19 @@ import pytest
 from egov_xl.archive.periods import parse_period
 from egov_xl.archive.service import put_file
 from egov_xl.archive.store import Archive
+from egov_xl.server.tokens import issue
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
 from tests.live_server import live_server
 
-TOKENS = """
-tokens:
-  "token-so-a": {name: "Cán bộ Sở A", units: ["SO-A"]}
-  "token-tinh": {name: "Cán bộ Tỉnh", units: ["TINH"], consolidates: true}
-"""
+TOKEN: dict[str, str] = {}  # issued by the fixture the way `egov-xl token add` does; the file holds hashes
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, samples):
     folder = tmp_path_factory.mktemp("live")
     tokens = folder / "tokens.yaml"
-    tokens.write_text(TOKENS, encoding="utf-8")
+    TOKEN["so-a"], _ = issue(tokens, "Cán bộ Sở A", ["SO-A"])
+    TOKEN["tinh"], _ = issue(tokens, "Cán bộ Tỉnh", ["TINH"], consolidates=True)
     url = f"sqlite:///{folder / 'archive.sqlite3'}"
     store = Archive(url)
     store.init()
@@ -56,14 +54,14 @@ def test_unknown_token_is_refused(server, samples):
 def test_clerk_archives_only_for_their_own_unit(server, samples):
     base, store = server
     before = store.count_submissions()
-    response, book = _script(base, "token-so-a", samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+    response, book = _script(base, TOKEN["so-a"], samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
                              "SO-B", "6T/2025")
     assert response.status_code == 200
     applied = apply_actions(book, response.json()["actions"])
     assert applied.alerts == ["Tài khoản của bạn không được lưu báo cáo cho đơn vị SO-B. Chưa có gì được lưu."]
     assert store.count_submissions() == before
     assert store.get("SO-B", parse_period("6T/2025")) is None
-    response, book = _script(base, "token-so-a", samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+    response, book = _script(base, TOKEN["so-a"], samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
                              "SO-A", "6T/2025")
     applied = apply_actions(book, response.json()["actions"])
     assert applied.alerts[0].endswith("lần nộp thứ 1.")
@@ -79,8 +77,8 @@ def test_reads_follow_the_unit_tree(server, samples):
         return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=30,
                           headers={"Authorization": token, "Auth-Provider": "custom"})
 
-    assert prior("token-so-a", "SO-A").json() == {"result": [[180.0]]}
-    refused = prior("token-so-a", "SO-B")
+    assert prior(TOKEN["so-a"], "SO-A").json() == {"result": [[180.0]]}
+    refused = prior(TOKEN["so-a"], "SO-B")
     assert refused.status_code == 400 and "không được xem số liệu của đơn vị SO-B" in refused.text
-    assert prior("token-tinh", "SO-A").json() == {"result": [[180.0]]}  # the province reads its department
-    assert prior("token-tinh", "SO-B").status_code == 400  # not one of its units
+    assert prior(TOKEN["tinh"], "SO-A").json() == {"result": [[180.0]]}  # the province reads its department
+    assert prior(TOKEN["tinh"], "SO-B").status_code == 400  # not one of its units

@@ -1,12 +1,9 @@
 """Who may do what on a shared server.
 
 Clerks authenticate with a token (xlwings Server's custom auth provider, configured in
-addin/auth/custom.py): EGOV_TOKENS_FILE names a YAML file that maps each token to a person and
-the units they report for (the settings' tokens file, EGOV_TOKENS_FILE):
-
-    tokens:
-      "3f6c…":  {name: "Nguyễn Văn A", units: ["SO-TTTT"]}
-      "9a1d…":  {name: "Trần Thị B", units: ["HCM"], consolidates: true}
+addin/auth/custom.py); the settings' tokens file (EGOV_TOKENS_FILE) maps the SHA-256 of each
+token to a person and the units they report for (egov_xl/server/tokens.py shows the format;
+`egov-xl token add` issues tokens).
 
 A clerk archives only for their own units and reads prior values of their own units; a
 clerk of a consolidating unit also reads the units below it (parent → child in the archive).
@@ -15,38 +12,9 @@ Without any auth provider (one PC, one clerk) everything is allowed.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from ..server.tokens import Grant, TokensFileError, grant_for
 
-import yaml
-
-@dataclass(frozen=True)
-class Grant:
-    name: str
-    units: frozenset[str] = field(default_factory=frozenset)
-    consolidates: bool = False
-
-
-@lru_cache(maxsize=4)
-def _load(path: str, stamp: float) -> dict[str, Grant]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    grants = {}
-    for token, entry in (data.get("tokens") or {}).items():
-        grants[_digest(str(token))] = Grant(entry["name"], frozenset(entry.get("units", [])),
-                                            bool(entry.get("consolidates", False)))
-    return grants
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def grant_for(token: str, tokens_file: Path | None) -> Grant | None:
-    if tokens_file is None or not tokens_file.is_file():
-        return None
-    return _load(str(tokens_file), tokens_file.stat().st_mtime).get(_digest(token))
+__all__ = ["Grant", "TokensFileError", "grant_for", "may_read", "may_write", "units_of"]
 
 
 def auth_enabled() -> bool:

@@ -1,15 +1,27 @@
 """The ASGI app `egov-xl serve` runs: xlwings Server's app, set up with this process's
-settings. uvicorn calls `create_app` once in each worker process."""
+settings, its static files contained, behind egov-xl's guards (guards.py). uvicorn calls
+`create_app` once in each worker process."""
 
 from __future__ import annotations
 
 from ..settings import Settings
 from . import runtime
+from .guards import Guard, contain_static
 
 
-def create_app():
-    settings = Settings.from_env()
+def create_app(settings: Settings | None = None):
+    settings = settings or Settings.from_env()
     runtime.start(settings).archive()  # migrate once, before serving, never from request threads
-    from xlwings_server.main import main_app  # reads XLWINGS_* settings at import
+    from xlwings_server import dependencies  # reads XLWINGS_* settings at import
+    from xlwings_server.config import settings as xlwings_settings
+    from xlwings_server.main import app, main_app
+    from xlwings_server.routers import xlwings as routes
 
-    return main_app
+    contain_static(app)
+
+    async def authenticate(headers: dict[str, str]) -> None:
+        await dependencies.authenticate(token_string=headers.get("authorization", ""),
+                                        auth_provider=headers.get("auth-provider"))
+
+    return Guard(main_app, settings, authenticate=authenticate, scripts=routes.custom_scripts,
+                 functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings")

@@ -1,0 +1,40 @@
+"""The self-signed certificate `egov-xl serve` makes for localhost (development and single-PC
+use only; a shared server uses a certificate from the organisation's CA). It is kept in the
+settings' private folder, the key written with mode 0600 from the start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from pathlib import Path
+
+from .private import ensure_folder, write_private
+
+CERT_NAME, KEY_NAME = "localhost.pem", "localhost-key.pem"
+
+
+def dev_certificate(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    cert_path, key_path = folder / CERT_NAME, folder / KEY_NAME
+    if cert_path.exists() and key_path.exists():
+        return cert_path, key_path
+    ensure_folder(folder)
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(private.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=825))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(private, hashes.SHA256())
+    )
+    write_private(key_path, private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    write_private(cert_path, certificate.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path

@@ -1,0 +1,93 @@
+"""Tokens are stored only as SHA-256: `egov-xl token add/list/revoke` through the real CLI, the
+file's mode and content, a live server honouring an issue and a revocation, and the refusal of
+an old clear-text tokens file (by the CLI, by `serve`, and by a running server)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.live_server import live_server
+
+OLD = 'tokens:\n  "token-so-a": {name: "Cán bộ Sở A", units: ["SO-A"]}\n'
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", "import os, sys; os.umask(0); from egov_xl.cli import main; sys.argv[0] = 'egov-xl'; main()", *args]
+    return subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    return {"EGOV_PRIVATE_DIR": str(tmp_path / "private"), "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
+
+
+def test_add_prints_the_token_once_and_stores_only_its_hash(env, tmp_path):
+    done = _cli(env, "token", "add", "--name", "Cán bộ Sở A", "--unit", "SO-A", "--unit", "SO-B", "--consolidates")
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    assert len(token) >= 40 and "\n" not in token
+    assert "Mã chỉ hiện một lần này" in done.stderr
+    path = tmp_path / "private" / "tokens.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert token not in text
+    assert hashlib.sha256(token.encode()).hexdigest() in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # even with umask 0
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.yaml"]  # no temporary left behind
+    listed = _cli(env, "token", "list")
+    assert "Cán bộ Sở A" in listed.stdout and "SO-A, SO-B" in listed.stdout
+    assert token not in listed.stdout
+
+
+def test_issue_and_revoke_on_a_live_server(env, tmp_path):
+    first = _cli(env, "token", "add", "--name", "A", "--unit", "SO-A").stdout.strip()
+    second = _cli(env, "token", "add", "--name", "B", "--unit", "SO-B").stdout.strip()
+    server_env = {**env, "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    body = {"client": "Office.js", "func_name": "num", "args": [[["1,5"]]], "runtime": "1.4",
+            "caller_address": "[B.xlsx]S!A1", "version": "0.37.8"}
+    with live_server(env=server_env) as base:
+        def call(token):
+            return httpx.post(base + "/xlwings/custom-functions-call", json=body, headers={"Authorization": token})
+
+        assert call(first).json() == {"result": [[1.5]]}
+        assert call(second).status_code == 200
+        revoked = _cli(env, "token", "revoke", "A")
+        assert revoked.returncode == 0 and "Đã thu hồi" in revoked.stdout
+        assert call(first).status_code == 401
+        assert call(second).status_code == 200
+        gone = _cli(env, "token", "revoke", "nobody")
+        assert gone.returncode == 2 and 'tên "nobody"' in gone.stderr
+
+
+def test_clear_text_file_is_refused_everywhere(env, tmp_path):
+    old = tmp_path / "private" / "tokens.yaml"
+    old.parent.mkdir()
+    old.write_text(OLD, encoding="utf-8")
+    listed = _cli(env, "token", "list")
+    assert listed.returncode == 2
+    assert "còn ghi 1 mã ở dạng rõ" in listed.stderr and "egov-xl token add" in listed.stderr
+    assert _cli(env, "token", "add", "--name", "C", "--unit", "X").returncode == 2
+    assert old.read_text(encoding="utf-8") == OLD  # nothing stored is lost or overwritten
+    served = _cli({**env, "XLWINGS_AUTH_PROVIDERS": '["custom"]'}, "serve", "--http", "--port", "9")
+    assert served.returncode == 2 and "dạng rõ" in served.stderr
+
+
+def test_running_server_never_accepts_a_clear_text_token(env, tmp_path):
+    good = _cli(env, "token", "add", "--name", "A", "--unit", "SO-A").stdout.strip()
+    body = {"client": "Office.js", "func_name": "num", "args": [[["2"]]], "runtime": "1.4",
+            "caller_address": "[B.xlsx]S!A1", "version": "0.37.8"}
+    with live_server(env={**env, "XLWINGS_AUTH_PROVIDERS": '["custom"]'}) as base:
+        assert httpx.post(base + "/xlwings/custom-functions-call", json=body,
+                          headers={"Authorization": good}).status_code == 200
+        (tmp_path / "private" / "tokens.yaml").write_text(OLD, encoding="utf-8")
+        response = httpx.post(base + "/xlwings/custom-functions-call", json=body,
+                              headers={"Authorization": "token-so-a"})
+        assert response.status_code == 503
+        assert "dạng rõ" in response.json()["detail"]
