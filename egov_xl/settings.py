@@ -11,6 +11,10 @@ The environment variables, all optional:
 | XLWINGS_AUTH_PROVIDERS | auth_providers | none (one PC, anonymous) |
 | EGOV_LANG | lang | vi |
 | EGOV_MAX_BODY_BYTES | max_body_bytes | 10 MiB |
+| EGOV_MAX_SHEET_CELLS | max_sheet_cells | 20,000,000 (rows × columns from A1) |
+| EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
+| EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
+| EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
 """
 
 from __future__ import annotations
@@ -51,6 +55,28 @@ class Limits:
     """What one request or one workbook may cost before it is refused with a sentence."""
 
     max_body_bytes: int = 10 * MIB
+    # a workbook, checked before it is read (egov_xl/workbook/limits.py); a real form has about
+    # 100 rows, a data sheet beside it up to 1,048,576 rows × a few columns
+    max_sheet_cells: int = 20_000_000
+    max_part_bytes: int = 512 * MIB
+    max_unzipped_bytes: int = 1024 * MIB
+    max_zip_ratio: int = 200
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        return cls(**{name: int(env[var]) for name, var in _LIMIT_VARS.items() if env.get(var)})
+
+    def to_env(self) -> dict[str, str]:
+        return {var: str(getattr(self, name)) for name, var in _LIMIT_VARS.items()}
+
+
+_LIMIT_VARS = {
+    "max_body_bytes": "EGOV_MAX_BODY_BYTES",
+    "max_sheet_cells": "EGOV_MAX_SHEET_CELLS",
+    "max_part_bytes": "EGOV_MAX_PART_BYTES",
+    "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
+    "max_zip_ratio": "EGOV_MAX_ZIP_RATIO",
+}
 
 
 @dataclass(frozen=True)
@@ -71,7 +97,7 @@ class Settings:
         env = os.environ if environ is None else environ
         url = env.get("EGOV_ARCHIVE_URL") or f"sqlite:///{data_dir(env) / 'archive.sqlite3'}"
         tokens = env.get("EGOV_TOKENS_FILE")
-        limits = Limits(max_body_bytes=int(env.get("EGOV_MAX_BODY_BYTES") or Limits.max_body_bytes))
+        limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
             sqlite_busy_ms=int(env.get("EGOV_ARCHIVE_BUSY_MS") or 30000),
@@ -89,7 +115,7 @@ class Settings:
             "EGOV_ARCHIVE_URL": self.archive_url,
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
-            "EGOV_MAX_BODY_BYTES": str(self.limits.max_body_bytes),
+            **self.limits.to_env(),
         }
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)

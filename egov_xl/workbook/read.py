@@ -18,22 +18,16 @@ import python_calamine
 
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import Region
+from ..settings import Limits
+from .errors import ReadError
+from .limits import guard
 from .xlsx_details import read_details
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 
 
-class ReadError(Exception):
-    """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
-
-    def __init__(self, key: str, **params: str):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
-
-
-def read_workbook(path: str | Path) -> WorkbookGrid:
+def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
@@ -41,12 +35,14 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
     if suffix not in SUFFIXES:
         raise ReadError("file_format", path=str(path))
     try:
+        guard(path, limits or Limits())
         if suffix == ".csv":
             return WorkbookGrid(str(path), [_read_csv(path)])
         return _read_xlsx(path)
     except ReadError:
         raise
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
+    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError,
+            csv.Error) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
 
 
