@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine
@@ -112,7 +113,7 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
         wanted.setdefault(region.sheet, set()).update(region.code_rows)
     try:
         details = read_details(path, wanted)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
     for grid in workbook.sheets:
         formats, formulas, uncomputed = details.get(grid.name, ({}, {}, set()))

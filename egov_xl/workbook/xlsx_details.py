@@ -32,7 +32,7 @@ BUILTIN_FORMATS = {
 def _int(text: str | None) -> int:
     """An id or index attribute; a damaged one ("x", missing) counts as 0 (General, no style)."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isascii() and text.isdigit() else 0
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
