@@ -392,6 +392,7 @@ def archive_export(
 ) -> None:
     """Xuất mọi số liệu đã lưu (mọi lần nộp, cột current đánh dấu lần mới nhất)."""
     from .output.export import FORMATS, write_export
+    from .output.files import OutputExistsError
 
     catalogue = definitions.catalogue(lang.value)
     if format not in FORMATS:
@@ -400,7 +401,7 @@ def archive_export(
     rows = _archive_call(catalogue, archive.export_rows)
     try:
         count = write_export(rows, output, format, overwrite)
-    except FileExistsError:
+    except OutputExistsError:
         raise _fail(catalogue, "output_exists", out=output) from None
     except OSError as exc:
         raise _fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
