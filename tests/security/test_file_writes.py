@@ -128,3 +128,29 @@ def test_export_under_a_file_is_one_sentence(samples, tmp_path):
     result = run("archive", "export", "-o", tmp_path / "a-file" / "out.csv", "--url", url)
     assert result.exit_code == 2 and "Không ghi được tệp" in result.output
     assert "Unexpected error" not in result.output and "Traceback" not in result.output
+
+
+def test_batch_gives_each_file_its_answer(samples, tmp_path):
+    import json
+
+    long_field = tmp_path / "dai.csv"
+    long_field.write_text("STT,Chỉ tiêu\n1," + "x" * 200_000 + "\n", encoding="utf-8")
+    result = run("validate", samples["phu-luc-vii-dung.xlsx"], long_field, samples["bieu-mau-7-dung.xlsx"],
+                 "--format", "json")
+    assert result.exit_code == 2
+    files = json.loads(result.stdout)["files"]
+    assert [Path(f["path"]).name for f in files] == ["phu-luc-vii-dung.xlsx", "dai.csv", "bieu-mau-7-dung.xlsx"]
+    assert f'Không đọc được tệp "{long_field}"' in files[1]["error"]
+
+
+def test_annotate_a_csv_writes_an_xlsx_copy(samples, tmp_path):
+    book = load_workbook(samples["phu-luc-vii-seed.xlsx"])
+    source = tmp_path / "bao-cao.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([["" if v is None else v for v in row] for row in book.active.iter_rows(values_only=True)])
+    result = run("validate", source, "--annotate", tmp_path / "ra.csv")
+    assert result.exit_code == 1, result.output
+    copy = load_workbook(tmp_path / "ra.xlsx")
+    assert copy.sheetnames == ["bao-cao", "Kiểm tra"]
+    assert any(c.comment for row in copy["bao-cao"].iter_rows() for c in row)
+    assert not (tmp_path / "ra.csv").exists()
