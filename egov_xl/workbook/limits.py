@@ -23,6 +23,7 @@ from xml.parsers import expat
 from ..core.grid import column_index
 from ..settings import Limits
 from .errors import ReadError
+from .xlsx_details import sheet_parts
 
 CHUNK = 4 * 1024 * 1024
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this may compress as well as they like
@@ -103,14 +104,13 @@ def _mib(size: int) -> str:
 
 def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part → the name a clerk sees (the part's path when the workbook does not say)."""
-    from .xlsx_details import sheet_parts
-
     try:
         named = {part: sheet for sheet, part in sheet_parts(archive).items()}
     except KeyError as exc:  # workbook.xml or its relationships missing
         raise zipfile.BadZipFile(f"missing part {exc}") from None
     parts = {name: name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")}
-    return {**parts, **{part: sheet for part, sheet in named.items() if part in archive.NameToInfo}}
+    present = set(archive.namelist())
+    return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
 
 
 def _extent(archive: zipfile.ZipFile, part: str) -> Extent:
