@@ -14,15 +14,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import definitions
 from .core.findings import FormReport, Severity
 from .core.messages import Catalogue
 from .definitions import FormFileError
-from .output.annotate import SameFileError, annotate
+from .output.annotate import SameFileError, annotate, annotated_path
+from .output.safe_text import as_typed_text
 from .output.rows import FIELDS, failure_dict, finding_row, form_name, report_dict, summary
-from .validate import validate_file
+from .validate import validate_each
 from .workbook import ReadError
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -49,7 +51,7 @@ err = Console(stderr=True)
 
 def _error(text: object) -> None:
     """One line for the clerk on standard error, in red."""
-    err.print(f"[bold red]{text}[/]", highlight=False)
+    err.print(f"[bold red]{escape(str(text))}[/]", highlight=False)
 
 
 class Format(StrEnum):
@@ -75,16 +77,17 @@ def validate(
     lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
 ) -> None:
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
+    from .settings import Settings
+
     catalogue = definitions.catalogue(lang.value)
+    limits = Settings.from_env().limits
     results: list[dict] = []
     reports: list[FormReport] = []
     unreadable = False
-    for path in files:
-        try:
-            file_reports = validate_file(path, form)
-        except ReadError as exc:
+    for path, file_reports, failure in validate_each(files, form, limits):
+        if failure is not None:
             unreadable = True
-            message = catalogue.text(exc.key, **exc.params)
+            message = catalogue.text(failure.key, **failure.params)
             _error(message)
             results.append(failure_dict(str(path), message))
             continue
@@ -100,15 +103,17 @@ def validate(
 
 
 def _annotate(path: Path, target: Path, many: bool, reports: list[FormReport], catalogue: Catalogue) -> bool:
-    if many or target.is_dir():
-        target = target / f"{path.stem}.kiem-tra{path.suffix}"
+    target = annotated_path(path, target, many or target.is_dir())
     try:
         annotate(path, target, reports, catalogue)
     except SameFileError:
         _error(catalogue.text("annotate_same", out=target))
         return False
+    except ReadError as exc:
+        _error(catalogue.text(exc.key, **exc.params))
+        return False
     except OSError as exc:
-        _error(catalogue.text("file_unreadable", path=target, reason=exc.strerror or exc))
+        _error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
         return False
     err.print(catalogue.text("annotate_written", out=target), highlight=False)
     return True
@@ -130,14 +135,15 @@ def _emit_csv(reports: list[FormReport], catalogue: Catalogue) -> None:
     for report in reports:
         for finding in report.findings:
             row = finding_row(finding, catalogue)
-            writer.writerow((report.path, report.sheet, report.form, *(row[f] for f in FIELDS)))
+            fields = (report.path, report.sheet, report.form, *(row[f] for f in FIELDS))
+            writer.writerow([as_typed_text(field) for field in fields])
 
 
 def _emit_text(report: FormReport, catalogue: Catalogue) -> None:
     counts = summary(report)
     out.print(
-        catalogue.text("summary", path=report.path, sheet=report.sheet, form=form_name(report, catalogue),
-                       errors=counts["errors"], warnings=counts["warnings"], infos=counts["infos"]),
+        escape(catalogue.text("summary", path=report.path, sheet=report.sheet, form=form_name(report, catalogue),
+                              errors=counts["errors"], warnings=counts["warnings"], infos=counts["infos"])),
         style="bold", highlight=False,
     )
     if not report.findings:
@@ -149,9 +155,9 @@ def _emit_text(report: FormReport, catalogue: Catalogue) -> None:
     for finding in report.findings:
         table.add_row(
             f"[{SEVERITY_STYLE[finding.severity]}]{catalogue.severity(finding.severity)}[/]",
-            finding.code or "",
+            escape(finding.code or ""),
             finding.cell.a1 if finding.cell else "",
-            catalogue.message(finding),
+            escape(catalogue.message(finding)),  # a clerk's "[/]" is text, not markup
         )
     out.print(table)
 
@@ -379,24 +385,27 @@ def archive_history(unit: UnitOption, url: UrlOption = None, lang: LangOption = 
 @archive_app.command("export")
 def archive_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả.")],
-    format: Annotated[str, typer.Option("--format", help="csv hoặc parquet.")] = "csv",
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx hoặc parquet.")] = "csv",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Ghi đè tệp kết quả đã có.")] = False,
     url: UrlOption = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Xuất mọi số liệu đã lưu (mọi lần nộp, cột current đánh dấu lần mới nhất)."""
-    import pandas as pd
+    from .output.export import FORMATS, write_export
+    from .output.files import OutputExistsError
 
     catalogue = definitions.catalogue(lang.value)
+    if format not in FORMATS:
+        raise _fail(catalogue, "export_format", format=format, known=", ".join(FORMATS))
     archive = _open_archive(url, catalogue)
-    frame = pd.DataFrame(_archive_call(catalogue, archive.export_rows))
-    if not frame.empty:
-        frame["number"] = pd.to_numeric(frame["number"])
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if format == "parquet":
-        frame.to_parquet(output, index=False)
-    else:
-        frame.to_csv(output, index=False, encoding="utf-8-sig")
-    out.print(catalogue.text("archive_exported", rows=len(frame), out=output), highlight=False)
+    rows = _archive_call(catalogue, archive.export_rows)
+    try:
+        count = write_export(rows, output, format, overwrite)
+    except OutputExistsError:
+        raise _fail(catalogue, "output_exists", out=output) from None
+    except OSError as exc:
+        raise _fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
+    out.print(catalogue.text("archive_exported", rows=count, out=output), highlight=False)
 
 
 @archive_app.command("unit")
@@ -454,7 +463,11 @@ def templates_build(
     from .template.build import write_templates
 
     catalogue = definitions.catalogue(lang.value)
-    for path in write_templates(definitions.editions(), output):
+    try:
+        written = write_templates(definitions.editions(), output)
+    except OSError as exc:
+        raise _fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
+    for path in written:
         out.print(catalogue.text("template_written", path=path), highlight=False)
 
 
@@ -474,13 +487,16 @@ def templates_fill(
     from .template.recalc import RecalcError, recalculate, soffice
 
     catalogue = definitions.catalogue(lang.value)
-    if source.resolve() == output.resolve():
-        raise _fail(catalogue, "annotate_same", out=output)
     checked = _archive_call(catalogue, pick_form, source, sheet, form)
     if not checked.form.recognised:
         raise _fail(catalogue, "template_unknown_form", path=source)
     result = fill_template(checked.form)
-    save_filled(result, output)
+    try:
+        save_filled(result, output, inputs=(source,))
+    except SameFileError:
+        raise _fail(catalogue, "annotate_same", out=output) from None
+    except OSError as exc:
+        raise _fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
     if recalc and soffice():
         try:
             recalculate(output, output)

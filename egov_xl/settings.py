@@ -14,6 +14,10 @@ The environment variables, all optional:
 | EGOV_MAX_BODY_BYTES | limits.max_body_bytes | 10 MiB |
 | EGOV_AUTH_MAX_FAILURES | limits.auth_max_failures | 10 wrong tokens per client address… |
 | EGOV_AUTH_FAILURE_WINDOW_S | limits.auth_failure_window_s | …within 300 s, then 429 until the window passes |
+| EGOV_MAX_SHEET_CELLS | max_sheet_cells | 20,000,000 (rows × columns from A1) |
+| EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
+| EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
+| EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
 """
 
 from __future__ import annotations
@@ -56,6 +60,31 @@ class Limits:
     max_body_bytes: int = 10 * MIB
     auth_max_failures: int = 10
     auth_failure_window_s: float = 300.0
+    # a workbook, checked before it is read (egov_xl/workbook/limits.py); a real form has about
+    # 100 rows, a data sheet beside it up to 1,048,576 rows × a few columns
+    max_sheet_cells: int = 20_000_000
+    max_part_bytes: int = 512 * MIB
+    max_unzipped_bytes: int = 1024 * MIB
+    max_zip_ratio: int = 200
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        types = {name: type(getattr(cls, name)) for name in _LIMIT_VARS}
+        return cls(**{name: types[name](env[var]) for name, var in _LIMIT_VARS.items() if env.get(var)})
+
+    def to_env(self) -> dict[str, str]:
+        return {var: str(getattr(self, name)) for name, var in _LIMIT_VARS.items()}
+
+
+_LIMIT_VARS = {
+    "max_body_bytes": "EGOV_MAX_BODY_BYTES",
+    "auth_max_failures": "EGOV_AUTH_MAX_FAILURES",
+    "auth_failure_window_s": "EGOV_AUTH_FAILURE_WINDOW_S",
+    "max_sheet_cells": "EGOV_MAX_SHEET_CELLS",
+    "max_part_bytes": "EGOV_MAX_PART_BYTES",
+    "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
+    "max_zip_ratio": "EGOV_MAX_ZIP_RATIO",
+}
 
 
 @dataclass(frozen=True)
@@ -78,11 +107,7 @@ class Settings:
         url = env.get("EGOV_ARCHIVE_URL") or f"sqlite:///{data_dir(env) / 'archive.sqlite3'}"
         private = Path(env.get("EGOV_PRIVATE_DIR") or data_dir(env) / "private")
         tokens = env.get("EGOV_TOKENS_FILE")
-        limits = Limits(
-            max_body_bytes=int(env.get("EGOV_MAX_BODY_BYTES") or Limits.max_body_bytes),
-            auth_max_failures=int(env.get("EGOV_AUTH_MAX_FAILURES") or Limits.auth_max_failures),
-            auth_failure_window_s=float(env.get("EGOV_AUTH_FAILURE_WINDOW_S") or Limits.auth_failure_window_s),
-        )
+        limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
             sqlite_busy_ms=int(env.get("EGOV_ARCHIVE_BUSY_MS") or 30000),
@@ -101,9 +126,7 @@ class Settings:
             "EGOV_ARCHIVE_URL": self.archive_url,
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
-            "EGOV_MAX_BODY_BYTES": str(self.limits.max_body_bytes),
-            "EGOV_AUTH_MAX_FAILURES": str(self.limits.auth_max_failures),
-            "EGOV_AUTH_FAILURE_WINDOW_S": str(self.limits.auth_failure_window_s),
+            **self.limits.to_env(),
         }
         if self.private_dir is not None:
             env["EGOV_PRIVATE_DIR"] = str(self.private_dir)

@@ -11,6 +11,7 @@ from .core.findings import FormReport
 from .core.grid import WorkbookGrid
 from .core.locate import find_regions, find_regions_by_codes
 from .core.match import LocatedForm
+from .settings import Limits
 from .workbook import ReadError, load_details, read_workbook
 
 
@@ -24,10 +25,10 @@ class Checked:
     report: FormReport
 
 
-def check_file(path: str | Path, form_id: str | None = None) -> list[Checked]:
+def check_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[Checked]:
     """Validate every form table in the file. Raises ReadError for an unusable input."""
     _known(form_id)
-    workbook = read_workbook(path)
+    workbook = read_workbook(path, limits)
     return check_workbook(workbook, form_id, lambda regions: load_details(path, workbook, regions))
 
 
@@ -58,5 +59,17 @@ def _known(form_id: str | None) -> None:
         raise ReadError("unknown_form_id", form=form_id, known=known)
 
 
-def validate_file(path: str | Path, form_id: str | None = None) -> list[FormReport]:
-    return [checked.report for checked in check_file(path, form_id)]
+def validate_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[FormReport]:
+    return [checked.report for checked in check_file(path, form_id, limits)]
+
+
+def validate_each(paths: list[Path], form_id: str | None, limits: Limits):
+    """One answer per file of a batch: (path, reports, None) or (path, [], ReadError). A failure
+    nobody foresaw in one file becomes that file's error; the other files are still checked."""
+    for path in paths:
+        try:
+            yield path, validate_file(path, form_id, limits), None
+        except ReadError as exc:
+            yield path, [], exc
+        except Exception as exc:  # noqa: BLE001 - one file, one answer (MemoryError included)
+            yield path, [], ReadError("file_failed", path=str(path), reason=f"{type(exc).__name__}: {exc}"[:200])

@@ -47,10 +47,11 @@ class CellRef:
 
     @property
     def excel(self) -> str:
-        """The reference as an Excel formula or hyperlink writes it ('Sheet 1'!D21)."""
+        """The reference as an Excel formula or hyperlink writes it ('Sheet 1'!D21). The name is
+        always quoted (quotes inside doubled): Excel accepts it for every name, and a name such
+        as "=cmd", "A1" or "2024" is wrong without."""
         name = self.sheet.replace("'", "''")
-        needs_quotes = not name.replace("_", "").isalnum()
-        return f"'{name}'!{self.a1}" if needs_quotes else f"{name}!{self.a1}"
+        return f"'{name}'!{self.a1}"
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..output.annotate import FILLS
 from ..output.rows import form_name
+from ..output.safe_text import as_typed_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
 from ..validate import REPORT_SHEETS, Checked, check_workbook
 
@@ -198,8 +199,8 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
     else:
         sheet = book.sheets.add(name=REPORT_SHEET, after=book.sheets[len(names) - 1])
     first = checked[0].report if checked else None
-    title = catalogue.text(title_key, form=form_name(first, catalogue) if first else "", path=book.name,
-                           sheet=first.sheet if first else "")
+    title = as_typed_text(catalogue.text(title_key, form=form_name(first, catalogue) if first else "",
+                                         path=book.name, sheet=first.sheet if first else ""))
     header = ["STT", catalogue.text("col_severity"), catalogue.text("col_code"), catalogue.text("col_cell"),
               catalogue.text("col_message"), catalogue.text("col_expected"), catalogue.text("col_actual"),
               catalogue.text("col_rule"), "ref"]
@@ -209,9 +210,10 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
         if finding.cell is not None:
             target = finding.cell.excel.replace('"', '""')
             link = f'=HYPERLINK("#{target}","{finding.cell.a1}")'
-        rows.append([index, catalogue.severity(finding.severity), finding.code or "", link,
-                     catalogue.message(finding), finding.expected or "", finding.actual or "", finding.rule,
-                     str(finding.cell) if finding.cell else ""])
+        clerk_text = [finding.code or "", catalogue.message(finding), finding.expected or "",
+                      finding.actual or "", finding.rule, str(finding.cell) if finding.cell else ""]
+        code, message, expected, actual, rule, ref = map(as_typed_text, clerk_text)  # Excel parses values
+        rows.append([index, catalogue.severity(finding.severity), code, link, message, expected, actual, rule, ref])
     if not findings:
         rows.append(["", "", "", "", catalogue.text("clean"), "", "", "", ""])
     sheet["A1"].value = rows

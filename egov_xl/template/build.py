@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.spec import Edition, Kind, PeriodKind, RowSpec
+from ..output.files import write_file
 from ..output.sheet_layout import wrapped_height
 
 UNIT_NAME, PERIOD_NAME, YEAR_NAME, FORM_NAME = "EGOV_DON_VI", "EGOV_KY_BAO_CAO", "EGOV_NAM", "EGOV_BIEU_MAU"
@@ -272,6 +273,6 @@ def write_templates(editions: tuple[Edition, ...], out_dir: Path) -> list[Path]:
     written = []
     for edition in editions:
         path = out_dir / f"{edition.id}.xlsx"
-        build_template(edition).save(path)
+        write_file(path, build_template(edition).save)
         written.append(path)
     return written

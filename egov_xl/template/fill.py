@@ -21,6 +21,8 @@ from ..core.numbers import Entry, shown
 from ..core.rules.ratios import exact_ratio
 from ..core.spec import Kind
 from ..core.tolerance import display, round_half_up
+from ..output.files import write_file
+from ..output.safe_text import set_text
 from .build import VALUE, build_template, row_of
 
 RATIO_DECIMALS = 2
@@ -76,7 +78,7 @@ def fill_template(form: LocatedForm) -> FillResult:
             continue
         value = _cell_value(row)
         if value is not None:
-            sheet.cell(rows[spec.code], VALUE, value)
+            set_text(sheet.cell(rows[spec.code], VALUE), value)  # a clerk's "=…" stays text
             result.placed += 1
     for extra in form.extra:
         result.unplaced.append(_unplaced(extra, "extra"))
@@ -89,7 +91,6 @@ def _unplaced(row: TableRow, reason: str) -> Unplaced:
     return Unplaced(row.code, row.label, shown(row.value), reason)
 
 
-def save_filled(result: FillResult, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result.book.save(target)
-    return target
+def save_filled(result: FillResult, target: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Save the filled template; raises SameFileError when `target` is one of `inputs`."""
+    return write_file(target, result.book.save, inputs=inputs)

@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..output.files import write_file
+
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -37,8 +39,7 @@ def recalculate(source: Path, target: Path, timeout: float = 120) -> Path:
         produced = work_dir / "out" / (source.stem + ".xlsx")
         if done.returncode != 0 or not produced.exists():
             raise RecalcError((done.stderr or done.stdout or "conversion failed").strip()[:300])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), target)
+        write_file(target, lambda path: shutil.copyfile(produced, path))
     return target
 
 

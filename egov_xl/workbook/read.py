@@ -12,24 +12,23 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine
 
-from ..core.errors import UserError
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import Region
+from ..settings import Limits
+from .errors import ReadError
+from .limits import guard
 from .xlsx_details import read_details
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 
 
-class ReadError(UserError):
-    """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
-
-
-def read_workbook(path: str | Path) -> WorkbookGrid:
+def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
@@ -37,12 +36,14 @@ def read_workbook(path: str | Path) -> WorkbookGrid:
     if suffix not in SUFFIXES:
         raise ReadError("file_format", path=str(path))
     try:
+        guard(path, limits or Limits())
         if suffix == ".csv":
             return WorkbookGrid(str(path), [_read_csv(path)])
         return _read_xlsx(path)
     except ReadError:
         raise
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
+    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError,
+            csv.Error) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
 
 
@@ -112,7 +113,7 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
         wanted.setdefault(region.sheet, set()).update(region.code_rows)
     try:
         details = read_details(path, wanted)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
     for grid in workbook.sheets:
         formats, formulas, uncomputed = details.get(grid.name, ({}, {}, set()))

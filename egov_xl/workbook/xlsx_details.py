@@ -29,7 +29,13 @@ BUILTIN_FORMATS = {
 }
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _int(text: str | None) -> int:
+    """An id or index attribute; a damaged one ("x", missing) counts as 0 (General, no style)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{_PKG_REL}Relationship")}
@@ -48,13 +54,13 @@ def _style_formats(archive: zipfile.ZipFile) -> list[str]:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     except KeyError:
         return []
-    custom = {int(n.get("numFmtId")): n.get("formatCode") for n in styles.iter(f"{_NS}numFmt")}
+    custom = {_int(n.get("numFmtId")): n.get("formatCode") for n in styles.iter(f"{_NS}numFmt")}
     cell_xfs = styles.find(f"{_NS}cellXfs")
     if cell_xfs is None:
         return []
     formats = []
     for xf in cell_xfs.iter(f"{_NS}xf"):
-        fmt_id = int(xf.get("numFmtId", "0"))
+        fmt_id = _int(xf.get("numFmtId"))
         formats.append(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General"))
     return formats
 
@@ -66,7 +72,7 @@ def read_details(
     no computed value, of the wanted 0-based rows."""
     result = {}
     with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
+        parts = sheet_parts(archive)
         formats = _style_formats(archive)
         for sheet, rows in wanted.items():
             part = parts.get(sheet)
@@ -90,7 +96,7 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
         if row not in rows:
             continue
         col = column_index(match.group(1))
-        style = int(element.get("s", "0"))
+        style = _int(element.get("s"))
         if 0 < style < len(formats) and formats[style] != "General":
             cell_formats[(row, col)] = formats[style]
         formula = element.find(f"{_NS}f")
@@ -116,7 +122,7 @@ def _cells(archive: zipfile.ZipFile, part: str, last_row: int):
     with archive.open(part) as stream:
         for _, element in ElementTree.iterparse(stream, events=("end",)):
             if element.tag == f"{_NS}row":
-                if int(element.get("r", "0")) - 1 > last_row:
+                if _int(element.get("r")) - 1 > last_row:
                     return
                 element.clear()
             elif element.tag == f"{_NS}c":

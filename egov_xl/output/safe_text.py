@@ -1,0 +1,44 @@
+"""Text from a workbook stays text in every file egov-xl writes.
+
+A clerk's cell, a sheet name or a file name may begin with "=", "+", "-", "@", a tab or a
+carriage return. A spreadsheet program that opens our output (the annotated copy, a CSV
+report, the add-in's report sheet) would take it for a formula: `=WEBSERVICE(…)`,
+`=cmd|' /C calc'!A0`. One rule, used by every writer:
+
+* openpyxl: the cell is typed as a string (`data_type = "s"`), never as a formula;
+* CSV and the add-in (values Excel parses as if typed): a leading apostrophe, which Excel
+  reads as "this is text" (OWASP's CSV injection rule). A plain number ("-5", "+3,5") is
+  left alone: it is no formula, and the apostrophe would only turn it into text.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
+
+
+def formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value)
+
+
+def as_typed_text(value: object) -> object:
+    """A value for a CSV field or for Excel to parse: formula-like text gets a leading apostrophe."""
+    return "'" + value if formula_like(value) else value
+
+
+def set_text(cell, value: object) -> None:
+    """Put `value` into an openpyxl cell; text is stored as text even when it starts with "="."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def append_text(sheet, values: list[object]) -> None:
+    """openpyxl's `sheet.append`, with every text stored as text."""
+    sheet.append(values)
+    row = sheet.max_row
+    for col, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.cell(row, col).data_type = "s"

@@ -1,0 +1,181 @@
+"""What an .xlsx may cost, checked before any reader (python-calamine, openpyxl) sees it.
+
+A 6 KB workbook whose one cell sits at XFD1048576 makes calamine allocate every cell from A1
+to it (512 GB, then an abort); a 4 MB zip can unpack to a 4 GB sheet. Here every part is
+streamed through zipfile (which stops at the size the archive declares and checks its CRC),
+the zip's claims are compared with the limits, and each worksheet's XML is scanned for the
+cell positions it actually uses (the <dimension> tag may lie or be missing).
+
+The scan is bounded: fixed-size chunks, one regular expression for the `r="B12"` attributes.
+Sheets whose cells or rows carry no position, or whose elements carry a namespace prefix, are
+walked with an incremental XML parser instead, which counts positions as calamine does.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.parsers import expat
+
+from ..core.grid import column_index
+from ..settings import Limits
+from .errors import ReadError
+from .xlsx_details import sheet_parts
+
+CHUNK = 4 * 1024 * 1024
+RATIO_FLOOR = 1024 * 1024  # parts smaller than this may compress as well as they like
+_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,3})(\d{1,10})["\']')
+_CELL = re.compile(r"([A-Za-z]{1,3})(\d{1,10})")
+_XML_ERRORS = (expat.ExpatError, ValueError, SyntaxError)
+
+
+@dataclass(slots=True)
+class Extent:
+    """The bottom-right corner a sheet's cells reach, 1-based (what calamine allocates from A1)."""
+
+    rows: int = 0
+    cols: int = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    def reach(self, row: int, col: int) -> None:
+        self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+
+
+def guard(path: Path, limits: Limits) -> None:
+    """Called before a file is read: a CSV by its size, an .xlsx by `check_xlsx`."""
+    if path.suffix.lower() == ".csv":
+        size = path.stat().st_size
+        if size > limits.max_part_bytes:
+            raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
+                            limit=_mib(limits.max_part_bytes))
+        return
+    check_xlsx(path, limits)
+
+
+def check_xlsx(path: Path, limits: Limits) -> None:
+    """Raise ReadError (one sentence: file, part or sheet, the limit) if `path` costs too much."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_zip(path, archive, limits)
+            for part, sheet in _worksheets(archive).items():
+                extent = _extent(archive, part)
+                if extent.cells > limits.max_sheet_cells:
+                    raise ReadError("limit_cells", path=str(path), sheet=sheet, rows=f"{extent.rows:,}",
+                                    cols=f"{extent.cols:,}", limit=f"{limits.max_sheet_cells:,}")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
+            RuntimeError, *_XML_ERRORS) as exc:
+        raise ReadError("file_damaged", path=str(path), reason=_first_line(exc)) from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+    """The sizes the zip declares, and the true sizes, streamed part by part."""
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        duplicate = next(name for name in names if names.count(name) > 1)
+        raise ReadError("file_damaged", path=str(path), reason=f"duplicate part {duplicate}")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_unzipped_bytes:
+        raise ReadError("limit_unzipped", path=str(path), size=_mib(total), limit=_mib(limits.max_unzipped_bytes))
+    for info in infos:
+        if info.file_size > limits.max_part_bytes:
+            raise ReadError("limit_part", path=str(path), part=info.filename, size=_mib(info.file_size),
+                            limit=_mib(limits.max_part_bytes))
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > limits.max_zip_ratio:
+            raise ReadError("limit_ratio", path=str(path), part=info.filename, ratio=f"{ratio:,.0f}",
+                            limit=f"{limits.max_zip_ratio:,}")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MiB"
+
+
+def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → the name a clerk sees (the part's path when the workbook does not say)."""
+    try:
+        named = {part: sheet for sheet, part in sheet_parts(archive).items()}
+    except KeyError as exc:  # workbook.xml or its relationships missing
+        raise zipfile.BadZipFile(f"missing part {exc}") from None
+    parts = {name: name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")}
+    present = set(archive.namelist())
+    return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
+
+
+def _extent(archive: zipfile.ZipFile, part: str) -> Extent:
+    extent = Extent()
+    with archive.open(part) as stream:
+        tail = b""
+        first = True
+        while chunk := stream.read(CHUNK):
+            data, tail = _complete_tags(tail + chunk)
+            if first and b"<worksheet" not in data:
+                return _walked_extent(archive, part)  # prefixed elements: walk them
+            first = False
+            if not _scan_chunk(data, extent):
+                return _walked_extent(archive, part)
+        _scan_chunk(tail, extent)
+    return extent
+
+
+def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
+    cut = data.rfind(b">") + 1
+    return data[:cut], data[cut:]
+
+
+def _scan_chunk(data: bytes, extent: Extent) -> bool:
+    """Fold one chunk's positions into `extent`; False when some cell or row has no position."""
+    refs = _REF.findall(data)
+    cells = sum(1 for letters, _ in refs if letters)
+    if cells < data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"):
+        return False
+    if len(refs) - cells < data.count(b"<row ") + data.count(b"<row>"):
+        return False
+    if refs:
+        digits = {d for _, d in refs}
+        longest = max(map(len, digits))
+        row = max(int(d) for d in digits if len(d) == longest)
+        letters = {letter.upper() for letter, _ in refs if letter}
+        col = column_index(max(letters, key=lambda b: (len(b), b)).decode()) + 1 if letters else 0
+        extent.reach(row, col)
+    return True
+
+
+def _walked_extent(archive: zipfile.ZipFile, part: str) -> Extent:
+    """Positions counted as a reader does: a row or cell without `r` follows the one before.
+    expat with handlers only: no tree is kept, memory stays flat however long the sheet."""
+    extent = Extent()
+    position = {"row": 0, "col": 0}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        tag, ref = name.rpartition(":")[2], attributes.get("r", "")
+        if tag == "row":
+            position["row"] = int(ref) if ref.isdigit() else position["row"] + 1
+            position["col"] = 0
+        elif tag == "c":
+            match = _CELL.fullmatch(ref)
+            if match:
+                position["col"] = column_index(match.group(1)) + 1
+                extent.reach(int(match.group(2)), position["col"])
+            else:
+                position["col"] += 1
+                extent.reach(max(position["row"], 1), position["col"])
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return extent
