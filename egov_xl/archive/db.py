@@ -89,8 +89,12 @@ def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
     def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front, so they queue instead of failing half-way.
         # Readers need no transaction: archived rows never change once written.
-        if conn.get_execution_options().get("egov_write", False):
+        # A reader that needs one consistent view (archive verify) asks for a snapshot.
+        options = conn.get_execution_options()
+        if options.get("egov_write", False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get("egov_snapshot", False):
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
