@@ -113,6 +113,8 @@ def translated(url: str) -> Iterator[None]:
         key = "archive_read_only" if "read-only" in text or "readonly" in text else "archive_failed"
         if "append-only" in text:
             key = "archive_append_only"
+        elif "permission denied" in text or "must be owner" in text:
+            key = "archive_denied"
         raise ArchiveError(key, url=safe_url(url), reason=_first_line(exc)) from None
     except SQLAlchemyError as exc:
         raise ArchiveError("archive_failed", url=safe_url(url), reason=_first_line(exc)) from None

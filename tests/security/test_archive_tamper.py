@@ -354,3 +354,18 @@ def test_cli_refuses_an_empty_unit_with_a_sentence(samples, tmp_path):
     assert egov("archive", "init", "--url", url).exit_code == 0
     done = egov("archive", "put", samples["bieu-mau-7-dung.xlsx"], "--unit", "", "--period", "Q1/2025", "--url", url)
     assert done.exit_code == 2 and "Mã đơn vị trống" in done.output and "Traceback" not in done.output
+
+
+def test_server_role_cannot_migrate_and_says_who_can(shared):
+    """A schema behind the code: the server's role is told the owner must run archive init."""
+    cluster = shared["cluster"]
+    name = cluster.new_database()
+    with psycopg.connect(host=str(cluster.base), port=cluster.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {name} OWNER TO {OWNER}")
+    owner_url = cluster.url(name).replace("postgres@", f"{OWNER}@")
+    assert egov("archive", "init", "--url", owner_url, "--app-role", APP).exit_code == 0
+    with psycopg.connect(host=str(cluster.base), port=cluster.port, user=OWNER, dbname=name, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    done = egov("archive", "init", "--url", cluster.url(name).replace("postgres@", f"{APP}@"))
+    assert done.exit_code == 2 and "chủ sở hữu kho" in done.output and "permission denied" in done.output
