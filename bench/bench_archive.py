@@ -25,7 +25,7 @@ from sqlalchemy import insert
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from egov_xl.archive import models  # noqa: E402
+from egov_xl.archive import integrity, models  # noqa: E402
 from egov_xl.archive.periods import Period  # noqa: E402
 from egov_xl.archive.store import PREVIOUS, Archive, NewSubmission, ValueIn  # noqa: E402
 from egov_xl.core.spec import PeriodKind  # noqa: E402
@@ -38,7 +38,8 @@ CODES = [f"{major}.{minor}" for major in range(1, 9) for minor in range(1, 6)]  
 
 
 def load(archive: Archive, units: int) -> None:
-    """Bulk-load the archive through the schema the migration made (no per-row transactions)."""
+    """Bulk-load the archive through the schema the migration made (no per-row transactions),
+    then seal the loaded revisions as migration 0002 seals an older archive's."""
     rng = random.Random(11)
     now = datetime.now(UTC)
     with archive.engine.execution_options(egov_write=True).begin() as conn:
@@ -69,12 +70,14 @@ def load(archive: Archive, units: int) -> None:
             conn.exec_driver_sql("SELECT setval('indicator_values_id_seq', (SELECT max(id) FROM indicator_values))")
             for table in ("units", "periods", "submissions"):
                 conn.exec_driver_sql(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+            integrity.seal_unsealed(conn)
             conn.exec_driver_sql("ANALYZE")
         else:
             conn.exec_driver_sql("SELECT 1")
             raw = conn.connection.dbapi_connection
             raw.executemany("INSERT INTO indicator_values (submission_id, code, number, decimals, typed, unit) "
                             "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            integrity.seal_unsealed(conn)
             conn.exec_driver_sql("ANALYZE")
 
 

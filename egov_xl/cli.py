@@ -275,12 +275,36 @@ def _accepted(texts: list[str], catalogue: Catalogue):
 
 
 @archive_app.command("init")
-def archive_init(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
-    """Tạo hoặc nâng cấp lược đồ kho lưu trữ."""
+def archive_init(
+    url: UrlOption = None,
+    app_role: Annotated[str | None, typer.Option("--app-role", help="PostgreSQL: vai trò của máy chủ (chỉ đọc và lưu mới).")] = None,
+    app_password: Annotated[str | None, typer.Option("--app-password", help="Mật khẩu đặt cho vai trò đó.")] = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Tạo hoặc nâng cấp lược đồ kho lưu trữ (PostgreSQL: chạy bằng vai trò chủ sở hữu)."""
+    from .archive.roles import grant_app_role
+
     catalogue = definitions.catalogue(lang.value)
     archive = _open_archive(url, catalogue)
     revision = _archive_call(catalogue, archive.init)
     out.print(catalogue.text("archive_initialised", url=archive.url, revision=revision), highlight=False)
+    if app_role:
+        _archive_call(catalogue, grant_app_role, archive.engine, app_role, app_password)
+        out.print(catalogue.text("archive_role_ready", role=app_role, url=archive.url), highlight=False)
+
+
+@archive_app.command("verify")
+def archive_verify(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
+    """Kiểm tra chuỗi mã băm của mọi lần nộp; báo mắt xích hỏng đầu tiên (mã thoát 1)."""
+    catalogue = definitions.catalogue(lang.value)
+    archive = _open_archive(url, catalogue)
+    verdict = _archive_call(catalogue, archive.verify)
+    if verdict.broken is not None:
+        b = verdict.broken
+        raise _fail(catalogue, "archive_broken", EXIT_ERRORS, url=archive.url, unit=b.unit, period=b.period,
+                    revision=b.revision, what=catalogue.text(b.what, **b.params))
+    out.print(catalogue.text("archive_intact", url=archive.url, revisions=verdict.revisions, chains=verdict.chains,
+                             fingerprint=verdict.fingerprint), highlight=False)
 
 
 @archive_app.command("put")

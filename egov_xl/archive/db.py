@@ -86,8 +86,12 @@ def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
     def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front, so they queue instead of failing half-way.
         # Readers need no transaction: archived rows never change once written.
-        if conn.get_execution_options().get("egov_write", False):
+        # A reader that needs one consistent view (archive verify) asks for a snapshot.
+        options = conn.get_execution_options()
+        if options.get("egov_write", False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get("egov_snapshot", False):
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -106,6 +110,8 @@ def translated(url: str) -> Iterator[None]:
         key = "archive_read_only" if "read-only" in text or "readonly" in text else "archive_failed"
         if "append-only" in text:
             key = "archive_append_only"
+        elif "permission denied" in text or "must be owner" in text:
+            key = "archive_denied"
         raise ArchiveError(key, url=safe_url(url), reason=_first_line(exc)) from None
     except SQLAlchemyError as exc:
         raise ArchiveError("archive_failed", url=safe_url(url), reason=_first_line(exc)) from None

@@ -2,7 +2,9 @@
 
 Submissions and their values are append-only: archiving a period again adds a revision, and
 database triggers (see the migration) refuse UPDATE and DELETE on them, so nothing the
-application does can overwrite or remove what a unit once sent.
+application does can overwrite or remove what a unit once sent. Each revision is sealed by a
+row of `revision_seals`: hashes of its content chained to the previous revision of the same
+unit and period (egov_xl/archive/integrity.py), which `egov-xl archive verify` recomputes.
 """
 
 from __future__ import annotations
@@ -98,4 +100,17 @@ class AcceptedWarning(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
-APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings")
+class RevisionSeal(Base):
+    """The hashes of one revision: its values, its whole content (`body_hash`, which holds
+    `values_hash`), the previous revision's `record_hash` and its own link in the chain."""
+
+    __tablename__ = "revision_seals"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    values_hash: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
+
+
+APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings", "revision_seals")

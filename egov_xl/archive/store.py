@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, Select, bindparam, func, select, text
+from sqlalchemy import Engine, Select, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from . import models
+from . import integrity, models
 from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
 from .periods import Period, parse_period
 
@@ -95,6 +96,28 @@ LATEST = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam(
 REVISION = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam("key"),
                                 _S.revision == bindparam("revision")).scalar_subquery())
 ACCEPTED = select(_A.rule, _A.code, _A.reason).where(_A.submission_id == bindparam("sid")).order_by(_A.id)
+PREVIOUS_SEAL = (select(models.RevisionSeal.record_hash).join(_S, _S.id == models.RevisionSeal.submission_id)
+                 .where(_S.unit_id == bindparam("unit_id"), _S.period_id == bindparam("period_id"),
+                        _S.revision == bindparam("revision")))
+PUT_FUNCTION = text(
+    "SELECT egov_archive_put(:unit_id, :period_id, :edition_id, :archived_by, :archived_at, :source_name, "
+    ":content_hash, :rules_version, CAST(:summary AS json), :forced_reason, CAST(:values AS jsonb), "
+    "CAST(:warnings AS jsonb), :values_hash, :body_hash)")
+UNIT_CODE_MAX = models.Unit.__table__.c.code.type.length
+
+
+def unit_code(code: str) -> str:
+    """The one check of a unit code, the same on SQLite and PostgreSQL (which would refuse a
+    longer one): not empty, no surrounding spaces, at most UNIT_CODE_MAX characters."""
+    if not code or not code.strip():
+        raise ArchiveError("archive_unit_empty")
+    if code != code.strip():
+        raise ArchiveError("archive_unit_spaces", unit=code)
+    if len(code) > UNIT_CODE_MAX:
+        raise ArchiveError("archive_unit_too_long", unit=code, length=len(code), max=UNIT_CODE_MAX)
+    return code
+
+
 META = select(_S.archived_by, _S.archived_at, _S.source_name, _S.content_hash, _S.rules_version, _S.summary,
               _S.forced_reason).where(_S.id == bindparam("sid"))
 
@@ -126,9 +149,20 @@ class Archive:
         return self.engine.dialect.name
 
     def init(self) -> str:
-        revision = upgrade(self.engine)
+        """Create or upgrade the schema; at the newest revision already, only check it (so a
+        server whose role may not change the schema can call it)."""
+        revision = head_revision()
+        if current_revision(self.engine) != revision:
+            revision = upgrade(self.engine)
         self._ready = True
         return revision
+
+    def verify(self) -> integrity.Verdict:
+        """Recompute every revision's hash chain, in one snapshot of the archive."""
+        self._require_schema()
+        snapshot = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {"egov_snapshot": True}
+        with translated(self.url), self.engine.connect().execution_options(**snapshot) as conn:
+            return integrity.verify(conn)
 
     def _require_schema(self) -> None:
         if self._ready:
@@ -143,36 +177,65 @@ class Archive:
     # writing --------------------------------------------------------------------------------
 
     def put(self, new: NewSubmission) -> Stored:
-        """Archive one form as the next revision of its unit-period. All or nothing."""
+        """Archive one form as the next revision of its unit-period, sealed in the hash chain.
+        All or nothing. On PostgreSQL the revision is written by `egov_archive_put`, the one
+        function the server's role may write submissions through (migration 0002)."""
         self._require_schema()
+        archived_at = datetime.now(UTC)
+        values = [(v.code, integrity.number_text(v.number), v.decimals, v.typed, v.unit) for v in new.values]
+        values_hash = integrity.values_hash(values)
+        body_hash = integrity.body_hash(
+            edition=new.edition_id, unit=new.unit, period=new.period.key, archived_by=new.archived_by,
+            archived_at=archived_at, source_name=new.source_name, content_hash=new.content_hash,
+            rules_version=new.rules_version, summary=new.summary, forced_reason=new.forced_reason,
+            warnings=[(a.rule, a.code, a.reason) for a in new.accepted], values=values_hash)
         with translated(self.url), Session(self._writer, expire_on_commit=False) as session, session.begin():
             if self.dialect == "postgresql":
                 session.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
             unit_id = self._unit_id(session, new.unit)
             period_id = self._period_id(session, new.period)
             self._edition(session, new.edition_id, new.edition_title)
-            revision = self._next_revision(session, unit_id, period_id)
-            submission = models.Submission(
-                unit_id=unit_id, period_id=period_id, edition_id=new.edition_id, revision=revision,
-                archived_by=new.archived_by, archived_at=datetime.now(UTC), source_name=new.source_name,
-                content_hash=new.content_hash, rules_version=new.rules_version, summary=new.summary,
-                forced_reason=new.forced_reason,
-            )
-            session.add(submission)
-            session.flush()
-            session.add_all(
-                models.Value(submission_id=submission.id, code=v.code,
-                             number=str(v.number) if v.number is not None else None,
-                             decimals=v.decimals, typed=v.typed, unit=v.unit)
-                for v in new.values
-            )
-            session.add_all(
-                models.AcceptedWarning(submission_id=submission.id, rule=a.rule, code=a.code, reason=a.reason)
-                for a in new.accepted
-            )
+            write = self._put_postgresql if self.dialect == "postgresql" else self._put_sqlite
+            revision = write(session, new, unit_id, period_id, archived_at, values, values_hash, body_hash)
         return self.get(new.unit, new.period, revision)
 
+    def _put_postgresql(self, session, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
+        columns = ("code", "number", "decimals", "typed", "unit")
+        return session.scalar(PUT_FUNCTION, {
+            "unit_id": unit_id, "period_id": period_id, "edition_id": new.edition_id,
+            "archived_by": new.archived_by, "archived_at": archived_at, "source_name": new.source_name,
+            "content_hash": new.content_hash, "rules_version": new.rules_version,
+            "summary": json.dumps(new.summary), "forced_reason": new.forced_reason,
+            "values": json.dumps([dict(zip(columns, v, strict=True)) for v in values]),
+            "warnings": json.dumps([{"rule": a.rule, "code": a.code, "reason": a.reason} for a in new.accepted]),
+            "values_hash": values_hash, "body_hash": body_hash,
+        })
+
+    def _put_sqlite(self, session, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
+        revision = self._next_revision(session, unit_id, period_id)
+        submission = models.Submission(
+            unit_id=unit_id, period_id=period_id, edition_id=new.edition_id, revision=revision,
+            archived_by=new.archived_by, archived_at=archived_at, source_name=new.source_name,
+            content_hash=new.content_hash, rules_version=new.rules_version, summary=new.summary,
+            forced_reason=new.forced_reason,
+        )
+        session.add(submission)
+        session.flush()
+        session.execute(insert(models.Value), [
+            {"submission_id": submission.id, "code": code, "number": number, "decimals": decimals,
+             "typed": typed, "unit": unit} for code, number, decimals, typed, unit in values])
+        if new.accepted:
+            session.execute(insert(models.AcceptedWarning), [
+                {"submission_id": submission.id, "rule": a.rule, "code": a.code, "reason": a.reason}
+                for a in new.accepted])
+        previous = session.scalar(PREVIOUS_SEAL, {"unit_id": unit_id, "period_id": period_id,
+                                                  "revision": revision - 1}) or integrity.GENESIS
+        seal = integrity.seal(previous, revision, values_hash, body_hash)
+        session.execute(insert(models.RevisionSeal), [{"submission_id": submission.id, **asdict(seal)}])
+        return revision
+
     def _unit_id(self, session: Session, code: str) -> int:
+        unit_code(code)
         session.execute(self._insert(models.Unit).values(code=code, name=code).on_conflict_do_nothing(
             index_elements=["code"]))
         return session.scalar(select(models.Unit.id).where(models.Unit.code == code))

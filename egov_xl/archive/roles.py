@@ -1,0 +1,67 @@
+"""PostgreSQL roles of a shared archive: the owner migrates, the server's role reads and adds.
+
+The owner (the role in the URL of `egov-xl archive init`) owns the tables, the triggers and
+`egov_archive_put`. The server's role gets SELECT on every table, INSERT on the lookup tables
+below, UPDATE of a unit's name and parent only, and EXECUTE on `egov_archive_put`, which writes
+a revision with its values, accepted warnings and seal in one call. It owns nothing, so it
+cannot TRUNCATE, ALTER, DROP or disable a trigger; it has no UPDATE or DELETE on anything it
+could use to rewrite history and no INSERT on submissions, values, warnings, seals or counters.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+
+from .db import ArchiveError, translated
+
+# what the server's role may write besides calling APP_FUNCTIONS (SELECT on every table is given)
+APP_WRITES = {
+    "units": "INSERT, UPDATE (name, parent_id)",
+    "periods": "INSERT",
+    "editions": "INSERT",
+}
+APP_SEQUENCES = ("units", "periods")  # tables whose `id` sequence APP_WRITES' INSERT uses
+APP_FUNCTIONS = ("egov_archive_put",)
+
+UNSAFE = text("""
+    SELECT r.rolsuper OR r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER')
+           OR pg_has_role(r.rolname, t.tableowner, 'MEMBER')
+    FROM pg_roles r, pg_tables t
+    WHERE r.rolname = :role AND t.schemaname = current_schema() AND t.tablename = 'submissions'
+""")
+
+
+def grant_app_role(engine: Engine, role: str, password: str | None = None) -> None:
+    """Create (or re-grant) the server's role; run as the owner after the schema is upgraded."""
+    if engine.dialect.name != "postgresql":
+        raise ArchiveError("archive_roles_sqlite", url=str(engine.url))
+    with translated(str(engine.url)), engine.begin() as conn:
+        from psycopg import sql
+
+        raw = conn.connection.driver_connection
+        name = sql.Identifier(role)
+
+        def run(statement: str, *args) -> None:
+            conn.exec_driver_sql(sql.SQL(statement).format(*args).as_string(raw))
+
+        exists = conn.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = :role"), {"role": role})
+        if not exists:
+            run("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", name)
+        if conn.scalar(UNSAFE, {"role": role}):
+            raise ArchiveError("archive_role_unsafe", role=role)
+        if password is not None:
+            run("ALTER ROLE {} PASSWORD {}", name, sql.Literal(password))
+        schema = sql.Identifier(conn.scalar(text("SELECT current_schema()")))
+        database = sql.Identifier(conn.scalar(text("SELECT current_database()")))
+        for kind in ("TABLES", "SEQUENCES", "FUNCTIONS"):
+            run(f"REVOKE ALL ON ALL {kind} IN SCHEMA {{}} FROM {{}}", schema, name)
+        run("GRANT CONNECT ON DATABASE {} TO {}", database, name)
+        run("GRANT USAGE ON SCHEMA {} TO {}", schema, name)
+        run("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}", schema, name)
+        for table, privileges in APP_WRITES.items():
+            run(f"GRANT {privileges} ON {{}} TO {{}}", sql.Identifier(table), name)
+        for table in APP_SEQUENCES:
+            sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table})
+            run("GRANT USAGE ON SEQUENCE {} TO {}", sql.SQL(sequence), name)
+        for function in APP_FUNCTIONS:
+            run("GRANT EXECUTE ON FUNCTION {} TO {}", sql.Identifier(function), name)
