@@ -1,27 +1,34 @@
 """Loads what ships as data: form editions (forms/*.yaml), rules and message catalogues.
 
-A broken form file raises FormFileError naming the file, the line and the field.
+A broken form file raises FormFileError naming the file, the line and the field. Form files
+are checked with the pydantic schema (core/spec_schema.py); the built-in editions are read
+from forms/prepared.json, that schema's output for the shipped files (`python -m
+egov_xl.prepare` writes it), whenever its digest matches them. YAML is read with libyaml.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
 
 from .core.findings import Severity
-import hashlib
-
-from .core.golden import Case, Outcome, parse_cases, run_case
-from .core.mapping import EditionMapping
 from .core.messages import Catalogue, RuleBook
-from .core.registry import REGISTRY
-from .core.rules.registry import Registry, RegistryError
+
 from .core.spec import Edition
+
+if TYPE_CHECKING:
+    from .core.golden import Case, Outcome
+    from .core.mapping import EditionMapping
+    from .core.rules.registry import Registry
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PREPARED = "prepared.json"
 
 LANGUAGES = ("vi", "en")
 
@@ -75,17 +82,30 @@ def _row_location(data: dict[str, Any], message: str) -> tuple[Any, ...]:
     return ()
 
 
+def load_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a safe loader
+
+
 def parse_edition(text: str, file: str) -> Edition:
+    return check_edition(text, file).to_spec()
+
+
+def check_edition(text: str, file: str):
+    """The file's edition as the schema checked it (an `EditionSchema`), or FormFileError."""
+    from pydantic import ValidationError
+
+    from .core.spec_schema import EditionSchema
+
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FormFileError(file, [(mark.line + 1 if mark else None, "-", str(exc))]) from None
     if not isinstance(data, dict) or node is None:
         raise FormFileError(file, [(1, "-", "the file must hold a mapping with id, title and rows")])
     try:
-        return Edition.model_validate(data)
+        return EditionSchema.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -99,10 +119,36 @@ def load_edition_file(path: Path) -> Edition:
     return parse_edition(path.read_text(encoding="utf-8"), str(path))
 
 
+def edition_files() -> list[Path]:
+    return sorted(_package_dir("forms").glob("*.yaml"))
+
+
+def forms_digest(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def prepared_editions() -> dict[str, Any]:
+    """The built-in editions as the schema checked them, with the digest of their files."""
+    files = edition_files()
+    return {"digest": forms_digest(files),
+            "editions": [check_edition(path.read_text(encoding="utf-8"), str(path)).model_dump(mode="json")
+                         for path in files]}
+
+
 @lru_cache(maxsize=1)
 def editions() -> tuple[Edition, ...]:
-    """Every edition shipped in egov_xl/forms, newest vocabulary first."""
-    files = sorted(_package_dir("forms").glob("*.yaml"))
+    """Every edition shipped in egov_xl/forms, newest vocabulary first: from the prepared JSON
+    when it was made from these very files, else checked afresh with the schema."""
+    files = edition_files()
+    try:
+        prepared = json.loads((_package_dir("forms") / PREPARED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        prepared = {}
+    if prepared.get("digest") == forms_digest(files):
+        return tuple(Edition.from_data(data) for data in prepared["editions"])
     return tuple(load_edition_file(path) for path in files)
 
 
@@ -114,15 +160,19 @@ def edition(form_id: str) -> Edition | None:
 def catalogue(lang: str = "vi") -> Catalogue:
     if lang not in LANGUAGES:
         lang = "vi"
-    data = yaml.safe_load((_package_dir("messages") / f"{lang}.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(_package_dir("messages") / f"{lang}.yaml")
     return Catalogue.from_data(lang, data)
 
 
 @lru_cache(maxsize=1)
 def rulebook() -> RuleBook:
-    """Default severities from messages/rules.yaml, checked against the registered rules."""
-    data = yaml.safe_load((_package_dir("messages") / "rules.yaml").read_text(encoding="utf-8"))
-    problems = REGISTRY.problems(data, {lang: catalogue(lang).rules for lang in LANGUAGES})
+    """Default severities from messages/rules.yaml, checked against the registered rules
+    (the message catalogues are checked by `egov-xl rules test` and the tests)."""
+    from .core.registry import REGISTRY
+    from .core.rules.registry import RegistryError
+
+    data = load_yaml(_package_dir("messages") / "rules.yaml")
+    problems = REGISTRY.problems(data, {})
     if problems:
         raise RegistryError("rules.yaml and the registered rules disagree: " + "; ".join(problems))
     return RuleBook({rule: Severity(meta["severity"]) for rule, meta in data.items()})
@@ -131,18 +181,23 @@ def rulebook() -> RuleBook:
 @lru_cache(maxsize=1)
 def registry() -> Registry:
     """Every registered rule with its default severity from the catalogue."""
-    return REGISTRY.bind(rulebook().defaults)
+    from .core.registry import REGISTRY
 
+    return REGISTRY.bind(rulebook().defaults)
 
 
 @lru_cache(maxsize=1)
 def mappings() -> tuple[EditionMapping, ...]:
     """Row correspondences between editions (forms/mappings/*.yaml), checked against both."""
+    from pydantic import ValidationError
+
+    from .core.mapping import EditionMapping
+
     by_id = {e.id: e for e in editions()}
     loaded = []
     for path in sorted((_package_dir("forms") / "mappings").glob("*.yaml")):
         try:
-            mapping = EditionMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            mapping = EditionMapping.model_validate(load_yaml(path))
         except ValidationError as exc:
             raise FormFileError(str(path), [(None, ".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()])
         source, target = by_id.get(mapping.source), by_id.get(mapping.target)
@@ -176,14 +231,19 @@ def golden_files() -> list[Path]:
 
 
 def golden_cases(files: list[Path] | None = None) -> list[Case]:
+    from .core.golden import parse_cases
+
     cases = []
     for path in files or golden_files():
-        cases.extend(parse_cases(yaml.safe_load(path.read_text(encoding="utf-8")), path.name))
+        cases.extend(parse_cases(load_yaml(path), path.name))
     return cases
 
 
 def run_golden(cases: list[Case], extra: tuple[Edition, ...] = ()) -> list[Outcome]:
     """Run golden cases against the shipped editions, `extra` (an edited form file) replacing
     the shipped edition of the same id."""
+    from .core.golden import run_case
+    from .core.registry import REGISTRY
+
     by_id = {e.id: e for e in editions()} | {e.id: e for e in extra}
     return [run_case(case, by_id, REGISTRY, rulebook(), mappings()) for case in cases]

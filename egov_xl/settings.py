@@ -119,10 +119,14 @@ class Settings:
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
-    def to_env(self) -> dict[str, str]:
+    def to_env(self, project: Path | None = None, hostname: str | None = None,
+               environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment that carries these settings to server worker processes (uvicorn
-        starts each worker afresh; it reads them back with `from_env`)."""
-        env = {
+        starts each worker afresh; it reads them back with `from_env`). Given the xlwings Server
+        `project` folder, it also holds xlwings Server's own settings (a variable already set in
+        `environ` keeps its value, except the hostname)."""
+        env = _xlwings_env(project, hostname, os.environ if environ is None else environ) if project else {}
+        env |= {
             "EGOV_ARCHIVE_URL": self.archive_url,
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
@@ -135,3 +139,14 @@ class Settings:
         if self.auth_providers:
             env["XLWINGS_AUTH_PROVIDERS"] = json.dumps(list(self.auth_providers))
         return env
+
+
+def _xlwings_env(project: Path, hostname: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+    xlwings = {
+        "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
+        "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
+        "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
+    }
+    if hostname:
+        xlwings["XLWINGS_HOSTNAME"] = hostname
+    return {k: v for k, v in xlwings.items() if k not in environ or k == "XLWINGS_HOSTNAME"}

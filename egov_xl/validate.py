@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import definitions
@@ -15,8 +16,10 @@ from .settings import Limits
 from .workbook import ReadError, load_details, read_workbook
 
 
-# sheets egov-xl writes itself (the findings list of an annotated copy) are never forms
-REPORT_SHEETS = frozenset(definitions.catalogue(lang).text("report_sheet") for lang in definitions.LANGUAGES)
+@lru_cache(maxsize=1)
+def report_sheets() -> frozenset[str]:
+    """Sheets egov-xl writes itself (the findings list of an annotated copy) are never forms."""
+    return frozenset(definitions.catalogue(lang).text("report_sheet") for lang in definitions.LANGUAGES)
 
 
 @dataclass(slots=True)
@@ -37,7 +40,7 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
 
     `load(regions)`, when given, fills number formats and formulas of the located rows."""
     _known(form_id)
-    sheets = [grid for grid in workbook.sheets if grid.name not in REPORT_SHEETS]
+    sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
     located = [(grid, region) for grid in sheets for region in find_regions(grid)]
     if not located:  # no header anywhere: look for a column of indicator codes
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]

@@ -1,4 +1,4 @@
-"""`egov-xl rules test` and `rules list` (the command module the lead wires into the CLI)."""
+"""`egov-xl rules test` and `rules list` (egov_xl/cli/rules.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from egov_xl.cli_rules import rules_app
+from egov_xl.cli.rules import app as rules_app
 from egov_xl.core.registry import REGISTRY
 
 FORMS = Path(__file__).resolve().parent.parent / "egov_xl" / "forms"

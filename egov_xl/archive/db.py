@@ -8,15 +8,13 @@ a catalogue sentence for the clerk.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -133,7 +131,9 @@ def _first_line(exc: Exception) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:300]
 
 
-def _alembic_config() -> Config:
+def _alembic_config():
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -141,6 +141,8 @@ def _alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> str:
     """Create or upgrade the schema to the newest migration; returns its revision id."""
+    from alembic import command
+
     config = _alembic_config()
     with translated(str(engine.url)), engine.connect().execution_options(egov_write=True) as conn:
         config.attributes["connection"] = conn
@@ -149,10 +151,29 @@ def upgrade(engine: Engine) -> str:
     return head_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    """The newest migration id, read from the migration files' `revision`/`down_revision`
+    (what alembic's ScriptDirectory reports, without importing alembic on every start)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AnnAssign) and node.value is not None else []
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    value = ast.literal_eval(node.value)
+                    if target.id == "revision":
+                        revisions.add(value)
+                    else:
+                        parents.update(value if isinstance(value, tuple | list) else [value])
+    (head,) = revisions - parents
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (alembic's version table), None before `init`."""
     with translated(str(engine.url)), engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

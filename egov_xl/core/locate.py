@@ -24,8 +24,10 @@ _ROLE_WORDS = {
     "note": ("ghi chu",),
 }
 _VALUE_PREFERENCE = ("so lieu", "gia tri", "thuc hien", "ket qua")
-_MAX_GAP = 25  # rows without a code after which the table has ended
+MAX_GAP = 25  # rows without a code after which the table has ended
 _MIN_CODE_ROWS = 3
+TITLE_ROWS = 12  # rows above a header whose text names the form
+CODE_SEARCH_ROWS = 2000  # rows searched for a code column when no header is found
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +92,24 @@ def find_regions_by_codes(grid: SheetGrid) -> list[Region]:
     return [region] if region else []
 
 
+def may_head_table(line) -> bool:
+    """Whether a row of raw values may hold a table header ("Chỉ tiêu"): one regex call a row,
+    since this runs over every row of every sheet."""
+    strings = [v for v in line if v.__class__ is str and v]
+    return bool(strings) and _HEADER_HINT.search("\x1f".join(strings)) is not None
+
+
+def may_hold_code(line) -> bool:
+    """Whether any cell of a row may be an indicator code (in a code column or before a label)."""
+    return any(parse_code(v) is not None or (v.__class__ is str and split_leading_code(v.strip())[0] is not None)
+               for v in line)
+
+
 def _next_region(grid: SheetGrid, start: int) -> Region | None:
     for row in range(start, grid.height):
         line = grid.values[row]
-        strings = [v for v in line if v.__class__ is str and v]
-        if not strings or not _HEADER_HINT.search("\x1f".join(strings)):
-            continue  # one regex call per row: this loop runs over every row of every sheet
+        if not may_head_table(line):
+            continue
         for col, value in enumerate(line):
             if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value):
                 region = _region_from_header(grid, row, col)
@@ -184,14 +198,14 @@ def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
         if rows and _HEADER_HINT.search(grid.text(row, columns.label)):
             break  # the next table starts here
         gap += 1
-        if rows and gap > _MAX_GAP:
+        if rows and gap > MAX_GAP:
             break
     return rows
 
 
 def _title(grid: SheetGrid, header_row: int) -> str:
     parts = []
-    for r in range(max(0, header_row - 12), header_row):
+    for r in range(max(0, header_row - TITLE_ROWS), header_row):
         parts.extend(grid.text(r, c) for c in range(len(grid.values[r])))
     return fold(" ".join(p for p in parts if p))
 
@@ -199,7 +213,7 @@ def _title(grid: SheetGrid, header_row: int) -> str:
 def _region_by_codes(grid: SheetGrid) -> Region | None:
     """No header: take the column with most indicator codes, and the label beside it."""
     counts: dict[int, int] = {}
-    for line in grid.values[:2000]:
+    for line in grid.values[:CODE_SEARCH_ROWS]:
         for col, value in enumerate(line):
             if value.__class__ is str and 0 < len(value) <= 16 and value[0].isdigit() \
                     and parse_code(value) is not None:

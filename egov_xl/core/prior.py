@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .findings import Finding
-from .mapping import EditionMapping
 from .match import LocatedForm
 from .messages import RuleBook, Word
 from .numbers import BLANK, Entry, Reading
@@ -28,6 +28,9 @@ from .rules.context import Context, number, shown
 from .rules.registry import Needs, Rule
 from .spec import Edition, Kind, Nature, RowSpec
 from .tolerance import signed
+
+if TYPE_CHECKING:
+    from .mapping import EditionMapping  # pydantic: only where a mapping file is read
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -1,17 +1,19 @@
 """Form definitions: one edition of the annex as data (see egov_xl/forms/*.yaml).
 
-The schema is strict (unknown fields are errors) and cross-checked: ratio parts, bounds and
-sums must name rows of the same edition, so a typo in a form file is caught when it loads.
+These are the plain records the engine reads. A form file is checked against the strict
+schema in `spec_schema` (pydantic) and becomes these records through `Edition.from_data`,
+which takes the schema's checked JSON form; the built-in editions come from that JSON
+prepared in advance (forms/prepared.json), so checking a workbook needs no schema library.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any
 
 from .findings import Severity
 from .text import fold, fold_label, parent_code
@@ -44,17 +46,38 @@ class PeriodKind(StrEnum):
 PERCENT_UNIT = "%"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Record:
+    """The copy and construct calls of the schema models, for records built in code."""
+
+    def model_copy(self, *, update: dict[str, Any] | None = None):
+        return replace(self, **(update or {}))
+
+    @classmethod
+    def model_construct(cls, **values):
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
 
 
-class Threshold(_Strict):
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _date(value) -> date | None:
+    return None if value is None else value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Threshold(_Record):
     """When a change from the prior value deserves a look: at least `absolute` (counts, or
     percentage points) and, unless the prior value is below `min_base`, at least `relative`."""
 
-    absolute: Decimal = Field(ge=0)
-    relative: Decimal | None = Field(default=None, ge=0)
-    min_base: Decimal = Field(default=Decimal(0), ge=0)
+    absolute: Decimal
+    relative: Decimal | None = None
+    min_base: Decimal = Decimal(0)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Threshold:
+        return cls(_decimal(data["absolute"]), _decimal(data.get("relative")), _decimal(data.get("min_base", 0)))
 
     def exceeded(self, prior: Decimal, change: Decimal) -> bool:
         if abs(change) < self.absolute:
@@ -64,14 +87,15 @@ class Threshold(_Strict):
         return abs(change) / abs(prior) >= self.relative
 
 
-class RowSpec(_Strict):
-    code: str = Field(pattern=CODE_PATTERN)
-    label: str = Field(min_length=3)
+@dataclass(frozen=True)
+class RowSpec(_Record):
+    code: str
+    label: str
     kind: Kind
     unit: str | None = None
     nature: Nature | None = None
-    numerator: str | None = Field(default=None, pattern=CODE_PATTERN)
-    denominator: str | None = Field(default=None, pattern=CODE_PATTERN)
+    numerator: str | None = None
+    denominator: str | None = None
     values: dict[int, str] | None = None
     required: bool | None = None
     not_above: tuple[str, ...] = ()
@@ -81,25 +105,19 @@ class RowSpec(_Strict):
     plausibility: Threshold | None = None
     comparable_from: date | None = None  # earlier values are measured differently
 
-    @model_validator(mode="after")
-    def _kind_fields(self) -> RowSpec:
-        if self.kind is Kind.HEADER:
-            if self.numerator or self.denominator or self.values or self.equals_sum:
-                raise ValueError("a header row has no parts, values or sums")
-            return self
-        if self.unit is None:
-            raise ValueError(f"row {self.code}: 'unit' is required for kind {self.kind}")
-        if self.nature is None:
-            raise ValueError(f"row {self.code}: 'nature' (stock or flow) is required")
-        if self.kind is Kind.RATIO and not (self.numerator and self.denominator):
-            raise ValueError(f"row {self.code}: a ratio needs 'numerator' and 'denominator'")
-        if self.kind is not Kind.RATIO and (self.numerator or self.denominator):
-            raise ValueError(f"row {self.code}: only a ratio has 'numerator'/'denominator'")
-        if self.kind is Kind.CODED and not self.values:
-            raise ValueError(f"row {self.code}: a coded row needs 'values'")
-        if self.kind in (Kind.RATIO, Kind.PERCENT) and self.unit != PERCENT_UNIT:
-            raise ValueError(f"row {self.code}: a percentage row has unit '%'")
-        return self
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> RowSpec:
+        values, threshold = data.get("values"), data.get("plausibility")
+        return cls(
+            code=data["code"], label=data["label"], kind=Kind(data["kind"]), unit=data.get("unit"),
+            nature=Nature(data["nature"]) if data.get("nature") else None,
+            numerator=data.get("numerator"), denominator=data.get("denominator"),
+            values=None if values is None else {int(k): v for k, v in values.items()},
+            required=data.get("required"), not_above=tuple(data.get("not_above", ())),
+            equals_sum=tuple(data.get("equals_sum", ())), aliases=tuple(data.get("aliases", ())),
+            note=data.get("note"), plausibility=None if threshold is None else Threshold.from_data(threshold),
+            comparable_from=_date(data.get("comparable_from")),
+        )
 
     @property
     def is_required(self) -> bool:
@@ -118,49 +136,36 @@ class RowSpec(_Strict):
         return fold(self.unit or "")
 
 
-class Edition(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
+@dataclass(frozen=True)
+class Edition(_Record):
+    id: str
     title: str
     short_title: str
     issuer: str
     vocabulary: str
-    name_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
+    name_prefix: str
     periods: tuple[PeriodKind, ...]
+    source: str
+    rows: tuple[RowSpec, ...]
     valid_from: date | None = None
     valid_to: date | None = None
-    source: str
-    title_keywords: tuple[str, ...] = ()
-    severities: dict[str, Severity] = {}
-    plausibility: dict[Kind, Threshold] = {}
-    rows: tuple[RowSpec, ...] = Field(min_length=1)
+    title_keywords: tuple[str, ...] = ()  # folded
+    severities: dict[str, Severity] = field(default_factory=dict)
+    plausibility: dict[Kind, Threshold] = field(default_factory=dict)
 
-    @field_validator("title_keywords")
     @classmethod
-    def _fold_keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(fold(v) for v in value)
-
-    @model_validator(mode="after")
-    def _references(self) -> Edition:
-        codes = [row.code for row in self.rows]
-        seen: set[str] = set()
-        for code in codes:
-            if code in seen:
-                raise ValueError(f"code {code} appears twice")
-            seen.add(code)
-        by_code = {row.code: row for row in self.rows}
-        for row in self.rows:
-            parent = parent_code(row.code)
-            if parent and parent not in by_code:
-                raise ValueError(f"row {row.code}: its parent {parent} is not defined")
-            for ref in (row.numerator, row.denominator, *row.not_above, *row.equals_sum):
-                if ref is None:
-                    continue
-                target = by_code.get(ref)
-                if target is None:
-                    raise ValueError(f"row {row.code}: refers to {ref}, which is not defined")
-                if target.kind is not Kind.COUNT:
-                    raise ValueError(f"row {row.code}: {ref} must be a count row")
-        return self
+    def from_data(cls, data: dict[str, Any]) -> Edition:
+        """An edition from the schema's checked JSON form (`EditionSchema.model_dump(mode="json")`)."""
+        return cls(
+            id=data["id"], title=data["title"], short_title=data["short_title"], issuer=data["issuer"],
+            vocabulary=data["vocabulary"], name_prefix=data["name_prefix"],
+            periods=tuple(PeriodKind(p) for p in data["periods"]), source=data["source"],
+            rows=tuple(RowSpec.from_data(row) for row in data["rows"]),
+            valid_from=_date(data.get("valid_from")), valid_to=_date(data.get("valid_to")),
+            title_keywords=tuple(data.get("title_keywords", ())),
+            severities={rule: Severity(s) for rule, s in data.get("severities", {}).items()},
+            plausibility={Kind(k): Threshold.from_data(t) for k, t in data.get("plausibility", {}).items()},
+        )
 
     @cached_property
     def by_code(self) -> dict[str, RowSpec]:

@@ -21,7 +21,7 @@ from ..output.annotate import FILLS
 from ..output.rows import form_name
 from ..output.safe_text import as_typed_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
-from ..validate import REPORT_SHEETS, Checked, check_workbook
+from ..validate import Checked, check_workbook, report_sheets
 
 REPORT_SHEET = "Kiểm tra"
 REPORT_HEADER_ROWS = 2
@@ -72,7 +72,7 @@ def book_grids(book: xw.Book, details: dict | None = None) -> WorkbookGrid:
     details = details or {}
     sheets = []
     for sheet in book.sheets:
-        if sheet.name in REPORT_SHEETS:
+        if sheet.name in report_sheets():
             continue
         grid = SheetGrid(sheet.name, sheet_values(sheet))
         _apply_details(grid, details.get(sheet.name))

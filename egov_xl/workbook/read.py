@@ -1,6 +1,8 @@
 """Files → `WorkbookGrid`.
 
-Values come from python-calamine (fast, every sheet). Number formats and formula text, which
+Values come from python-calamine (fast, every sheet), row by row: rows that cannot belong to a
+form table (past the first rows of a sheet, away from any header) are scanned and dropped,
+so a 1,000,000-row data sheet beside a form costs its scan, not its rows in memory. Number formats and formula text, which
 calamine does not expose, are read afterwards for the located table rows only
 (`load_details`), so a workbook with a 20,000-row data sheet costs little more than
 calamine's own read.
@@ -13,12 +15,13 @@ import io
 import re
 import zipfile
 import zlib
+from collections import deque
 from pathlib import Path
 
 import python_calamine
 
 from ..core.grid import SheetGrid, WorkbookGrid
-from ..core.locate import Region
+from ..core.locate import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, Region, may_head_table, may_hold_code
 from ..settings import Limits
 from .errors import ReadError
 from .limits import guard
@@ -59,11 +62,42 @@ def _read_xlsx(path: Path) -> WorkbookGrid:
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
-            sheet = book.get_sheet_by_name(meta.name)
-            sheets.append(SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)))
+            sheets.append(SheetGrid(meta.name, _form_rows(book.get_sheet_by_name(meta.name))))
         return WorkbookGrid(str(path), sheets)
     finally:
         book.close()
+
+
+_DROPPED = ()  # a row no table can use: its values are not kept
+
+
+def _form_rows(sheet: python_calamine.CalamineSheet) -> list:
+    """The sheet's rows from A1, as `to_python(skip_empty_area=False)` gives them, except that
+    rows which cannot belong to a table are dropped: kept are the first rows (where a table
+    without a header is searched), every row that may head a table with the rows above it
+    (its title) and below it, as long as indicator codes keep coming."""
+    if sheet.start is None:
+        return []
+    pad = [""] * sheet.start[1]  # iter_rows starts at row 1 but at the first used column
+    rows: list = []
+    title: deque[tuple[int, list]] = deque(maxlen=TITLE_ROWS)
+    keep_until = -1
+    for index, row in enumerate(sheet.iter_rows()):
+        if pad:
+            row = pad + row
+        if may_head_table(row):
+            for dropped, line in title:
+                rows[dropped] = line
+            title.clear()
+            keep_until = index + MAX_GAP + 2
+        elif index <= keep_until and may_hold_code(row):
+            keep_until = index + MAX_GAP + 2
+        if index < CODE_SEARCH_ROWS or index <= keep_until:
+            rows.append(row)
+        else:
+            rows.append(_DROPPED)
+            title.append((index, row))
+    return rows
 
 
 def _read_csv(path: Path) -> SheetGrid:

@@ -22,14 +22,14 @@ def consolidate_command(
     lang: Annotated[str, typer.Option("--lang")] = "vi",
 ) -> None:
     """Tổng hợp biểu mẫu của đơn vị từ bản nộp hiện hành của các đơn vị cấp dưới."""
-    from . import definitions
-    from .archive.db import ArchiveError
-    from .archive.periods import PeriodError, parse_period
-    from .archive.store import Archive
-    from .flows.consolidate import consolidate_unit
-    from .output import consolidation as out
-    from .settings import Settings
-    from .workbook import ReadError
+    from .. import definitions
+    from ..archive.db import ArchiveError
+    from ..archive.periods import PeriodError, parse_period
+    from ..archive.store import Archive
+    from ..flows.consolidate import consolidate_unit
+    from ..output import consolidation as out
+    from ..settings import Settings
+    from ..workbook import ReadError
 
     catalogue = definitions.catalogue(lang)
     if format not in ("text", "json", "csv"):
@@ -81,7 +81,7 @@ def _write(book, target: Path) -> None:
 
 def _recalculate(path: Path) -> None:
     """Where LibreOffice is installed, the template's ratio formulas get computed values."""
-    from .template.recalc import RecalcError, recalculate, soffice
+    from ..template.recalc import RecalcError, recalculate, soffice
 
     if soffice():
         try:
@@ -105,8 +105,8 @@ def _safe(text: str) -> str:
 
 
 def _text(result, catalogue) -> None:
-    from .flows.consolidate import shown_value
-    from .output.consolidation import gap_lines, note
+    from ..flows.consolidate import shown_value
+    from ..output.consolidation import gap_lines, note
 
     for line in gap_lines(result, catalogue):
         print(line)

@@ -6,59 +6,68 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from . import definitions
-from .core.golden import Outcome
-from .definitions import FormFileError
+from .. import definitions
+from .common import EXIT_ERRORS as EXIT_FAILED
+from .common import EXIT_OK, EXIT_UNREADABLE, err, out
 
-rules_app = typer.Typer(help="Quy tắc kiểm tra: danh sách và các ca mẫu.", no_args_is_help=True)
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
-
-EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
+app = typer.Typer(help="Quy tắc kiểm tra: danh sách và các ca mẫu.", no_args_is_help=True)
 
 
-@rules_app.command("test")
+@app.command("test")
 def test(
     form: Annotated[Path | None, typer.Option("--form", help="Tệp định nghĩa biểu mẫu (.yaml) đang sửa: "
                                               "chạy các ca mẫu của biểu mẫu đó với tệp này.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="vi hoặc en.")] = "vi",
 ) -> None:
     """Chạy các ca mẫu: giá trị vào, phát hiện ra, cho từng quy tắc (không cần tệp Excel)."""
+    from ..definitions import FormFileError
+
     catalogue = definitions.catalogue(lang)
+    problems = _registry_problems()
+    for problem in problems:
+        err().print(problem, style="bold red", highlight=False)
     cases, extra = definitions.golden_cases(), ()
     if form is not None:
         try:
             edition = definitions.load_edition_file(form)
         except FormFileError as exc:
             for line in exc.render(catalogue):
-                _err.print(line, style="bold red", highlight=False)
+                err().print(line, style="bold red", highlight=False)
             raise typer.Exit(EXIT_UNREADABLE) from None
         except OSError as exc:
-            _err.print(catalogue.text("file_unreadable", path=form, reason=exc.strerror or exc), style="bold red")
+            err().print(catalogue.text("file_unreadable", path=form, reason=exc.strerror or exc), style="bold red")
             raise typer.Exit(EXIT_UNREADABLE) from None
         cases, extra = [c for c in cases if c.edition == edition.id], (edition,)
         if not cases:
-            _err.print(catalogue.text("golden_no_cases", form=edition.id), style="yellow", highlight=False)
+            err().print(catalogue.text("golden_no_cases", form=edition.id), style="yellow", highlight=False)
     outcomes = definitions.run_golden(cases, extra)
     for outcome in outcomes:
         _report(outcome, catalogue)
     passed = sum(o.passed for o in outcomes)
-    _out.print(catalogue.text("golden_summary", passed=passed, total=len(outcomes)), highlight=False)
-    raise typer.Exit(EXIT_OK if passed == len(outcomes) else EXIT_FAILED)
+    out().print(catalogue.text("golden_summary", passed=passed, total=len(outcomes)), highlight=False)
+    raise typer.Exit(EXIT_OK if passed == len(outcomes) and not problems else EXIT_FAILED)
 
 
-def _report(outcome: Outcome, catalogue) -> None:
+def _registry_problems() -> list[str]:
+    """Rules registered without a sentence in a catalogue, or the other way round."""
+    from ..core.registry import REGISTRY
+
+    catalogued = definitions.load_yaml(definitions._package_dir("messages") / "rules.yaml")
+    messages = {lang: definitions.catalogue(lang).rules for lang in definitions.LANGUAGES}
+    return REGISTRY.problems(catalogued, messages)
+
+
+def _report(outcome, catalogue) -> None:
     case = outcome.case
     where = {"source": case.source, "name": case.name}
     if outcome.error:
-        _err.print(catalogue.text("golden_case_error", error=outcome.error, **where), style="bold red", highlight=False)
+        err().print(catalogue.text("golden_case_error", error=outcome.error, **where), style="bold red", highlight=False)
     elif not outcome.passed:
-        _err.print(catalogue.text("golden_fail", expected=_listing(case.expect, catalogue),
+        err().print(catalogue.text("golden_fail", expected=_listing(case.expect, catalogue),
                                   found=_listing(outcome.found, catalogue), **where), style="bold red", highlight=False)
     else:
-        _out.print(catalogue.text("golden_pass", **where), highlight=False)
+        out().print(catalogue.text("golden_pass", **where), highlight=False)
 
 
 def _listing(findings, catalogue) -> str:
@@ -66,7 +75,7 @@ def _listing(findings, catalogue) -> str:
         or catalogue.text("golden_none")
 
 
-@rules_app.command("list")
+@app.command("list")
 def list_rules() -> None:
     """Các quy tắc đã đăng ký: mã, nhóm, mức độ mặc định, dữ liệu cần, phiên bản."""
     for rule in definitions.registry().rules:

@@ -1,0 +1,145 @@
+"""Benchmark: whole `egov-xl` processes, as a clerk or a batch job starts them, side by side in
+one run with their floors: a bare interpreter (`python -c pass`) and python-calamine reading
+the same file in a process of its own. Each round runs every command once (interleaved);
+the median of the rounds is reported.
+
+    .venv/bin/python bench/bench_cli.py [--rounds 7] [--big] [--json bench/results/cli.json]
+
+--big adds a workbook with a 1,000,000-row data sheet beside one form (slow to build): peak
+memory and time of `validate` against calamine materialising the same workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_validate import build_large  # noqa: E402
+from tests.fixtures import renditions  # noqa: E402
+
+PY = sys.executable
+EGOV = str(Path(PY).parent / "egov-xl")
+CALAMINE_READ = ("import sys, python_calamine; b = python_calamine.CalamineWorkbook.from_path(sys.argv[1]); "
+                 "[b.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in b.sheet_names]")
+PUT_FILES = 100
+BIG_ROWS = 1_000_000
+
+
+def run(cmd: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, exit code and peak RSS (KiB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} → {proc.returncode}: {stderr}")
+    return elapsed, proc.returncode, usage.ru_maxrss
+
+
+def build(tmp: Path) -> dict[str, list[str]]:
+    large = build_large(tmp / "large.xlsx")
+    one = renditions.write_form(tmp / "one.xlsx", renditions.bm7_correct(), renditions.Layout())
+    folder = tmp / "folder"
+    folder.mkdir()
+    many = [str(shutil.copy(one, folder / f"xa-{i:03d}.xlsx")) for i in range(PUT_FILES)]
+    url = f"sqlite:///{tmp / 'archive.sqlite3'}"
+    subprocess.run([EGOV, "archive", "init", "--url", url], check=True, stdout=subprocess.DEVNULL)
+    put = [EGOV, "archive", "put", "--unit", "XA", "--period", "Q1/2025", "--url", url, "--by", "bench"]
+    return {
+        "python -c pass": [PY, "-c", "pass"],
+        "calamine read, 50 forms + 20,000 rows": [PY, "-c", CALAMINE_READ, str(large)],
+        "egov-xl --help": [EGOV, "--help"],
+        "egov-xl validate, 50 forms + 20,000 rows": [EGOV, "validate", str(large)],
+        "egov-xl archive put, one form": [*put, str(one)],
+        f"egov-xl archive put, {PUT_FILES} files in one call": [*put, *many],
+    }
+
+
+def build_big(tmp: Path) -> Path:
+    """One form sheet and a 1,000,000-row data sheet (write-only openpyxl)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    data = book.create_sheet("Dữ liệu")
+    for i in range(BIG_ROWS):
+        data.append([f"{1 + i % 28:02d}/03/2025", f"Xã {i % 97}", f"HS{i:07d}", i % 500, "đã giải quyết"])
+    form = book.create_sheet("Biểu mẫu")
+    seed = renditions.bm7_seed()
+    for line in seed.title:
+        form.append([None, line])
+    form.append([])
+    form.append(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
+    form.append([None, None, "Đơn vị tính", "Số liệu", None])
+    for row in seed.rows:
+        form.append([row.code or None, row.label or None, row.unit or None, row.value or None, row.note or None])
+    path = tmp / "big.xlsx"
+    book.save(path)
+    return path
+
+
+def rounds(commands: dict[str, list[str]], count: int) -> dict[str, list[tuple[float, int, int]]]:
+    samples: dict[str, list[tuple[float, int, int]]] = {name: [] for name in commands}
+    for _ in range(count):
+        for name, cmd in commands.items():
+            samples[name].append(run(cmd))
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--big", action="store_true")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        commands = build(tmp)
+        rounds(commands, 1)  # warm the file cache and the archive alike
+        samples = rounds(commands, args.rounds)
+        ms = {name: statistics.median(s[0] for s in runs) * 1000 for name, runs in samples.items()}
+        bare, floor = ms["python -c pass"], ms["calamine read, 50 forms + 20,000 rows"]
+        names = list(ms)
+        put_many = ms[names[5]]
+        result = {"ms": ms, "files_per_s": PUT_FILES / (put_many / 1000), "rounds": args.rounds}
+        print(f"| measure (median of {args.rounds} rounds) | today | ÷ python -c pass | aim |")
+        print("|---|---|---|---|")
+        print(f"| python -c pass | {bare:.0f} ms | 1.0 | floor |")
+        print(f"| calamine whole-process read, 50 forms + 20,000 rows | {floor:.0f} ms | {floor / bare:.1f} | floor |")
+        print(f"| egov-xl --help | {ms[names[2]]:.0f} ms | {ms[names[2]] / bare:.1f} | < 150 ms |")
+        print(f"| egov-xl validate, 50 forms + 20,000 rows | {ms[names[3]]:.0f} ms "
+              f"({ms[names[3]] / floor:.2f} × calamine read) | {ms[names[3]] / bare:.1f} | ≤ 1.5 × calamine read |")
+        print(f"| egov-xl archive put, one form (SQLite) | {ms[names[4]]:.0f} ms | {ms[names[4]] / bare:.1f} "
+              f"| < 300 ms |")
+        print(f"| egov-xl archive put, {PUT_FILES} files in one call (SQLite) | {put_many:.0f} ms = "
+              f"{result['files_per_s']:.0f} files/s | {put_many / bare:.1f} | ≥ 50 files/s |")
+        if args.big:
+            big = build_big(tmp)
+            big_runs = rounds({"calamine": [PY, "-c", CALAMINE_READ, str(big)],
+                               "egov": [EGOV, "validate", str(big)]}, 3)
+            calamine, ours = ({"s": statistics.median(r[0] for r in runs), "mib": max(r[2] for r in runs) / 1024}
+                              for runs in big_runs.values())
+            result["big"] = {"calamine": calamine, "validate": ours}
+            print(f"| validate, one form beside a {BIG_ROWS:,}-row sheet | {ours['s']:.1f} s, {ours['mib']:.0f} MiB "
+                  f"peak | {ours['s'] / calamine['s']:.2f} × time, {ours['mib'] / calamine['mib']:.2f} × memory of "
+                  f"calamine materialising it ({calamine['s']:.1f} s, {calamine['mib']:.0f} MiB) | ≤ 1 × time |")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

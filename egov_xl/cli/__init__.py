@@ -1,0 +1,48 @@
+"""The command line: `egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions,
+`egov-xl archive`, `compare`, `consolidate`, `templates`, `serve`, `token` and `rules`. One module per command group; each
+command imports what it needs when it runs.
+
+Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be read.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import archive, forms, rules, templates, token
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
+from .compare import compare_command
+from .consolidate import consolidate_command
+from .serve import serve
+from .validate import validate
+
+__all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="egov-xl: kiểm tra Biểu mẫu 7 / Phụ lục VII (Chính quyền điện tử, Chính quyền số) trong tệp Excel.",
+)
+app.command()(validate)
+app.add_typer(forms.app, name="forms")
+app.add_typer(archive.app, name="archive")
+app.command("compare")(compare_command)
+app.add_typer(templates.app, name="templates")
+app.command("consolidate")(consolidate_command)
+app.command("serve")(serve)
+app.add_typer(token.app, name="token")
+app.add_typer(rules.app, name="rules")
+
+
+def main() -> None:
+    """Entry point: never shows a traceback to a clerk."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a clerk's terminal
+        error(f"Lỗi không mong đợi / Unexpected error: {type(exc).__name__}: {exc}")
+        raise SystemExit(EXIT_UNREADABLE) from None

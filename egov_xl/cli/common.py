@@ -1,0 +1,121 @@
+"""What every command shares: exit codes, the error printer, output consoles, options.
+
+Only typer is imported here; rich, the engine and the archive are imported by the commands
+that need them, so `egov-xl --help` and a batch `validate` start at once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..core.messages import Catalogue
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+@lru_cache(maxsize=1)
+def out() -> Console:
+    """Standard output for tables (rich, imported on first use)."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+@lru_cache(maxsize=1)
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def error(text: object) -> None:
+    """One line for the clerk on standard error, in red (a clerk's "[/]" is text, not markup)."""
+    from rich.markup import escape
+
+    err().print(f"[bold red]{escape(str(text))}[/]", highlight=False)
+
+
+def note(text: object) -> None:
+    """One plain line for the clerk on standard error."""
+    err().print(text, highlight=False)
+
+
+def catalogue_for(lang: Lang) -> Catalogue:
+    from .. import definitions
+
+    return definitions.catalogue(lang.value)
+
+
+def fail(catalogue: Catalogue, key: str, code: int = EXIT_UNREADABLE, **params) -> typer.Exit:
+    error(catalogue.text(key, **params))
+    return typer.Exit(code)
+
+
+UrlOption = Annotated[str | None, typer.Option("--url", envvar="EGOV_ARCHIVE_URL", show_envvar=True,
+                                               help="Địa chỉ kho lưu trữ (mặc định: tệp SQLite trên máy).")]
+UnitOption = Annotated[str, typer.Option("--unit", help="Mã đơn vị báo cáo.")]
+PeriodOption = Annotated[str, typer.Option("--period", help="Kỳ báo cáo: Q1/2025, 6T/2025, Quý III năm 2025, Năm 2024…")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi hoặc en.")]
+
+
+def period(text: str, catalogue: Catalogue):
+    from ..archive.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text)
+    except PeriodError:
+        raise fail(catalogue, "period_invalid", text=text) from None
+
+
+def open_archive(url: str | None, catalogue: Catalogue):
+    from ..archive.db import ArchiveError
+    from ..archive.store import Archive
+
+    try:
+        return Archive(url)
+    except ArchiveError as exc:
+        raise fail(catalogue, exc.key, **exc.params) from None
+
+
+def archive_call(catalogue: Catalogue, func, *args, **kwargs):
+    """Run an archive or file operation; its failures become one Vietnamese sentence."""
+    try:
+        return func(*args, **kwargs)
+    except failures() as exc:
+        error(failure_text(catalogue, exc))
+        raise typer.Exit(EXIT_UNREADABLE) from None
+
+
+def failures() -> tuple[type[Exception], ...]:
+    """The failures of reading a file or using the archive that a clerk can act on."""
+    from ..archive.db import ArchiveError
+    from ..archive.service import ChoiceError
+    from ..workbook import ReadError
+
+    return ArchiveError, ReadError, ChoiceError
+
+
+def failure_text(catalogue: Catalogue, exc: Exception) -> str:
+    from ..archive.service import ChoiceError
+
+    if isinstance(exc, ChoiceError):
+        return catalogue.text("archive_many_forms", path=exc.path, count=len(exc.sheets), sheets=", ".join(exc.sheets))
+    return catalogue.text(exc.key, **exc.params)

@@ -1,0 +1,68 @@
+"""`egov-xl serve`: the Excel add-in server (xlwings Server) with the archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, error, fail, open_archive, out
+
+ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    https: Annotated[bool, typer.Option("--https/--http", help="HTTPS (Excel chỉ nạp phần bổ trợ qua HTTPS).")] = True,
+    cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS (PEM); mặc định tự tạo cho localhost.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
+    hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ trong manifest (sau proxy).")] = None,
+    allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
+                                                  help="Cho phép nghe trên địa chỉ ngoài máy này mà không xác thực.")] = False,
+    url: UrlOption = None,
+    project: Annotated[Path, typer.Option("--project", help="Thư mục dự án xlwings Server.")] = ADDIN_DIR,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Chạy máy chủ phần bổ trợ Excel (xlwings Server) với kho lưu trữ SQLite hoặc PostgreSQL."""
+    import os
+
+    import uvicorn
+
+    from ..server import launch
+    from ..server.certs import dev_certificate
+    from ..settings import Settings
+    from .token import token_call
+
+    catalogue = catalogue_for(lang)
+    settings = Settings.from_env(archive_url=url, lang=lang.value)
+    exposure = launch.exposure(host, settings.auth_enabled, allow_anonymous)
+    if exposure is launch.Exposure.REFUSE:
+        raise fail(catalogue, "serve_anonymous_refused", host=host)
+    if exposure is launch.Exposure.WARN:
+        error(catalogue.text("serve_anonymous_warning", host=host))
+    if settings.auth_enabled:
+        from ..server.tokens import entries
+
+        token_call(catalogue, entries, settings.tokens_file)
+    archive = open_archive(settings.archive_url, catalogue)
+    archive_call(catalogue, archive.init)
+    # uvicorn starts each worker afresh: the one place settings travel to them is the environment
+    os.environ.update(settings.to_env(project, hostname))
+    ssl = {}
+    scheme = "http"
+    if https:
+        if cert is None or key is None:
+            cert, key = dev_certificate(settings.private_dir)
+        ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+        scheme = "https"
+    leak = launch.served_secret([key, settings.tokens_file], Path(os.environ["XLWINGS_PROJECT_DIR"]))
+    if leak is not None:
+        raise fail(catalogue, "serve_secret_served", path=leak[0], folder=leak[1])
+    shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
+    out().print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
+                               archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
+    uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", **ssl)

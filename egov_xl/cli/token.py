@@ -1,0 +1,86 @@
+"""`egov-xl token add|revoke|list`: clerks' access tokens (the tokens file keeps SHA-256
+hashes only; a new token is printed once)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import Lang, LangOption, catalogue_for, err, fail, out
+
+app = typer.Typer(no_args_is_help=True, help="Mã truy cập của cán bộ (tệp EGOV_TOKENS_FILE, chỉ lưu mã băm SHA-256).")
+
+
+def _tokens_file() -> Path:
+    from ..settings import Settings
+
+    return Settings.from_env().tokens_file
+
+
+def token_call(catalogue, func, *args, **kwargs):
+    """Run a tokens-file operation; a clear-text or malformed file becomes one sentence."""
+    from ..server.tokens import TokensFileError
+
+    try:
+        return func(*args, **kwargs)
+    except TokensFileError as exc:
+        raise fail(catalogue, exc.key, **exc.params) from None
+
+
+@app.command("add")
+def token_add(
+    name: Annotated[str, typer.Option("--name", help="Họ tên cán bộ.")],
+    unit: Annotated[list[str], typer.Option("--unit", help="Mã đơn vị được báo cáo (lặp lại cho nhiều đơn vị).")],
+    consolidates: Annotated[bool, typer.Option("--consolidates", help="Đơn vị tổng hợp: đọc cả các đơn vị cấp dưới.")] = False,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Cấp một mã truy cập mới (hiện một lần; tệp chỉ lưu mã băm)."""
+    from ..server.tokens import issue
+
+    catalogue = catalogue_for(lang)
+    token, entry = token_call(catalogue, issue, _tokens_file(), name, unit, consolidates)
+    err().print(catalogue.text("token_issued", id=entry.id, name=name, units=", ".join(sorted(entry.grant.units))),
+                highlight=False, soft_wrap=True)
+    sys.stdout.write(token + "\n")
+
+
+@app.command("revoke")
+def token_revoke(
+    which: Annotated[str, typer.Argument(help="Mã số (xem 'egov-xl token list') hoặc họ tên.")],
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Thu hồi mã truy cập theo mã số hoặc họ tên."""
+    from ..server.tokens import revoke
+
+    catalogue = catalogue_for(lang)
+    path = _tokens_file()
+    gone = token_call(catalogue, revoke, path, which)
+    if not gone:
+        raise fail(catalogue, "token_not_found", which=which, path=path)
+    for entry in gone:
+        out().print(catalogue.text("token_revoked", id=entry.id, name=entry.grant.name), highlight=False)
+
+
+@app.command("list")
+def token_list(lang: LangOption = Lang.vi) -> None:
+    """Liệt kê mã truy cập đã cấp (không hiện mã)."""
+    from rich.table import Table
+
+    from ..server.tokens import entries
+
+    catalogue = catalogue_for(lang)
+    path = _tokens_file()
+    found = token_call(catalogue, entries, path)
+    if not found:
+        out().print(catalogue.text("token_none", path=path), highlight=False)
+        return
+    table = Table()
+    for key in ("token_col_id", "token_col_name", "token_col_units", "token_col_consolidates", "token_col_created"):
+        table.add_column(catalogue.text(key))
+    for entry in found:
+        table.add_row(entry.id, entry.grant.name, ", ".join(sorted(entry.grant.units)),
+                      "✓" if entry.grant.consolidates else "", entry.created)
+    out().print(table)

@@ -1,0 +1,66 @@
+"""`egov-xl validate FILE…`: exit 0 no errors, 1 errors found, 2 an input could not be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note
+
+
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Tệp .xlsx, .xlsm hoặc .csv cần kiểm tra.")],
+    form: Annotated[str | None, typer.Option("--form", help="Mã biểu mẫu (xem 'egov-xl forms list'); mặc định tự nhận.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
+    annotate_to: Annotated[Path | None, typer.Option("--annotate", help="Ghi bản sao có đánh dấu vào tệp này (nhiều tệp: một thư mục).")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
+) -> None:
+    """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
+    from ..output.rows import failure_dict, report_dict
+    from ..settings import Settings
+    from ..validate import validate_each
+    from .reports import emit
+
+    catalogue = catalogue_for(lang)
+    limits = Settings.from_env().limits
+    results: list[dict] = []
+    reports = []
+    unreadable = False
+    for path, file_reports, failure in validate_each(files, form, limits):
+        if failure is not None:
+            unreadable = True
+            message = catalogue.text(failure.key, **failure.params)
+            error(message)
+            results.append(failure_dict(str(path), message))
+            continue
+        reports.extend(file_reports)
+        results.extend(report_dict(r, catalogue) for r in file_reports)
+        if annotate_to is not None:
+            if not _annotate(path, annotate_to, len(files) > 1, file_reports, catalogue):
+                unreadable = True
+    emit(format, results, reports, catalogue)
+    if unreadable:
+        raise typer.Exit(EXIT_UNREADABLE)
+    raise typer.Exit(EXIT_ERRORS if any(r.has_errors for r in reports) else EXIT_OK)
+
+
+def _annotate(path: Path, target: Path, many: bool, reports, catalogue) -> bool:
+    from ..output.annotate import SameFileError, annotate, annotated_path  # openpyxl: only when asked
+    from ..workbook import ReadError
+
+    target = annotated_path(path, target, many or target.is_dir())
+    try:
+        annotate(path, target, reports, catalogue)
+    except SameFileError:
+        error(catalogue.text("annotate_same", out=target))
+        return False
+    except ReadError as exc:
+        error(catalogue.text(exc.key, **exc.params))
+        return False
+    except OSError as exc:
+        error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
+        return False
+    note(catalogue.text("annotate_written", out=target))
+    return True

@@ -1,0 +1,57 @@
+"""Only rows a form table can use are kept; what is found is what a full read finds."""
+
+from __future__ import annotations
+
+import python_calamine
+from openpyxl import Workbook, load_workbook
+
+from egov_xl.core.grid import SheetGrid, WorkbookGrid
+from egov_xl.validate import check_workbook
+from egov_xl.workbook import load_details, read_workbook
+from tests.fixtures import renditions
+
+
+def full_read(path) -> WorkbookGrid:
+    """Every row of every sheet, as calamine materialises it."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return WorkbookGrid(str(path), [SheetGrid(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                                        for name in book.sheet_names])
+    finally:
+        book.close()
+
+
+def findings(workbook: WorkbookGrid, path) -> list:
+    checked = check_workbook(workbook, None, lambda regions: load_details(path, workbook, regions))
+    return [(c.report.sheet, c.report.form, c.report.findings) for c in checked]
+
+
+def test_rows_start_at_a1_like_a_full_read(tmp_path):
+    book = Workbook()
+    book.active["C3"], book.active["D5"] = "x", 2
+    book.create_sheet("b")["B4"] = "z"
+    book.create_sheet("trống")
+    path = tmp_path / "offset.xlsx"
+    book.save(path)
+    assert [s.values for s in read_workbook(path).sheets] == [s.values for s in full_read(path).sheets]
+
+
+def test_form_below_and_beside_large_data_sheets(tmp_path):
+    path = tmp_path / "lon.xlsx"
+    renditions.write_form(path, renditions.bm7_seed(), renditions.Layout(origin_row=3001, origin_col=3))
+    book = load_workbook(path)
+    form = book.active
+    for row in range(1, 3000):
+        form.cell(row, 1, f"{row:05d}/03/2025")
+        form.cell(row, 2, row % 90)
+    data = book.create_sheet("Dữ liệu", 0)
+    for row in range(1, 5001):
+        data.append([f"TTHC-{row}", row % 90, "đã giải quyết"])
+    book.save(path)
+
+    kept = read_workbook(path)
+    assert findings(kept, path) == findings(full_read(path), path)
+    assert findings(kept, path)[0][2], "the seed has findings"
+    data_rows = kept.sheets[0].values
+    assert len(data_rows) == 5000 and data_rows[1999] and data_rows[2500] == ()
+    assert kept.sheets[1].values[2500] == ()  # data above the form, past the first rows
