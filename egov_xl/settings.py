@@ -11,12 +11,15 @@ The environment variables, all optional:
 | XLWINGS_AUTH_PROVIDERS | auth_providers | none (one PC, anonymous) |
 | EGOV_LANG | lang | vi |
 | EGOV_MAX_BODY_BYTES | max_body_bytes | 10 MiB |
+| EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
+| EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -61,6 +64,8 @@ class Settings:
     auth_providers: tuple[str, ...] = ()
     lang: str = "vi"
     limits: Limits = field(default_factory=Limits)
+    web_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)  # signs web sessions
+    calendar_file: Path | None = None  # a province's reporting calendar; None: the package's
 
     @property
     def auth_enabled(self) -> bool:
@@ -71,6 +76,7 @@ class Settings:
         env = os.environ if environ is None else environ
         url = env.get("EGOV_ARCHIVE_URL") or f"sqlite:///{data_dir(env) / 'archive.sqlite3'}"
         tokens = env.get("EGOV_TOKENS_FILE")
+        calendar = env.get("EGOV_CALENDAR_FILE")
         limits = Limits(max_body_bytes=int(env.get("EGOV_MAX_BODY_BYTES") or Limits.max_body_bytes))
         settings = cls(
             archive_url=url,
@@ -79,6 +85,8 @@ class Settings:
             auth_providers=_providers(env.get("XLWINGS_AUTH_PROVIDERS", "")),
             lang=env.get("EGOV_LANG") or "vi",
             limits=limits,
+            web_secret=env.get("EGOV_WEB_SECRET") or secrets.token_urlsafe(32),
+            calendar_file=Path(calendar) if calendar else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -90,7 +98,10 @@ class Settings:
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
             "EGOV_MAX_BODY_BYTES": str(self.limits.max_body_bytes),
+            "EGOV_WEB_SECRET": self.web_secret,
         }
+        if self.calendar_file is not None:
+            env["EGOV_CALENDAR_FILE"] = str(self.calendar_file)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
         if self.auth_providers:

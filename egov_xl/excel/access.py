@@ -34,19 +34,24 @@ def _load(path: str, stamp: float) -> dict[str, Grant]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     grants = {}
     for token, entry in (data.get("tokens") or {}).items():
-        grants[_digest(str(token))] = Grant(entry["name"], frozenset(entry.get("units", [])),
+        grants[token_digest(str(token))] = Grant(entry["name"], frozenset(entry.get("units", [])),
                                             bool(entry.get("consolidates", False)))
     return grants
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def grant_for(token: str, tokens_file: Path | None) -> Grant | None:
+    return grant_by_digest(token_digest(token), tokens_file)
+
+
+def grant_by_digest(digest: str, tokens_file: Path | None) -> Grant | None:
+    """The grant of a token known by its SHA-256 (what a web session keeps, never the token)."""
     if tokens_file is None or not tokens_file.is_file():
         return None
-    return _load(str(tokens_file), tokens_file.stat().st_mtime).get(_digest(token))
+    return _load(str(tokens_file), tokens_file.stat().st_mtime).get(digest)
 
 
 def auth_enabled() -> bool:
@@ -75,6 +80,17 @@ def may_read(user, unit: str, children_of) -> bool:
         return True
     claims = getattr(user, "claims", {}) or {}
     if not claims.get("consolidates"):
+        return False
+    return any(unit in _below(own, children_of) for own in units)
+
+
+def may_review(user, unit: str, children_of) -> bool:
+    """Accept or return a unit's report: its consolidating unit's clerks, not the unit itself."""
+    units = units_of(user)
+    if units is None:
+        return True
+    claims = getattr(user, "claims", {}) or {}
+    if unit in units or not claims.get("consolidates"):
         return False
     return any(unit in _below(own, children_of) for own in units)
 
