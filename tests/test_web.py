@@ -10,69 +10,43 @@ import base64
 import io
 import os
 import re
-import shutil
 
 import httpx
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import sync_playwright
 
 from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
-from egov_xl.archive.store import Archive
-from tests.fixtures import renditions
+from tests.fixtures.console import XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
 from tests.live_server import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-XSS_SHEET = "<img src=x onerror=alert(1)>"
-XSS_LABEL = 'Tỷ lệ <img src=x onerror=alert(2) =HYPERLINK("http://x","y")'  # an unclosed tag survives reading
-XSS_UNIT = '=HYPERLINK("http://evil","x")<script>alert(3)</script>'
-TOKENS = """tokens:
-  tok-hcm: {name: "Trần Thị B", units: ["HCM"], consolidates: true}
-  tok-so: {name: "Nguyễn Văn A", units: ["SO-TTTT"]}
-"""
 LIMIT = 400_000
 
 
-def _browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+def _require_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is required under CI=true (scripts/system-packages installs it)")
         pytest.skip("Chromium not installed")
-    return playwright
 
 
 @pytest.fixture(scope="module")
 def console(samples, tmp_path_factory):
     """A live server over an archive with a unit tree and last year's reports."""
     folder = tmp_path_factory.mktemp("web")
-    url = f"sqlite:///{folder / 'archive.sqlite3'}"
-    archive = Archive(url)
-    archive.init()
-    archive.set_unit("HCM", "UBND Thành phố")
-    for code, name in (("SO-TTTT", "Sở Thông tin và Truyền thông"), ("Q1", "UBND Quận 1"), ("SO-NV", "Sở Nội vụ"),
-                       ("SO-XSS", XSS_UNIT)):
-        archive.set_unit(code, name, "HCM")
-    correct = samples["phu-luc-vii-dung.xlsx"]
-    for unit in ("SO-TTTT", "Q1", "SO-NV"):
-        put_file(archive, correct, unit, parse_period("Q1/2024"), "seed")
-    put_file(archive, correct, "Q1", parse_period("Q1/2025"), "seed")
-    xss = renditions.write_form(folder / "xss.xlsx", renditions.corrected(
-        renditions.pl7_seed(), renditions.PL7_CORRECT, labels={"6.1": XSS_LABEL}), renditions.Layout(sheet=XSS_SHEET))
-    tokens = folder / "tokens.yaml"
-    tokens.write_text(TOKENS, encoding="utf-8")
-    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]',
-           "EGOV_MAX_BODY_BYTES": str(LIMIT)}
+    seeded = seed_console(folder, samples)
+    env = {**seeded["env"], "EGOV_MAX_BODY_BYTES": str(LIMIT)}
     with live_server(env=env) as base:
-        yield {"base": base, "archive": archive, "xss": xss, "folder": folder}
+        yield {"base": base, "archive": seeded["archive"], "xss": seeded["xss"]}
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    api = _browser()
-    with api.sync_playwright() as p:
+    _require_chromium()
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
