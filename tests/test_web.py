@@ -192,3 +192,18 @@ def test_pages_fit_a_phone(console, chromium):
         width = office.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)  # wide tables scroll inside their own box
     office.context.close()
+
+
+def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
+    seeded = seed_console(tmp_path, samples)
+    env = {"EGOV_ARCHIVE_URL": seeded["env"]["EGOV_ARCHIVE_URL"], "XLWINGS_AUTH_PROVIDERS": ""}
+    with live_server(env=env) as base, httpx.Client(base_url=base) as client:
+        board = client.get("/bao-cao")
+        assert board.status_code == 200 and "SO-TTTT" in board.text
+        correct = ("tep", ("dung.xlsx", samples["phu-luc-vii-dung.xlsx"].read_bytes()))
+        fields = {"luu": "1", "don_vi": "SO-NV", "ky": "Q1/2025"}
+        assert client.post("/bao-cao/kiem-tra", data=fields, files=[correct]).status_code == 403
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/bao-cao/kiem-tra").text).group(1)
+        answer = client.post("/bao-cao/kiem-tra", data={**fields, "csrf": csrf}, files=[correct])
+        assert answer.status_code == 200 and "lần nộp thứ 1" in answer.text
+    assert seeded["archive"].get("SO-NV", parse_period("Q1/2025")).revision == 1

@@ -173,7 +173,7 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             period = parse_period(text)
         except PeriodError:
             return _deny(request, found, "period_invalid", status=400, text=text)
-        archiving = Archiving(unit, period, found.name or "?", str(form.get("ly_do") or "").strip() or None)
+        archiving = Archiving(unit, period, found.name, str(form.get("ly_do") or "").strip() or None)
     results = []
     try:
         for item in form.getlist("tep"):
@@ -230,5 +230,5 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
     target = [r for r in overview.revisions(archive, [unit]) if r.period == period and r.revision == lan]
     if not target:
         raise HTTPException(status_code=404)
-    overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name or "?")
+    overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name)
     return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)

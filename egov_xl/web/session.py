@@ -6,6 +6,7 @@ an HMAC of the session's nonce under the server's key."""
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import hmac
 import secrets
@@ -37,7 +38,8 @@ class Visitor:
 
     @property
     def name(self) -> str:
-        return self.grant.name if self.grant else ""
+        """The clerk's name; on one PC without authentication, the account the server runs as."""
+        return self.grant.name if self.grant else getpass.getuser() if self.open_mode else ""
 
     @property
     def id(self) -> str:
