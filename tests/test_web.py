@@ -196,7 +196,7 @@ def test_pages_fit_a_phone(console, chromium):
 
 def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
     seeded = seed_console(tmp_path, samples)
-    env = {"EGOV_ARCHIVE_URL": seeded["env"]["EGOV_ARCHIVE_URL"], "XLWINGS_AUTH_PROVIDERS": ""}
+    env = {"EGOV_ARCHIVE_URL": seeded["env"]["EGOV_ARCHIVE_URL"], "XLWINGS_AUTH_PROVIDERS": "[]"}
     with live_server(env=env) as base, httpx.Client(base_url=base) as client:
         board = client.get("/bao-cao")
         assert board.status_code == 200 and "SO-TTTT" in board.text
