@@ -18,12 +18,15 @@ The environment variables, all optional:
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
 | EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
+| EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
+| EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -96,6 +99,8 @@ class Settings:
     auth_providers: tuple[str, ...] = ()
     lang: str = "vi"
     limits: Limits = field(default_factory=Limits)
+    web_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)  # signs web sessions
+    calendar_file: Path | None = None  # a province's reporting calendar; None: the package's
 
     @property
     def auth_enabled(self) -> bool:
@@ -107,6 +112,7 @@ class Settings:
         url = env.get("EGOV_ARCHIVE_URL") or f"sqlite:///{data_dir(env) / 'archive.sqlite3'}"
         private = Path(env.get("EGOV_PRIVATE_DIR") or data_dir(env) / "private")
         tokens = env.get("EGOV_TOKENS_FILE")
+        calendar = env.get("EGOV_CALENDAR_FILE")
         limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
@@ -116,6 +122,8 @@ class Settings:
             auth_providers=_providers(env.get("XLWINGS_AUTH_PROVIDERS", "")),
             lang=env.get("EGOV_LANG") or "vi",
             limits=limits,
+            web_secret=env.get("EGOV_WEB_SECRET") or secrets.token_urlsafe(32),
+            calendar_file=Path(calendar) if calendar else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -131,9 +139,12 @@ class Settings:
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
             "EGOV_LANG": self.lang,
             **self.limits.to_env(),
+            "EGOV_WEB_SECRET": self.web_secret,
         }
         if self.private_dir is not None:
             env["EGOV_PRIVATE_DIR"] = str(self.private_dir)
+        if self.calendar_file is not None:
+            env["EGOV_CALENDAR_FILE"] = str(self.calendar_file)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
         if self.auth_providers:

@@ -113,4 +113,18 @@ class RevisionSeal(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
 
 
-APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings", "revision_seals")
+class Review(Base):
+    """The receiving office's word on one revision: accepted, or returned for correction with a
+    reason. Append-only: a later review supersedes an earlier one, nothing is edited."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # "accepted" | "returned"
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings", "revision_seals", "reviews")

@@ -19,8 +19,9 @@ APP_WRITES = {
     "units": "INSERT, UPDATE (name, parent_id)",
     "periods": "INSERT",
     "editions": "INSERT",
+    "reviews": "INSERT",  # the receiving office's accept / return (web console)
 }
-APP_SEQUENCES = ("units", "periods")  # tables whose `id` sequence APP_WRITES' INSERT uses
+APP_SEQUENCES = ("units", "periods", "reviews")  # tables whose `id` sequence APP_WRITES' INSERT uses
 APP_FUNCTIONS = ("egov_archive_put",)
 
 UNSAFE = text("""

@@ -12,9 +12,11 @@ Without any auth provider (one PC, one clerk) everything is allowed.
 
 from __future__ import annotations
 
-from ..server.tokens import Grant, TokensFileError, grant_for
+from ..server.tokens import Grant, TokensFileError, grant_by_digest, grant_for
+from ..server.tokens import digest as token_digest
 
-__all__ = ["Grant", "TokensFileError", "grant_for", "may_read", "may_write", "units_of"]
+__all__ = ["Grant", "TokensFileError", "grant_by_digest", "grant_for", "may_read", "may_review", "may_write",
+           "token_digest", "units_of"]
 
 
 def auth_enabled() -> bool:
@@ -43,6 +45,17 @@ def may_read(user, unit: str, children_of) -> bool:
         return True
     claims = getattr(user, "claims", {}) or {}
     if not claims.get("consolidates"):
+        return False
+    return any(unit in _below(own, children_of) for own in units)
+
+
+def may_review(user, unit: str, children_of) -> bool:
+    """Accept or return a unit's report: its consolidating unit's clerks, not the unit itself."""
+    units = units_of(user)
+    if units is None:
+        return True
+    claims = getattr(user, "claims", {}) or {}
+    if unit in units or not claims.get("consolidates"):
         return False
     return any(unit in _below(own, children_of) for own in units)
 

@@ -17,7 +17,11 @@ def create_app(settings: Settings | None = None):
     from xlwings_server.main import app, main_app
     from xlwings_server.routers import xlwings as routes
 
+    from .. import web
+
     contain_static(app)
+    if not any(getattr(route, "path", "") == web.PATH for route in app.router.routes):  # once per process
+        app.include_router(web.router)  # the receiving office's pages, served through the same guard
 
     async def authenticate(headers: dict[str, str]) -> None:
         await dependencies.authenticate(token_string=headers.get("authorization", ""),

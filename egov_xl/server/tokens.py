@@ -64,9 +64,14 @@ def digest(token: str) -> str:
 
 def grant_for(token: str, path: Path | None) -> Grant | None:
     """The grant of `token`, or None for an unknown token or a missing file."""
+    return grant_by_digest(digest(token), path)
+
+
+def grant_by_digest(token_hash: str, path: Path | None) -> Grant | None:
+    """The grant of a token known by its SHA-256 (what a web session keeps, never the token)."""
     if path is None or not path.is_file():
         return None
-    return _grants(str(path), path.stat().st_mtime_ns).get(digest(token))
+    return _grants(str(path), path.stat().st_mtime_ns).get(token_hash)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,62 @@
+"""The reporting calendar of a receiving office: when each period's report is due, and the
+kinds of unit it tells apart. Data in calendar.yaml (or the province's copy named by the
+settings' calendar_file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..core.spec import PeriodKind
+from .periods import KEY_PART, Period
+
+DEFAULT = Path(__file__).with_name("calendar.yaml")
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    key: str
+    vi: str
+    en: str
+    prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    zone: timezone
+    due_days: dict[str, int]
+    kinds: tuple[UnitKind, ...]
+
+    def due(self, period: Period) -> date:
+        part = "month" if period.kind is PeriodKind.MONTH else KEY_PART[period.kind]
+        return period.end + timedelta(days=self.due_days.get(part, 6))
+
+    def on_time(self, period: Period, archived_at: datetime) -> bool:
+        if archived_at.tzinfo is None:  # SQLite hands back UTC without its zone
+            archived_at = archived_at.replace(tzinfo=UTC)
+        return archived_at.astimezone(self.zone).date() <= self.due(period)
+
+    def kind_of(self, name: str) -> str | None:
+        folded = (name or "").strip().casefold()
+        for kind in self.kinds:
+            if any(folded.startswith(prefix.casefold()) for prefix in kind.prefixes):
+                return kind.key
+        return None
+
+
+def load_calendar(path: Path | None = None) -> Calendar:
+    target = path or DEFAULT
+    return _load(str(target), target.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, _stamp: float) -> Calendar:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    kinds = tuple(UnitKind(key, entry["vi"], entry.get("en", entry["vi"]), tuple(entry.get("prefixes", [])))
+                  for key, entry in (data.get("unit_kinds") or {}).items())
+    return Calendar(timezone(timedelta(hours=float(data.get("utc_offset_hours", 7)))),
+                    {str(k): int(v) for k, v in (data.get("due_days_after_cutoff") or {}).items()}, kinds)

@@ -1,0 +1,120 @@
+"""What a receiving office reads across many units at once: the unit tree, every revision's
+metadata (no values), and the reviews it wrote. Reviews are appended, never edited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import models
+from .db import translated
+from .periods import Period, parse_period
+from .store import Archive
+
+DECISIONS = ("accepted", "returned")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    code: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One archived revision without its values."""
+
+    id: int
+    unit: str
+    period: Period
+    revision: int
+    archived_by: str
+    archived_at: datetime
+    source_name: str
+    content_hash: str
+    summary: dict
+    forced_reason: str | None
+    accepted: int  # warnings accepted with a reason
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    submission_id: int
+    decision: str
+    reason: str | None
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def units(archive: Archive) -> dict[str, UnitInfo]:
+    archive._require_schema()
+    parent = models.Unit.__table__.alias("parent")
+    query = (select(models.Unit.code, models.Unit.name, parent.c.code)
+             .outerjoin(parent, models.Unit.parent_id == parent.c.id).order_by(models.Unit.code))
+    with translated(archive.url), archive._reader.connect() as conn:
+        return {code: UnitInfo(code, name, up) for code, name, up in conn.execute(query)}
+
+
+def below(tree: dict[str, UnitInfo], root: str) -> list[str]:
+    """Every unit under `root` (not `root` itself), depth first, each once."""
+    children: dict[str, list[str]] = {}
+    for info in tree.values():
+        if info.parent:
+            children.setdefault(info.parent, []).append(info.code)
+    found: list[str] = []
+    stack = sorted(children.get(root, []), reverse=True)
+    while stack:
+        code = stack.pop()
+        if code in found or code == root:
+            continue
+        found.append(code)
+        stack.extend(sorted(children.get(code, []), reverse=True))
+    return found
+
+
+def revisions(archive: Archive, unit_codes: list[str]) -> list[Revision]:
+    """Every revision of these units, oldest first within each unit-period."""
+    if not unit_codes:
+        return []
+    archive._require_schema()
+    s, u, p, a = models.Submission, models.Unit, models.Period, models.AcceptedWarning
+    accepted = select(func.count(a.id)).where(a.submission_id == s.id).scalar_subquery()
+    query = (select(s.id, u.code, p.key, s.revision, s.archived_by, s.archived_at, s.source_name,
+                    s.content_hash, s.summary, s.forced_reason, accepted)
+             .join(u, s.unit_id == u.id).join(p, s.period_id == p.id)
+             .where(u.code.in_(unit_codes)).order_by(u.code, p.end, s.revision))
+    with translated(archive.url), archive._reader.connect() as conn:
+        return [Revision(row[0], row[1], parse_period(row[2]), row[3], row[4], _utc(row[5]), row[6], row[7],
+                         row[8] or {}, row[9], row[10]) for row in conn.execute(query)]
+
+
+def reviews(archive: Archive, submission_ids: list[int]) -> dict[int, list[Review]]:
+    """Reviews of these revisions, oldest first: the last one is in force."""
+    if not submission_ids:
+        return {}
+    archive._require_schema()
+    r = models.Review
+    query = (select(r.submission_id, r.decision, r.reason, r.reviewed_by, r.reviewed_at)
+             .where(r.submission_id.in_(submission_ids)).order_by(r.id))
+    found: dict[int, list[Review]] = {}
+    with translated(archive.url), archive._reader.connect() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row[0], []).append(Review(row[0], row[1], row[2], row[3], _utc(row[4])))
+    return found
+
+
+def add_review(archive: Archive, submission_id: int, decision: str, reason: str | None, by: str) -> None:
+    if decision not in DECISIONS:
+        raise ValueError(decision)
+    archive._require_schema()
+    with translated(archive.url), Session(archive._writer) as session, session.begin():
+        session.add(models.Review(submission_id=submission_id, decision=decision, reason=reason or None,
+                                  reviewed_by=by, reviewed_at=datetime.now(UTC)))

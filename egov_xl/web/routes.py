@@ -1,0 +1,234 @@
+"""The receiving office's web console under /bao-cao: login, the completeness board and its
+.xlsx export, upload and check, a unit's page with its revisions and charts, reviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from .. import definitions
+from ..archive import overview
+from ..archive.calendar import load_calendar
+from ..archive.db import ArchiveError
+from ..archive.periods import PeriodError, parse_period
+from ..excel import access
+from ..excel.access import grant_for, token_digest
+from ..server import runtime
+from . import charts
+from .board import build_board
+from .export import board_xlsx
+from .session import PATH, Visitor, check_csrf, csrf_token, signed_in, start_session, visitor, write_cookie
+from .unit import blocks, current_values, difference, series
+from .upload import Archiving, check_upload
+
+router = APIRouter(prefix=PATH, include_in_schema=False)
+TEMPLATES = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
+    undefined=jinja2.StrictUndefined))
+STATIC = "/static/vendor/bootstrap-xlwings/5.3.3-2/dist/bootstrap-xlwings.min.css"
+
+
+def _text(lang: str, key: str, **params) -> str:
+    return definitions.catalogue(lang).text(key, **params)
+
+
+def _both(key: str, **params) -> str:
+    return f"{_text('vi', key, **params)} / {_text('en', key, **params)}"
+
+
+TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
+                             t=_both, css=STATIC, base=PATH, quote=quote)
+
+
+def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
+    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **context},
+                                          status_code=status)
+    if found.fresh:
+        write_cookie(request, response, found)
+    return response
+
+
+def _deny(request: Request, found: Visitor, key: str, status: int = 403, **params) -> HTMLResponse:
+    return _page(request, found, "message.html", status=status, message=_both(key, **params))
+
+
+def _archive():
+    return runtime.current().archive()
+
+
+def _calendar():
+    return load_calendar(runtime.current().settings.calendar_file)
+
+
+# login -----------------------------------------------------------------------------------------
+
+@router.get("/dang-nhap", response_class=HTMLResponse)
+def login_form(request: Request):
+    return _page(request, visitor(request), "login.html", failed=False)
+
+
+@router.post("/dang-nhap")
+def login(request: Request, token: str = Form(""), csrf: str = Form("")):
+    found = visitor(request)
+    check_csrf(found, csrf)
+    token = token.strip()
+    grant = grant_for(token, runtime.current().settings.tokens_file) if token else None
+    if grant is None:
+        return _page(request, found, "login.html", status=401, failed=True)
+    response = RedirectResponse(PATH, status_code=303)
+    write_cookie(request, response, start_session(token_digest(token)))
+    return response
+
+
+@router.post("/dang-xuat")
+def logout(request: Request, csrf: str = Form("")):
+    check_csrf(visitor(request), csrf)
+    response = RedirectResponse(f"{PATH}/dang-nhap", status_code=303)
+    write_cookie(request, response, start_session(None))
+    return response
+
+
+# board -----------------------------------------------------------------------------------------
+
+def _roots(found: Visitor, tree: dict) -> list[str]:
+    """The units whose board this visitor may open: own units, or (one PC) the tree's tops."""
+    if not found.open_mode:
+        return sorted(found.grant.units)
+    parents = {info.parent for info in tree.values() if info.parent}
+    return sorted(code for code in parents if not tree[code].parent)
+
+
+def _board(request: Request, found: Visitor, root: str | None, period: str | None, kind: str | None):
+    archive = _archive()
+    tree = overview.units(archive)
+    roots = _roots(found, tree)
+    root = root or (roots[0] if roots else None)
+    if root is None:
+        return None, roots, _deny(request, found, "web_no_units", status=200)
+    if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, archive.children))):
+        return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
+    return build_board(archive, _calendar(), root, period, kind or None), roots, None
+
+
+@router.get("", response_class=HTMLResponse)
+def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+               found: Visitor = Depends(signed_in)):
+    if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
+        return RedirectResponse(f"{PATH}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
+    board, roots, refused = _board(request, found, don_vi, ky, loai)
+    if refused:
+        return refused
+    names = (_both("web_chart_reported"), _both("web_chart_on_time"))
+    chart = charts.rate_chart(board.rates, _both("web_chart_rate"), names) if board.rates else None
+    return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds,
+                 chosen_period=ky or "", chosen_kind=loai or "", chart=chart, calendar=_calendar())
+
+
+@router.get("/xuat.xlsx")
+def board_export(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+                 found: Visitor = Depends(signed_in)):
+    board, _, refused = _board(request, found, don_vi, ky, loai)
+    if refused:
+        return refused
+    heads = [_both(k) for k in ("web_col_unit", "web_col_name", "web_col_period", "web_col_status",
+                                "web_col_revisions", "web_col_errors", "web_col_warnings", "web_col_accepted",
+                                "web_col_first", "web_col_by", "web_col_review", "web_col_reason")]
+    words = {k: _both(f"web_{k}") for k in ("missing", "on_time", "late", "accepted", "returned")}
+    return Response(board_xlsx(board, heads, words), media_type="application/vnd.openxmlformats-officedocument"
+                    ".spreadsheetml.sheet", headers={"Content-Disposition": 'attachment; filename="tinh-hinh-nop.xlsx"'})
+
+
+# upload ----------------------------------------------------------------------------------------
+
+@router.get("/kiem-tra", response_class=HTMLResponse)
+def upload_form(request: Request, found: Visitor = Depends(signed_in)):
+    return _page(request, found, "upload.html", results=None, units=_own_units(found))
+
+
+def _own_units(found: Visitor) -> list[str]:
+    if found.open_mode:
+        return sorted(overview.units(_archive()))
+    return sorted(found.grant.units)
+
+
+@router.post("/kiem-tra", response_class=HTMLResponse)
+async def upload(request: Request, found: Visitor = Depends(signed_in)):
+    limit = runtime.current().settings.limits.max_body_bytes
+    length = request.headers.get("content-length")
+    if length is None or not length.isdigit() or int(length) > limit:
+        return _deny(request, found, "web_too_large", status=413, limit=limit // (1024 * 1024))
+    form = await request.form(max_files=20, max_fields=20, max_part_size=limit)
+    check_csrf(found, form.get("csrf"))
+    archiving = None
+    if form.get("luu"):
+        unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
+        if not access.may_write(found, unit) or not unit:
+            return _deny(request, found, "addin_forbidden_write", unit=unit)
+        try:
+            period = parse_period(text)
+        except PeriodError:
+            return _deny(request, found, "period_invalid", status=400, text=text)
+        archiving = Archiving(unit, period, found.name, str(form.get("ly_do") or "").strip() or None)
+    results = []
+    try:
+        for item in form.getlist("tep"):
+            if hasattr(item, "read"):
+                results.append(check_upload(item.filename or "", await item.read(), _archive(), archiving))
+    except ArchiveError as exc:
+        return _deny(request, found, exc.key, status=503, **exc.params)
+    return _page(request, found, "upload.html", results=results, units=_own_units(found))
+
+
+# unit page and reviews -------------------------------------------------------------------------
+
+@router.get("/don-vi/{unit}", response_class=HTMLResponse)
+def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
+              found: Visitor = Depends(signed_in)):
+    archive = _archive()
+    if not access.may_read(found, unit, archive.children):
+        return _deny(request, found, "addin_forbidden_read", unit=unit)
+    tree = overview.units(archive)
+    if unit not in tree:
+        return _deny(request, found, "web_unknown_unit", status=404, unit=unit)
+    changes = None
+    if ky and tu and den:
+        try:
+            period = parse_period(ky)
+        except PeriodError:
+            return _deny(request, found, "period_invalid", status=400, text=ky)
+        old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
+        changes = difference(old, new) if old and new else []
+    info = tree[unit]
+    peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
+    own = current_values(archive, unit)
+    items = series(own, [current_values(archive, p) for p in peers])
+    names = tuple(_both(k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
+    pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
+    return _page(request, found, "unit.html", info=info, blocks=blocks(archive, unit, _calendar()),
+                 changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(peers),
+                 may_review=access.may_review(found, unit, archive.children))
+
+
+@router.post("/don-vi/{unit}/danh-gia")
+def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form(""), lan: int = Form(0),
+           quyet_dinh: str = Form(""), ly_do: str = Form(""), found: Visitor = Depends(signed_in)):
+    check_csrf(found, csrf)
+    archive = _archive()
+    if not access.may_review(found, unit, archive.children):
+        return _deny(request, found, "web_forbidden_review", unit=unit)
+    if quyet_dinh not in overview.DECISIONS or (quyet_dinh == "returned" and not ly_do.strip()):
+        return _deny(request, found, "web_review_reason", status=400)
+    try:
+        period = parse_period(ky)
+    except PeriodError:
+        return _deny(request, found, "period_invalid", status=400, text=ky)
+    target = [r for r in overview.revisions(archive, [unit]) if r.period == period and r.revision == lan]
+    if not target:
+        raise HTTPException(status_code=404)
+    overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name)
+    return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)

@@ -1,0 +1,100 @@
+"""Who is looking at the web console: a signed session cookie (HttpOnly, SameSite=Strict,
+Secure over HTTPS) that holds a random nonce and, once a clerk has logged in with their token,
+the token's SHA-256 (never the token). The grant is looked up again on every request, so a
+token removed from the tokens file ends its sessions. Every POST form carries a CSRF token:
+an HMAC of the session's nonce under the server's key."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+
+from fastapi import HTTPException, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..excel.access import Grant, grant_by_digest
+from ..server import runtime
+
+COOKIE = "egov_session"
+PATH = "/bao-cao"
+MAX_AGE = 12 * 3600  # one working day
+
+
+@dataclass
+class Visitor:
+    nonce: str
+    digest: str | None = None
+    grant: Grant | None = None
+    open_mode: bool = False  # one PC, no auth provider: everything allowed, like the add-in
+    fresh: bool = False  # the cookie must be (re)written on the response
+    claims: dict = field(default_factory=dict)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.open_mode or self.grant is not None
+
+    @property
+    def name(self) -> str:
+        """The clerk's name; on one PC without authentication, the account the server runs as."""
+        return self.grant.name if self.grant else getpass.getuser() if self.open_mode else ""
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(runtime.current().settings.web_secret, salt="egov-web-session")
+
+
+def visitor(request: Request) -> Visitor:
+    """The request's visitor; a new anonymous session when it has no valid cookie."""
+    settings = runtime.current().settings
+    data = None
+    raw = request.cookies.get(COOKIE)
+    if raw:
+        try:
+            data = _serializer().loads(raw, max_age=MAX_AGE)
+        except BadSignature:
+            data = None
+    if not isinstance(data, dict) or not isinstance(data.get("n"), str):
+        return Visitor(secrets.token_urlsafe(16), open_mode=not settings.auth_enabled, fresh=True)
+    digest = data.get("d") if isinstance(data.get("d"), str) else None
+    grant = grant_by_digest(digest, settings.tokens_file) if digest else None
+    found = Visitor(data["n"], digest if grant else None, grant, open_mode=not settings.auth_enabled)
+    if grant is not None:
+        found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates}
+    return found
+
+
+def signed_in(request: Request) -> Visitor:
+    """The visitor, who must be logged in on a shared server; else off to the login form."""
+    found = visitor(request)
+    if not found.signed_in:
+        raise HTTPException(status_code=303, headers={"Location": f"{PATH}/dang-nhap"})
+    return found
+
+
+def csrf_token(found: Visitor) -> str:
+    key = runtime.current().settings.web_secret.encode()
+    return hmac.new(key, b"csrf:" + found.nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(found: Visitor, sent: str | None) -> None:
+    if found.fresh or not sent or not hmac.compare_digest(csrf_token(found), sent):
+        raise HTTPException(status_code=403, detail="Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; "
+                                                    "hãy tải lại trang. / Session expired or invalid form.")
+
+
+def write_cookie(request: Request, response: Response, found: Visitor) -> None:
+    value = _serializer().dumps({"n": found.nonce, "d": found.digest})
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    response.set_cookie(COOKIE, value, max_age=MAX_AGE, path=PATH, httponly=True, samesite="strict", secure=secure)
+
+
+def start_session(digest: str | None) -> Visitor:
+    """A new nonce at login and logout, so a session id seen before login is worth nothing after."""
+    return Visitor(secrets.token_urlsafe(16), digest, fresh=True)

@@ -1,0 +1,115 @@
+"""Nộp / kiểm tra qua trình duyệt: each uploaded workbook is checked in a temporary folder that
+is removed before the answer leaves; the annotated copy goes back inside the answer (a data
+URL), so nothing is kept outside the archive. A signed-in clerk may archive a clean form (or
+one with errors, with a reason) for their own unit, through the same put_checked as the add-in."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import definitions
+from ..archive.periods import Period
+from ..archive.service import ChoiceError, pick_form, put_checked
+from ..archive.store import Archive
+from ..core.findings import FormReport, Severity
+from ..output.annotate import annotate
+from ..output.rows import finding_row, summary
+from ..workbook import ReadError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Archiving:
+    """What the clerk asked for: archive as `unit`, `period`, forcing errors with `reason`."""
+
+    unit: str
+    period: Period
+    by: str
+    reason: str | None = None
+
+
+@dataclass
+class FileResult:
+    name: str
+    error: str | None = None
+    forms: list[dict] = field(default_factory=list)
+    annotated: str | None = None  # data URL of the annotated copy
+    annotated_name: str | None = None
+    stored: str | None = None  # sentence: archived as revision n
+    refused: str | None = None  # sentence: not archived, and why
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder, usable on every file system."""
+    base = Path((name or "").replace("\\", "/")).name
+    base = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", base).strip(" .") or "tep.xlsx"
+    return base[:120]
+
+
+def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None) -> FileResult:
+    vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
+    name = safe_name(name)
+    result = FileResult(name)
+    with tempfile.TemporaryDirectory(prefix="egov-web-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            checked = pick_form(path) if archiving else None
+            reports = [checked.report] if checked else _reports(path)
+        except ReadError as exc:
+            params = {k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()}
+            result.error = _both(vi.text(exc.key, **params), en.text(exc.key, **params))
+            return result
+        except ChoiceError as exc:
+            params = dict(path=name, count=len(exc.sheets), sheets=", ".join(exc.sheets))
+            result.error = _both(vi.text("web_many_forms", **params), en.text("web_many_forms", **params))
+            return result
+        result.forms = [_form(report, vi, en) for report in reports]
+        target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            annotate(path, target, reports, vi)
+            result.annotated_name = "kiem-tra-" + name
+            result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
+        if archiving:
+            _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), vi, en)
+    return result
+
+
+def _reports(path: Path) -> list[FormReport]:
+    from ..validate import validate_file
+
+    return validate_file(path)
+
+
+def _form(report: FormReport, vi, en) -> dict:
+    rows = []
+    for finding in report.findings:
+        row = finding_row(finding, vi)
+        row["message_en"] = en.message(finding)
+        row["severity_text"] = f"{vi.severity(finding.severity)} / {en.severity(finding.severity)}"
+        row["cell_a1"] = finding.cell.a1 if finding.cell else ""
+        row["sheet"] = finding.cell.sheet if finding.cell else ""
+        rows.append(row)
+    return {"sheet": report.sheet, "title": report.form_title, "summary": summary(report), "findings": rows}
+
+
+def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, digest: str, vi, en) -> None:
+    put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
+                      force_reason=archiving.reason or None)
+    if put.stored is None:
+        params = dict(path=result.name, errors=put.report.count(Severity.ERROR))
+        result.refused = _both(vi.text("web_refused", **params), en.text("web_refused", **params))
+        return
+    params = dict(form=checked.form.edition.short_title, unit=archiving.unit, period=archiving.period.label,
+                  revision=put.stored.revision)
+    result.stored = _both(vi.text("archive_stored", **params), en.text("archive_stored", **params))
+
+
+def _both(vi: str, en: str) -> str:
+    return vi if vi == en else f"{vi} / {en}"

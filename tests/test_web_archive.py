@@ -1,0 +1,69 @@
+"""What the web console reads and writes in the archive: reviews are append-only on both
+back-ends, the board counts units and due dates from the province's calendar, the export
+keeps workbook text as text."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from egov_xl.archive import overview
+from egov_xl.archive.calendar import load_calendar
+from egov_xl.archive.db import ArchiveError, translated
+from egov_xl.archive.periods import parse_period
+from egov_xl.archive.service import put_file
+from egov_xl.archive.store import Archive
+from egov_xl.web.board import build_board
+from egov_xl.web.export import board_xlsx
+
+
+def test_reviews_are_append_only(archive_url, samples):
+    archive = Archive(archive_url)
+    archive.init()
+    put_file(archive, samples["phu-luc-vii-dung.xlsx"], "SO-TTTT", parse_period("Q1/2025"), "a")
+    (revision,) = overview.revisions(archive, ["SO-TTTT"])
+    overview.add_review(archive, revision.id, "returned", "6.4 chưa khớp", "office")
+    overview.add_review(archive, revision.id, "accepted", None, "office")
+    found = overview.reviews(archive, [revision.id])[revision.id]
+    assert [r.decision for r in found] == ["returned", "accepted"] and found[0].reason == "6.4 chưa khớp"
+    for statement in ("UPDATE reviews SET reason = 'x'", "DELETE FROM reviews"):
+        with pytest.raises(ArchiveError) as caught, translated(archive.url), archive.engine.begin() as conn:
+            conn.execute(text(statement))
+        assert caught.value.key == "archive_append_only"
+    assert len(overview.reviews(archive, [revision.id])[revision.id]) == 2
+
+
+def test_calendar_due_dates_and_kinds(tmp_path):
+    calendar = load_calendar()
+    q1 = parse_period("Q1/2025")
+    assert calendar.due(q1).isoformat() == "2025-03-20"
+    assert calendar.on_time(q1, datetime(2025, 3, 20, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
+    assert not calendar.on_time(q1, datetime(2025, 3, 20, 17, 0, tzinfo=UTC))
+    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND Quận 1") == "dia-phuong"
+    own = tmp_path / "lich.yaml"
+    own.write_text("utc_offset_hours: 7\ndue_days_after_cutoff: {Q1: 1}\nunit_kinds: {}\n", encoding="utf-8")
+    assert load_calendar(own).due(q1).isoformat() == "2025-03-15"
+
+
+def test_board_counts_and_export_keeps_text(tmp_path, samples):
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive.init()
+    archive.set_unit("HCM", "UBND Thành phố")
+    archive.set_unit("SO-NV", '=HYPERLINK("http://evil","x")', "HCM")
+    archive.set_unit("Q1", "UBND Quận 1", "HCM")
+    archive.set_unit("P1", "Phường 1", "Q1")
+    put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
+    put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
+    board = build_board(archive, load_calendar(), "HCM")
+    assert [r.unit.code for r in board.rows] == ["Q1", "P1", "SO-NV"]  # the whole tree below HCM
+    (rate,) = board.rates
+    assert (rate.submitted, rate.total) == (1, 3) and board.rows[1].cells["2025-Q1"].revisions == 2
+    assert [r.unit.code for r in build_board(archive, load_calendar(), "HCM", kind="so-nganh").rows] == []
+    words = {k: k for k in ("missing", "on_time", "late", "accepted", "returned")}
+    book = load_workbook(io.BytesIO(board_xlsx(board, ["a"] * 12, words)))
+    cell = next(c for c in book.active["B"] if c.value and c.value.startswith("=HYPERLINK"))
+    assert cell.data_type == "s"
