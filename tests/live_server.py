@@ -19,6 +19,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Base(str):
+    """The server's base URL, carrying its process (for signal tests)."""
+
+    process: subprocess.Popen
+
+
 @contextmanager
 def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `egov-xl serve --http` with extra `args`; yields the base URL once it answers."""
@@ -26,7 +32,8 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port), *args],
                                env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.process = process
     try:
         for _ in range(150):
             try:

@@ -46,8 +46,10 @@ def _catalogue(lang: str):
 
 
 def _say(book: xw.Book, text: str, notify: str) -> None:
+    """A message box in the calling workbook. Not `book.app.alert`: xlwings' remote App is
+    one per process and sends its alert to the book opened last, another clerk's request."""
     if notify != "silent":
-        book.app.alert(text, title=TITLE)
+        book.impl.append_json_action(func="alert", args=[text, TITLE, "ok", "", ""])
 
 
 def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str, Period]:
