@@ -497,6 +497,7 @@ def templates_fill(
 # add-in server ------------------------------------------------------------------------------
 
 ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
+SHUTDOWN_GRACE_S = 5  # on SIGTERM, calls in flight get this long; an archive write is all or nothing
 
 
 @app.command("serve")
@@ -527,6 +528,7 @@ def serve(
         "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
         "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
+        "XLWINGS_LOG_LEVEL": "WARNING",  # not a line per request: a full stderr pipe stalls every worker
     }
     if hostname:
         xlwings["XLWINGS_HOSTNAME"] = hostname
@@ -545,7 +547,7 @@ def serve(
     out.print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                              archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", **ssl)
+                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)
 
 
 def _dev_certificate(folder: Path) -> tuple[Path, Path]:

@@ -27,7 +27,7 @@ class Reply:
     def problem(self, period_label: str) -> str | None:
         """Why this reply is not exactly its own clerk's, or None."""
         if self.status != 200:
-            return f"{self.unit}: HTTP {self.status}"
+            return f"{self.unit}: HTTP {self.status} {self.alerts}"
         if len(self.alerts) != 1:
             return f"{self.unit}: {len(self.alerts)} alerts {self.alerts}"
         text = self.alerts[0]
@@ -59,8 +59,11 @@ class Clerks:
 
     def call(self, client: httpx.Client, script: str, unit: str) -> Reply:
         start = time.perf_counter()
-        response = client.post(f"/xlwings/custom-scripts-call/{script}", content=self.body(script, unit),
-                               headers={"Content-Type": "application/json"})
+        try:
+            response = client.post(f"/xlwings/custom-scripts-call/{script}", content=self.body(script, unit),
+                                   headers={"Content-Type": "application/json"})
+        except httpx.HTTPError as exc:  # a timeout or a dropped connection is a reply's problem too
+            return Reply(unit, script, 0, [type(exc).__name__], [], time.perf_counter() - start)
         seconds = time.perf_counter() - start
         alerts, titles = [], []
         if response.status_code == 200:
@@ -74,13 +77,18 @@ class Clerks:
 
 
 def run_clerks(base: str, clerks: Clerks, calls: list[tuple[str, str]], concurrency: int,
-               timeout: float = 60) -> list[Reply]:
+               timeout: float = 60, on_reply=None) -> list[Reply]:
     """(script, unit) calls spread over `concurrency` clients, each with its own connection."""
     chunks = [calls[i::concurrency] for i in range(concurrency)]
 
     def client_run(chunk):
+        replies = []
         with httpx.Client(base_url=base, timeout=timeout) as client:
-            return [clerks.call(client, script, unit) for script, unit in chunk]
+            for script, unit in chunk:
+                replies.append(clerks.call(client, script, unit))
+                if on_reply:
+                    on_reply(replies[-1])
+        return replies
 
     with ThreadPoolExecutor(concurrency) as pool:
         return [reply for replies in pool.map(client_run, chunks) for reply in replies]

@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -20,20 +22,24 @@ def free_port() -> int:
 
 
 class Base(str):
-    """The server's base URL, carrying its process (for signal tests)."""
+    """The server's base URL, carrying its process (for signal tests) and its output file."""
 
     process: subprocess.Popen
+    log: Path
 
 
 @contextmanager
 def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `egov-xl serve --http` with extra `args`; yields the base URL once it answers."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port), *args],
-                               env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    # Output to a file, never a pipe nobody reads: once a pipe's 64 KiB fill, every write the
+    # server makes blocks, and so does the server.
+    log = Path(tempfile.mkdtemp(prefix="egov-serve-")) / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
+                                    *args], env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     base = Base(f"http://127.0.0.1:{port}")
-    base.process = process
+    base.process, base.log = process, log
     try:
         for _ in range(150):
             try:
@@ -43,8 +49,13 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             process.kill()
-            raise RuntimeError("egov-xl serve did not start: " + (process.stdout.read() if process.stdout else ""))
+            raise RuntimeError("egov-xl serve did not start: " + log.read_text(errors="replace"))
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
