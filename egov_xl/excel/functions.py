@@ -84,7 +84,7 @@ def num(text):
 
 
 def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
-    remembered = state.recall(getattr(user, "id", None), caller.book_name if caller else "") or (None, None)
+    remembered = state.recall(user, caller.book_name if caller else "") or (None, None)
     unit = str(unit).strip() if unit not in (None, "") else remembered[0]
     period = str(period).strip() if period not in (None, "") else remembered[1]
     if not unit or not period:
@@ -152,7 +152,7 @@ def check(caller: Caller | None, user: CurrentUser, code, table=None):
     """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
     wanted = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
     if table in (None, "", [[None]]):
-        statuses = state.recall_statuses(getattr(user, "id", None), caller.book_name if caller else "")
+        statuses = state.recall_statuses(user, caller.book_name if caller else "")
         if statuses is None:
             raise _fail("func_no_check")
         return statuses.get(wanted, "OK")

@@ -2,8 +2,9 @@
 
 Each runs the engine (and the archive) on the workbook Excel sent and answers with actions
 Excel applies: colours, notes, the sheet "Kiểm tra", comparison columns, a one-line message.
-Scripts that reach the archive run in a worker thread, so one clerk's query never blocks
-another's call; Kiểm tra is pure computation and runs inline.
+Every script reaches the database (the archive, or the function context Kiểm tra records), so
+each runs in a worker thread and one clerk's query never blocks another's call. A script
+touches only the book of its own request: its message goes into that book's actions.
 Arguments after the book come from our ribbon/task-pane JavaScript:
 details (number formats and formulas, JSON), then the script's own.
 """
@@ -63,7 +64,7 @@ def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str,
         when = parse_period(text)
     except PeriodError:
         raise _Stop(catalogue.text("period_invalid", text=text)) from None
-    state.remember(getattr(user, "id", None), book.name, unit, when.key)
+    state.remember(user, book.name, unit, when.key)
     return unit, when
 
 
@@ -103,10 +104,10 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
         _mark(book, checked, findings, catalogue)
-        state.remember_statuses(getattr(current_user, "id", None), book.name, row_statuses(findings))
+        state.remember_statuses(current_user, book.name, row_statuses(findings))
         return summary_line(findings, catalogue)
 
-    _run(book, lang, notify, body)  # pure computation, about 2 ms: no thread hop needed
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)  # the statuses go to the database
 
 
 def _mark(book: xw.Book, checked, findings, catalogue) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..settings import Settings
 from . import runtime
+from .session import ClientSession
 
 
 def create_app():
@@ -12,4 +13,4 @@ def create_app():
     runtime.start(settings).archive()  # migrate once, before serving, never from request threads
     from xlwings_server.main import main_app  # reads XLWINGS_* settings at import
 
-    return main_app
+    return ClientSession(main_app)  # which Excel client calls, for the function context
