@@ -42,7 +42,7 @@ def _number(value, name: str, function: str) -> Decimal | None:
     return reading.number
 
 
-@func
+@func(cache=True)  # pure: Excel's add-in may answer a repeated call itself
 @arg("numerator", doc="Tử số: số, hoặc văn bản số kiểu Việt Nam (8.334; 59,26).")
 @arg("denominator", doc="Mẫu số. Bằng 0 hoặc để trống thì kết quả để trống.")
 @arg("decimals", doc="Số chữ số thập phân, mặc định 2.")
@@ -69,7 +69,7 @@ def ratio(numerator, denominator, decimals=2, mode="tron"):
     return float(result)
 
 
-@func
+@func(cache=True)
 @arg("text", doc='Số viết kiểu Việt Nam: "8.334", "59,26", "=98,64%", "10,18 ngàn".')
 def num(text):
     """Đọc một số viết kiểu Việt Nam thành số."""
