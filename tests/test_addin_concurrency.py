@@ -69,3 +69,23 @@ def test_sigterm_with_calls_in_flight_exits_quickly_and_stores_whole_submissions
     assert len(values_per_unit) == stored  # every stored submission has values ...
     assert len(set(values_per_unit.values())) == 1  # ... all of them: nothing half-stored
     assert {row["revision"] for row in store.export_rows()} == {1}
+
+
+def test_scripts_keep_no_request_in_xlwings_process_wide_read_cache(samples):
+    """xlwings' remote Range reads go through one unbounded lru_cache keyed by the whole sheet:
+    our scripts read the payload instead, so a day of distinct workbooks is not kept in memory."""
+    from fastapi.testclient import TestClient
+    from xlwings.pro._xlremote import get_range_api
+
+    from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
+    from xlwings_server.main import main_app
+
+    client = TestClient(main_app)
+    path = samples["bieu-mau-7-seed.xlsx"]
+    get_range_api.cache_clear()
+    for script, extra in (("kiem_tra", []), ("dat_don_vi_ky", ["DV-CACHE", PERIOD]),
+                          ("luu_ky_bao_cao", ["DV-CACHE", PERIOD, "lý do"]),
+                          ("lam_moi_so_sanh", ["DV-CACHE", "Năm 2025"])):
+        payload, _ = payload_from_xlsx(path, [details_from_xlsx(path), "alert", "vi", *extra])
+        assert client.post(f"/xlwings/custom-scripts-call/{script}", json=payload).status_code == 200
+    assert get_range_api.cache_info().currsize == 0

@@ -32,7 +32,7 @@ from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
-                   previous_marks, row_statuses, summary_line, write_report)
+                   previous_marks, row_statuses, summary_line, write_block, write_report)
 
 TITLE = "egov-xl"
 
@@ -154,18 +154,18 @@ def _comparison_columns(checked) -> tuple[int, int]:
 def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
     sheet = book.sheets[checked.form.sheet]
     header_row, prior_col = _comparison_columns(checked)
-    sheet.range((header_row, prior_col)).value = [[catalogue.text("col_prior_short"), catalogue.text("col_change"),
-                                                 catalogue.text("col_change_pct")]]
+    write_block(sheet.range((header_row, prior_col)), [[catalogue.text("col_prior_short"),
+                                                      catalogue.text("col_change"), catalogue.text("col_change_pct")]])
     rows = {row.code: row for row in comparison.rows}
     for code, form_row in checked.form.rows.items():
         compared = rows.get(code)
         line = form_row.cells.row + 1
         if compared is None or compared.prior is None:
-            sheet.range((line, prior_col)).value = [[None, None, None]]
+            write_block(sheet.range((line, prior_col)), [[None, None, None]])
             continue
         change = None if compared.change is None else float(compared.change)
         pct = None if compared.change_pct is None else round(float(compared.change_pct), 1)
-        sheet.range((line, prior_col)).value = [[float(compared.prior), change, pct]]
+        write_block(sheet.range((line, prior_col)), [[float(compared.prior), change, pct]])
 
 
 @script
@@ -223,12 +223,12 @@ def _write_context(book: xw.Book, unit: str, when: Period) -> None:
     values = {UNIT_NAME: unit, PERIOD_NAME: PERIOD_CHOICES.get(when.kind, when.label), YEAR_NAME: when.year}
     if all(name in names for name in values):
         for name, value in values.items():
-            names[name].refers_to_range.value = value
+            write_block(names[name].refers_to_range, [[value]])
         return
     sheet_names = [s.name for s in book.sheets]
     sheet = book.sheets["egov-xl"] if "egov-xl" in sheet_names else book.sheets.add(
         name="egov-xl", after=book.sheets[len(sheet_names) - 1])
-    sheet["A1"].value = [["Đơn vị báo cáo", unit], ["Kỳ báo cáo", values[PERIOD_NAME]], ["Năm", when.year]]
+    write_block(sheet["A1"], [["Đơn vị báo cáo", unit], ["Kỳ báo cáo", values[PERIOD_NAME]], ["Năm", when.year]])
     for row, name in enumerate((UNIT_NAME, PERIOD_NAME, YEAR_NAME), start=1):
         if name not in names:
             book.names.add(name, f"='egov-xl'!$B${row}")
