@@ -46,7 +46,12 @@ def owner(user) -> str:
 
 
 def _save(user, book: str, **values) -> None:
+    """Upsert; a row that already holds these values is left alone (no write lock taken: a
+    clerk's repeated Kiểm tra of an unchanged form costs one read)."""
     archive = runtime.current().archive()
+    row = _load(user, book)
+    if row is not None and all(getattr(row, name) == value for name, value in values.items()):
+        return
     key = {"owner": owner(user)[:200], "workbook": (book or "")[:300]}
     values["updated_at"] = datetime.now(UTC)
     insert = (postgresql.insert if archive.dialect == "postgresql" else sqlite.insert)(function_context)
