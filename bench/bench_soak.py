@@ -1,10 +1,10 @@
 """Benchmark: deadline day. N distinct units archive a filled Biểu mẫu 7 through the add-in path
 (the body Excel posts to `luu_ky_bao_cao`) with 20 concurrent clients, on `egov-xl serve
---workers 2` and a throwaway PostgreSQL cluster. Checks every submission stored exactly once
+--workers 2` and a throwaway PostgreSQL cluster (or a SQLite file). Checks every submission stored exactly once
 and every reply its own; reports wall time, throughput, p50/p95, and the p50 as a ratio to
 xlwings Server's trivial script (hello_world) measured on the same server in the same run.
 
-    .venv/bin/python bench/bench_soak.py [--units 3400] [--clients 20] [--workers 2]
+    .venv/bin/python bench/bench_soak.py [--units 3400] [--clients 20] [--workers 2] [--archive sqlite]
 """
 
 from __future__ import annotations
@@ -59,15 +59,16 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=3400)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--archive", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="egov-soak-"))
     form = renditions.write_form(tmp / "bm7.xlsx", renditions.bm7_seed(), renditions.Layout(sheet="Biểu mẫu 7"))
     samples = {path.name: path for path in renditions.write_samples(tmp)}
     clerks = Clerks(samples["bieu-mau-7-dung.xlsx"], PERIOD)
     trivial, _ = payload_from_xlsx(form)
-    cluster = Cluster()
+    cluster = Cluster() if args.archive == "postgresql" else None
     try:
-        url = cluster.url(cluster.new_database())
+        url = cluster.url(cluster.new_database()) if cluster else f"sqlite:///{tmp / 'archive.sqlite3'}"
         store = Archive(url)
         store.init()
         units = [f"DV-{n:05d}" for n in range(args.units)]
@@ -87,10 +88,11 @@ def main() -> None:
         stored = store.count_submissions()
         missing = [u for u in units[:: max(1, len(units) // 200)] if store.get(u, parse_period(PERIOD)) is None]
     finally:
-        cluster.stop()
+        if cluster:
+            cluster.stop()
     p50, p95 = ms([r.seconds for r in replies])
     f50, f95 = ms(floor_times)
-    print(f"| measure ({args.units} units, {args.clients} clients, {args.workers} workers, PostgreSQL) "
+    print(f"| measure ({args.units} units, {args.clients} clients, {args.workers} workers, {args.archive}) "
           "| today | aim |\n|---|---|---|")
     print(f"| wall time | {wall:.1f} s ({args.units / wall:.0f} submissions/s) | < 120 s for 3,400 (~30/s) |")
     print(f"| archive round trip p50 / p95 | {p50:.0f} / {p95:.0f} ms | |")
