@@ -15,27 +15,19 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.addin_load import round_trips  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 from tests.node_recalc import recalc  # noqa: E402
 
 def one_cell(base: str, count: int = 50) -> float:
     body = {"client": "Office.js", "func_name": "ratio", "args": [[[1]], [[4]]], "caller_address": "[B.xlsx]S!A1",
             "version": "0.37.8", "runtime": "1.4"}
-    times = []
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for _ in range(count):
-            start = time.perf_counter()
-            assert client.post("/xlwings/custom-functions-call", json=body).status_code == 200
-            times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return statistics.median(round_trips(base, "/xlwings/custom-functions-call", body, count)) * 1000
 
 
 def main() -> None:

@@ -17,14 +17,12 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from egov_xl.archive.periods import parse_period  # noqa: E402
 from egov_xl.archive.store import Archive  # noqa: E402
-from tests.addin_load import Clerks, run_clerks  # noqa: E402
+from tests.addin_load import Clerks, round_trips, run_clerks  # noqa: E402
 from tests.excel_bridge import payload_from_xlsx  # noqa: E402
 from tests.fixtures import renditions  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
@@ -39,13 +37,7 @@ def ms(samples: list[float]) -> tuple[float, float]:
 
 
 def floor(base: str, body: dict, count: int = 100) -> list[float]:
-    times = []
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for _ in range(count):
-            start = time.perf_counter()
-            assert client.post("/xlwings/custom-scripts-call/hello_world", json=body).status_code == 200
-            times.append(time.perf_counter() - start)
-    return times
+    return round_trips(base, "/xlwings/custom-scripts-call/hello_world", body, count)
 
 
 def progress(done: list, total: int, stop: threading.Event) -> None:

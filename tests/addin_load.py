@@ -76,6 +76,18 @@ class Clerks:
         return Reply(unit, script, response.status_code, alerts, titles, seconds)
 
 
+def round_trips(base: str, path: str, body: dict, count: int) -> list[float]:
+    """Seconds per POST of `body` to `path`, one after another on one connection (a floor)."""
+    times = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(count):
+            start = time.perf_counter()
+            response = client.post(path, json=body)
+            assert response.status_code == 200, response.text
+            times.append(time.perf_counter() - start)
+    return times
+
+
 def run_clerks(base: str, clerks: Clerks, calls: list[tuple[str, str]], concurrency: int,
                timeout: float = 60, on_reply=None) -> list[Reply]:
     """(script, unit) calls spread over `concurrency` clients, each with its own connection."""
