@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 HEADER = b"x-egov-session"
 FUNCTIONS_PATH = "/xlwings/custom-functions-call"
+PEEK_BYTES = 64 * 1024
 _SESSION_ID = re.compile(rb'"session_id"\s*:\s*"([0-9A-Za-z-]{8,64})"')
 _VALID = re.compile(r"[0-9A-Za-z-]{0,64}")
 _session: ContextVar[str] = ContextVar("egov_client_session", default="")
@@ -44,9 +45,12 @@ class ClientSession:
 
 
 async def _peek_body(receive, default: bytes):
-    """Read the whole (small) function-call body, find its session_id, and replay it."""
+    """Read the start of a function-call body (at most PEEK_BYTES, before any size guard runs),
+    find its session_id, and replay what was read ahead of the rest. Calls that need the
+    context (PRIOR, CHANGE, CHECK without a range) have small arguments, so the id, which
+    follows them, lies well within the first PEEK_BYTES."""
     messages, body = [], b""
-    while True:
+    while len(body) <= PEEK_BYTES:
         message = await receive()
         messages.append(message)
         if message["type"] != "http.request":
