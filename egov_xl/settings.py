@@ -157,6 +157,7 @@ def _xlwings_env(project: Path, hostname: str | None, environ: Mapping[str, str]
         "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
         "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
+        "XLWINGS_LOG_LEVEL": "WARNING",  # not a line per request: a full stderr pipe stalls every worker
     }
     if hostname:
         xlwings["XLWINGS_HOSTNAME"] = hostname

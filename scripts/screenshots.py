@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.fixtures import renditions  # noqa: E402
-from tests.fixtures.console import seed_console  # noqa: E402
+from tests.fixtures.console import TOKENS, seed_console  # noqa: E402
 from tests.live_server import live_server  # noqa: E402
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -36,7 +36,7 @@ def main(out: Path) -> None:
             first = browser.new_page(viewport={"width": 1366, "height": 768})
             first.goto(base + "/bao-cao/dang-nhap")
             first.screenshot(path=out / "web-login.png")
-            clerk = login(browser, base, "tok-so")
+            clerk = login(browser, base, TOKENS["so"])
             clerk.goto(base + "/bao-cao/kiem-tra")
             clerk.set_input_files("#tep", [samples["phu-luc-vii-seed.xlsx"]])
             clerk.check("#luu")
@@ -44,7 +44,7 @@ def main(out: Path) -> None:
             clerk.fill("#ly_do", "Nộp đúng hạn, sẽ sửa 6.5 ở lần sau")
             clerk.click("button:has-text('Kiểm tra')")
             clerk.screenshot(path=out / "web-upload.png", full_page=True)
-            office = login(browser, base, "tok-hcm")
+            office = login(browser, base, TOKENS["hcm"])
             office.screenshot(path=out / "web-board.png", full_page=True)
             office.goto(base + "/bao-cao/don-vi/SO-TTTT")
             section = office.locator("#ky-2025-Q1")
@@ -53,7 +53,7 @@ def main(out: Path) -> None:
             section.locator("button[type=submit]").click()
             office.goto(base + "/bao-cao/don-vi/SO-TTTT")
             office.screenshot(path=out / "web-unit.png", full_page=True)
-            phone = login(browser, base, "tok-hcm", width=390)
+            phone = login(browser, base, TOKENS["hcm"], width=390)
             phone.screenshot(path=out / "web-board-phone.png", full_page=True)
             browser.close()
     for name in sorted(out.glob("web-*.png")):

@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -17,6 +19,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class Base(str):
+    """The server's base URL, carrying its process (for signal tests) and its output file."""
+
+    process: subprocess.Popen
+    log: Path
 
 
 @contextmanager
@@ -30,10 +39,14 @@ def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
 def live_process(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """`live_server`, also yielding the server process (one worker: the process that serves)."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port), *args],
-                               env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    # Output to a file, never a pipe nobody reads: once a pipe's 64 KiB fill, every write the
+    # server makes blocks, and so does the server.
+    log = Path(tempfile.mkdtemp(prefix="egov-serve-")) / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
+                                    *args], env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+    base = Base(f"http://127.0.0.1:{port}")
+    base.process, base.log = process, log
     try:
         for _ in range(150):
             try:
@@ -43,8 +56,13 @@ def live_process(*args: str, env: dict[str, str] | None = None) -> Iterator[tupl
                 time.sleep(0.2)
         else:
             process.kill()
-            raise RuntimeError("egov-xl serve did not start: " + (process.stdout.read() if process.stdout else ""))
+            raise RuntimeError("egov-xl serve did not start: " + log.read_text(errors="replace"))
         yield base, process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
 from egov_xl.archive.periods import parse_period
-from tests.fixtures.console import XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
+from tests.fixtures.console import TOKENS, XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
 from tests.live_server import live_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,11 +68,11 @@ def _login(browser, base: str, token: str, width: int = 1366):
 def test_login_refuses_a_wrong_token_and_sets_a_strict_cookie(console, chromium):
     page = _login(chromium, console["base"], "not-a-token")
     assert "Mã truy cập không đúng" in page.inner_text("main")
-    page.fill("#token", "tok-hcm")
+    page.fill("#token", TOKENS["hcm"])
     page.click("button[type=submit]")
     cookie = next(c for c in page.context.cookies() if c["name"] == "egov_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/bao-cao"
-    assert "tok-hcm" not in cookie["value"]
+    assert TOKENS["hcm"] not in cookie["value"]
     assert "Tình hình nộp báo cáo" in page.inner_text("h1")
     page.click("text=Đăng xuất")
     page.goto(console["base"] + "/bao-cao")
@@ -82,12 +82,12 @@ def test_login_refuses_a_wrong_token_and_sets_a_strict_cookie(console, chromium)
 
 def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromium, samples):
     base, archive = console["base"], console["archive"]
-    office = _login(chromium, base, "tok-hcm")
+    office = _login(chromium, base, TOKENS["hcm"])
     cell = office.locator("#bang-tinh-hinh tbody tr", has_text="SO-TTTT").locator("td").last
     assert cell.get_attribute("data-state") == "missing"
     assert "1/4 đã nộp" in office.inner_text("[data-rate='2025-Q1']")
 
-    clerk = _login(chromium, base, "tok-so")
+    clerk = _login(chromium, base, TOKENS["so"])
     assert clerk.url.endswith("/bao-cao/don-vi/SO-TTTT")  # a unit's own clerk lands on the unit page
     clerk.goto(base + "/bao-cao/kiem-tra")
     clerk.set_input_files("#tep", [samples["phu-luc-vii-seed.xlsx"], samples["bieu-mau-7-seed.xlsx"]])
@@ -145,7 +145,7 @@ def test_attacks_are_refused_and_store_nothing(console, chromium):
     with httpx.Client(base_url=base) as anonymous:
         assert anonymous.get("/bao-cao").status_code == 303
         assert anonymous.get("/bao-cao/don-vi/Q1").status_code == 303
-    clerk = _login(chromium, base, "tok-so")
+    clerk = _login(chromium, base, TOKENS["so"])
     clerk.goto(base + "/bao-cao/don-vi/Q1")  # another unit's page
     assert "không được xem" in clerk.inner_text("main")
     jar = {c["name"]: c["value"] for c in clerk.context.cookies()}
@@ -169,7 +169,7 @@ def test_attacks_are_refused_and_store_nothing(console, chromium):
 
 def test_workbook_text_is_escaped_on_pages_and_in_the_export(console, chromium):
     base = console["base"]
-    office = _login(chromium, base, "tok-hcm")
+    office = _login(chromium, base, TOKENS["hcm"])
     assert XSS_UNIT in office.inner_text("#bang-tinh-hinh")  # shown as text
     office.goto(base + "/bao-cao/kiem-tra")
     office.set_input_files("#tep", [console["xss"]])
@@ -186,7 +186,7 @@ def test_workbook_text_is_escaped_on_pages_and_in_the_export(console, chromium):
 
 
 def test_pages_fit_a_phone(console, chromium):
-    office = _login(chromium, console["base"], "tok-hcm", width=390)
+    office = _login(chromium, console["base"], TOKENS["hcm"], width=390)
     for path in ("/bao-cao", "/bao-cao/kiem-tra", "/bao-cao/don-vi/SO-NV"):
         office.goto(console["base"] + path)
         width = office.evaluate("document.documentElement.scrollWidth")

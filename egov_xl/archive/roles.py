@@ -20,6 +20,7 @@ APP_WRITES = {
     "periods": "INSERT",
     "editions": "INSERT",
     "reviews": "INSERT",  # the receiving office's accept / return (web console)
+    "function_context": "SELECT, INSERT, UPDATE",  # mutable: a workbook's unit, period, last check
 }
 APP_SEQUENCES = ("units", "periods", "reviews")  # tables whose `id` sequence APP_WRITES' INSERT uses
 APP_FUNCTIONS = ("egov_archive_put",)

@@ -10,6 +10,7 @@ import typer
 from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, error, fail, open_archive, out
 
 ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
+SHUTDOWN_GRACE_S = 5  # on SIGTERM, calls in flight get this long; an archive write is all or nothing
 
 
 def serve(
@@ -65,4 +66,4 @@ def serve(
     out().print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                                archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", **ssl)
+                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)

@@ -8,10 +8,12 @@ from A1: {"Sheet name": {"formats": {"9,3": "0.00%"}, "formulas": {"9,3": "=D11/
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
 import xlwings as xw
+from xlwings.pro._xlremote import Engine
 
 from ..core.findings import Finding, Severity
 from ..core.grid import CellRef, SheetGrid, WorkbookGrid
@@ -42,11 +44,21 @@ def parse_details(details: object) -> dict:
 
 
 def sheet_values(sheet: xw.Sheet) -> list[list[object]]:
-    """The sheet's cells from A1 to the last used cell, as values."""
-    used = sheet.used_range
-    last = used.last_cell
-    data = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    """The sheet's cells from A1 to the last used cell, as values, read from the payload Excel
+    sent and cleaned as xlwings cleans a read (ISO dates → datetime). Not through xlwings'
+    Range: its reads go through a process-wide unbounded cache keyed by the whole sheet, which
+    would keep every request's workbook in memory for the life of the server."""
+    raw = sheet.api.get("values") or [[]]
+    data = Engine.clean_value_data(raw, dt.datetime, None, None, False)
     return [["" if value is None else value for value in row] for row in data]
+
+
+def write_block(target: xw.Range, rows: list[list[object]]) -> None:
+    """Values into the block starting at `target` (a cell), straight into the request's actions.
+    Not `Range.value = …`: xlwings resizes through a read of the whole sheet (see sheet_values)."""
+    clean = [["" if value is None else value for value in row] for row in rows]
+    sheet, row, col = target.sheet, target.row, target.column
+    sheet.range((row, col), (row + len(clean) - 1, col + len(clean[0]) - 1)).raw_value = clean
 
 
 def _cells(mapping: object):
@@ -88,12 +100,19 @@ def check_book(book: xw.Book, details: dict | None = None, form_id: str | None =
 
 def named_value(book: xw.Book, name: str) -> object:
     """The value of a one-cell defined name (EGOV_DON_VI …), or None."""
-    for item in book.names:
-        if item.name == name:
-            try:
-                return item.refers_to_range.value
-            except Exception:  # noqa: BLE001 - a name that refers to nothing usable
-                return None
+    for item in book.api.get("names") or []:
+        if item.get("name") != name:
+            continue
+        index, address = item.get("sheet_index"), str(item.get("address") or "")
+        if index is None or not address or not 0 <= index < len(book.sheets):
+            return None
+        try:
+            ref = CellRef.from_a1("", address.split(":")[0])
+        except (ValueError, KeyError):
+            return None
+        values = sheet_values(book.sheets[index])
+        value = values[ref.row][ref.col] if ref.row < len(values) and ref.col < len(values[ref.row]) else None
+        return None if value == "" else value
     return None
 
 
@@ -216,7 +235,7 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
         rows.append([index, catalogue.severity(finding.severity), code, link, message, expected, actual, rule, ref])
     if not findings:
         rows.append(["", "", "", "", catalogue.text("clean"), "", "", "", ""])
-    sheet["A1"].value = rows
+    write_block(sheet["A1"], rows)
     for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS + 1):
         sheet.range((index, 2)).color = HEX[finding.severity]
 

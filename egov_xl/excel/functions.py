@@ -42,7 +42,7 @@ def _number(value, name: str, function: str) -> Decimal | None:
     return reading.number
 
 
-@func
+@func(cache=True)  # pure: Excel's add-in may answer a repeated call itself
 @arg("numerator", doc="Tử số: số, hoặc văn bản số kiểu Việt Nam (8.334; 59,26).")
 @arg("denominator", doc="Mẫu số. Bằng 0 hoặc để trống thì kết quả để trống.")
 @arg("decimals", doc="Số chữ số thập phân, mặc định 2.")
@@ -69,7 +69,7 @@ def ratio(numerator, denominator, decimals=2, mode="tron"):
     return float(result)
 
 
-@func
+@func(cache=True)
 @arg("text", doc='Số viết kiểu Việt Nam: "8.334", "59,26", "=98,64%", "10,18 ngàn".')
 def num(text):
     """Đọc một số viết kiểu Việt Nam thành số."""
@@ -84,7 +84,7 @@ def num(text):
 
 
 def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
-    remembered = state.recall(getattr(user, "id", None), caller.book_name if caller else "") or (None, None)
+    remembered = state.recall(user, caller.book_name if caller else "") or (None, None)
     unit = str(unit).strip() if unit not in (None, "") else remembered[0]
     period = str(period).strip() if period not in (None, "") else remembered[1]
     if not unit or not period:
@@ -152,7 +152,7 @@ def check(caller: Caller | None, user: CurrentUser, code, table=None):
     """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
     wanted = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
     if table in (None, "", [[None]]):
-        statuses = state.recall_statuses(getattr(user, "id", None), caller.book_name if caller else "")
+        statuses = state.recall_statuses(user, caller.book_name if caller else "")
         if statuses is None:
             raise _fail("func_no_check")
         return statuses.get(wanted, "OK")

@@ -2,8 +2,9 @@
 
 Each runs the engine (and the archive) on the workbook Excel sent and answers with actions
 Excel applies: colours, notes, the sheet "Kiểm tra", comparison columns, a one-line message.
-Scripts that reach the archive run in a worker thread, so one clerk's query never blocks
-another's call; Kiểm tra is pure computation and runs inline.
+Database work (the archive, the function context) runs in a worker thread, so one clerk's
+query never blocks another's call; Kiểm tra's check itself is pure computation and runs inline.
+A script touches only the book of its own request: its message goes into that book's actions.
 Arguments after the book come from our ribbon/task-pane JavaScript:
 details (number formats and formulas, JSON), then the script's own.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 import anyio
 import xlwings as xw
@@ -31,9 +33,10 @@ from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
-                   previous_marks, row_statuses, summary_line, write_report)
+                   previous_marks, row_statuses, summary_line, write_block, write_report)
 
 TITLE = "egov-xl"
+logger = logging.getLogger(__name__)
 
 
 def archive() -> Archive:
@@ -46,8 +49,10 @@ def _catalogue(lang: str):
 
 
 def _say(book: xw.Book, text: str, notify: str) -> None:
+    """A message box in the calling workbook. Not `book.app.alert`: xlwings' remote App is
+    one per process and sends its alert to the book opened last, another clerk's request."""
     if notify != "silent":
-        book.app.alert(text, title=TITLE)
+        book.impl.append_json_action(func="alert", args=[text, TITLE, "ok", "", ""])
 
 
 def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str, Period]:
@@ -61,7 +66,7 @@ def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str,
         when = parse_period(text)
     except PeriodError:
         raise _Stop(catalogue.text("period_invalid", text=text)) from None
-    state.remember(getattr(user, "id", None), book.name, unit, when.key)
+    state.remember(user, book.name, unit, when.key)
     return unit, when
 
 
@@ -97,14 +102,27 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
                    lang: str = "vi"):
     """Kiểm tra: mark flagged cells, note each, list findings on the sheet "Kiểm tra"."""
 
+    checked_rows: dict[str, dict[str, str]] = {}
+
     def body(catalogue) -> str:
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
         _mark(book, checked, findings, catalogue)
-        state.remember_statuses(getattr(current_user, "id", None), book.name, row_statuses(findings))
+        checked_rows["statuses"] = row_statuses(findings)
         return summary_line(findings, catalogue)
 
-    _run(book, lang, notify, body)  # pure computation, about 2 ms: no thread hop needed
+    # The check is pure computation (about 1 ms): inline, never a thread competing for the GIL.
+    # Only the statuses EGOV.CHECK reads go to the database, in a thread.
+    _run(book, lang, notify, body)
+    if "statuses" in checked_rows:
+        await anyio.to_thread.run_sync(_remember_statuses, current_user, book.name, checked_rows["statuses"])
+
+
+def _remember_statuses(user, book_name: str, statuses: dict[str, str]) -> None:
+    try:
+        state.remember_statuses(user, book_name, statuses)
+    except ArchiveError as exc:  # the clerk still gets the check; EGOV.CHECK answers from the last one stored
+        logger.warning("function context not stored: %s", exc)
 
 
 def _mark(book: xw.Book, checked, findings, catalogue) -> None:
@@ -151,18 +169,18 @@ def _comparison_columns(checked) -> tuple[int, int]:
 def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
     sheet = book.sheets[checked.form.sheet]
     header_row, prior_col = _comparison_columns(checked)
-    sheet.range((header_row, prior_col)).value = [[catalogue.text("col_prior_short"), catalogue.text("col_change"),
-                                                 catalogue.text("col_change_pct")]]
+    write_block(sheet.range((header_row, prior_col)), [[catalogue.text("col_prior_short"),
+                                                      catalogue.text("col_change"), catalogue.text("col_change_pct")]])
     rows = {row.code: row for row in comparison.rows}
     for code, form_row in checked.form.rows.items():
         compared = rows.get(code)
         line = form_row.cells.row + 1
         if compared is None or compared.prior is None:
-            sheet.range((line, prior_col)).value = [[None, None, None]]
+            write_block(sheet.range((line, prior_col)), [[None, None, None]])
             continue
         change = None if compared.change is None else float(compared.change)
         pct = None if compared.change_pct is None else round(float(compared.change_pct), 1)
-        sheet.range((line, prior_col)).value = [[float(compared.prior), change, pct]]
+        write_block(sheet.range((line, prior_col)), [[float(compared.prior), change, pct]])
 
 
 @script
@@ -220,12 +238,12 @@ def _write_context(book: xw.Book, unit: str, when: Period) -> None:
     values = {UNIT_NAME: unit, PERIOD_NAME: PERIOD_CHOICES.get(when.kind, when.label), YEAR_NAME: when.year}
     if all(name in names for name in values):
         for name, value in values.items():
-            names[name].refers_to_range.value = value
+            write_block(names[name].refers_to_range, [[value]])
         return
     sheet_names = [s.name for s in book.sheets]
     sheet = book.sheets["egov-xl"] if "egov-xl" in sheet_names else book.sheets.add(
         name="egov-xl", after=book.sheets[len(sheet_names) - 1])
-    sheet["A1"].value = [["Đơn vị báo cáo", unit], ["Kỳ báo cáo", values[PERIOD_NAME]], ["Năm", when.year]]
+    write_block(sheet["A1"], [["Đơn vị báo cáo", unit], ["Kỳ báo cáo", values[PERIOD_NAME]], ["Năm", when.year]])
     for row, name in enumerate((UNIT_NAME, PERIOD_NAME, YEAR_NAME), start=1):
         if name not in names:
             book.names.add(name, f"='egov-xl'!$B${row}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..settings import Settings
 from . import runtime
 from .guards import Guard, contain_static
+from .session import ClientSession
 
 
 def create_app(settings: Settings | None = None):
@@ -27,5 +28,6 @@ def create_app(settings: Settings | None = None):
         await dependencies.authenticate(token_string=headers.get("authorization", ""),
                                         auth_provider=headers.get("auth-provider"))
 
-    return Guard(main_app, settings, authenticate=authenticate, scripts=routes.custom_scripts,
+    return Guard(ClientSession(main_app),  # which Excel client calls, for the function context
+                  settings, authenticate=authenticate, scripts=routes.custom_scripts,
                  functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings")

@@ -4,7 +4,8 @@ whatever upstream does), in this order, each before any request body is read:
 1. a path that climbs out of its folder (`..` in any encoding, backslashes, drive letters,
    NUL) is answered 404; the static files themselves are served by `ContainedStaticFiles`,
    which resolves symbolic links and serves only files inside its folders;
-2. with an auth provider configured, a POST to /xlwings/* is authenticated by that provider
+2. with an auth provider configured, a POST to /xlwings/* or /egov/* (the batched functions) is
+   authenticated by that provider
    before its body is read: a wrong token is 401, and a client address with too many wrong
    tokens in the window is 429 (with Retry-After) even for a right token until it passes;
 3. a script or function name that does not exist is 404 (xlwings would answer 500, or call any
@@ -134,6 +135,7 @@ class Guard:
         self.authenticate = authenticate
         self.scripts, self.functions = scripts, functions
         self.prefix = prefix.rstrip("/") + "/"
+        self.batch_prefix = self.prefix[:-len("xlwings/")] + "egov/"  # egov-xl's own add-in routes
         limits = settings.limits
         self.limiter = FailureLimiter(limits.auth_max_failures, limits.auth_failure_window_s)
 
@@ -146,7 +148,8 @@ class Guard:
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         ours = scope["path"].startswith(self.prefix)
-        if ours and self.settings.auth_enabled and not await self._authenticated(scope, headers, send):
+        needs_token = ours or scope["path"].startswith(self.batch_prefix)
+        if needs_token and self.settings.auth_enabled and not await self._authenticated(scope, headers, send):
             return None
         if ours and (name := self._unknown_script(scope["path"])) is not None:
             return await refuse(send, 404, "http_unknown_script", name=name)

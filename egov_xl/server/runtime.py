@@ -39,7 +39,18 @@ def start(settings: Settings) -> Runtime:
     global _current
     with _lock:
         _current = Runtime(settings)
-        return _current
+    _warm()
+    return _current
+
+
+def _warm() -> None:
+    """Load the form definitions, rules and catalogues before the first request, so a fresh
+    worker's first concurrent calls do not each parse them (they are read-only afterwards)."""
+    from .. import definitions
+
+    definitions.editions(), definitions.rulebook(), definitions.mappings(), definitions.rules_version()
+    for lang in ("vi", "en"):
+        definitions.catalogue(lang)
 
 
 def current() -> Runtime:

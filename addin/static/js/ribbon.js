@@ -50,6 +50,17 @@ async function egovDetails() {
   return JSON.stringify(details);
 }
 
+// The id xlwings Server's custom-functions code keeps for this Excel client and sends with
+// every function call (session_id). Scripts send it too, so that without sign-in the server
+// keeps one clerk's function context (unit, period, latest Kiểm tra) apart from another's.
+function egovClientId() {
+  try {
+    return localStorage.getItem("xlwingsSessionId") || "";
+  } catch {
+    return "";
+  }
+}
+
 async function egovRun(scriptName, args) {
   const authResult =
     typeof globalThis.getAuth === "function"
@@ -59,7 +70,7 @@ async function egovRun(scriptName, args) {
   await xlwings.runPython({
     scriptName: scriptName,
     auth: authResult.token,
-    headers: { "Auth-Provider": authResult.provider },
+    headers: { "Auth-Provider": authResult.provider, "X-Egov-Session": egovClientId() },
     args: [details, ...args],
   });
 }
