@@ -39,9 +39,9 @@ def bm7_values(scale: int, online: int = 0, percent: str = "90") -> dict[str, st
     return values
 
 
-def put(store: Archive, unit: str, values: dict[str, str], edition=BM7, errors: int = 0, revision_note=""):
+def put(store: Archive, unit: str, values: dict[str, str], edition=BM7, errors: int = 0, period=PERIOD):
     store.put(NewSubmission(
-        unit=unit, period=PERIOD, edition_id=edition.id, edition_title=edition.title,
+        unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
         values=[ValueIn(code, D(v) if v != "" else None) for code, v in values.items()],
         archived_by="test", source_name=f"{unit}.xlsx", content_hash="0" * 64, rules_version="t",
         summary={"errors": errors, "warnings": 0, "infos": 0, "findings": []},
@@ -150,3 +150,12 @@ def test_the_command_writes_json_and_a_workbook_that_validates_clean(tmp_path):
     names = [c.value for c in book["Chi tiết tổng hợp"]["B"]]
     assert any(str(n).startswith("=HYPERLINK") for n in names)
     assert all(c.data_type == "s" for c in book["Chi tiết tổng hợp"]["B"] if c.value)
+
+
+def test_a_total_that_jumped_since_last_year_is_pinned_on_the_units_that_moved(tree):
+    last_year = parse_period("Năm 2024")
+    put(tree, "SO-A", bm7_values(10, online=9), period=last_year)
+    put(tree, "SO-B", bm7_values(10, online=9), period=last_year)  # 4.1.1: 10 then, 90 now
+    result = consolidate_unit(tree, "TINH", PERIOD)
+    drill = next(d for d in result.drills if d.rule == "prior.change" and d.code == "4.1.1")
+    assert [(b.unit, b.gap) for b in drill.units] == [("SO-B", D(80))]  # SO-A did not move

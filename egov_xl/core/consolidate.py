@@ -191,18 +191,13 @@ def drill_sum(consolidation: Consolidation, total: str, parts: Sequence[str]) ->
     return sorted(blames, key=lambda item: (-abs(item.gap), item.unit))
 
 
-def drill_change(current: Consolidation, prior: Mapping[str, Decimal | None] | None, code: str,
-                 prior_by_unit: Mapping[str, Decimal | None]) -> list[Blame]:
-    """For a change of a summed total from the prior period: units ordered by their own
-    change, largest in the direction of the total's change first."""
-    total_change = None
-    if prior is not None and current.value(code) is not None and prior.get(code) is not None:
-        total_change = current.value(code) - prior[code]
-    sign = -1 if total_change is not None and total_change < 0 else 1
-    blames = []
+def drill_change(current: Consolidation, code: str, prior_by_unit: Mapping[str, Decimal | None]) -> list[Blame]:
+    """For a change of a summed total from the prior period: the units reported in both
+    periods, ordered by their own change, largest in the direction of their total change first."""
+    changes = []
     for form in current.included:
         now, before = form.values.get(code), prior_by_unit.get(form.unit)
-        if now is None or before is None or now == before:
-            continue
-        blames.append(Blame(form.unit, form.revision, now - before, False))
-    return sorted(blames, key=lambda item: (-sign * item.gap, item.unit))
+        if now is not None and before is not None:
+            changes.append(Blame(form.unit, form.revision, now - before, False))
+    sign = -1 if sum((b.gap for b in changes), Decimal(0)) < 0 else 1
+    return sorted((b for b in changes if b.gap), key=lambda item: (-sign * item.gap, item.unit))

@@ -19,7 +19,8 @@ from .. import definitions
 from ..archive.periods import Period
 from ..archive.store import Archive
 from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
-from ..core.consolidate import Blame, Consolidation, Method, UnitForm, consolidate, drill_not_above, drill_sum
+from ..core.consolidate import (Blame, Consolidation, Method, UnitForm, consolidate, drill_change, drill_not_above,
+                                drill_sum)
 from ..core.findings import FormReport
 from ..core.outliers import Outlier, outliers
 from ..core.spec import Edition, Kind
@@ -68,12 +69,13 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     total = consolidate(edition, unit, expected, unit_forms, skip_errors)
     result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped)
     parents = {u.code: u.parent for u in tree}
-    result.outliers = _outliers(total, _prior(archive, expected, period, edition), parents)
+    prior = _prior(archive, expected, period, edition)
+    result.outliers = _outliers(total, prior, parents)
     if check:
         from ..output.consolidation import check_total  # the template and the rules: only when asked
 
         result.report = check_total(result)
-        result.drills = drill_findings(total, result.report)
+        result.drills = drill_findings(total, result.report) + drill_changes(total, prior)
     return result
 
 
@@ -178,6 +180,26 @@ def drill_findings(total: Consolidation, report: FormReport) -> list[Drill]:
         elif finding.rule == "hierarchy.sum":
             parts = edition.by_code[finding.code].equals_sum
             drills.append(Drill(finding.rule, finding.code, None, drill_sum(total, finding.code, parts)))
+    return drills
+
+
+def drill_changes(total: Consolidation, prior: dict[str, dict]) -> list[Drill]:
+    """Summed counts whose total moved beyond the edition's plausibility threshold since the
+    same period last year (the same units), with the units that account for the change."""
+    drills = []
+    units = [form.unit for form in total.included if form.unit in prior]
+    for row in total.edition.rows:
+        threshold = total.edition.threshold(row)
+        if row.kind is not Kind.COUNT or threshold is None or not units:
+            continue
+        now = [f.values.get(row.code) for f in total.included if f.unit in prior]
+        before = [prior[unit].get(row.code) for unit in units]
+        if any(v is None for v in now) or any(v is None for v in before):
+            continue
+        was, change = sum(before, Decimal(0)), sum(now, Decimal(0)) - sum(before, Decimal(0))
+        if threshold.exceeded(was, change):
+            blames = drill_change(total, row.code, {u: prior[u].get(row.code) for u in units})
+            drills.append(Drill("prior.change", row.code, None, blames[:10]))
     return drills
 
 

@@ -82,6 +82,10 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def _signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + _plain(value)
+
+
 def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
     header = [catalogue.text(key) for key in ("consolidate_col_unit", "consolidate_col_name",
                                                "consolidate_col_revision", "consolidate_col_code",
@@ -128,9 +132,9 @@ def gap_lines(result, catalogue: Catalogue) -> list[str]:
     lines += [catalogue.text("consolidate_missing", unit=u, name=result.names.get(u, "")) for u in total.missing]
     lines += [catalogue.text("consolidate_with_errors", unit=u) for u in total.with_errors]
     for drill in result.drills:
-        units = ", ".join(f"{b.unit} ({_plain(b.gap)})" for b in drill.units) or catalogue.word("blank")
-        lines.append(catalogue.text("consolidate_drill", rule=drill.rule, code=drill.code,
-                                    against=drill.against or "", units=units))
+        units = ", ".join(f"{b.unit} ({_signed(b.gap)})" for b in drill.units) or catalogue.word("blank")
+        key = "consolidate_drill_change" if drill.rule == "prior.change" else "consolidate_drill"
+        lines.append(catalogue.text(key, rule=drill.rule, code=drill.code, against=drill.against or "", units=units))
     for item in result.outliers:
         lines.append(catalogue.text(f"consolidate_outlier_{item.what}", unit=item.unit, code=item.code,
                                     value=_plain(item.value), median=_plain(item.peer_median), score=item.score))
