@@ -17,7 +17,7 @@ from ..core.spec import Kind
 from ..output.consolidation import DETAIL_SHEET, GAPS_SHEET, detail_rows, form_values, gap_lines
 from ..output.safe_text import as_typed_text
 from ..validate import Checked
-from .book import write_block
+from .book import fresh_sheet, write_block
 
 
 def write_consolidated(book: xw.Book, grids: WorkbookGrid, checked: Checked, result, catalogue: Catalogue) -> int:
@@ -51,11 +51,6 @@ def _fill_form(book: xw.Book, grids: WorkbookGrid, checked: Checked, result, cat
 
 def _write_sheet(book: xw.Book, name: str, rows: list[list[object]]) -> None:
     """`rows` into A1 of sheet `name`, cleared first, or added after the last sheet."""
-    names = [s.name for s in book.sheets]
-    if name in names:
-        sheet = book.sheets[name]
-        sheet.clear()
-    else:
-        sheet = book.sheets.add(name=name, after=book.sheets[len(names) - 1])
+    sheet = fresh_sheet(book, name)
     width = max(len(row) for row in rows)
     write_block(sheet["A1"], [row + [None] * (width - len(row)) for row in rows])
