@@ -80,6 +80,7 @@ class Applied:
     def __init__(self):
         self.alerts: list[str] = []
         self.funcs: list[str] = []
+        self.macros: list[list] = []  # runMacro: [callback name, *args], as the task pane receives them
 
 
 def _target(book: Workbook, action: dict):
@@ -159,6 +160,10 @@ def _alert(book, action, applied):
     applied.alerts.append(action["args"][0])
 
 
+def _run_macro(book, action, applied):
+    applied.macros.append(list(action["args"]))
+
+
 def _names_add(book, action, applied):
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -174,6 +179,7 @@ _HANDLERS = {
     "setValues": _set_values, "setRangeColor": _set_color, "addNote": _add_note, "setNoteText": _set_note_text,
     "deleteNote": _delete_note, "addSheet": _add_sheet, "sheetClear": _sheet_clear, "alert": _alert,
     "namesAdd": _names_add, "setSheetName": _set_sheet_name, "sheetClearContents": _sheet_clear,
+    "runMacro": _run_macro,
 }
 
 

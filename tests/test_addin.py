@@ -15,10 +15,12 @@ from egov_xl.archive.periods import parse_period
 from egov_xl.archive.service import put_file
 from egov_xl.excel.scripts import archive
 from egov_xl.template.build import row_of
+from egov_xl import definitions
 from egov_xl.definitions import edition
 from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
 from tests.fixtures.renditions import Layout, bm7_correct, corrected, write_form
+from tests.fixtures.templates import template_with as _template_with
 
 from xlwings_server.main import main_app  # noqa: E402  (after tests.conftest set the environment)
 
@@ -131,18 +133,6 @@ def test_kiem_tra_again_clears_the_earlier_marks(samples, tmp_path):
     assert applied.alerts[0].startswith("Kiểm tra xong: 5 lỗi")
 
 
-def _template_with(tmp_path: Path, values: dict[str, object], unit="TPL", kind="Quý I", year=2025) -> Path:
-    book = load_workbook(TEMPLATES / "bm7-2025.xlsx")
-    sheet = book.active
-    sheet["C4"], sheet["C5"], sheet["C6"] = unit, kind, year
-    rows = row_of(edition("bm7-2025"))
-    for code, value in values.items():
-        sheet.cell(rows[code], 4).value = value
-    path = tmp_path / f"{unit}-{kind}-{year}.xlsx".replace(" ", "_")
-    book.save(path)
-    return path
-
-
 CORRECT = {"1": 1, "2": 95.5, "3.1.1": 100, "3.1.2": 96.5, "3.2": 98.4, "3.2.1": 99.2, "3.2.2": 97.8,
            "4.1.1": 180, "4.1.2": 177, "4.2.1": 148, "4.2.2": 146, "4.3.1": 412, "4.3.2": 187,
            "4.4.1": 253, "4.4.2": 214, "4.5.1": 108, "4.5.2": 108}
@@ -207,6 +197,91 @@ def test_task_pane_sets_unit_and_period_then_functions_know(samples, tmp_path):
     assert call("prior", "4.5.1", caller=caller).json() == {"result": [[108.0]]}
 
 
+def _unit_tree(store, period):
+    """TH-TINH ← TH-A, TH-B (a unit name that looks like a formula), TH-MISS (not submitted),
+    TH-HUYEN (no form of its own) ← TH-XA-1, TH-XA-2: their current revisions for `period`."""
+    from tests.test_consolidate_archive import bm7_values, put
+
+    store.set_unit("TH-TINH", "Tỉnh")
+    for code, name in (("TH-A", "Sở A"), ("TH-B", '=HYPERLINK("http://x","Sở B")'), ("TH-MISS", "Sở chưa nộp"),
+                       ("TH-HUYEN", "Huyện")):
+        store.set_unit(code, name, "TH-TINH")
+    scales = {"TH-A": 10, "TH-B": 90, "TH-XA-1": 20, "TH-XA-2": 30}
+    for code in ("TH-XA-1", "TH-XA-2"):
+        store.set_unit(code, f"Xã {code}", "TH-HUYEN")
+    for code, scale in scales.items():
+        put(store, code, bm7_values(scale, percent="70" if code == "TH-XA-2" else "90"))
+    assert period == parse_period("Năm 2025")  # the period put() stores
+    return scales
+
+
+def test_tong_hop_fills_the_template_and_writes_the_detail_sheets(tmp_path):
+    period = parse_period("Năm 2025")
+    scales = _unit_tree(archive(), period)
+    path = _template_with(tmp_path, {}, unit="TH-TINH", kind="Năm", year=2025)
+    book, applied = run_script(path, "tong_hop")
+    assert applied.alerts == ['Đã tổng hợp Biểu mẫu 7 của TH-TINH, Năm 2025 từ 4/5 đơn vị — chưa đủ, '
+                              'còn 1 đơn vị chưa nộp; xem trang "Thiếu và lỗi".']
+    sheet, rows = book.active, row_of(edition("bm7-2025"))
+    assert sheet.cell(rows["4.1.1"], 4).value == sum(scales.values())  # counts summed
+    assert sheet.cell(rows["4.3.2"], 4).value == sum(9 * n for n in scales.values())
+    assert str(sheet.cell(rows["4.2"], 4).value).startswith("=")  # the ratio keeps its formula
+    assert sheet.cell(rows["2"], 4).value == 90  # a percentage without parts: the median of 90, 90, 90, 70
+    assert sheet.cell(rows["2"], 5).value.startswith("Không cộng được: trung vị của 4 đơn vị")
+    assert sheet.cell(rows["1"], 4).value == 1 and "Mức thấp nhất của 4 đơn vị" in sheet.cell(rows["1"], 5).value
+    assert book.sheetnames[-2:] == ["Chi tiết tổng hợp", "Thiếu và lỗi"]
+    detail = [[c.value for c in row] for row in book["Chi tiết tổng hợp"].iter_rows()]
+    assert detail[0] == ["Mã đơn vị", "Tên đơn vị", "Lần nộp", "Chỉ tiêu", "Số liệu", "Tình trạng"]
+    codes = [r.code for r in edition("bm7-2025").rows if r.kind.value != "header"]
+    assert len(detail) == 1 + len(scales) * len(codes)
+    assert {row[0] for row in detail[1:]} == set(scales)
+    names = {row[0]: row[1] for row in detail[1:]}
+    assert names["TH-B"] == "'" + '=HYPERLINK("http://x","Sở B")'  # text from the archive written as text
+    assert names["TH-XA-1"] == "Xã TH-XA-1"
+    gaps = [row[0].value for row in book["Thiếu và lỗi"].iter_rows()]
+    assert gaps[0] == "Tổng hợp từ 4/5 đơn vị." and "Chưa nộp: TH-MISS Sở chưa nộp" in gaps
+
+    # again, on the filled workbook: the sheets are cleared and rewritten, not added twice
+    again_path = tmp_path / "again.xlsx"
+    book.save(again_path)
+    again, applied = run_script(again_path, "tong_hop")
+    assert again.sheetnames == book.sheetnames and "sheetClear" in applied.funcs
+    assert len(list(again["Chi tiết tổng hợp"].iter_rows())) == len(detail)
+
+
+def test_tong_hop_for_a_unit_without_units_below_says_so(tmp_path):
+    archive().set_unit("TH-LEAF", "Xã lẻ")
+    path = _template_with(tmp_path, {}, unit="TH-LEAF", kind="Năm", year=2025)
+    book, applied = run_script(path, "tong_hop")
+    assert applied.alerts == [definitions.catalogue("vi").text("consolidate_no_units", unit="TH-LEAF")]
+    assert "Chi tiết tổng hợp" not in book.sheetnames
+
+
+def test_trang_thai_shows_a_return_for_correction(samples):
+    from egov_xl.archive import overview
+    from egov_xl.flows.review_status import standing
+
+    period = parse_period("Q1/2025")
+    store = archive()
+    path = samples["bieu-mau-7-dung.xlsx"]
+    _, applied = run_script(path, "trang_thai", "RV-UNIT", "Q1/2025")
+    assert applied.macros == [["egovReviewStatus", "Đơn vị RV-UNIT chưa lưu báo cáo Quý I năm 2025.", "none"]]
+    put_file(store, path, "RV-UNIT", period, "clerk")
+    _, applied = run_script(path, "trang_thai", "RV-UNIT", "Q1/2025")
+    assert applied.macros[0][2] == "pending" and "đang chờ" in applied.macros[0][1]
+    current = standing(store, "RV-UNIT", period).revision
+    overview.add_review(store, current.id, "returned", "Chỉ tiêu 4.2.2 thiếu số liệu xã", "Cán bộ Tỉnh")
+    _, applied = run_script(path, "trang_thai", "RV-UNIT", "Q1/2025")
+    (name, text, state), = applied.macros
+    assert (name, state) == ("egovReviewStatus", "returned")
+    assert text.startswith("Lần nộp 1 của RV-UNIT, Quý I năm 2025 bị trả lại để sửa (Cán bộ Tỉnh, ")
+    assert "Lý do: Chỉ tiêu 4.2.2 thiếu số liệu xã." in text
+    assert applied.alerts == [text]  # the ribbon's "alert" notify; the pane asks "silent"
+    put_file(store, path, "RV-UNIT", period, "clerk")  # the corrected revision: no review yet
+    _, applied = run_script(path, "trang_thai", "RV-UNIT", "Q1/2025")
+    assert applied.macros[0][2] == "pending" and applied.macros[0][1].startswith("Lần nộp 2")
+
+
 # manifest --------------------------------------------------------------------------------------
 
 NS = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
@@ -241,13 +316,14 @@ def test_manifest_offline_check():
     ribbon = (ADDIN_DIR / "static" / "js" / "ribbon.js").read_text(encoding="utf-8")
     scripts = {s["function_name"] for s in client.get("/xlwings/custom-scripts-meta.json").json()}
     functions = [el.text for el in root.iter(f"{{{NS['v']}}}FunctionName")]
-    assert functions == ["egov-kiem-tra", "egov-lam-moi-so-sanh", "egov-luu-ky-bao-cao"]
+    assert functions == ["egov-kiem-tra", "egov-lam-moi-so-sanh", "egov-luu-ky-bao-cao", "egov-tong-hop"]
     for name in functions:
         match = re.search(rf'Office\.actions\.associate\("{name}", egovCommand\("(\w+)"\)\)', ribbon)
         assert match and match.group(1) in scripts, name
     assert 'DefaultValue="EGOV"' in text and "xlwings.org" not in text
     labels = {s.get("id"): s.get("DefaultValue") for s in root.find(".//bt:ShortStrings", NS)}
     assert labels["Egov.Validate.Label"] == "Kiểm tra" and labels["Egov.Archive.Label"] == "Lưu kỳ báo cáo"
+    assert labels["Egov.Consolidate.Label"] == "Tổng hợp"
 
 
 def test_taskpane_is_served_in_vietnamese():

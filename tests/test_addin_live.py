@@ -1,9 +1,11 @@
 """The add-in on a live server (`egov-xl serve` on 127.0.0.1) with token authentication:
 each clerk archives and reads only for their own unit; a consolidating unit reads its
-children. A refused write stores nothing."""
+children and consolidates them (Tổng hợp), a department's clerk cannot. A refused write stores
+nothing; each reply carries only its own caller's message."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -12,8 +14,11 @@ import pytest
 from egov_xl.archive.periods import parse_period
 from egov_xl.archive.service import put_file
 from egov_xl.archive.store import Archive
+from egov_xl.definitions import edition
 from egov_xl.server.tokens import issue
+from egov_xl.template.build import row_of
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
+from tests.fixtures.templates import template_with
 from tests.live_server import live_server
 
 TOKEN: dict[str, str] = {}  # issued by the fixture the way `egov-xl token add` does; the file holds hashes
@@ -82,3 +87,42 @@ def test_reads_follow_the_unit_tree(server, samples):
     assert refused.status_code == 400 and "không được xem số liệu của đơn vị SO-B" in refused.text
     assert prior(TOKEN["tinh"], "SO-A").json() == {"result": [[180.0]]}  # the province reads its department
     assert prior(TOKEN["tinh"], "SO-B").status_code == 400  # not one of its units
+
+
+def test_only_the_consolidating_clerk_consolidates_and_each_reply_is_its_own(server, samples, tmp_path):
+    base, store = server
+    path = template_with(tmp_path, {}, unit="TINH", kind="Quý I", year=2025)
+    value_row = row_of(edition("bm7-2025"))["4.1.1"]
+    department = store.get("SO-A", parse_period("Q1/2025")).values["4.1.1"].number
+    response, book = _script(base, TOKEN["so-a"], path, "tong_hop")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.alerts == ["Tài khoản của bạn không được tổng hợp cho đơn vị TINH: không được xem số liệu của "
+                              "đơn vị TINH; chỉ cán bộ của đơn vị tổng hợp xem được số liệu của các đơn vị cấp dưới."]
+    assert applied.funcs == ["alert"]  # nothing written into the workbook
+
+    seed = samples["phu-luc-vii-seed.xlsx"]
+    with ThreadPoolExecutor(8) as pool:  # the province consolidates while the department checks
+        calls = [pool.submit(_script, base, TOKEN["tinh"], path, "tong_hop") if n % 2 else
+                 pool.submit(_script, base, TOKEN["so-a"], seed, "kiem_tra") for n in range(8)]
+        replies = [call.result() for call in calls]
+    for n, (response, book) in enumerate(replies):
+        assert response.status_code == 200, response.text
+        applied = apply_actions(book, response.json()["actions"])
+        if n % 2:
+            assert applied.alerts == ['Đã tổng hợp Biểu mẫu 7 của TINH, Quý I năm 2025 từ đủ 1/1 đơn vị vào sổ này; '
+                                      'xem trang "Chi tiết tổng hợp" và "Thiếu và lỗi".']
+            assert {row[0].value for row in book["Chi tiết tổng hợp"].iter_rows(min_row=2)} == {"SO-A"}
+            assert book.active.cell(value_row, 4).value == department  # its one unit's figure
+        else:
+            assert len(applied.alerts) == 1 and applied.alerts[0].startswith("Kiểm tra xong: 11 lỗi")
+            assert "Chi tiết tổng hợp" not in book.sheetnames
+
+
+def test_review_status_only_for_units_the_clerk_reads(server, samples):
+    base, _ = server
+    response, book = _script(base, TOKEN["so-a"], samples["bieu-mau-7-dung.xlsx"], "trang_thai", "SO-B", "Q1/2025")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.macros == [["egovReviewStatus", "Tài khoản của bạn không được xem số liệu của đơn vị SO-B.", ""]]
+    response, book = _script(base, TOKEN["tinh"], samples["bieu-mau-7-dung.xlsx"], "trang_thai", "SO-A", "Q1/2025")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.macros[0][2] == "pending"  # the province reads its department's standing

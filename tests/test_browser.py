@@ -1,6 +1,7 @@
 """The task pane and a ribbon command in headless Chromium, against a live server: the real
 taskpane.html, ribbon.js, main.js and xlwings client, with a stand-in office.js holding a real
-workbook (the Phụ lục VII seed rendition)."""
+workbook (the Phụ lục VII seed rendition). The task pane also shows that the unit's report
+was returned for correction, with the receiving office's reason, as text."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from egov_xl.archive import overview
+from egov_xl.archive.periods import parse_period
+from egov_xl.archive.service import put_file
+from egov_xl.archive.store import Archive
 from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import payload_from_xlsx
 from tests.live_server import live_server
@@ -36,12 +41,19 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
     shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
     payload, _ = payload_from_xlsx(samples["phu-luc-vii-seed.xlsx"])
     book = {"name": payload["book"]["name"],
-            "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]]}
+            "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]],
+            "review": {"unit": "RV-WEB", "period": "Q1/2025"}}
     target = project / OFFICE_JS
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
                       encoding="utf-8")
-    env = {"EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", "XLWINGS_PROJECT_DIR": str(project)}
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    store = Archive(url)
+    store.init()
+    stored = put_file(store, samples["bieu-mau-7-dung.xlsx"], "RV-WEB", parse_period("Q1/2025"), "clerk")
+    submission = next(r.id for r in overview.revisions(store, ["RV-WEB"]) if r.revision == stored.stored.revision)
+    overview.add_review(store, submission, "returned", "Thiếu số liệu <b>xã</b> ở 4.2.2", "Cán bộ Tỉnh")
+    env = {"EGOV_ARCHIVE_URL": url, "XLWINGS_PROJECT_DIR": str(project)}
     with live_server("--project", str(project), env=env) as base:
         done = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,3 +76,7 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
     assert count == 16 and "6.5" in last
     assert ["select", "Phụ lục VII", "'Phụ lục VII'!D33:D33"] in log  # clicking a finding selects its cell
     assert {"RATIO", "CHECK"} <= {entry[1] for entry in log if entry[0] == "function"}
+    state, text, classes, children = steps["review"]  # after "Ghi vào sổ": the review in force
+    assert state == "returned" and "alert-warning" in classes and "d-none" not in classes
+    assert text.startswith("Lần nộp 1 của RV-WEB, Quý I năm 2025 bị trả lại để sửa (Cán bộ Tỉnh, ")
+    assert "Lý do: Thiếu số liệu <b>xã</b> ở 4.2.2." in text and children == 0  # the reason shown as text

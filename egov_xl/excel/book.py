@@ -207,16 +207,21 @@ def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
     return list(by_cell)
 
 
+def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
+    """The sheet `name` cleared, or added after the last sheet."""
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name=name, after=book.sheets[len(names) - 1])
+
+
 def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding], catalogue: Catalogue,
                  title_key: str = "report_title") -> None:
     """The sheet "Kiểm tra": one line per finding, a link to its cell (column D), and in the
     last column the plain address the next check uses to clear its marks."""
-    names = [s.name for s in book.sheets]
-    if REPORT_SHEET in names:
-        sheet = book.sheets[REPORT_SHEET]
-        sheet.clear()
-    else:
-        sheet = book.sheets.add(name=REPORT_SHEET, after=book.sheets[len(names) - 1])
+    sheet = fresh_sheet(book, REPORT_SHEET)
     first = checked[0].report if checked else None
     title = as_typed_text(catalogue.text(title_key, form=form_name(first, catalogue) if first else "",
                                          path=book.name, sheet=first.sheet if first else ""))

@@ -1,4 +1,5 @@
-"""The ribbon's and the task pane's scripts: Kiểm tra, Làm mới so sánh kỳ trước, Lưu kỳ báo cáo.
+"""The ribbon's and the task pane's scripts: Kiểm tra, Làm mới so sánh kỳ trước, Lưu kỳ báo cáo,
+Tổng hợp; and for the task pane the unit-and-period setting and the review status.
 
 Each runs the engine (and the archive) on the workbook Excel sent and answers with actions
 Excel applies: colours, notes, the sheet "Kiểm tra", comparison columns, a one-line message.
@@ -84,17 +85,20 @@ def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid,
     return grids, checked, recognised[0]
 
 
-def _run(book: xw.Book, lang: str, notify: str, body) -> None:
-    catalogue = _catalogue(lang)
+def _answer(catalogue, body) -> str:
+    """The script's one sentence: what `body` says, or why it stopped."""
     try:
-        message = body(catalogue)
+        return body(catalogue)
     except _Stop as stop:
-        message = str(stop)
+        return str(stop)
     except ReadError as exc:
-        message = catalogue.text(exc.key, **exc.params)
+        return catalogue.text(exc.key, **exc.params)
     except ArchiveError as exc:
-        message = catalogue.text(exc.key, **exc.params)
-    _say(book, message, notify)
+        return catalogue.text(exc.key, **exc.params)
+
+
+def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    _say(book, _answer(_catalogue(lang), body), notify)
 
 
 @script
@@ -247,3 +251,75 @@ def _write_context(book: xw.Book, unit: str, when: Period) -> None:
     for row, name in enumerate((UNIT_NAME, PERIOD_NAME, YEAR_NAME), start=1):
         if name not in names:
             book.names.add(name, f"='egov-xl'!$B${row}")
+
+
+@script
+async def tong_hop(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
+                   lang: str = "vi", unit: str = "", period: str = ""):
+    """Tổng hợp: the consolidating unit's form filled from its units' current revisions, with the
+    sheets "Chi tiết tổng hợp" and "Thiếu và lỗi"."""
+
+    def body(catalogue) -> str:
+        from ..archive.tree import below
+        from ..flows.consolidate import consolidate_unit
+        from .consolidation import write_consolidated
+
+        where_unit, when = _where(book, unit, period, catalogue, current_user)
+        store = archive()
+        for code in [where_unit, *(child.code for child in below(store, where_unit))]:
+            if not access.may_read(current_user, code, store.children):
+                raise _Stop(catalogue.text("addin_forbidden_consolidate", unit=where_unit, child=code))
+        grids, _, form = _checked_form(book, details, catalogue)
+        result = consolidate_unit(store, where_unit, when, form.form.edition.id)
+        write_consolidated(book, grids, form, result, catalogue)
+        total = result.consolidation
+        key = "addin_consolidated_partial" if total.partial else "addin_consolidated"
+        return catalogue.text(key, form=result.edition.short_title, unit=where_unit, period=when.label,
+                              n=len(total.included), of=len(total.expected), missing=len(total.missing))
+
+    await anyio.to_thread.run_sync(_run, book, lang, notify, body)
+
+
+STATUS_CALLBACK = "egovReviewStatus"  # registered by the task pane (addin/static/js/main.js)
+
+
+@script
+async def trang_thai(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "silent",
+                     lang: str = "vi", unit: str = "", period: str = ""):
+    """Task pane: where this workbook's report stands (archived? reviewed? returned, and why)."""
+    state_of: dict[str, str] = {}
+
+    def body(catalogue) -> str:
+        from ..flows.review_status import standing
+
+        where_unit, when = _where(book, unit, period, catalogue, current_user)
+        store = archive()
+        if not access.may_read(current_user, where_unit, store.children):
+            raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
+        found = standing(store, where_unit, when)
+        state_of["state"] = found.state
+        if found.revision is None:
+            return catalogue.text("addin_status_none", unit=where_unit, period=when.label)
+        where = {"unit": where_unit, "period": when.label, "revision": found.revision.revision}
+        if found.review is None:
+            return catalogue.text("addin_status_pending", **where)
+        review = found.review
+        said = {"by": review.reviewed_by, "at": _local_time(review.reviewed_at)}
+        if review.decision == "returned":
+            return catalogue.text("addin_status_returned", reason=review.reason or "", **where, **said)
+        return catalogue.text("addin_status_accepted", **where, **said)
+
+    def run() -> None:
+        message = _answer(_catalogue(lang), body)
+        # the pane's own callback shows it (through this request's actions, like every message)
+        book.impl.append_json_action(func="runMacro", args=[STATUS_CALLBACK, message, state_of.get("state", "")])
+        _say(book, message, notify)
+
+    await anyio.to_thread.run_sync(run)
+
+
+def _local_time(moment) -> str:
+    from ..archive.calendar import load_calendar
+
+    zone = load_calendar(runtime.current().settings.calendar_file).zone
+    return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y")

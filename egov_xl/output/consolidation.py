@@ -13,7 +13,7 @@ from ..core.consolidate import Method
 from ..core.findings import FormReport
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.messages import Catalogue
-from ..core.spec import Kind
+from ..core.spec import Kind, RowSpec
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, VALUE, YEAR_NAME, build_template, row_of
 
 DETAIL_SHEET, GAPS_SHEET = "Chi tiết tổng hợp", "Thiếu và lỗi"
@@ -38,25 +38,35 @@ def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook
     """The template filled with the totals. With `formulas` the ratio rows keep the template's
     formulas and the detail sheets follow (the file sent up); without, the ratio rows hold the
     computed totals and there is only the form (for checking in memory)."""
-    from ..flows.consolidate import shown_value
-
     edition = result.edition
     book = build_template(edition)
     sheet = book.active
     _context(book, result)
     rows = row_of(edition)
-    for row in edition.rows:
-        total = result.consolidation.totals[row.code]
-        if row.kind is Kind.HEADER or (row.kind is Kind.RATIO and formulas):
+    for row, value, text in form_values(result, catalogue):
+        if row.kind is Kind.RATIO and formulas:
             continue
-        sheet.cell(rows[row.code], VALUE, _number(shown_value(total, row)))
-        text = note(total, catalogue)
+        sheet.cell(rows[row.code], VALUE, value)
         if text:
             _text(sheet.cell(rows[row.code], NOTE), text)
     if formulas:
         _detail_sheet(book.create_sheet(DETAIL_SHEET), result, catalogue)
         _gaps_sheet(book.create_sheet(GAPS_SHEET), result, catalogue)
     return book
+
+
+def form_values(result, catalogue: Catalogue) -> list[tuple[RowSpec, int | float | None, str]]:
+    """(row, the number for its value cell, its Ghi chú text) for every row that carries a value:
+    the choices every writer of the consolidated form makes (this file, the add-in's Tổng hợp)."""
+    from ..flows.consolidate import shown_value
+
+    found = []
+    for row in result.edition.rows:
+        if row.kind is Kind.HEADER:
+            continue
+        total = result.consolidation.totals[row.code]
+        found.append((row, _number(shown_value(total, row)), note(total, catalogue)))
+    return found
 
 
 def _context(book: Workbook, result) -> None:
@@ -86,21 +96,26 @@ def _signed(value: Decimal) -> str:
     return ("+" if value > 0 else "") + _plain(value)
 
 
-def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
+def detail_rows(result, catalogue: Catalogue) -> list[list]:
+    """The sheet "Chi tiết tổng hợp": a header, then one row per unit and indicator (unit code,
+    name, revision, code, value, status). Columns 1, 2, 4 and 6 are text from the archive."""
     header = [catalogue.text(key) for key in ("consolidate_col_unit", "consolidate_col_name",
                                                "consolidate_col_revision", "consolidate_col_code",
                                                "consolidate_col_value", "consolidate_col_status")]
-    sheet.append(header)
     statuses = _statuses(result, catalogue)
     codes = [row.code for row in result.edition.rows if row.kind is not Kind.HEADER]
-    line = 1
+    rows: list[list] = [header]
     for form in result.consolidation.included:
         for code in codes:
-            line += 1
-            for col, value in enumerate((form.unit, result.names.get(form.unit, ""), form.revision, code), 1):
-                _text(sheet.cell(line, col), value)
-            sheet.cell(line, 5, _number(form.values.get(code)))
-            _text(sheet.cell(line, 6), statuses[form.unit])
+            rows.append([form.unit, result.names.get(form.unit, ""), form.revision, code,
+                         _number(form.values.get(code)), statuses[form.unit]])
+    return rows
+
+
+def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
+    for line, values in enumerate(detail_rows(result, catalogue), start=1):
+        for col, value in enumerate(values, start=1):
+            _text(sheet.cell(line, col), value)
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (14, 40, 8, 9, 12, 48), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -2,7 +2,8 @@
 // the add-in project to a temporary folder and puts this file where the vendored office.js
 // is). It models the Excel objects xlwings Server's client and egov-xl's pages touch, holds
 // one workbook (BOOK, filled in by the test), and drives a scenario once the page has loaded:
-// the ribbon's Kiểm tra command, then the task pane's Kiểm tra button.
+// the ribbon's Kiểm tra command, then the task pane's Kiểm tra button, then (with BOOK.review)
+// the task pane's unit and period set and the review status it shows.
 const BOOK = __BOOK__;
 const log = [];
 const handlers = {};
@@ -119,6 +120,16 @@ window.addEventListener("load", () => setTimeout(async () => {
     log.push(["taskpane", items.length, items.length ? items[items.length - 1].textContent : ""]);
     items[items.length - 1]?.click();
     await new Promise((resolve) => setTimeout(resolve, 300));
+    if (BOOK.review) {
+      document.getElementById("egov-unit").value = BOOK.review.unit;
+      document.getElementById("egov-period").value = BOOK.review.period;
+      document.getElementById("egov-context").requestSubmit();
+      const box = document.getElementById("egov-review");
+      for (let i = 0; i < 50 && box.classList.contains("d-none"); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      log.push(["review", box.dataset.state || "", box.textContent, box.className, box.children.length]);
+    }
   } catch (error) {
     log.push(["error", String(error)]);
   }

@@ -1,7 +1,8 @@
 import "./function-batch.js"; // pure EGOV functions in batches (RATIO, NUM)
 
-// egov-xl task pane: unit and period, the three actions, the list of findings (read back from
-// the sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings.
+// egov-xl task pane: unit and period, the actions, the list of findings (read back from the
+// sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings, and where
+// the report stands (a return for correction shows its reason), told by the script trang_thai.
 const REPORT_SHEET = "Kiểm tra";
 const accepted = new Map(); // "rule|code" -> {rule, code, reason}
 
@@ -94,10 +95,10 @@ async function selectCell(ref) {
   });
 }
 
-async function act(scriptName, extra) {
+async function act(scriptName, extra, notify = "silent") {
   status("Đang xử lý…");
   try {
-    await globalThis.egovRun(scriptName, ["silent", "vi", ...extra]);
+    await globalThis.egovRun(scriptName, [notify, "vi", ...extra]);
     renderFindings(await readFindings());
     status("Xong.");
   } catch (error) {
@@ -105,20 +106,47 @@ async function act(scriptName, extra) {
   }
 }
 
+// Called through the actions of trang_thai's reply (runMacro): state is "none", "pending",
+// "accepted" or "returned"; the text is one sentence, shown as text.
+function egovReviewStatus(context, text, state) {
+  const box = el("egov-review");
+  box.textContent = text;
+  box.dataset.state = state || "";
+  box.classList.remove("d-none", "alert-secondary", "alert-warning", "alert-success");
+  box.classList.add(state === "returned" ? "alert-warning" : state === "accepted" ? "alert-success"
+    : "alert-secondary");
+}
+
+async function refreshReviewStatus() {
+  const [unit, period] = contextArgs();
+  if (!unit || !period) return;
+  try {
+    await globalThis.egovRun("trang_thai", ["silent", "vi", unit, period]);
+  } catch (error) {
+    console.error(error);
+  }
+}
+
 Office.onReady(async () => {
+  globalThis.xlwings.registerCallback(egovReviewStatus);
   try {
     await readNamedContext();
   } catch (error) {
     console.error(error);
   }
-  el("egov-context").addEventListener("submit", (event) => {
+  el("egov-context").addEventListener("submit", async (event) => {
     event.preventDefault();
-    act("dat_don_vi_ky", contextArgs());
+    await act("dat_don_vi_ky", contextArgs());
+    await refreshReviewStatus();
   });
   el("egov-validate").addEventListener("click", () => act("kiem_tra", []));
   el("egov-refresh").addEventListener("click", () => act("lam_moi_so_sanh", contextArgs()));
-  el("egov-archive").addEventListener("click", () =>
-    act("luu_ky_bao_cao", [...contextArgs(), el("egov-reason").value.trim(),
-      JSON.stringify([...accepted.values()])]),
-  );
+  // its sentence (n of N units, partial or not) matters more than the findings list: a message box
+  el("egov-consolidate").addEventListener("click", () => act("tong_hop", contextArgs(), "alert"));
+  el("egov-archive").addEventListener("click", async () => {
+    await act("luu_ky_bao_cao", [...contextArgs(), el("egov-reason").value.trim(),
+      JSON.stringify([...accepted.values()])]);
+    await refreshReviewStatus();
+  });
+  await refreshReviewStatus();
 });

@@ -91,3 +91,4 @@ globalThis.egovRun = egovRun;
 Office.actions.associate("egov-kiem-tra", egovCommand("kiem_tra"));
 Office.actions.associate("egov-lam-moi-so-sanh", egovCommand("lam_moi_so_sanh"));
 Office.actions.associate("egov-luu-ky-bao-cao", egovCommand("luu_ky_bao_cao"));
+Office.actions.associate("egov-tong-hop", egovCommand("tong_hop"));

@@ -1,0 +1,34 @@
+"""Where a unit's report of one period stands: not archived, waiting for review, accepted, or
+returned for correction with the receiving office's reason (the latest review of the current
+revision is in force; reviews are written in the web console, egov_xl/web)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..archive import overview
+from ..archive.overview import Review, Revision
+from ..archive.periods import Period
+from ..archive.store import Archive
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    revision: Revision | None  # the current revision, None when nothing is archived
+    review: Review | None  # the review in force on it
+
+    @property
+    def state(self) -> str:
+        """"none", "pending", "accepted" or "returned"."""
+        if self.revision is None:
+            return "none"
+        return "pending" if self.review is None else self.review.decision
+
+
+def standing(archive: Archive, unit: str, period: Period) -> Standing:
+    current = [r for r in overview.revisions(archive, [unit]) if r.period.key == period.key]
+    if not current:
+        return Standing(None, None)
+    revision = max(current, key=lambda r: r.revision)
+    reviews = overview.reviews(archive, [revision.id]).get(revision.id, [])
+    return Standing(revision, reviews[-1] if reviews else None)
