@@ -7,6 +7,7 @@ from .grid import SheetGrid
 from .locate import Region, read_table
 from .match import LocatedForm, match
 from .messages import RuleBook
+from .reread import reread
 from .rules import run_checks
 from .spec import Edition
 
@@ -14,7 +15,9 @@ from .spec import Edition
 def locate_form(
     grid: SheetGrid, region: Region, editions: tuple[Edition, ...], form_id: str | None = None
 ) -> LocatedForm:
-    return match(read_table(grid, region), editions, form_id)
+    form = match(read_table(grid, region), editions, form_id)
+    reread(form)
+    return form
 
 
 def check_form(form: LocatedForm, rulebook: RuleBook, path: str) -> FormReport:

@@ -9,10 +9,10 @@ located rows alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
-from .numbers import Reading, read_value
+from .numbers import Reading, decide_decimal, read_value
 from .text import fold, parse_code, split_leading_code
 from .units import Measure, measure_of
 
@@ -59,12 +59,17 @@ class TableRow:
     value_ref: CellRef
     label_ref: CellRef
     unit_ref: CellRef | None
+    hidden: bool = False  # the row is hidden in the sheet
+    printed_code: str | None = None  # the numbering as printed when it is not a dotted code (II, a))
 
 
 @dataclass(slots=True)
 class Table:
     region: Region
     rows: list[TableRow]
+    typed: bool = True  # the source can hold numbers as numbers (not CSV or Word)
+    decimal: str | None = None  # the decimal separator the values were read with
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # what the reader observed
 
     @property
     def sheet(self) -> str:
@@ -190,7 +195,7 @@ def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
 
 
 def _title(grid: SheetGrid, header_row: int) -> str:
-    parts = []
+    parts = [grid.caption]
     for r in range(max(0, header_row - 12), header_row):
         parts.extend(grid.text(r, c) for c in range(len(grid.values[r])))
     return fold(" ".join(p for p in parts if p))
@@ -223,8 +228,10 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:
-    """Read the located rows: label, unit, note and the value as typed."""
+    """Read the located rows: label, unit, note and the value as typed, with the decimal
+    separator the source declares or, failing that, the one the value column shows."""
     cols = region.columns
+    decimal = grid.decimal or decide_decimal(grid.value(r, cols.value) for r in region.code_rows)
     rows = []
     for r in region.code_rows:
         code = row_code(grid, r, cols)
@@ -232,7 +239,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         if cols.code is None:
             _, label = split_leading_code(label)
         value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
-                           grid.formula(r, cols.value), grid.computed(r, cols.value))
+                           grid.formula(r, cols.value), grid.computed(r, cols.value), decimal)
         rows.append(
             TableRow(
                 code=code or "",
@@ -244,6 +251,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
                 value_ref=grid.ref(r, cols.value),
                 label_ref=grid.ref(r, cols.label),
                 unit_ref=grid.ref(r, cols.unit) if cols.unit is not None else None,
+                hidden=r in grid.hidden_rows,
             )
         )
-    return Table(region, rows)
+    return Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))

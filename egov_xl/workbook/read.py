@@ -8,102 +8,25 @@ calamine's own read.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import zipfile
 from pathlib import Path
 
-import python_calamine
-
-from ..core.grid import SheetGrid, WorkbookGrid
+from .. import sources
+from ..core.grid import WorkbookGrid
 from ..core.locate import Region
+from ..sources.errors import ReadError
+from ..sources.errors import reason as _reason
 from .xlsx_details import read_details
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
-SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
+__all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook"]
 
-
-class ReadError(Exception):
-    """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
-
-    def __init__(self, key: str, **params: str):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")  # the kinds whose formats and formulas load_details reads
+SUFFIXES = sources.SUFFIXES
 
 
 def read_workbook(path: str | Path) -> WorkbookGrid:
-    path = Path(path)
-    if not path.is_file():
-        raise ReadError("file_missing", path=str(path))
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ReadError("file_format", path=str(path))
-    try:
-        if suffix == ".csv":
-            return WorkbookGrid(str(path), [_read_csv(path)])
-        return _read_xlsx(path)
-    except ReadError:
-        raise
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
-
-
-def _read_xlsx(path: Path) -> WorkbookGrid:
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        sheets = []
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            sheets.append(SheetGrid(meta.name, sheet.to_python(skip_empty_area=False)))
-        return WorkbookGrid(str(path), sheets)
-    finally:
-        book.close()
-
-
-def _read_csv(path: Path) -> SheetGrid:
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    grid = SheetGrid(path.stem, [])
-    for r, line in enumerate(csv.reader(io.StringIO(text), dialect)):
-        grid.values.append([_csv_cell(grid, r, c, cell) for c, cell in enumerate(line)])
-    return grid
-
-
-_CSV_INTEGER = re.compile(r"^-?\d+$")
-_CSV_PERCENT = re.compile(r"^(\d+)%$")
-
-
-def _csv_cell(grid: SheetGrid, row: int, col: int, text: str) -> object:
-    """What Excel stores when it opens a CSV in any locale: whole numbers and whole
-    percentages become numbers; everything else ("8.334", "59,26") stays text."""
-    stripped = text.strip()
-    if _CSV_INTEGER.match(stripped):
-        return int(stripped)
-    percent = _CSV_PERCENT.match(stripped)
-    if percent:
-        grid.formats[(row, col)] = "0%"
-        return int(percent.group(1)) / 100
-    return text
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1258")  # Windows Vietnamese, what older Excel saves as CSV
+    """Any supported file → grids (egov_xl/sources: one reader per kind of file)."""
+    return sources.read_source(path)
 
 
 def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]) -> None:
@@ -119,7 +42,8 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
     except (zipfile.BadZipFile, KeyError, OSError, SyntaxError) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=_reason(exc)) from None
     for grid in workbook.sheets:
-        formats, formulas, uncomputed = details.get(grid.name, ({}, {}, set()))
+        formats, formulas, uncomputed, hidden = details.get(grid.name, ({}, {}, set(), set()))
         grid.formats.update(formats)
         grid.formulas.update(formulas)
         grid.uncomputed.update(uncomputed)
+        grid.hidden_rows.update(hidden)

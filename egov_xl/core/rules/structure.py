@@ -19,7 +19,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for spec in form.missing():
         yield ctx.finding("structure.missing-row", spec.code, first, label=spec.label, form=name)
     for row in form.extra:
-        yield ctx.finding("structure.extra-row", row.code, row.label_ref, label=strip_tags(row.label), form=name)
+        rule = "structure.extra-hidden-row" if row.hidden else "structure.extra-row"
+        yield ctx.finding(rule, row.code, row.label_ref, label=strip_tags(row.label), form=name)
     for code, rows in form.duplicates.items():
         refs = tuple(r.value_ref for r in rows)
         yield ctx.finding("structure.duplicate-code", code, rows[-1].label_ref, refs,
