@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.grid import WorkbookGrid
 from . import calamine_book, csv_text, docx_tables
+from .encoding import to_unicode_grids
 from .errors import ReadError, reason
 
 _READERS = (calamine_book, csv_text, docx_tables)
@@ -29,7 +30,7 @@ def read_source(path: str | Path) -> WorkbookGrid:
     if reader is None:
         raise ReadError("file_format", path=str(path))
     try:
-        return reader.read(path)
+        return to_unicode_grids(reader.read(path))
     except ReadError:
         raise
     except _ERRORS as exc:

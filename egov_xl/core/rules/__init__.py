@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable
 from ..findings import Finding
 from ..match import LocatedForm
 from ..messages import RuleBook
-from . import coincidence, hierarchy, labels, ratios, structure, values
+from . import coincidence, hierarchy, labels, ratios, source, structure, values
 from .context import Context
 
 Check = Callable[[Context], Iterable[Finding]]
 
 CHECKS: tuple[Check, ...] = (
+    source.check,
     structure.check,
     values.check,
     labels.check,

@@ -10,11 +10,14 @@ from ..spec import Kind
 from ..text import fold_label, strip_tags
 from ..units import Measure, measure_of, unit_agrees
 from .context import Context
+from .source import undecided_text
 
 _COUNT_WORDS = ("tong so ", "so luong ", "so ")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    if undecided_text(ctx):
+        return
     if not ctx.form.recognised:
         yield from _count_as_percent(ctx)
         return

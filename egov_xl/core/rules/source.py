@@ -1,0 +1,20 @@
+"""What the reader observed about the table's source (a legacy text encoding), as findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from .context import Context
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    table = ctx.form.table
+    first = table.rows[0].label_ref if table.rows else None
+    for rule, params in table.notes:
+        yield ctx.finding(rule, None, first, **params)
+
+
+def undecided_text(ctx: Context) -> bool:
+    """The table's text could not be decoded: label and unit findings would all be noise."""
+    return any(rule == "source.encoding-undecided" for rule, _ in ctx.form.table.notes)
