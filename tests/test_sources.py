@@ -125,3 +125,16 @@ def test_thousands_comma_in_a_count_without_other_evidence_shows_both_readings(t
     finding = next(f for f in report.findings if f.rule == "value.thousands-ambiguous")
     message = catalogue("vi").message(finding)
     assert "12.530" in message and "12,53" in message and "không phải số nguyên" not in message
+
+
+def test_district_row_under_a_commune_code_is_not_checked_as_the_commune_row(tmp_path, samples):
+    book = load_workbook(samples["bieu-mau-7-dung.xlsx"])
+    sheet = book.active
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "3.1.2.")
+    sheet.cell(row, 2).value = sheet.cell(row, 2).value.replace("cấp xã", "cấp huyện")
+    path = tmp_path / "cap-huyen.xlsx"
+    book.save(path)
+    report = validate_file(path)[0]
+    assert {(f.rule, f.code) for f in report.findings} == {("structure.meaning-mismatch", "3.1.2")}
+    message = catalogue("vi").message(report.findings[0])
+    assert "cấp huyện" in message and "cấp xã" in message

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .infer import infer_edition
+from .meaning import conflict
 from .locate import Table, TableRow
 from .numbers import BLANK, Reading
 from .spec import Edition, RowSpec
@@ -41,6 +42,7 @@ class LocatedForm:
     rows: dict[str, FormRow] = field(default_factory=dict)
     extra: list[TableRow] = field(default_factory=list)
     duplicates: dict[str, list[TableRow]] = field(default_factory=dict)
+    mismatched: list[tuple[TableRow, RowSpec, tuple[str, str]]] = field(default_factory=list)  # other meaning
 
     @property
     def sheet(self) -> str:
@@ -51,7 +53,8 @@ class LocatedForm:
         return row.value if row else BLANK
 
     def missing(self) -> list[RowSpec]:
-        return [spec for spec in self.edition.rows if spec.code not in self.rows]
+        told = {spec.code for _, spec, _ in self.mismatched}
+        return [spec for spec in self.edition.rows if spec.code not in self.rows and spec.code not in told]
 
 
 def label_score(spec: RowSpec, printed: str) -> float:
@@ -93,8 +96,17 @@ def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = Non
         spec = edition.by_code.get(row.code)
         if spec is None:
             form.extra.append(row)
+        elif recognised and (other := _other_meaning(spec, row)):
+            form.mismatched.append((row, spec, other))
         elif row.code in form.rows:
             form.duplicates.setdefault(row.code, [form.rows[row.code].cells]).append(row)
         else:
             form.rows[row.code] = FormRow(spec, row)
     return form
+
+
+def _other_meaning(spec: RowSpec, row: TableRow) -> tuple[str, str] | None:
+    """A row that reads like its definition but names another level or object."""
+    if label_score(spec, row.label) < LABEL_MATCH:
+        return None  # a label unlike the definition is drift, reported as such
+    return conflict(spec.folded_labels, row.label)

@@ -21,6 +21,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     for row in form.extra:
         rule = "structure.extra-hidden-row" if row.hidden else "structure.extra-row"
         yield ctx.finding(rule, row.code, row.label_ref, label=strip_tags(row.label), form=name)
+    for row, spec, (printed, expected) in form.mismatched:
+        yield ctx.finding("structure.meaning-mismatch", spec.code, row.label_ref, (row.label_ref, row.value_ref),
+                          label=strip_tags(row.label), printed_code=row.code, printed_word=printed,
+                          expected=spec.label, expected_word=expected, form=name)
     for code, rows in form.duplicates.items():
         refs = tuple(r.value_ref for r in rows)
         yield ctx.finding("structure.duplicate-code", code, rows[-1].label_ref, refs,
