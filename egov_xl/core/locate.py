@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
+from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value
 from .text import fold, parse_code, split_leading_code
 from .units import Measure, measure_of
@@ -172,8 +173,12 @@ def _first_col(candidates: list[tuple[int, int, str]], prefer_row: int | None = 
 
 
 def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
+    """The row's dotted code, or its printed numbering marker (II, a), -) for read_table to
+    turn into a code; None for a row without either."""
     if columns.code is not None:
-        return parse_code(grid.value(row, columns.code))
+        value = grid.value(row, columns.code)
+        code = parse_code(value)
+        return code if code is not None or not is_marker(value) else str(value).strip()
     code, _ = split_leading_code(grid.text(row, columns.label))
     return code
 
@@ -254,4 +259,16 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
                 hidden=r in grid.hidden_rows,
             )
         )
-    return Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
+    table = Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
+    _renumber(table)
+    return table
+
+
+def _renumber(table: Table) -> None:
+    """A table numbered I, II / 1, 2 / a), b): dotted codes by level, the print kept beside."""
+    markers = [row.code for row in table.rows]
+    if not any(is_marker(m) for m in markers):
+        return
+    for row, code in zip(table.rows, dotted_codes(markers)):
+        row.printed_code, row.code = row.code, code
+    table.notes.append(("structure.renumbered", {"styles": styles_shown(markers)}))

@@ -37,7 +37,7 @@ class Context:
         **params: object,
     ) -> Finding:
         severity = self.rulebook.severity(rule, self.form.edition.severities)
-        params.setdefault("code", code)
+        params.setdefault("code", self.shown_code(code))
         if expected is not None:
             params.setdefault("expected", expected)
         if actual is not None:
@@ -52,6 +52,13 @@ class Context:
             expected=expected,
             actual=actual,
         )
+
+    def shown_code(self, code: str | None) -> str | None:
+        """The form's code, with the numbering printed in the table beside it when it differs
+        ("3.1 [a)]")."""
+        row = self.row(code)
+        printed = row.cells.printed_code if row else None
+        return f"{code} [{printed}]" if printed else code
 
     def row(self, code: str | None) -> FormRow | None:
         return self.form.rows.get(code) if code else None

@@ -1,18 +1,21 @@
-"""What the reader observed about the table's source (a legacy text encoding), as findings."""
+"""What the reader observed about the table's source (a legacy text encoding, numbering
+other than dotted codes), as findings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..messages import Word
 from .context import Context
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     table = ctx.form.table
     first = table.rows[0].label_ref if table.rows else None
+    form = ctx.form.edition.short_title if ctx.form.recognised else Word("form_unknown")
     for rule, params in table.notes:
-        yield ctx.finding(rule, None, first, **params)
+        yield ctx.finding(rule, None, first, **{"form": form, **params})
 
 
 def undecided_text(ctx: Context) -> bool:
