@@ -78,15 +78,16 @@ class Table:
 
 
 def find_regions(grid: SheetGrid) -> list[Region]:
-    """Every form table in the sheet found by its header (usually one)."""
+    """Every form table in the sheet found by its header: stacked, or side by side (each
+    header's columns end where the next header to its right begins)."""
     regions = []
     start = 0
     while True:
-        region = _next_region(grid, start)
-        if region is None:
+        found = _next_regions(grid, start)
+        if not found:
             break
-        regions.append(region)
-        start = region.code_rows[-1] + 1
+        regions.extend(found)
+        start = max(region.code_rows[-1] for region in found) + 1
     return regions
 
 
@@ -96,18 +97,23 @@ def find_regions_by_codes(grid: SheetGrid) -> list[Region]:
     return [region] if region else []
 
 
-def _next_region(grid: SheetGrid, start: int) -> Region | None:
+def _next_regions(grid: SheetGrid, start: int) -> list[Region]:
     for row in range(start, grid.height):
         line = grid.values[row]
         strings = [v for v in line if v.__class__ is str and v]
         if not strings or not _HEADER_HINT.search("\x1f".join(strings)):
             continue  # one regex call per row: this loop runs over every row of every sheet
-        for col, value in enumerate(line):
-            if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value):
-                region = _region_from_header(grid, row, col)
-                if region:
-                    return region
-    return None
+        heads = [col for col, value in enumerate(line)
+                 if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value)]
+        if len(heads) == 1:
+            spans = [(0, None)]
+        else:  # side by side: each table from its STT column to just before the next one's
+            spans = [(max(0, h - 1), n - 1) for h, n in zip(heads, heads[1:])] + [(max(0, heads[-1] - 1), None)]
+        regions = [r for head, (first, end) in zip(heads, spans)
+                   if (r := _region_from_header(grid, row, head, first, end))]
+        if regions:
+            return regions
+    return []
 
 
 def _role_of(text: str) -> str | None:
@@ -120,12 +126,17 @@ def _role_of(text: str) -> str | None:
     return None
 
 
-def _region_from_header(grid: SheetGrid, row: int, label_col: int) -> Region | None:
+def _region_from_header(
+    grid: SheetGrid, row: int, label_col: int, first: int = 0, end: int | None = None
+) -> Region | None:
+    """The table whose label header is at (row, label_col), within columns first..end-1
+    (a table beside another ends where the next one's STT column begins)."""
     roles: dict[str, list[tuple[int, int, str]]] = {}
     header_rows = [row]
     for r in (row, row + 1):
         found = False
-        for c in range(len(grid.values[r]) if r < grid.height else 0):
+        width = len(grid.values[r]) if r < grid.height else 0
+        for c in range(first, width if end is None else min(width, end)):
             text = grid.text(r, c)
             if c == label_col and r == row:
                 continue
