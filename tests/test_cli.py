@@ -73,7 +73,7 @@ def test_unreadable_inputs_have_clear_messages(tmp_path):
     assert result.exit_code == 2
     errors = [f["error"] for f in json.loads(result.stdout)["files"]]
     assert errors[0].startswith(f'Không đọc được tệp "{broken}"')
-    assert errors[1] == f'Tệp "{text}" không phải bảng tính .xlsx, .xlsm hoặc .csv.'
+    assert errors[1].startswith(f'Tệp "{text}" không đọc được: egov-xl đọc bảng tính .xlsx, .xlsm, .xlsb, .xls, .ods')
     assert errors[2].startswith('Không tìm thấy bảng chỉ tiêu')
     assert errors[3] == f'Không tìm thấy tệp "{tmp_path / "không-có.xlsx"}".'
     assert "Traceback" not in result.output

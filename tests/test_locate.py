@@ -120,3 +120,21 @@ def test_a_numbered_list_beside_a_form_is_not_a_form(tmp_path):
         notes.append([step, "Việc cần làm trước khi gửi báo cáo"])
     book.save(path)
     assert [r.sheet for r in validate_file(path)] == ["Biểu mẫu"]
+
+
+def test_two_units_side_by_side_on_one_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    left = write_form(tmp_path / "a.xlsx", bm7_correct(), Layout(sheet="Hai đơn vị", numeric=True))
+    right = write_form(tmp_path / "b.xlsx", bm7_seed(), Layout(sheet="Hai đơn vị", origin_col=8))
+    book = load_workbook(left)
+    sheet, other = book.active, load_workbook(right).active
+    for row in other.iter_rows(min_col=8):
+        for cell in row:
+            target = sheet.cell(cell.row, cell.column, cell.value)
+            target.number_format, target.data_type = cell.number_format, cell.data_type  # "=98,64%" stays text
+    book.save(tmp_path / "both.xlsx")
+    reports = validate_file(tmp_path / "both.xlsx")
+    assert [(r.form, len(r.findings) == 0) for r in reports] == [("bm7-2025", True), ("bm7-2025", False)]
+    cells = {(f.rule, f.code): f.cell.a1 for f in reports[1].findings}
+    assert cells[("ratio.truncated", "4.2")] == "K20"  # the seed's D20, seven columns right

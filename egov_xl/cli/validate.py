@@ -11,7 +11,7 @@ from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalog
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Tệp .xlsx, .xlsm hoặc .csv cần kiểm tra.")],
+    files: Annotated[list[Path], typer.Argument(help="Tệp .xlsx, .xlsm, .xlsb, .xls, .ods, .csv hoặc .docx cần kiểm tra.")],
     form: Annotated[str | None, typer.Option("--form", help="Mã biểu mẫu (xem 'egov-xl forms list'); mặc định tự nhận.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
     annotate_to: Annotated[Path | None, typer.Option("--annotate", help="Ghi bản sao có đánh dấu vào tệp này (nhiều tệp: một thư mục).")] = None,

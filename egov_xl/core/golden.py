@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grid import CellRef
-from .locate import Columns, Region, Table, TableRow
+from .grid import SheetGrid
+from .legacy_text import convert_grid
+from .locate import Columns, Region, Table, read_table
 from .mapping import EditionMapping
 from .match import match
 from .messages import RuleBook
@@ -94,19 +95,27 @@ def report_of(edition_id: str, values: Mapping[str, object] | None) -> Report:
     return Report(edition_id, {str(code): Value(typed(raw)) for code, raw in (values or {}).items()})
 
 
-def table_of(name: str, rows: Iterable, values: Mapping[str, object]) -> Table:
-    """A minimal table: rows of [code, label, unit] or [code, label, unit, value as typed]."""
-    sheet = name[:31]
-    table_rows = []
+def table_of(name: str, rows: Iterable, values: Mapping[str, object], hidden: Iterable[str] = ()) -> Table:
+    """A minimal table read the way a sheet is: rows of [code, label, unit] or [code, label,
+    unit, value as typed] in a grid (legacy text converted, numbering turned into codes, the
+    decimal separator decided), the rows whose printed code is in `hidden` hidden."""
+    grid = SheetGrid(name[:31], [])
+    hidden = {str(code) for code in hidden}
     for index, row in enumerate(rows):
-        code, label, unit = (parse_code(row[0]) or str(row[0]), str(row[1]), str(row[2] or ""))
-        raw = row[3] if len(row) > 3 else values.get(code)
-        table_rows.append(TableRow(
-            code=code, row=index, label=label, unit=unit, note="", value=typed(raw),
-            value_ref=CellRef(sheet, index, 3), label_ref=CellRef(sheet, index, 1), unit_ref=CellRef(sheet, index, 2),
-        ))
-    region = Region(sheet, None, Columns(0, 1, 2, 3, None), tuple(r.row for r in table_rows), "")
-    return Table(region, table_rows)
+        printed = str(row[0])
+        raw = row[3] if len(row) > 3 else values.get(parse_code(printed) or printed)
+        if isinstance(raw, dict):
+            grid.formats[(index, 3)] = raw.get("format", "General")
+            if raw.get("formula"):
+                grid.formulas[(index, 3)] = raw["formula"]
+            if not raw.get("computed", True):
+                grid.uncomputed.add((index, 3))
+            raw = raw.get("value")
+        grid.values.append([printed, str(row[1]), str(row[2] or ""), raw])
+        if printed in hidden:
+            grid.hidden_rows.add(index)
+    convert_grid(grid)
+    return read_table(grid, Region(grid.name, None, Columns(0, 1, 2, 3, None), tuple(range(grid.height)), ""))
 
 
 def edition_table(edition: Edition, spec: Mapping[str, Any]) -> list[list]:
@@ -143,7 +152,7 @@ def _found(case, editions, registry, rulebook, mappings) -> Iterable[Expected]:
         if isinstance(rows, dict):
             rows = edition_table(edition, rows)
         chosen = (edition,) if edition else ()
-        form = match(table_of(case.name, rows, values), chosen, edition.id if edition else None)
+        form = match(table_of(case.name, rows, values, data.get("hidden", ())), chosen, edition.id if edition else None)
         ctx = Context.of(form, rulebook)
     else:
         ctx = Context(edition, report_of(edition.id, values), rulebook)

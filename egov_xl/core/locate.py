@@ -9,10 +9,11 @@ located rows alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
-from .numbers import Reading, read_value
+from .numbering import dotted_codes, is_marker, styles_shown
+from .numbers import Reading, decide_decimal, read_value
 from .text import fold, parse_code, split_leading_code
 from .units import Measure, measure_of
 
@@ -61,12 +62,17 @@ class TableRow:
     value_ref: CellRef
     label_ref: CellRef
     unit_ref: CellRef | None
+    hidden: bool = False  # the row is hidden in the sheet
+    printed_code: str | None = None  # the numbering as printed when it is not a dotted code (II, a))
 
 
 @dataclass(slots=True)
 class Table:
     region: Region
     rows: list[TableRow]
+    typed: bool = True  # the source can hold numbers as numbers (not CSV or Word)
+    decimal: str | None = None  # the decimal separator the values were read with
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # what the reader observed
 
     @property
     def sheet(self) -> str:
@@ -74,15 +80,16 @@ class Table:
 
 
 def find_regions(grid: SheetGrid) -> list[Region]:
-    """Every form table in the sheet found by its header (usually one)."""
+    """Every form table in the sheet found by its header: stacked, or side by side (each
+    header's columns end where the next header to its right begins)."""
     regions = []
     start = 0
     while True:
-        region = _next_region(grid, start)
-        if region is None:
+        found = _next_regions(grid, start)
+        if not found:
             break
-        regions.append(region)
-        start = region.code_rows[-1] + 1
+        regions.extend(found)
+        start = max(region.code_rows[-1] for region in found) + 1
     return regions
 
 
@@ -100,22 +107,28 @@ def may_head_table(line) -> bool:
 
 
 def may_hold_code(line) -> bool:
-    """Whether any cell of a row may be an indicator code (in a code column or before a label)."""
+    """Whether any cell of a row may be an indicator code (in a code column or before a label)
+    or a numbering marker (II, a), -) that read_table turns into one."""
     return any(parse_code(v) is not None or (v.__class__ is str and split_leading_code(v.strip())[0] is not None)
-               for v in line)
+               or is_marker(v) for v in line)
 
 
-def _next_region(grid: SheetGrid, start: int) -> Region | None:
+def _next_regions(grid: SheetGrid, start: int) -> list[Region]:
     for row in range(start, grid.height):
         line = grid.values[row]
         if not may_head_table(line):
             continue
-        for col, value in enumerate(line):
-            if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value):
-                region = _region_from_header(grid, row, col)
-                if region:
-                    return region
-    return None
+        heads = [col for col, value in enumerate(line)
+                 if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value)]
+        if len(heads) == 1:
+            spans = [(0, None)]
+        else:  # side by side: each table from its STT column to just before the next one's
+            spans = [(max(0, h - 1), n - 1) for h, n in zip(heads, heads[1:])] + [(max(0, heads[-1] - 1), None)]
+        regions = [r for head, (first, end) in zip(heads, spans)
+                   if (r := _region_from_header(grid, row, head, first, end))]
+        if regions:
+            return regions
+    return []
 
 
 def _role_of(text: str) -> str | None:
@@ -128,12 +141,17 @@ def _role_of(text: str) -> str | None:
     return None
 
 
-def _region_from_header(grid: SheetGrid, row: int, label_col: int) -> Region | None:
+def _region_from_header(
+    grid: SheetGrid, row: int, label_col: int, first: int = 0, end: int | None = None
+) -> Region | None:
+    """The table whose label header is at (row, label_col), within columns first..end-1
+    (a table beside another ends where the next one's STT column begins)."""
     roles: dict[str, list[tuple[int, int, str]]] = {}
     header_rows = [row]
     for r in (row, row + 1):
         found = False
-        for c in range(len(grid.values[r]) if r < grid.height else 0):
+        width = len(grid.values[r]) if r < grid.height else 0
+        for c in range(first, width if end is None else min(width, end)):
             text = grid.text(r, c)
             if c == label_col and r == row:
                 continue
@@ -181,8 +199,12 @@ def _first_col(candidates: list[tuple[int, int, str]], prefer_row: int | None = 
 
 
 def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
+    """The row's dotted code, or its printed numbering marker (II, a), -) for read_table to
+    turn into a code; None for a row without either."""
     if columns.code is not None:
-        return parse_code(grid.value(row, columns.code))
+        value = grid.value(row, columns.code)
+        code = parse_code(value)
+        return code if code is not None or not is_marker(value) else str(value).strip()
     code, _ = split_leading_code(grid.text(row, columns.label))
     return code
 
@@ -204,7 +226,7 @@ def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
 
 
 def _title(grid: SheetGrid, header_row: int) -> str:
-    parts = []
+    parts = [grid.caption]
     for r in range(max(0, header_row - TITLE_ROWS), header_row):
         parts.extend(grid.text(r, c) for c in range(len(grid.values[r])))
     return fold(" ".join(p for p in parts if p))
@@ -237,8 +259,10 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:
-    """Read the located rows: label, unit, note and the value as typed."""
+    """Read the located rows: label, unit, note and the value as typed, with the decimal
+    separator the source declares or, failing that, the one the value column shows."""
     cols = region.columns
+    decimal = grid.decimal or decide_decimal(grid.value(r, cols.value) for r in region.code_rows)
     rows = []
     for r in region.code_rows:
         code = row_code(grid, r, cols)
@@ -246,7 +270,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         if cols.code is None:
             _, label = split_leading_code(label)
         value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
-                           grid.formula(r, cols.value), grid.computed(r, cols.value))
+                           grid.formula(r, cols.value), grid.computed(r, cols.value), decimal)
         rows.append(
             TableRow(
                 code=code or "",
@@ -258,6 +282,22 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
                 value_ref=grid.ref(r, cols.value),
                 label_ref=grid.ref(r, cols.label),
                 unit_ref=grid.ref(r, cols.unit) if cols.unit is not None else None,
+                hidden=r in grid.hidden_rows,
             )
         )
-    return Table(region, rows)
+    table = Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
+    renumber(table)
+    return table
+
+
+RENUMBERED = "structure.renumbered"
+
+
+def renumber(table: Table) -> None:
+    """A table numbered I, II / 1, 2 / a), b): dotted codes by level, the print kept beside."""
+    markers = [row.code for row in table.rows]
+    if not any(is_marker(m) for m in markers):
+        return
+    for row, code in zip(table.rows, dotted_codes(markers)):
+        row.printed_code, row.code = row.code, code
+    table.notes.append((RENUMBERED, {"styles": styles_shown(markers)}))

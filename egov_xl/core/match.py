@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from .infer import infer_edition
 from .locate import Table, TableRow
+from .meaning import conflict
 from .numbers import BLANK, Reading
 from .report import Report, from_table
+from .reread import reread
 from .spec import Edition, RowSpec
 from .text import fold_label, label_similarity
 
@@ -44,7 +46,8 @@ class LocatedForm:
     rows: dict[str, FormRow] = field(default_factory=dict)
     extra: list[TableRow] = field(default_factory=list)
     duplicates: dict[str, list[TableRow]] = field(default_factory=dict)
-    report: Report | None = None  # the matched rows' values; set by match()
+    mismatched: list[tuple[TableRow, RowSpec, tuple[str, str]]] = field(default_factory=list)  # other meaning
+    report: Report | None = None  # the matched rows' values, as re-read by their meaning; set by match()
 
     @property
     def sheet(self) -> str:
@@ -55,7 +58,8 @@ class LocatedForm:
         return row.value if row else BLANK
 
     def missing(self) -> list[RowSpec]:
-        return [spec for spec in self.edition.rows if spec.code not in self.rows]
+        told = {spec.code for _, spec, _ in self.mismatched}
+        return [spec for spec in self.edition.rows if spec.code not in self.rows and spec.code not in told]
 
 
 def label_score(spec: RowSpec, printed: str) -> float:
@@ -100,9 +104,19 @@ def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = Non
         spec = edition.by_code.get(row.code)
         if spec is None:
             form.extra.append(row)
+        elif recognised and (other := _other_meaning(spec, row)):
+            form.mismatched.append((row, spec, other))
         elif row.code in form.rows:
             form.duplicates.setdefault(row.code, [form.rows[row.code].cells]).append(row)
         else:
             form.rows[row.code] = FormRow(spec, row)
+    reread(form)
     form.report = from_table(edition.id, (row.cells for row in form.rows.values()), file)
     return form
+
+
+def _other_meaning(spec: RowSpec, row: TableRow) -> tuple[str, str] | None:
+    """A row that reads like its definition but names another level or object."""
+    if label_score(spec, row.label) < LABEL_MATCH:
+        return None  # a label unlike the definition is drift, reported as such
+    return conflict(spec.folded_labels, row.label)

@@ -40,6 +40,8 @@ class Reading:
     decimals: int | None = None  # digits shown after the decimal comma; negative for tens…
     percent: bool = False  # typed with "%" or shown with a percent number format
     bound: str | None = None  # ">", ">=", "<", "<=", "~" for Entry.BOUND
+    reread: str | None = None  # why the row's meaning changed the reading (core.reread)
+    alternative: Decimal | None = None  # the reading without that context
 
     @property
     def is_blank(self) -> bool:
@@ -90,8 +92,11 @@ class _Parsed:
     formula_text: bool
 
 
-def parse_number_text(text: str) -> _Parsed | None:
-    """Parse one typed value; None when it is not a number (or bound) at all."""
+def parse_number_text(text: str, decimal: str | None = None) -> _Parsed | None:
+    """Parse one typed value; None when it is not a number (or bound) at all.
+
+    `decimal` is the decimal separator decided for the file or column ("." on an en-US PC);
+    None reads the Vietnamese way, with the usual guesses."""
     body = text.strip()
     formula_text = body.startswith("=")
     if formula_text:
@@ -104,7 +109,7 @@ def parse_number_text(text: str) -> _Parsed | None:
     core = _SPACES.sub("", body)
     if core.startswith("+"):
         core = core[1:]
-    parsed = _vietnamese_decimal(core)
+    parsed = _decimal_with(core, decimal) if decimal else _vietnamese_decimal(core)
     if parsed is None:
         return None
     number, decimals = parsed
@@ -177,6 +182,52 @@ def _vietnamese_decimal(core: str) -> tuple[Decimal, int] | None:
     return number, len(fraction)
 
 
+def _decimal_with(core: str, decimal: str) -> tuple[Decimal, int] | None:
+    """Read with a known decimal separator: the other one only groups thousands."""
+    thousands = "," if decimal == "." else "."
+    if decimal not in core:
+        return _vietnamese_decimal(core.replace(thousands, ""))
+    integer, _, fraction = core.rpartition(decimal)
+    return _vietnamese_decimal(integer.replace(thousands, "") + "," + fraction) if fraction else None
+
+
+# Evidence for the decimal separator: a separator followed by other than three digits cannot be
+# a thousands separator, and one thousands-grouped integer part before the other separator.
+_POINT_DECIMAL = re.compile(r"^[=+-]?\d+\.(?:\d{1,2}|\d{4,})\s*%?$|^\d{1,3}(?:,\d{3})+\.\d+\s*%?$")
+_COMMA_DECIMAL = re.compile(r"^[=+-]?\d+,(?:\d{1,2}|\d{4,})\s*%?$|^\d{1,3}(?:\.\d{3})+,\d+\s*%?$")
+
+
+def decide_decimal(texts) -> str | None:
+    """The decimal separator the texts agree on ("." or ","), or None when they show no
+    evidence or contradict each other."""
+    point = comma = 0
+    for text in texts:
+        if text.__class__ is not str or not text or len(text) > 40:
+            continue
+        body = text.strip()
+        point += bool(_POINT_DECIMAL.match(body))
+        comma += bool(_COMMA_DECIMAL.match(body))
+    if point and not comma:
+        return "."
+    if comma and not point:
+        return ","
+    return None
+
+
+_THOUSANDS_ONLY = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+
+def whole_alternative(reading: Reading) -> Decimal | None:
+    """For a text like "12,450" read as 12,45: the whole number it also reads as (12 450)."""
+    if reading.raw.__class__ is not str or reading.percent:
+        return None
+    body = _SPACES.sub("", reading.raw.strip())
+    if not _THOUSANDS_ONLY.match(body):
+        return None
+    whole = Decimal(body.replace(",", "").replace(".", ""))
+    return whole if whole != reading.number else None
+
+
 _FORMAT_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
@@ -209,10 +260,12 @@ def _decimal_of_float(value: float) -> tuple[Decimal, int]:
 
 
 def read_value(
-    raw: object, number_format: str = "General", formula: str | None = None, computed: bool = True
+    raw: object, number_format: str = "General", formula: str | None = None, computed: bool = True,
+    decimal: str | None = None,
 ) -> Reading:
     """Read one value cell: what was typed (`raw`, the result for a formula), its number
-    format, its formula text, and whether the file carries the formula's result at all."""
+    format, its formula text, whether the file carries the formula's result at all, and the
+    decimal separator decided for the file (None: the Vietnamese way)."""
     if raw is None or raw == "":
         if formula and not computed:
             return Reading(raw=formula, entry=Entry.FORMULA)
@@ -224,7 +277,7 @@ def read_value(
     text = str(raw)
     if not text.strip():
         return BLANK
-    parsed = parse_number_text(text)
+    parsed = parse_number_text(text, decimal)
     if parsed is None:
         return Reading(raw=text, entry=Entry.UNREADABLE)
     if parsed.bound:

@@ -45,6 +45,12 @@ def recalculate(source: Path, target: Path, timeout: float = 120) -> Path:
 
 def render_pdf(source: Path, out_dir: Path, timeout: float = 120) -> Path:
     """Print `source` to PDF with LibreOffice, using the workbook's own page set-up."""
+    return convert([source], "pdf", "pdf", out_dir, timeout)[0]
+
+
+def convert(sources: list[Path], target: str, suffix: str, out_dir: Path, timeout: float = 120) -> list[Path]:
+    """Convert every source with one LibreOffice run to `target` ("pdf", "ods:calc8"), in its
+    own profile (so parallel runs do not share a lock); the files written, named `.suffix`."""
     binary = soffice()
     if binary is None:
         raise RecalcError("LibreOffice (soffice) is not installed")
@@ -52,6 +58,6 @@ def render_pdf(source: Path, out_dir: Path, timeout: float = 120) -> Path:
     with tempfile.TemporaryDirectory(prefix="egov-lo-") as work:
         profile = (Path(work) / "profile").as_uri()
         subprocess.run([binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), str(source)],
+                        "--convert-to", target, "--outdir", str(out_dir), *map(str, sources)],
                        capture_output=True, text=True, timeout=timeout, check=True)
-    return out_dir / (source.stem + ".pdf")
+    return [out_dir / f"{source.stem}.{suffix}" for source in sources]

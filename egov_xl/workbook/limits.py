@@ -9,6 +9,12 @@ cell positions it actually uses (the <dimension> tag may lie or be missing).
 The scan is bounded: fixed-size chunks, one regular expression for the `r="B12"` attributes.
 Sheets whose cells or rows carry no position, or whose elements carry a namespace prefix, are
 walked with an incremental XML parser instead, which counts positions as calamine does.
+
+The other kinds: an .ods and a .docx are zips too (same zip checks; the cells an .ods table's
+repeated rows and columns expand to, and the grid columns a Word table's spans expand to, are
+counted by walking content.xml or word/document.xml). An .xlsb is a zip of binary sheets: the
+zip checks only. A .csv and an .xls (an OLE file; BIFF8 holds at most 65,536 × 256 cells) are
+bounded by their size.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers import expat
 
 from ..core.grid import column_index
 from ..settings import Limits
-from .errors import ReadError
+from ..sources.errors import ReadError, reason
+from .extents import Extent, docx_extents, ods_extents
 from .xlsx_details import sheet_parts
 
 CHUNK = 4 * 1024 * 1024
@@ -32,50 +39,42 @@ _CELL = re.compile(r"([A-Za-z]{1,3})(\d{1,10})")
 _XML_ERRORS = (expat.ExpatError, ValueError, SyntaxError)
 
 
-@dataclass(slots=True)
-class Extent:
-    """The bottom-right corner a sheet's cells reach, 1-based (what calamine allocates from A1)."""
-
-    rows: int = 0
-    cols: int = 0
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.cols
-
-    def reach(self, row: int, col: int) -> None:
-        self.rows, self.cols = max(self.rows, row), max(self.cols, col)
-
-
 def guard(path: Path, limits: Limits) -> None:
-    """Called before a file is read: a CSV by its size, an .xlsx by `check_xlsx`."""
-    if path.suffix.lower() == ".csv":
+    """Called before a file is read: a zip by its parts and the cells its sheets reach, any
+    other file by its size."""
+    kind = _ZIPPED.get(path.suffix.lower())
+    if kind is None:
         size = path.stat().st_size
         if size > limits.max_part_bytes:
             raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
                             limit=_mib(limits.max_part_bytes))
         return
-    check_xlsx(path, limits)
+    _check_archive(path, limits, *kind)
 
 
 def check_xlsx(path: Path, limits: Limits) -> None:
     """Raise ReadError (one sentence: file, part or sheet, the limit) if `path` costs too much."""
+    _check_archive(path, limits, _xlsx_extents)
+
+
+def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> None:
+    """The zip checks, then each sheet's extent; a broken zip is `damaged` (the .xlsx sentence
+    says to save it again from Excel; other kinds get the plain one)."""
     try:
         with zipfile.ZipFile(path) as archive:
             _check_zip(path, archive, limits)
-            for part, sheet in _worksheets(archive).items():
-                extent = _extent(archive, part)
+            for sheet, extent in extents(archive):
                 if extent.cells > limits.max_sheet_cells:
                     raise ReadError("limit_cells", path=str(path), sheet=sheet, rows=f"{extent.rows:,}",
                                     cols=f"{extent.cols:,}", limit=f"{limits.max_sheet_cells:,}")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
             RuntimeError, *_XML_ERRORS) as exc:
-        raise ReadError("file_damaged", path=str(path), reason=_first_line(exc)) from None
+        raise ReadError(damaged, path=str(path), reason=reason(exc)) from None
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+def _xlsx_extents(archive: zipfile.ZipFile) -> Iterator[tuple[str, Extent]]:
+    for part, sheet in _worksheets(archive).items():
+        yield sheet, _extent(archive, part)
 
 
 def _check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
@@ -179,3 +178,11 @@ def _walked_extent(archive: zipfile.ZipFile, part: str) -> Extent:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     return extent
+
+
+# suffix of a zip → (its sheets' extents, the key for a broken zip); other suffixes: their size
+_ZIPPED = {
+    ".xlsx": (_xlsx_extents, "file_damaged"), ".xlsm": (_xlsx_extents, "file_damaged"),
+    ".xlsb": (lambda archive: (), "file_unreadable"), ".ods": (ods_extents, "file_unreadable"),
+    ".docx": (docx_extents, "file_unreadable"),
+}

@@ -68,8 +68,8 @@ def _style_formats(archive: zipfile.ZipFile) -> list[str]:
 def read_details(
     path: Path, wanted: dict[str, set[int]]
 ) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
-    """For each sheet: the non-General formats, the formulas, and the formula cells that carry
-    no computed value, of the wanted 0-based rows."""
+    """For each sheet: the non-General formats, the formulas, the formula cells that carry
+    no computed value, and the hidden rows, among the wanted 0-based rows."""
     result = {}
     with zipfile.ZipFile(path) as archive:
         parts = sheet_parts(archive)
@@ -88,7 +88,12 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
     cell_formats: dict[tuple[int, int], str] = {}
     formulas: dict[tuple[int, int], str] = {}
     uncomputed: set[tuple[int, int]] = set()
+    hidden: set[int] = set()
     for element in _cells(archive, part, max(rows)):
+        if element.tag == f"{_NS}row":
+            if element.get("hidden") in ("1", "true") and _int(element.get("r")) - 1 in rows:
+                hidden.add(_int(element.get("r")) - 1)
+            continue
         match = _CELL.match(element.get("r", ""))
         if not match:
             continue
@@ -104,7 +109,7 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
             formulas[(row, col)] = "=" + (formula.text or "")
             if not _has_result(element):  # saved by a program that does not calculate
                 uncomputed.add((row, col))
-    return cell_formats, formulas, uncomputed
+    return cell_formats, formulas, uncomputed, hidden
 
 
 def _has_result(cell) -> bool:
@@ -115,12 +120,19 @@ def _has_result(cell) -> bool:
 
 
 def _cells(archive: zipfile.ZipFile, part: str, last_row: int):
-    """The <c> elements of a sheet part, stopping after `last_row` (0-based) when streaming."""
+    """The <row> and <c> elements of a sheet part (each row before its cells), stopping after
+    `last_row` (0-based) when streaming."""
     if archive.getinfo(part).file_size <= _WHOLE_PART_LIMIT:
-        yield from ElementTree.fromstring(archive.read(part)).iter(f"{_NS}c")
+        for row in ElementTree.fromstring(archive.read(part)).iter(f"{_NS}row"):
+            yield row
+            yield from row.iter(f"{_NS}c")
         return
     with archive.open(part) as stream:
-        for _, element in ElementTree.iterparse(stream, events=("end",)):
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if element.tag == f"{_NS}row":
+                    yield element  # its attributes are complete at its start
+                continue
             if element.tag == f"{_NS}row":
                 if _int(element.get("r")) - 1 > last_row:
                     return

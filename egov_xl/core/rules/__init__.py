@@ -7,11 +7,12 @@ naming rows in code, so a new edition needs a YAML file, not new checks.
 
 from __future__ import annotations
 
-from . import coincidence, hierarchy, labels, ratios, structure, values
+from . import coincidence, hierarchy, labels, ratios, source, structure, values
 from .context import Context
 from .registry import Needs, Registry, Rule
 
 CHECKS: tuple[Rule, ...] = (
+    *source.RULES,
     *structure.RULES,
     *values.RULES,
     *labels.RULES,

@@ -46,7 +46,7 @@ class Context:
         **params: object,
     ) -> Finding:
         severity = self.rulebook.severity(rule, self.edition.severities)
-        params.setdefault("code", code)
+        params.setdefault("code", self.shown_code(code))
         if expected is not None:
             params.setdefault("expected", expected)
         if actual is not None:
@@ -64,6 +64,19 @@ class Context:
 
     def reading(self, code: str | None) -> Reading:
         return self.report.reading(code)
+
+    @property
+    def typed(self) -> bool:
+        """Whether the values' source can hold numbers as numbers (not a CSV or Word table);
+        values with no table (archived, golden) are taken as typed."""
+        return self.form is None or self.form.table.typed
+
+    def shown_code(self, code: str | None) -> str | None:
+        """The form's code, with the numbering printed in the table beside it when it differs
+        ("3.1 [a)]")."""
+        row = self.form.rows.get(code) if self.form is not None and code else None
+        printed = row.cells.printed_code if row else None
+        return f"{code} [{printed}]" if printed else code
 
     def ref(self, code: str | None) -> CellRef | None:
         return self.report.cell(code)

@@ -11,12 +11,13 @@ from ..text import fold_label, strip_tags
 from ..units import Measure, measure_of, unit_agrees
 from .context import Context
 from .registry import Needs, Rule
+from .source import undecided_text
 
 _COUNT_WORDS = ("tong so ", "so luong ", "so ")
 
 
 def units(ctx: Context) -> Iterator[Finding]:
-    if not ctx.form.recognised:
+    if not ctx.form.recognised or undecided_text(ctx):
         return
     for row in ctx.form.rows.values():
         spec, cells = row.spec, row.cells
@@ -26,7 +27,7 @@ def units(ctx: Context) -> Iterator[Finding]:
 
 
 def drift(ctx: Context) -> Iterator[Finding]:
-    if not ctx.form.recognised:
+    if not ctx.form.recognised or undecided_text(ctx):
         return
     for row in ctx.form.rows.values():
         spec, cells = row.spec, row.cells
@@ -36,7 +37,7 @@ def drift(ctx: Context) -> Iterator[Finding]:
 
 
 def count_as_percent(ctx: Context) -> Iterator[Finding]:
-    if ctx.form.recognised:
+    if ctx.form.recognised or undecided_text(ctx):
         return
     for row in ctx.form.rows.values():
         label = fold_label(row.cells.label) + " "
@@ -46,7 +47,7 @@ def count_as_percent(ctx: Context) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("unit.mismatch", "label", Needs.TABLE, units),
-    Rule("label.drift", "label", Needs.TABLE, drift),
-    Rule("label.count-as-percent", "label", Needs.TABLE, count_as_percent),
+    Rule("unit.mismatch", "label", Needs.TABLE, units, version=2),  # 2: silent on undecodable text
+    Rule("label.drift", "label", Needs.TABLE, drift, version=2),
+    Rule("label.count-as-percent", "label", Needs.TABLE, count_as_percent, version=2),
 )

@@ -34,7 +34,16 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
     if not ctx.form.recognised:
         return
     for row in ctx.form.extra:
-        yield ctx.finding("structure.extra-row", row.code, row.label_ref, label=strip_tags(row.label),
+        rule = "structure.extra-hidden-row" if row.hidden else "structure.extra-row"
+        yield ctx.finding(rule, row.code, row.label_ref, label=strip_tags(row.label), form=ctx.edition.short_title)
+
+
+def meaning(ctx: Context) -> Iterator[Finding]:
+    """Rows whose label names another level or object than their code's definition."""
+    for row, spec, (printed, expected) in ctx.form.mismatched:
+        yield ctx.finding("structure.meaning-mismatch", spec.code, row.label_ref, (row.label_ref, row.value_ref),
+                          label=strip_tags(row.label), printed_code=row.printed_code or row.code,
+                          printed_word=printed, expected=spec.label, expected_word=expected,
                           form=ctx.edition.short_title)
 
 
@@ -64,8 +73,10 @@ def order(ctx: Context) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     Rule("form.unrecognised", "structure", Needs.TABLE, unrecognised),
-    Rule("structure.missing-row", "structure", Needs.TABLE, missing_rows),
-    Rule("structure.extra-row", "structure", Needs.TABLE, extra_rows),
+    Rule("structure.missing-row", "structure", Needs.TABLE, missing_rows, version=2),
+    Rule("structure.extra-row", "structure", Needs.TABLE, extra_rows, version=2),
+    Rule("structure.extra-hidden-row", "structure", Needs.TABLE, extra_rows),
+    Rule("structure.meaning-mismatch", "structure", Needs.TABLE, meaning),
     Rule("structure.duplicate-code", "structure", Needs.TABLE, duplicates),
     Rule("structure.order", "structure", Needs.TABLE, order),
 )

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..numbers import Entry
+from ..reread import FRACTION, THOUSANDS
 from ..spec import Kind
-from .context import Context, shown, shown_with_unit
+from .context import Context, number, shown, shown_with_unit
 from .registry import Needs, family
 
 _TYPED_AS = {Entry.TEXT_NUMBER: "value.text-number", Entry.FORMULA_TEXT: "value.formula-text"}
@@ -37,11 +38,22 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("value.bound", spec.code, cell, raw=reading.raw, bound=reading.bound,
                               value=shown_with_unit(reading), actual=str(reading.raw))
             continue
-        if reading.entry in _TYPED_AS:
+        if reading.entry in _TYPED_AS and (ctx.typed or reading.entry is not Entry.TEXT_NUMBER):
             yield ctx.finding(_TYPED_AS[reading.entry], spec.code, cell, raw=reading.raw,
                               value=shown_with_unit(reading), actual=str(reading.raw))
+        yield from _reread(ctx, spec, reading, cell)
         if reading.number is not None:
             yield from _range(ctx, spec, reading, cell)
+
+
+def _reread(ctx: Context, spec, reading, cell) -> Iterator[Finding]:
+    """Say so when the row's meaning changed how its value was read (core.reread)."""
+    if reading.reread == THOUSANDS:
+        yield ctx.finding("value.thousands-ambiguous", spec.code, cell, raw=reading.raw, value=shown(reading),
+                          other=number(reading.alternative), unit=spec.unit, actual=str(reading.raw))
+    elif reading.reread == FRACTION:
+        yield ctx.finding("value.fraction-percent", spec.code, cell, raw=number(reading.alternative),
+                          value=shown(reading), actual=number(reading.alternative))
 
 
 def _ratio_must_be_blank(ctx: Context, code: str) -> bool:
@@ -79,4 +91,5 @@ def is_whole(value: Decimal) -> bool:
 RULES = family("value", Needs.REPORT, check, (
     "header.value", "value.uncomputed", "required.missing", "value.unreadable", "value.bound",
     "value.text-number", "value.formula-text", "value.range", "value.not-integer", "coded.value",
+    "value.thousands-ambiguous", "value.fraction-percent",
 ))

@@ -1,0 +1,46 @@
+"""File → grid: one reader per kind of file, each producing the same `WorkbookGrid`.
+
+The long-term layout is file → grid (here) → table (core.locate) → report (core.rules).
+A reader module is imported when a file of its kind is read, so checking an .xlsx never
+pays for python-docx (and lxml) or xlrd.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from pathlib import Path
+
+from ..core.grid import WorkbookGrid
+from ..core.legacy_text import convert_grid
+from .errors import ReadError, reason
+
+# suffix → the module (in this package) that reads it; each module names its own ERRORS
+READERS = {
+    ".xlsx": "calamine_book", ".xlsm": "calamine_book", ".xlsb": "calamine_book", ".xls": "calamine_book",
+    ".ods": "calamine_book", ".csv": "csv_text", ".docx": "docx_tables",
+}
+SUFFIXES = tuple(READERS)
+WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
+
+__all__ = ["ReadError", "SUFFIXES", "read_source"]
+
+
+def read_source(path: str | Path) -> WorkbookGrid:
+    """Read any supported file into grids; one ReadError sentence for anything else."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError("file_missing", path=str(path))
+    name = READERS.get(path.suffix.lower())
+    if name is None:
+        raise ReadError("file_format", path=str(path))
+    reader = importlib.import_module(f".{name}", __name__)
+    try:
+        workbook = reader.read(path)
+    except ReadError:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
+        raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
+    for grid in workbook.sheets:  # text typed with .VnTime or VNI fonts, as Unicode
+        convert_grid(grid)
+    return workbook

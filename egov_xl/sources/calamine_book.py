@@ -1,0 +1,73 @@
+"""Spreadsheets through python-calamine: .xlsx, .xlsm, .xlsb, .xls (Excel 97-2003) and .ods.
+
+Values are read row by row: rows that cannot belong to a form table (past the first rows of a
+sheet, away from any header) are scanned and dropped, so a 1,000,000-row data sheet beside a
+form costs its scan, not its rows in memory.
+
+Calamine gives values only. Number formats come afterwards: for .xlsx/.xlsm from the located
+rows (egov_xl/workbook/xlsx_details.py), for .xls from its BIFF records (xls_formats, with
+xlrd, imported only for an .xls) and for .ods from the text each cell shows (ods_formats), so
+100 % stays 100 and not 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import deque
+from pathlib import Path
+
+import python_calamine
+
+from ..core.grid import SheetGrid, WorkbookGrid
+from ..core.locate import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table, may_hold_code
+
+ERRORS = (python_calamine.CalamineError,)
+
+_FORMATS = {".xls": "xls_formats", ".ods": "ods_formats"}  # suffix → module with apply(path, workbook)
+_DROPPED = ()  # a row no table can use: its values are not kept
+
+
+def read(path: Path) -> WorkbookGrid:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheets.append(SheetGrid(meta.name, form_rows(book.get_sheet_by_name(meta.name))))
+    finally:
+        book.close()
+    workbook = WorkbookGrid(str(path), sheets)
+    formats = _FORMATS.get(path.suffix.lower())
+    if formats is not None:
+        importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
+    return workbook
+
+
+def form_rows(sheet: python_calamine.CalamineSheet) -> list:
+    """The sheet's rows from A1, as `to_python(skip_empty_area=False)` gives them, except that
+    rows which cannot belong to a table are dropped: kept are the first rows (where a table
+    without a header is searched), every row that may head a table with the rows above it
+    (its title) and below it, as long as indicator codes keep coming."""
+    if sheet.start is None:
+        return []
+    pad = [""] * sheet.start[1]  # iter_rows starts at row 1 but at the first used column
+    rows: list = []
+    title: deque[tuple[int, list]] = deque(maxlen=TITLE_ROWS)
+    keep_until = -1
+    for index, row in enumerate(sheet.iter_rows()):
+        if pad:
+            row = pad + row
+        if may_head_table(row):
+            for dropped, line in title:
+                rows[dropped] = line
+            title.clear()
+            keep_until = index + MAX_GAP + 2
+        elif index <= keep_until and may_hold_code(row):
+            keep_until = index + MAX_GAP + 2
+        if index < CODE_SEARCH_ROWS or index <= keep_until:
+            rows.append(row)
+        else:
+            rows.append(_DROPPED)
+            title.append((index, row))
+    return rows
