@@ -16,6 +16,7 @@ def validate(
     format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
     annotate_to: Annotated[Path | None, typer.Option("--annotate", help="Ghi bản sao có đánh dấu vào tệp này (nhiều tệp: một thư mục).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
+    stamp_to: Annotated[Path | None, typer.Option("--stamp", help="Ghi bản sao có dấu kiểm tra (.xlsx/.xlsm) vào tệp này (nhiều tệp: một thư mục).")] = None,
 ) -> None:
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
     from ..output.rows import failure_dict, report_dict
@@ -39,6 +40,11 @@ def validate(
         results.extend(report_dict(r, catalogue) for r in file_reports)
         if annotate_to is not None:
             if not _annotate(path, annotate_to, len(files) > 1, file_reports, catalogue):
+                unreadable = True
+        if stamp_to is not None:
+            from .stamp import write_stamp
+
+            if not write_stamp(path, stamp_to, len(files) > 1, catalogue, limits):
                 unreadable = True
     emit(format, results, reports, catalogue)
     if unreadable:

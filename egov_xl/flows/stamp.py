@@ -75,6 +75,8 @@ class Verification:
 
 def read_stamp(path: Path) -> Stamp | None:
     """The file's stamp, None when it has none. Raises ReadError for a damaged stamp or file."""
+    if not path.is_file():
+        raise ReadError("file_missing", path=str(path))
     if path.suffix.lower() not in PACKAGE_SUFFIXES:
         return None
     try:
@@ -116,3 +118,9 @@ def archive_record(path: str | Path, checked: Checked) -> dict:
     verdict = verify_checked(stamp, [checked], path)
     return {"status": verdict.status, "values_hash": current, "stamp_hash": stamp.values_hash,
             "checked_at": stamp.checked_at, "rules_version": stamp.rules_version}
+
+
+def stamped_path(source: Path, target: Path, into_folder: bool) -> Path:
+    """Where the stamped copy of `source` goes: `target`, or `<stem>.da-kiem-tra<suffix>` in
+    the folder `target` (several inputs)."""
+    return target / f"{source.stem}.da-kiem-tra{source.suffix}" if into_folder else target
