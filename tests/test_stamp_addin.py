@@ -1,0 +1,83 @@
+"""The validation stamp from the add-in: Kiểm tra's reply carries it as a runMacro action; the
+properties it names, written into the same workbook, verify as intact (the add-in's values hash
+equals the file's); xlwings Server's real client applies it under Node."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import xlwings_server
+from fastapi.testclient import TestClient
+
+from egov_xl.core.stamp import PREFIX, values_hash
+from egov_xl.flows.stamp import INTACT, verify_file
+from egov_xl.output.doc_props import write_properties
+from egov_xl.validate import check_file
+from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
+from xlwings_server.main import main_app  # noqa: E402  (after tests.conftest set the environment)
+
+HERE = Path(__file__).resolve().parent
+ADDIN_JS = HERE.parent / "addin" / "static" / "js"
+
+
+def kiem_tra_actions(path: Path) -> list[dict]:
+    payload, _ = payload_from_xlsx(path, [details_from_xlsx(path), "silent", "vi"])
+    response = TestClient(main_app).post("/xlwings/custom-scripts-call/kiem_tra", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()["actions"]
+
+
+def stamp_action(actions: list[dict]) -> dict[str, str]:
+    (action,) = [a for a in actions if a["func"] == "runMacro"]
+    assert action["args"][0] == "egovStamp"
+    return json.loads(action["args"][1])
+
+
+@pytest.mark.parametrize("name", ["bieu-mau-7-seed.xlsx", "phu-luc-vii-dung.xlsx"])
+def test_kiem_tra_stamp_verifies_against_the_saved_file(samples, tmp_path, name):
+    props = stamp_action(kiem_tra_actions(samples[name]))
+    assert props[PREFIX + "ValuesHash"] == values_hash(check_file(samples[name])[0].form.report)
+    saved = tmp_path / name  # what Excel saves: the same workbook with the properties
+    write_properties(samples[name], saved, props, lambda key: key.startswith(PREFIX))
+    verdict = verify_file(saved)
+    assert verdict.status == INTACT and verdict.stamp.sheet == check_file(samples[name])[0].form.sheet
+
+
+def test_no_stamp_without_a_known_form(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "other.xlsx"
+    book = Workbook()
+    book.active.append(["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"])
+    book.active.append(["9.9.9", "Không có trong biểu mẫu nào", "%", 5])
+    book.save(path)
+    assert not [a for a in kiem_tra_actions(path) if a["func"] == "runMacro"]
+
+
+def test_stamp_callback_under_node(samples, tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Node.js is required under CI=true")
+        pytest.skip("Node.js not installed")
+    path = samples["bieu-mau-7-seed.xlsx"]
+    actions = kiem_tra_actions(path)
+    report = check_file(path)[0].form.report
+    fixture = tmp_path / "actions.json"
+    fixture.write_text(json.dumps({"actions": actions, "edition": report.edition_id,
+                                   "valuesHash": values_hash(report)}, ensure_ascii=False), encoding="utf-8")
+    js = tmp_path / "js"
+    shutil.copytree(Path(xlwings_server.__file__).parent / "static" / "js", js)
+    shutil.copy(ADDIN_JS / "stamp.js", tmp_path / "stamp.js")
+    (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
+    shutil.copy(HERE / "js" / "stamp.test.mjs", tmp_path / "stamp.test.mjs")
+    done = subprocess.run([node, "--test", str(tmp_path / "stamp.test.mjs")], capture_output=True, text=True,
+                          env={**os.environ, "EGOV_FIXTURE": str(fixture), "XLWINGS_JS_DIR": str(js),
+                               "EGOV_STAMP_JS": str(tmp_path / "stamp.js")}, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 3" in done.stdout and "# fail 0" in done.stdout
