@@ -5,13 +5,9 @@ equals the file's); xlwings Server's real client applies it under Node."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-import xlwings_server
 from fastapi.testclient import TestClient
 
 from egov_xl.core.stamp import PREFIX, values_hash
@@ -19,10 +15,9 @@ from egov_xl.flows.stamp import INTACT, verify_file
 from egov_xl.output.doc_props import write_properties
 from egov_xl.validate import check_file
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
+from tests.node_client import run_client_test
 from xlwings_server.main import main_app  # noqa: E402  (after tests.conftest set the environment)
 
-HERE = Path(__file__).resolve().parent
-ADDIN_JS = HERE.parent / "addin" / "static" / "js"
 
 
 def kiem_tra_actions(path: Path) -> list[dict]:
@@ -60,24 +55,8 @@ def test_no_stamp_without_a_known_form(tmp_path):
 
 
 def test_stamp_callback_under_node(samples, tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Node.js is required under CI=true")
-        pytest.skip("Node.js not installed")
     path = samples["bieu-mau-7-seed.xlsx"]
-    actions = kiem_tra_actions(path)
     report = check_file(path)[0].form.report
-    fixture = tmp_path / "actions.json"
-    fixture.write_text(json.dumps({"actions": actions, "edition": report.edition_id,
-                                   "valuesHash": values_hash(report)}, ensure_ascii=False), encoding="utf-8")
-    js = tmp_path / "js"
-    shutil.copytree(Path(xlwings_server.__file__).parent / "static" / "js", js)
-    shutil.copy(ADDIN_JS / "stamp.js", tmp_path / "stamp.js")
-    (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
-    shutil.copy(HERE / "js" / "stamp.test.mjs", tmp_path / "stamp.test.mjs")
-    done = subprocess.run([node, "--test", str(tmp_path / "stamp.test.mjs")], capture_output=True, text=True,
-                          env={**os.environ, "EGOV_FIXTURE": str(fixture), "XLWINGS_JS_DIR": str(js),
-                               "EGOV_STAMP_JS": str(tmp_path / "stamp.js")}, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+    fixture = {"actions": kiem_tra_actions(path), "edition": report.edition_id, "valuesHash": values_hash(report)}
+    done = run_client_test(tmp_path, "stamp.test.mjs", fixture)
     assert "# pass 3" in done.stdout and "# fail 0" in done.stdout

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, out
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, out, write_output
 
 app = typer.Typer(no_args_is_help=True, help="Dấu kiểm tra trong tệp (ghi bằng 'egov-xl validate --stamp').")
 
@@ -106,21 +106,11 @@ def write_stamp(path: Path, target: Path, many: bool, catalogue, limits) -> bool
     """`validate FILE --stamp OUT`: a copy of FILE carrying the stamp of its check. Never over
     the input; False (after one sentence to the clerk) when it could not be written."""
     from ..flows.stamp import stamp_copy, stamped_path
-    from ..output.files import SameFileError
     from ..validate import check_file
-    from ..workbook import ReadError
 
     target = stamped_path(path, target, many or target.is_dir())
-    try:
-        stamp = stamp_copy(path, target, check_file(path, limits=limits))
-    except SameFileError:
-        error(catalogue.text("annotate_same", out=target))
-        return False
-    except ReadError as exc:
-        error(catalogue.text(exc.key, **exc.params))
-        return False
-    except OSError as exc:
-        error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
+    stamp = write_output(catalogue, target, lambda: stamp_copy(path, target, check_file(path, limits=limits)))
+    if stamp is None:
         return False
     note(catalogue.text("stamp_written", out=target, sheet=stamp.sheet, edition=stamp.edition))
     return True

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, write_output
 
 
 def validate(
@@ -53,20 +53,10 @@ def validate(
 
 
 def _annotate(path: Path, target: Path, many: bool, reports, catalogue) -> bool:
-    from ..output.annotate import SameFileError, annotate, annotated_path  # openpyxl: only when asked
-    from ..workbook import ReadError
+    from ..output.annotate import annotate, annotated_path  # openpyxl: only when asked
 
     target = annotated_path(path, target, many or target.is_dir())
-    try:
-        annotate(path, target, reports, catalogue)
-    except SameFileError:
-        error(catalogue.text("annotate_same", out=target))
-        return False
-    except ReadError as exc:
-        error(catalogue.text(exc.key, **exc.params))
-        return False
-    except OSError as exc:
-        error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
+    if write_output(catalogue, target, lambda: annotate(path, target, reports, catalogue) or target) is None:
         return False
     note(catalogue.text("annotate_written", out=target))
     return True

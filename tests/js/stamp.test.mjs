@@ -1,12 +1,13 @@
 // The add-in's validation stamp under Node: xlwings Server's own client (copied by
-// tests/test_stamp_addin.py to XLWINGS_JS_DIR) replays the actions our server returned for Kiểm
+// tests/node_client.py to XLWINGS_JS_DIR) replays the actions our server returned for Kiểm
 // tra on a real workbook (EGOV_FIXTURE); its runMacro action calls egovStamp (addin/static/js/
-// stamp.js, at EGOV_STAMP_JS) against a fake Excel that records custom document properties.
+// stamp.js, copied beside this file) against a fake Excel that records custom document properties.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import { installOfficeGlobals } from "./office-globals.mjs";
 
 const fixture = JSON.parse(readFileSync(process.env.EGOV_FIXTURE, "utf8"));
 
@@ -31,25 +32,11 @@ function fakeContext(properties) {
   return { workbook: { properties: { custom: properties.custom } }, sync: async () => {} };
 }
 
-globalThis.document = {
-  getElementById: (id) =>
-    id === "config" ? { textContent: JSON.stringify({ appPath: "", onWasm: false, isOfficialLiteAddin: false }) } : null,
-  addEventListener() {},
-  querySelector: () => null,
-  querySelectorAll: () => [],
-};
-globalThis.window = { location: { origin: "https://egov.test" } };
-globalThis.Office = {
-  onReady: async () => ({}),
-  context: { platform: "PC", requirements: { isSetSupported: () => true }, ui: { displayDialogAsync() {} } },
-  actions: { associate() {} },
-  AsyncResultStatus: { Failed: "failed" },
-  EventType: {},
-};
+installOfficeGlobals();
 globalThis.Excel = { run: async (fn) => fn(fakeContext(fakeProperties({}))) };
 
 await import(pathToFileURL(path.join(process.env.XLWINGS_JS_DIR, "custom-scripts", "index.js")).href);
-await import(pathToFileURL(process.env.EGOV_STAMP_JS).href);
+await import("./stamp.js");
 
 const stampActions = fixture.actions.filter((a) => a.func === "runMacro" && a.args[0] === "egovStamp");
 
