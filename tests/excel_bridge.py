@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
@@ -170,10 +171,22 @@ def _set_sheet_name(book, action, applied):
     book.worksheets[action["sheet_position"]].title = action["args"][0]
 
 
+def _run_macro(book, action, applied):
+    """The add-in's JavaScript callbacks: egovStamp (addin/static/js/stamp.js) sets custom
+    document properties, as Excel would, deleting an earlier stamp's properties."""
+    name, *args = action["args"]
+    if name != "egovStamp":
+        raise AssertionError(f"the test bridge does not know the callback {name}")
+    props = json.loads(args[0])
+    kept = [p for p in book.custom_doc_props.props if not p.name.startswith("EgovXL.") and p.name not in props]
+    book.custom_doc_props.props = kept + [StringProperty(name=key, value=value) for key, value in props.items()]
+
+
 _HANDLERS = {
     "setValues": _set_values, "setRangeColor": _set_color, "addNote": _add_note, "setNoteText": _set_note_text,
     "deleteNote": _delete_note, "addSheet": _add_sheet, "sheetClear": _sheet_clear, "alert": _alert,
     "namesAdd": _names_add, "setSheetName": _set_sheet_name, "sheetClearContents": _sheet_clear,
+    "runMacro": _run_macro,
 }
 
 

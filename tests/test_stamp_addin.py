@@ -14,7 +14,7 @@ from egov_xl.core.stamp import PREFIX, values_hash
 from egov_xl.flows.stamp import INTACT, verify_file
 from egov_xl.output.doc_props import write_properties
 from egov_xl.validate import check_file
-from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
+from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
 from tests.node_client import run_client_test
 from xlwings_server.main import main_app  # noqa: E402  (after tests.conftest set the environment)
 
@@ -60,3 +60,21 @@ def test_stamp_callback_under_node(samples, tmp_path):
     fixture = {"actions": kiem_tra_actions(path), "edition": report.edition_id, "valuesHash": values_hash(report)}
     done = run_client_test(tmp_path, "stamp.test.mjs", fixture)
     assert "# pass 3" in done.stdout and "# fail 0" in done.stdout
+
+
+def test_workbook_saved_after_kiem_tra_verifies(samples, tmp_path):
+    """The whole reply applied (marks, notes, the sheet "Kiểm tra", the stamp), then saved: the
+    stamp verifies; a value typed afterwards is named."""
+    path = samples["phu-luc-vii-seed.xlsx"]
+    payload, book = payload_from_xlsx(path, [details_from_xlsx(path), "silent", "vi"])
+    response = TestClient(main_app).post("/xlwings/custom-scripts-call/kiem_tra", json=payload)
+    applied = apply_actions(book, response.json()["actions"])
+    assert "runMacro" in applied.funcs and "Kiểm tra" in book.sheetnames
+    saved = tmp_path / "saved.xlsx"
+    book.save(saved)
+    assert verify_file(saved).status == INTACT
+    cell = check_file(saved)[0].form.report.cell("6.4.1").a1
+    book["Phụ lục VII"][cell].value = "8.335"
+    book.save(saved)
+    verdict = verify_file(saved)
+    assert [(c.code, c.before, c.after) for c in verdict.changes] == [("6.4.1", "8334", "8335")]
