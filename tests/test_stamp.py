@@ -236,3 +236,26 @@ def test_stamp_of_a_checked_form_counts_its_findings(samples):
         sum(1 for f in checked.report.findings if f.severity.value == s) for s in ("error", "warning", "info"))
     assert stamp.rule_count == len(checked.report.scope) > 0
     assert set(stamp.values) == set(canonical_values(checked.form.report))
+
+
+def _with_custom_part(source: Path, target: Path, data: bytes) -> Path:
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in package.infolist():
+            out.writestr(info, data if info.filename == "docProps/custom.xml" else package.read(info))
+    return target
+
+
+def test_hostile_custom_properties_are_refused_quickly(samples, tmp_path):
+    """An oversized custom-properties part (a zip bomb) and nested entities (billion laughs)
+    end in one sentence, exit 2, without expanding them."""
+    out = stamped(samples, tmp_path)
+    bomb = _with_custom_part(out, tmp_path / "bomb.xlsx", b"<Properties>" + b" " * (16 << 20) + b"</Properties>")
+    assert bomb.stat().st_size < 1 << 20
+    result = run("stamp", "verify", bomb)
+    assert result.exit_code == 2 and "docProps/custom.xml" in result.output and "giới hạn" in result.output
+    laughs = b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)) + \
+        b']><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">' \
+        b'<property name="EgovXL.Stamp"><x>&j;</x></property></Properties>'
+    result = run("stamp", "verify", _with_custom_part(out, tmp_path / "laughs.xlsx", laughs))
+    assert result.exit_code == 2 and "bị hỏng" in result.output and "Traceback" not in result.output

@@ -22,6 +22,7 @@ from ..output.doc_props import PACKAGE_SUFFIXES, PropsError, read_properties, wr
 from ..settings import Limits
 from ..validate import Checked, check_file
 from ..workbook import ReadError
+from ..workbook.limits import guard
 
 INTACT, CHANGED, NONE = "intact", "changed", "none"
 
@@ -88,8 +89,12 @@ def read_stamp(path: Path) -> Stamp | None:
 
 
 def verify_file(path: Path, limits: Limits | None = None) -> Verification:
-    """Compare the file's values now with its stamp. Raises ReadError for an unreadable file."""
-    stamp = read_stamp(Path(path))
+    """Compare the file's values now with its stamp. Raises ReadError for an unreadable file
+    (the workbook limits are checked before any part of it is read)."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES:
+        guard(path, limits or Limits())
+    stamp = read_stamp(path)
     if stamp is None:
         return Verification(NONE)
     return verify_checked(stamp, check_file(path, limits=limits), path)
