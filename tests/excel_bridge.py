@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
@@ -173,6 +174,21 @@ def _names_add(book, action, applied):
 
 def _set_sheet_name(book, action, applied):
     book.worksheets[action["sheet_position"]].title = action["args"][0]
+
+
+def _run_macro(book, action, applied):
+    """The add-in's JavaScript callbacks, recorded as the task pane receives them: egovStamp
+    (addin/static/js/stamp.js) also sets custom document properties, as Excel would, deleting
+    an earlier stamp's properties; egovReviewStatus (main.js) only shows text in the pane."""
+    applied.macros.append(list(action["args"]))
+    name, *args = action["args"]
+    if name == "egovReviewStatus":
+        return
+    if name != "egovStamp":
+        raise AssertionError(f"the test bridge does not know the callback {name}")
+    props = json.loads(args[0])
+    kept = [p for p in book.custom_doc_props.props if not p.name.startswith("EgovXL.") and p.name not in props]
+    book.custom_doc_props.props = kept + [StringProperty(name=key, value=value) for key, value in props.items()]
 
 
 _HANDLERS = {

@@ -70,6 +70,7 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
     assert steps["fill"] == ["D33", "#FFC7CE"]
     assert "mẫu số 6.5.1 bằng 0" in steps["note"][1]
     assert steps["sheets"][0] == ["Phụ lục VII", "Kiểm tra"]
+    assert steps["stamp"][0]["EgovXL.Edition"] == "pl7-2022"  # the validation stamp, in the workbook's properties
     dialogs = [entry[1] for entry in log if entry[0] == "dialog"]
     assert len(dialogs) == 1 and "Kiểm tra xong: 11 lỗi, 1 cảnh báo, 4 lưu ý" in dialogs[0]  # the task pane is silent
     count, last = steps["taskpane"]

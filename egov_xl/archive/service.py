@@ -75,10 +75,14 @@ def put_file(
     force_reason: str | None = None,
     sheet: str | None = None,
 ) -> PutResult:
-    """Validate, then archive as the next revision; refuse a form with errors unless forced."""
+    """Validate, then archive as the next revision; refuse a form with errors unless forced.
+    The file's validation stamp, as found, is recorded in the summary (flows/stamp.py)."""
+    from ..flows.stamp import archive_record
+
     checked = pick_form(path, sheet)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason)
+    return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason,
+                       stamp=archive_record(path, checked))
 
 
 def put_checked(
@@ -91,8 +95,10 @@ def put_checked(
     content_hash: str,
     accepted: list[Accepted] = (),
     force_reason: str | None = None,
+    stamp: dict | None = None,
 ) -> PutResult:
-    """Archive a validated form (from a file or from Excel); refuse errors unless forced."""
+    """Archive a validated form (from a file or from Excel); refuse errors unless forced.
+    `stamp`, when given, is kept in the summary under "stamp"."""
     report = checked.report
     offered = _offered(archive, unit, period, report, accepted)
     if report.has_errors and not force_reason:
@@ -103,7 +109,8 @@ def put_checked(
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
         values=values_of(checked), archived_by=archived_by, source_name=source_name,
-        content_hash=content_hash, rules_version=definitions.rules_version(), summary=summary_of(report),
+        content_hash=content_hash, rules_version=definitions.rules_version(),
+        summary={**summary_of(report), **({"stamp": stamp} if stamp else {})},
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
     ))
     return PutResult(report, stored, offered)

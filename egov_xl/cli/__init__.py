@@ -1,5 +1,5 @@
 """The command line: `egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions,
-`egov-xl archive`, `compare`, `consolidate`, `templates`, `serve`, `token` and `rules`. One module per command group; each
+`egov-xl archive`, `compare`, `consolidate`, `templates`, `serve`, `token`, `rules` and `stamp`. One module per command group; each
 command imports what it needs when it runs.
 
 Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be read.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from . import archive, forms, rules, templates, token
+from . import archive, forms, rules, stamp, templates, token
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 from .compare import compare_command
 from .consolidate import consolidate_command
@@ -33,6 +33,7 @@ app.command("consolidate")(consolidate_command)
 app.command("serve")(serve)
 app.add_typer(token.app, name="token")
 app.add_typer(rules.app, name="rules")
+app.add_typer(stamp.app, name="stamp")
 
 
 def main() -> None:

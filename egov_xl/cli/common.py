@@ -119,3 +119,20 @@ def failure_text(catalogue: Catalogue, exc: Exception) -> str:
     if isinstance(exc, ChoiceError):
         return catalogue.text("archive_many_forms", path=exc.path, count=len(exc.sheets), sheets=", ".join(exc.sheets))
     return catalogue.text(exc.key, **exc.params)
+
+
+def write_output(catalogue: Catalogue, target, write):
+    """Run `write()` that makes the output file `target` and return its result; its failures
+    (the target is an input, an unreadable input, a write refused) become one sentence and None."""
+    from ..output.files import SameFileError
+    from ..workbook import ReadError
+
+    try:
+        return write()
+    except SameFileError:
+        error(catalogue.text("annotate_same", out=target))
+    except ReadError as exc:
+        error(catalogue.text(exc.key, **exc.params))
+    except OSError as exc:
+        error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
+    return None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, write_output
 
 
 def validate(
@@ -16,6 +16,7 @@ def validate(
     format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
     annotate_to: Annotated[Path | None, typer.Option("--annotate", help="Ghi bản sao có đánh dấu vào tệp này (nhiều tệp: một thư mục).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
+    stamp_to: Annotated[Path | None, typer.Option("--stamp", help="Ghi bản sao có dấu kiểm tra (.xlsx/.xlsm) vào tệp này (nhiều tệp: một thư mục).")] = None,
 ) -> None:
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
     from ..output.rows import failure_dict, report_dict
@@ -40,6 +41,11 @@ def validate(
         if annotate_to is not None:
             if not _annotate(path, annotate_to, len(files) > 1, file_reports, catalogue):
                 unreadable = True
+        if stamp_to is not None:
+            from .stamp import write_stamp
+
+            if not write_stamp(path, stamp_to, len(files) > 1, catalogue, limits):
+                unreadable = True
     emit(format, results, reports, catalogue)
     if unreadable:
         raise typer.Exit(EXIT_UNREADABLE)
@@ -47,20 +53,10 @@ def validate(
 
 
 def _annotate(path: Path, target: Path, many: bool, reports, catalogue) -> bool:
-    from ..output.annotate import SameFileError, annotate, annotated_path  # openpyxl: only when asked
-    from ..workbook import ReadError
+    from ..output.annotate import annotate, annotated_path  # openpyxl: only when asked
 
     target = annotated_path(path, target, many or target.is_dir())
-    try:
-        annotate(path, target, reports, catalogue)
-    except SameFileError:
-        error(catalogue.text("annotate_same", out=target))
-        return False
-    except ReadError as exc:
-        error(catalogue.text(exc.key, **exc.params))
-        return False
-    except OSError as exc:
-        error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
+    if write_output(catalogue, target, lambda: annotate(path, target, reports, catalogue) or target) is None:
         return False
     note(catalogue.text("annotate_written", out=target))
     return True

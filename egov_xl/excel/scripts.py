@@ -33,6 +33,7 @@ from ..validate import Checked, check_workbook
 from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
+from .stamp import send_stamp
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_block, write_report)
 
@@ -112,6 +113,7 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
         _mark(book, checked, findings, catalogue)
+        send_stamp(book, checked)
         checked_rows["statuses"] = row_statuses(findings)
         return summary_line(findings, catalogue)
 

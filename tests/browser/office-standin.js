@@ -89,6 +89,12 @@ const workbook = {
   application: { calculationMode: "Automatic", load() { return this; } },
   names: { items: [], load() { return this; }, add() {}, getItemOrNullObject() { return { isNullObject: true }; } },
   getSelectedRange() { return { address: `'${sheets[0].name}'!A1`, load() { return this; } }; },
+  properties: { custom: { // custom document properties (the validation stamp)
+    map: {},
+    get items() { return Object.keys(this.map).map((key) => ({ key, delete: () => delete this.map[key] })); },
+    load() { return this; },
+    add(key, value) { this.map[key] = value; },
+  } },
 };
 const context = { workbook, sync: async () => {} };
 
@@ -114,6 +120,7 @@ window.addEventListener("load", () => setTimeout(async () => {
     log.push(["fill", "D33", form.fills.D33 || null]);
     log.push(["note", "D33", form.noteMap.D33 || null]);
     log.push(["sheets", sheets.map((s) => s.name)]);
+    log.push(["stamp", workbook.properties.custom.map]);
     document.getElementById("egov-validate").click();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const items = [...document.querySelectorAll("#egov-findings li")];

@@ -1,11 +1,13 @@
 // Runs xlwings Server's own JavaScript client (the installed package's static/js, copied by
 // tests/test_js_client.py to XLWINGS_JS_DIR) under Node with a small fake Office/Excel, and
-// replays the actions our server returned for a real workbook (EGOV_FIXTURE).
+// replays the actions our server returned for a real workbook (EGOV_FIXTURE), with the add-in's
+// runMacro callbacks (stamp.js) beside it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import { installOfficeGlobals } from "./office-globals.mjs";
 
 const fixture = JSON.parse(readFileSync(process.env.EGOV_FIXTURE, "utf8"));
 const dialogs = [];
@@ -91,31 +93,15 @@ function fakeContext(names) {
       return sheet;
     },
   };
-  return { workbook: { worksheets, names: { add() {} } }, sync: async () => {} };
+  const custom = { map: new Map(), items: [], load() { return this; }, add(key, value) { this.map.set(key, value); } };
+  return { workbook: { worksheets, names: { add() {} }, properties: { custom } }, sync: async () => {} };
 }
 
-globalThis.document = {
-  getElementById: (id) =>
-    id === "config" ? { textContent: JSON.stringify({ appPath: "", onWasm: false, isOfficialLiteAddin: false }) } : null,
-  addEventListener() {},
-  querySelector: () => null,
-  querySelectorAll: () => [],
-};
-globalThis.window = { location: { origin: "https://egov.test" } };
-globalThis.Office = {
-  onReady: async () => ({}),
-  context: {
-    platform: "PC",
-    requirements: { isSetSupported: () => true },
-    ui: { displayDialogAsync: (url) => dialogs.push(url) },
-  },
-  actions: { associate() {} },
-  AsyncResultStatus: { Failed: "failed" },
-  EventType: {},
-};
+installOfficeGlobals(dialogs);
 globalThis.Excel = { run: async (fn) => fn(fakeContext([])), ClearApplyTo: { all: "All", formats: "Formats", contents: "Contents" } };
 
 await import(pathToFileURL(path.join(process.env.XLWINGS_JS_DIR, "custom-scripts", "index.js")).href);
+await import("./stamp.js"); // the add-in's runMacro callback (addin/static/js/stamp.js), as the task pane loads it
 
 test("the real client applies egov-xl's Kiểm tra actions", async () => {
   const context = fakeContext(fixture.sheets);
@@ -127,6 +113,7 @@ test("the real client applies egov-xl's Kiểm tra actions", async () => {
   assert.match(form.noteMap.get("32,3"), /mẫu số 6\.5\.1 bằng 0 nên tỷ lệ phải để trống, nhưng đang ghi 8%/);
   assert.equal(report.cells.get("1,1"), "Mức độ");
   assert.equal(report.cells.get("2,3"), "=HYPERLINK(\"#'Phụ lục VII'!D7\",\"D7\")");
+  assert.equal(context.workbook.properties.custom.map.get("EgovXL.Edition"), "pl7-2022"); // the validation stamp
   assert.equal(dialogs.length, 1);
   assert.match(decodeURIComponent(dialogs[0]), /Kiểm tra xong: 11 lỗi, 1 cảnh báo, 4 lưu ý/);
 });

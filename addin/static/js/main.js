@@ -1,4 +1,5 @@
 import "./function-batch.js"; // pure EGOV functions in batches (RATIO, NUM)
+import "./stamp.js"; // the validation stamp written after Kiểm tra (egovStamp)
 
 // egov-xl task pane: unit and period, the actions, the list of findings (read back from the
 // sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings, and where
