@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from . import archive, forms, rules, stamp, templates, token
+from . import archive, coercion, forms, rules, stamp, templates, token
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 from .compare import compare_command
 from .consolidate import consolidate_command
@@ -17,6 +17,8 @@ from .serve import serve
 from .validate import validate
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "app", "main"]
+
+coercion.install()  # option values without pydantic (see coercion.py)
 
 app = typer.Typer(
     add_completion=False,

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from .. import definitions
 from .common import EXIT_ERRORS as EXIT_FAILED
 from .common import EXIT_OK, EXIT_UNREADABLE, err, out
 
@@ -21,6 +20,7 @@ def test(
     lang: Annotated[str, typer.Option("--lang", help="vi hoặc en.")] = "vi",
 ) -> None:
     """Chạy các ca mẫu: giá trị vào, phát hiện ra, cho từng quy tắc (không cần tệp Excel)."""
+    from .. import definitions
     from ..definitions import FormFileError
 
     catalogue = definitions.catalogue(lang)
@@ -51,6 +51,7 @@ def test(
 
 def _registry_problems() -> list[str]:
     """Rules registered without a sentence in a catalogue, or the other way round."""
+    from .. import definitions
     from ..core.registry import REGISTRY
 
     catalogued = definitions.load_yaml(definitions._package_dir("messages") / "rules.yaml")
@@ -78,6 +79,8 @@ def _listing(findings, catalogue) -> str:
 @app.command("list")
 def list_rules() -> None:
     """Các quy tắc đã đăng ký: mã, nhóm, mức độ mặc định, dữ liệu cần, phiên bản."""
+    from .. import definitions
+
     for rule in definitions.registry().rules:
         severity = rule.severity.value if rule.severity else "?"
         typer.echo(f"{rule.id}\t{rule.family}\t{severity}\t{rule.needs.value}\tv{rule.version}")

@@ -66,6 +66,16 @@ def test_xfd4096_and_archive_put_are_refused(tmp_path):
                    "vượt giới hạn")
 
 
+def test_leading_zeros_do_not_hide_a_far_row(tmp_path):
+    """A reader takes "A0000000001" as row 1; the ten digits once made it the "longest" row
+    number, so XFD1048576 beside it was measured as row 1 and the process aborted in calamine."""
+    path = package(tmp_path / "zeros.xlsx", sheet_xml('<row r="1"><c r="A0000000001"><v>1</v></c></row>'
+                                                      '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+    done = egov("validate", path)
+    assert_refused(done, path, "vượt giới hạn 20,000,000 ô")
+    assert "1,048,576 dòng × 16,384 cột" in done.stderr
+
+
 def test_a_zip_bomb_is_refused_by_its_ratio(tmp_path):
     path = tmp_path / "bomb.xlsx"
     package(path, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'), xl__media__pad_bin=b"\0" * (64 << 20))
