@@ -87,7 +87,7 @@ def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
                                                "consolidate_col_revision", "consolidate_col_code",
                                                "consolidate_col_value", "consolidate_col_status")]
     sheet.append(header)
-    statuses = _statuses(result, catalogue)
+    statuses_of = statuses(result, catalogue)
     codes = [row.code for row in result.edition.rows if row.kind is not Kind.HEADER]
     line = 1
     for form in result.consolidation.included:
@@ -96,14 +96,15 @@ def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
             for col, value in enumerate((form.unit, result.names.get(form.unit, ""), form.revision, code), 1):
                 _text(sheet.cell(line, col), value)
             sheet.cell(line, 5, _number(form.values.get(code)))
-            _text(sheet.cell(line, 6), statuses[form.unit])
+            _text(sheet.cell(line, 6), statuses_of[form.unit])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (14, 40, 8, 9, 12, 48), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
-def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
-    statuses = {}
+def statuses(result, catalogue: Catalogue) -> dict[str, str]:
+    """Each included unit's status in words: clean or its errors, carried over, standing in."""
+    found = {}
     for form in result.consolidation.included:
         parts = [catalogue.text("consolidate_status_errors", n=form.errors) if form.errors
                  else catalogue.text("consolidate_status_clean")]
@@ -111,8 +112,8 @@ def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
             parts.append(catalogue.text("consolidate_status_mapped", edition=result.mapped[form.unit]))
         if form.unit in result.stand_ins:
             parts.append(catalogue.text("consolidate_status_stand_in", unit=result.stand_ins[form.unit]))
-        statuses[form.unit] = "; ".join(parts)
-    return statuses
+        found[form.unit] = "; ".join(parts)
+    return found
 
 
 def _gaps_sheet(sheet, result, catalogue: Catalogue) -> None:
