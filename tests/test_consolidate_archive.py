@@ -14,38 +14,17 @@ import pytest
 
 from egov_xl import definitions
 from egov_xl.archive.periods import parse_period
-from egov_xl.archive.store import Archive, NewSubmission, ValueIn
+from egov_xl.archive.store import Archive
 from egov_xl.core.tolerance import round_half_up
 from egov_xl.flows.consolidate import consolidate_unit
+from tests.fixtures.consolidation import bm7_values, put_values
 
 PERIOD = parse_period("Năm 2025")
 BM7, PL7 = definitions.edition("bm7-2025"), definitions.edition("pl7-2022")
 
 
-def bm7_values(scale: int, online: int = 0, percent: str = "90") -> dict[str, str]:
-    """A clean Biểu mẫu 7: counts from `scale`, ratios computed, percentages `percent`."""
-    counts = {"4.1.1": scale, "4.1.2": scale // 2, "4.2.1": scale, "4.2.2": online or scale // 2,
-              "4.3.1": scale * 10, "4.3.2": scale * 9, "4.4.1": scale * 10, "4.4.2": scale * 7,
-              "4.5.1": scale * 10, "4.5.2": scale * 8}
-    values = {code: str(n) for code, n in counts.items()}
-    for row in BM7.rows:
-        if row.kind.value == "ratio":
-            num, den = D(counts[row.numerator]), D(counts[row.denominator])
-            values[row.code] = str(round_half_up(num / den * 100, 2)) if den else ""
-        elif row.kind.value == "percent":
-            values[row.code] = percent
-        elif row.kind.value == "coded":
-            values[row.code] = "1"
-    return values
-
-
 def put(store: Archive, unit: str, values: dict[str, str], edition=BM7, errors: int = 0, period=PERIOD):
-    store.put(NewSubmission(
-        unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
-        values=[ValueIn(code, D(v) if v != "" else None) for code, v in values.items()],
-        archived_by="test", source_name=f"{unit}.xlsx", content_hash="0" * 64, rules_version="t",
-        summary={"errors": errors, "warnings": 0, "infos": 0, "findings": []},
-        forced_reason="test" if errors else None))
+    put_values(store, unit, period, values, edition, errors)
 
 
 @pytest.fixture

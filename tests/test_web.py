@@ -1,72 +1,28 @@
 """The web console (/bao-cao) in headless Chromium against the real server with a real SQLite
 archive and token authentication: log in, upload seed renditions and see findings, archive,
-see the board change, return a revision and see the reason, look at a chart; and the attacks:
-no session, a forged form (CSRF), another unit's page and review, script in workbook text,
-an oversized upload."""
+see the board change, return a revision and see the reason, look at a chart, read archived
+findings as sentences; the consolidation page (drill-down, outliers and their distribution,
+the filled template); and the attacks: no session, a forged form (CSRF), another unit's page,
+review and consolidation, script in workbook text and unit names, an oversized upload."""
 
 from __future__ import annotations
 
 import base64
 import io
-import os
 import re
+from decimal import Decimal
 
 import httpx
-import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import sync_playwright
 
 from egov_xl.archive.periods import parse_period
 from tests.fixtures.console import TOKENS, XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
+from tests.fixtures.web import LIMIT, chromium, console, http_session, login  # noqa: F401 (fixtures)
 from tests.live_server import live_server
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-LIMIT = 400_000
-
-
-def _require_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI=true (scripts/system-packages installs it)")
-        pytest.skip("Chromium not installed")
-
-
-@pytest.fixture(scope="module")
-def console(samples, tmp_path_factory):
-    """A live server over an archive with a unit tree and last year's reports."""
-    folder = tmp_path_factory.mktemp("web")
-    seeded = seed_console(folder, samples)
-    env = {**seeded["env"], "EGOV_MAX_BODY_BYTES": str(LIMIT)}
-    with live_server(env=env) as base:
-        yield {"base": base, "archive": seeded["archive"], "xss": seeded["xss"]}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    _require_chromium()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def _login(browser, base: str, token: str, width: int = 1366):
-    context = browser.new_context(viewport={"width": width, "height": 768}, accept_downloads=True)
-    page = context.new_page()
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    page.goto(base + "/bao-cao")
-    assert page.url.endswith("/bao-cao/dang-nhap")  # no session: the login form, nothing else
-    page.fill("#token", token)
-    page.click("button[type=submit]")
-    return page
 
 
 def test_login_refuses_a_wrong_token_and_sets_a_strict_cookie(console, chromium):
-    page = _login(chromium, console["base"], "not-a-token")
+    page = login(chromium, console["base"], "not-a-token")
     assert "Mã truy cập không đúng" in page.inner_text("main")
     page.fill("#token", TOKENS["hcm"])
     page.click("button[type=submit]")
@@ -82,12 +38,12 @@ def test_login_refuses_a_wrong_token_and_sets_a_strict_cookie(console, chromium)
 
 def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromium, samples):
     base, archive = console["base"], console["archive"]
-    office = _login(chromium, base, TOKENS["hcm"])
+    office = login(chromium, base, TOKENS["hcm"])
     cell = office.locator("#bang-tinh-hinh tbody tr", has_text="SO-TTTT").locator("td").last
     assert cell.get_attribute("data-state") == "missing"
     assert "1/4 đã nộp" in office.inner_text("[data-rate='2025-Q1']")
 
-    clerk = _login(chromium, base, TOKENS["so"])
+    clerk = login(chromium, base, TOKENS["so"])
     assert clerk.url.endswith("/bao-cao/don-vi/SO-TTTT")  # a unit's own clerk lands on the unit page
     clerk.goto(base + "/bao-cao/kiem-tra")
     clerk.set_input_files("#tep", [samples["phu-luc-vii-seed.xlsx"], samples["bieu-mau-7-seed.xlsx"]])
@@ -145,7 +101,7 @@ def test_attacks_are_refused_and_store_nothing(console, chromium):
     with httpx.Client(base_url=base) as anonymous:
         assert anonymous.get("/bao-cao").status_code == 303
         assert anonymous.get("/bao-cao/don-vi/Q1").status_code == 303
-    clerk = _login(chromium, base, TOKENS["so"])
+    clerk = login(chromium, base, TOKENS["so"])
     clerk.goto(base + "/bao-cao/don-vi/Q1")  # another unit's page
     assert "không được xem" in clerk.inner_text("main")
     jar = {c["name"]: c["value"] for c in clerk.context.cookies()}
@@ -163,13 +119,20 @@ def test_attacks_are_refused_and_store_nothing(console, chromium):
         assert other.status_code == 403
         big = forged.post("/bao-cao/kiem-tra", data={"csrf": csrf}, files={"tep": ("big.xlsx", b"x" * LIMIT)})
         assert big.status_code == 413
+    clerk.goto(base + "/bao-cao/tong-hop")  # a unit's clerk consolidates nothing
+    assert "không tổng hợp" in clerk.inner_text("main") and clerk.locator("#so-tong-hop").count() == 0
+    for token, unit in (("so", "HCM"), ("hcm", "TINH"), ("tinh", "HCM")):  # nor another office's unit
+        with http_session(base, TOKENS[token]) as other:
+            for path in ("/bao-cao/tong-hop", "/bao-cao/tong-hop.xlsx"):
+                answer = other.get(path, params={"don_vi": unit, "ky": "2024-Q1"})
+                assert answer.status_code == 403 and answer.headers["content-type"].startswith("text/html")
     assert archive.count_submissions() == before
     clerk.context.close()
 
 
 def test_workbook_text_is_escaped_on_pages_and_in_the_export(console, chromium):
     base = console["base"]
-    office = _login(chromium, base, TOKENS["hcm"])
+    office = login(chromium, base, TOKENS["hcm"])
     assert XSS_UNIT in office.inner_text("#bang-tinh-hinh")  # shown as text
     office.goto(base + "/bao-cao/kiem-tra")
     office.set_input_files("#tep", [console["xss"]])
@@ -181,12 +144,15 @@ def test_workbook_text_is_escaped_on_pages_and_in_the_export(console, chromium):
     book = load_workbook(io.BytesIO(export.body()))
     names = [c for c in book.active["B"] if c.value == XSS_UNIT]
     assert names and all(c.data_type == "s" for c in names)
+    office.goto(base + "/bao-cao/tong-hop?don_vi=HCM&ky=2024-Q1")  # SO-XSS has not reported: listed by name
+    assert XSS_UNIT in office.inner_text("#chua-nop")
+    assert office.locator("main script, main img:not(.chart)").count() == 0
     assert not office.dialogs
     office.context.close()
 
 
 def test_pages_fit_a_phone(console, chromium):
-    office = _login(chromium, console["base"], TOKENS["hcm"], width=390)
+    office = login(chromium, console["base"], TOKENS["hcm"], width=390)
     for path in ("/bao-cao", "/bao-cao/kiem-tra", "/bao-cao/don-vi/SO-NV"):
         office.goto(console["base"] + path)
         width = office.evaluate("document.documentElement.scrollWidth")
@@ -194,6 +160,54 @@ def test_pages_fit_a_phone(console, chromium):
     office.context.close()
 
 
+def test_archived_findings_read_as_sentences(console, chromium):
+    office = login(chromium, console["base"], TOKENS["hcm"])
+    office.goto(console["base"] + "/bao-cao/don-vi/SO-NV")
+    office.locator("#ky-2024-Q1 details summary").last.click()
+    kept = office.locator("#ky-2024-Q1 .kept-finding")
+    assert kept.count() > 0
+    text = kept.all_inner_texts()
+    assert any("mẫu số 6.5.1 bằng 0" in line for line in text)  # the sentence, parameters filled
+    assert not any("{" in line for line in text)
+    office.context.close()
+
+
+def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, chromium):
+    base, archive = console["base"], console["archive"]
+    before = archive.count_submissions()
+    office = login(chromium, base, TOKENS["tinh"])
+    office.click("nav >> text=Tổng hợp")
+    assert "7/8" in office.inner_text("#dem")
+    assert "XA-8" in office.inner_text("#chua-nop") and "XA-6" in office.inner_text("#con-loi")
+    outlier = office.locator("#ngoai-le tr[data-unit='XA-7'][data-code='4.2']")
+    assert outlier.count() == 1 and "5" in outlier.inner_text()
+    chart = office.locator("[id='phan-bo-4.2'] img")
+    svg = base64.b64decode(chart.get_attribute("src").split(",", 1)[1]).decode()
+    assert '<text' in svg and ">XA-7</text>" in svg and not re.search(r'(href|src)="https?:', svg)
+    assert ">XA-1</text>" not in svg  # only the outlier is labelled
+
+    total = Decimal(office.inner_text("#so-tong-hop tr[data-code='4.2.2'] [data-value]"))
+    office.click("#so-tong-hop a:text-is('4.2.2')")
+    rows = office.locator("#dong-gop tbody tr")
+    assert rows.count() == 7
+    values = {r.get_attribute("data-unit"): Decimal(r.locator("td").nth(3).inner_text()) for r in rows.all()}
+    assert sum(values.values()) == total and values["XA-7"] == 1
+    assert "Còn 1 lỗi" in office.inner_text("#dong-gop tr[data-unit='XA-6']")
+
+    with office.expect_download() as download:
+        office.click("#tai-tong-hop")
+    assert download.value.suggested_filename == "tong-hop-TINH-2025-Q1.xlsx"
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert {"Chi tiết tổng hợp", "Thiếu và lỗi"} <= set(book.sheetnames)
+    assert any(cell.value == total for line in book.worksheets[0].iter_rows() for cell in line)
+    detail = [line for line in book["Chi tiết tổng hợp"].iter_rows(values_only=True) if line[3] == "4.2.2"]
+    assert {line[0]: line[4] for line in detail} == {unit: int(v) for unit, v in values.items()}
+    assert archive.count_submissions() == before  # nothing stored
+    assert not office.dialogs
+    office.context.close()
+
+
+# last: seeding another archive issues new tokens (TOKENS) that the module's server does not know
 def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
     seeded = seed_console(tmp_path, samples)
     env = {"EGOV_ARCHIVE_URL": seeded["env"]["EGOV_ARCHIVE_URL"], "XLWINGS_AUTH_PROVIDERS": "[]"}

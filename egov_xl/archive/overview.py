@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,10 +66,7 @@ def units(archive: Archive) -> dict[str, UnitInfo]:
 
 def below(tree: dict[str, UnitInfo], root: str) -> list[str]:
     """Every unit under `root` (not `root` itself), depth first, each once."""
-    children: dict[str, list[str]] = {}
-    for info in tree.values():
-        if info.parent:
-            children.setdefault(info.parent, []).append(info.code)
+    children = _children(tree)
     found: list[str] = []
     stack = sorted(children.get(root, []), reverse=True)
     while stack:
@@ -94,6 +92,44 @@ def revisions(archive: Archive, unit_codes: list[str]) -> list[Revision]:
     with translated(archive.url), archive._reader.connect() as conn:
         return [Revision(row[0], row[1], parse_period(row[2]), row[3], row[4], _utc(row[5]), row[6], row[7],
                          row[8] or {}, row[9], row[10]) for row in conn.execute(query)]
+
+
+def current_values(archive: Archive, unit_codes: list[str]) -> dict[str, dict[Period, dict[str, Decimal | None]]]:
+    """The numbers of the current (latest) revision of every period each unit reported, for
+    many units in one round trip: unit → period → code → number."""
+    if not unit_codes:
+        return {}
+    archive._require_schema()
+    s, u, p, v = models.Submission, models.Unit, models.Period, models.Value
+    latest = (select(s.unit_id, s.period_id, func.max(s.revision).label("revision"))
+              .join(u, s.unit_id == u.id).where(u.code.in_(unit_codes))
+              .group_by(s.unit_id, s.period_id).subquery())
+    query = (select(u.code, p.key, v.code, v.number).select_from(s)
+             .join(latest, (latest.c.unit_id == s.unit_id) & (latest.c.period_id == s.period_id)
+                   & (latest.c.revision == s.revision))
+             .join(u, s.unit_id == u.id).join(p, s.period_id == p.id).join(v, v.submission_id == s.id)
+             .order_by(u.code, p.end, v.id))
+    found: dict[str, dict[Period, dict[str, Decimal | None]]] = {}
+    periods: dict[str, Period] = {}
+    with translated(archive.url), archive._reader.connect() as conn:
+        for unit, key, code, number in conn.execute(query):
+            period = periods.get(key) or periods.setdefault(key, parse_period(key))
+            found.setdefault(unit, {}).setdefault(period, {})[code] = None if number is None else Decimal(number)
+    return found
+
+
+def children_in(tree: dict[str, UnitInfo]):
+    """`children_of` for the access checks, answered from a tree already read (no query per unit)."""
+    children = _children(tree)
+    return lambda code: children.get(code, [])
+
+
+def _children(tree: dict[str, UnitInfo]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for info in tree.values():
+        if info.parent:
+            children.setdefault(info.parent, []).append(info.code)
+    return children
 
 
 def reviews(archive: Archive, submission_ids: list[int]) -> dict[int, list[Review]]:

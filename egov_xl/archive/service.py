@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import definitions
 from ..core.findings import FormReport, Severity
+from ..core.messages import kept_params
 from ..core.prior import Comparison, Reference, compare
 from ..core.spec import Kind
 from ..validate import Checked, check_file
@@ -61,7 +62,8 @@ def summary_of(report: FormReport) -> dict:
         "warnings": report.count(Severity.WARNING),
         "infos": report.count(Severity.INFO),
         "findings": [{"rule": f.rule, "severity": f.severity.value, "code": f.code,
-                      "cell": str(f.cell) if f.cell else None} for f in report.findings],
+                      "cell": str(f.cell) if f.cell else None, "params": kept_params(f.params)}
+                     for f in report.findings],
     }
 
 

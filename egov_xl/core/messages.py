@@ -19,6 +19,13 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+class _Elided(dict):
+    """Fills a placeholder whose value was not kept with an ellipsis."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
 @dataclass(frozen=True)
 class Catalogue:
     lang: str
@@ -35,6 +42,21 @@ class Catalogue:
         template = self.rules.get(finding.rule, finding.rule)
         params = {k: self.words.get(v, v) if isinstance(v, Word) else v for k, v in finding.params.items()}
         return template.format_map(_Keep(params))
+
+    def stored_message(self, entry: dict) -> str:
+        """The sentence of a finding kept in an archived revision's summary (rule, code,
+        params as `kept_params` wrote them). A revision archived before parameters were kept
+        gets the rule's sentence with its code and "…" for the numbers it did not keep."""
+        template = self.rules.get(entry.get("rule", ""), entry.get("rule", ""))
+        kept = entry.get("params")
+        params = {"code": entry.get("code") or "…"}
+        if isinstance(kept, dict):
+            params.update({k: self.words.get(v["word"], v["word"]) if isinstance(v, dict) and "word" in v
+                           else str(v) for k, v in kept.items()})
+        try:
+            return template.format_map(_Elided(params))
+        except (ValueError, IndexError):  # a template with a format spec the kept text cannot fill
+            return template
 
     def text(self, key: str, **params: Any) -> str:
         return self.texts[key].format_map(_Keep(params))
@@ -56,3 +78,9 @@ class RuleBook:
         if overrides and rule in overrides:
             return overrides[rule]
         return self.defaults[rule]
+
+
+def kept_params(params: dict[str, Any]) -> dict[str, Any]:
+    """A finding's parameters as a revision's summary keeps them (JSON): text, and catalogue
+    words as {"word": key}, so the sentence can be written again in either language."""
+    return {k: {"word": str(v)} if isinstance(v, Word) else str(v) for k, v in params.items()}

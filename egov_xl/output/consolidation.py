@@ -102,13 +102,13 @@ def detail_rows(result, catalogue: Catalogue) -> list[list]:
     header = [catalogue.text(key) for key in ("consolidate_col_unit", "consolidate_col_name",
                                                "consolidate_col_revision", "consolidate_col_code",
                                                "consolidate_col_value", "consolidate_col_status")]
-    statuses = _statuses(result, catalogue)
+    status_of = statuses(result, catalogue)
     codes = [row.code for row in result.edition.rows if row.kind is not Kind.HEADER]
     rows: list[list] = [header]
     for form in result.consolidation.included:
         for code in codes:
             rows.append([form.unit, result.names.get(form.unit, ""), form.revision, code,
-                         _number(form.values.get(code)), statuses[form.unit]])
+                         _number(form.values.get(code)), status_of[form.unit]])
     return rows
 
 
@@ -121,8 +121,9 @@ def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
-    statuses = {}
+def statuses(result, catalogue: Catalogue) -> dict[str, str]:
+    """Each included unit's status in words: clean or its errors, carried over, standing in."""
+    found = {}
     for form in result.consolidation.included:
         parts = [catalogue.text("consolidate_status_errors", n=form.errors) if form.errors
                  else catalogue.text("consolidate_status_clean")]
@@ -130,8 +131,8 @@ def _statuses(result, catalogue: Catalogue) -> dict[str, str]:
             parts.append(catalogue.text("consolidate_status_mapped", edition=result.mapped[form.unit]))
         if form.unit in result.stand_ins:
             parts.append(catalogue.text("consolidate_status_stand_in", unit=result.stand_ins[form.unit]))
-        statuses[form.unit] = "; ".join(parts)
-    return statuses
+        found[form.unit] = "; ".join(parts)
+    return found
 
 
 def _gaps_sheet(sheet, result, catalogue: Catalogue) -> None:

@@ -4,6 +4,7 @@ and black, grey and dash patterns keep the lines apart when printed in black and
 from __future__ import annotations
 
 from decimal import Decimal
+from statistics import median
 
 import pygal
 from pygal.style import Style
@@ -15,11 +16,16 @@ STYLE = Style(background="white", plot_background="white", foreground="#000", fo
               foreground_subtle="#555", colors=("#000000", "#444444", "#888888", "#888888"),
               font_family="sans-serif", opacity="1", opacity_hover="1")
 DASHES = (None, "8,4", "2,4", "2,4")
+# the spread of one indicator: ordinary units small grey dots, outliers large black labelled dots
+SPREAD_STYLE = Style(**{**STYLE.__dict__, "colors": ("#777777", "#000000", "#000000"),
+                         "value_colors": ("#000000",) * 3, "value_label_font_size": 14,
+                         "guide_stroke_color": "#dddddd", "guide_stroke_dasharray": "1,0",
+                         "major_guide_stroke_color": "#dddddd", "major_guide_stroke_dasharray": "1,0"})
 
 
 def _config(**extra):
     return dict(style=STYLE, js=[], width=720, height=320, dots_size=3,
-                legend_at_bottom=True, truncate_legend=-1, x_label_rotation=20, **extra)
+                legend_at_bottom=True, truncate_legend=-1, x_label_rotation=20) | extra
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -44,4 +50,23 @@ def rate_chart(rates: list[Rate], title: str, names: tuple[str, str]) -> str:
     chart.x_labels = [r.period.label for r in rates]
     chart.add(names[0], [round(r.percent, 1) for r in rates])
     chart.add(names[1], [round(100 * r.on_time / r.total, 1) if r.total else 0 for r in rates])
+    return chart.render_data_uri()
+
+
+def distribution_chart(values: dict[str, Decimal], marked: set[str], title: str,
+                       names: tuple[str, str, str]) -> str:
+    """One indicator across units as a dot chart, lowest to highest: ordinary units as small
+    grey dots, the units marked as outliers as large black dots labelled with their code, the
+    median as a dashed line. Shape, size and labels carry the meaning without colour."""
+    ordered = sorted(values.items(), key=lambda item: (item[1], item[0]))
+    chart = pygal.XY(title=title, stroke=False, print_labels=True, show_x_labels=False, show_x_guides=False,
+                     include_x_axis=True,
+                     **_config(style=SPREAD_STYLE, x_title=names[0], x_label_rotation=0))
+    chart.add(names[0], [(i, float(v)) for i, (unit, v) in enumerate(ordered, 1) if unit not in marked],
+              dots_size=3)
+    chart.add(names[1], [{"value": (i, float(v)), "label": unit}
+                         for i, (unit, v) in enumerate(ordered, 1) if unit in marked], dots_size=7)
+    middle = float(median(values.values()))
+    chart.add(names[2], [(1, middle), (len(ordered), middle)], stroke=True, show_dots=False,
+              stroke_style={"width": 2, "dasharray": "8,4"})
     return chart.render_data_uri()

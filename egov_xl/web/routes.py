@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,12 +20,13 @@ from ..archive.periods import PeriodError, parse_period
 from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
-from . import charts
+from ..flows.consolidate import consolidate_unit
+from . import charts, consolidation
 from .board import build_board
 from .export import board_xlsx
 from .session import PATH, Visitor, check_csrf, csrf_token, signed_in, start_session, visitor, write_cookie
-from .unit import blocks, current_values, difference, series
-from .upload import Archiving, check_upload
+from .unit import blocks, difference, series
+from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
@@ -41,8 +43,19 @@ def _both(key: str, **params) -> str:
     return f"{_text('vi', key, **params)} / {_text('en', key, **params)}"
 
 
+def _kept(lang: str, entry: dict) -> str:
+    """A finding kept in an archived revision's summary, as a sentence in `lang`."""
+    catalogue = definitions.catalogue(lang)
+    return catalogue.stored_message(entry)
+
+
+def _severity(entry: dict) -> str:
+    word = str(entry.get("severity", ""))
+    return " / ".join(definitions.catalogue(lang).severities.get(word, word) for lang in ("vi", "en"))
+
+
 TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, css=STATIC, base=PATH, quote=quote)
+                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity)
 
 
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -110,7 +123,7 @@ def _board(request: Request, found: Visitor, root: str | None, period: str | Non
     root = root or (roots[0] if roots else None)
     if root is None:
         return None, roots, _deny(request, found, "web_no_units", status=200)
-    if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, archive.children))):
+    if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, overview.children_in(tree)))):
         return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
     return build_board(archive, _calendar(), root, period, kind or None), roots, None
 
@@ -139,8 +152,8 @@ def board_export(request: Request, don_vi: str | None = None, ky: str | None = N
                                 "web_col_revisions", "web_col_errors", "web_col_warnings", "web_col_accepted",
                                 "web_col_first", "web_col_by", "web_col_review", "web_col_reason")]
     words = {k: _both(f"web_{k}") for k in ("missing", "on_time", "late", "accepted", "returned")}
-    return Response(board_xlsx(board, heads, words), media_type="application/vnd.openxmlformats-officedocument"
-                    ".spreadsheetml.sheet", headers={"Content-Disposition": 'attachment; filename="tinh-hinh-nop.xlsx"'})
+    return Response(board_xlsx(board, heads, words), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="tinh-hinh-nop.xlsx"'})
 
 
 # upload ----------------------------------------------------------------------------------------
@@ -190,9 +203,10 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
 def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
               found: Visitor = Depends(signed_in)):
     archive = _archive()
-    if not access.may_read(found, unit, archive.children):
-        return _deny(request, found, "addin_forbidden_read", unit=unit)
     tree = overview.units(archive)
+    children_of = overview.children_in(tree)
+    if not access.may_read(found, unit, children_of):
+        return _deny(request, found, "addin_forbidden_read", unit=unit)
     if unit not in tree:
         return _deny(request, found, "web_unknown_unit", status=404, unit=unit)
     changes = None
@@ -205,13 +219,13 @@ def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None
         changes = difference(old, new) if old and new else []
     info = tree[unit]
     peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
-    own = current_values(archive, unit)
-    items = series(own, [current_values(archive, p) for p in peers])
+    values = overview.current_values(archive, [unit, *peers])  # one query, however many peers
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in peers])
     names = tuple(_both(k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
     return _page(request, found, "unit.html", info=info, blocks=blocks(archive, unit, _calendar()),
                  changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(peers),
-                 may_review=access.may_review(found, unit, archive.children))
+                 may_review=access.may_review(found, unit, children_of))
 
 
 @router.post("/don-vi/{unit}/danh-gia")
@@ -219,7 +233,7 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
            quyet_dinh: str = Form(""), ly_do: str = Form(""), found: Visitor = Depends(signed_in)):
     check_csrf(found, csrf)
     archive = _archive()
-    if not access.may_review(found, unit, archive.children):
+    if not access.may_review(found, unit, overview.children_in(overview.units(archive))):
         return _deny(request, found, "web_forbidden_review", unit=unit)
     if quyet_dinh not in overview.DECISIONS or (quyet_dinh == "returned" and not ly_do.strip()):
         return _deny(request, found, "web_review_reason", status=400)
@@ -232,3 +246,65 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
         raise HTTPException(status_code=404)
     overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name)
     return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
+
+
+# consolidation ---------------------------------------------------------------------------------
+
+def _consolidation(request: Request, found: Visitor, unit: str | None, period: str | None):
+    """(result, context, refusal): the consolidated form of a unit the visitor consolidates for."""
+    from ..workbook import ReadError
+
+    archive = _archive()
+    tree = overview.units(archive)
+    own = None if found.open_mode else found.grant.units
+    allowed = consolidation.consolidating_units(tree, own, found.open_mode or found.grant.consolidates)
+    unit = unit or (allowed[0] if allowed else None)
+    if unit is None:
+        return None, {}, _deny(request, found, "web_no_consolidating")
+    if unit not in allowed:
+        return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
+    periods = consolidation.periods_below(archive, tree, unit)
+    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods}
+    if not periods:
+        return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
+    try:
+        chosen = parse_period(period) if period else periods[0]
+    except PeriodError:
+        return None, context, _deny(request, found, "period_invalid", status=400, text=period)
+    try:
+        result = consolidate_unit(archive, unit, chosen)
+    except ReadError as exc:
+        return None, context, _deny(request, found, exc.key, status=404, **exc.params)
+    except ArchiveError as exc:
+        return None, context, _deny(request, found, exc.key, status=503, **exc.params)
+    return result, {**context, "chosen": chosen}, None
+
+
+@router.get("/tong-hop", response_class=HTMLResponse)
+def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
+                       chi_tieu: str | None = None, found: Visitor = Depends(signed_in)):
+    result, context, refused = _consolidation(request, found, don_vi, ky)
+    if refused:
+        return refused
+    vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
+    names = tuple(_both(k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
+    spreads = [(code, charts.distribution_chart(values, marked, _both("web_chart_distribution", code=code,
+                                                                        n=len(values)), names))
+               for code, values, marked in consolidation.distributions(result, chi_tieu)]
+    findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
+    return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
+                 code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
+                 spreads=spreads, findings=findings, **context)
+
+
+@router.get("/tong-hop.xlsx")
+def consolidation_download(request: Request, don_vi: str | None = None, ky: str | None = None,
+                           found: Visitor = Depends(signed_in)):
+    result, context, refused = _consolidation(request, found, don_vi, ky)
+    if refused:
+        return refused
+    if result is None:
+        return _deny(request, found, "web_no_periods", status=404, unit=context["unit"])
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"tong-hop-{result.consolidation.unit}-{result.period.key}.xlsx")
+    return Response(consolidation.filled_xlsx(result, definitions.catalogue("vi")), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

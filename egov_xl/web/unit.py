@@ -64,14 +64,6 @@ def difference(old: Stored, new: Stored) -> list[Change]:
     return changes
 
 
-def current_values(archive: Archive, unit: str) -> dict[Period, dict[str, Decimal | None]]:
-    """The current revision's numbers of each period the unit reported."""
-    latest: dict[Period, Stored] = {}
-    for stored in archive.history(unit):
-        latest[stored.period] = stored  # history is ordered by period, then revision
-    return {period: {c: v.number for c, v in stored.values.items()} for period, stored in latest.items()}
-
-
 @dataclass(frozen=True)
 class Series:
     code: str

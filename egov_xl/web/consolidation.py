@@ -1,0 +1,110 @@
+"""Tổng hợp on the page: a consolidating unit's form for one period (flows.consolidate), each
+total with the units behind it, the units missing or with errors, the findings on totals
+drilled down to units, the outliers with the distribution of their indicator, and the filled
+template as an .xlsx made in memory for the answer (nothing stored)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from ..archive import overview
+from ..archive.overview import UnitInfo
+from ..archive.periods import Period
+from ..archive.store import Archive
+from ..core.consolidate import Contribution, Method
+from ..core.messages import Catalogue
+from ..core.spec import Kind
+from ..flows.consolidate import ConsolidatedForm, shown_value
+from ..output.consolidation import filled_book, note, statuses
+
+MAX_CHARTS = 6  # one distribution per indicator with an outlier, at most this many
+
+
+def consolidating_units(tree: dict[str, UnitInfo], units: frozenset[str] | None, consolidates: bool) -> list[str]:
+    """The units a visitor may consolidate: their own units that have units below them when
+    their token consolidates; every such unit on one PC without authentication (`units` None)."""
+    parents = {info.parent for info in tree.values() if info.parent}
+    if units is None:
+        return sorted(parents)
+    return sorted(code for code in units if code in parents) if consolidates else []
+
+
+def periods_below(archive: Archive, tree: dict[str, UnitInfo], root: str) -> list[Period]:
+    """The periods any unit below `root` reported, newest first (metadata only, one query)."""
+    found = {r.period for r in overview.revisions(archive, overview.below(tree, root))}
+    return sorted(found, key=lambda p: (p.end, p.key), reverse=True)
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    code: str
+    label: str
+    value: Decimal | int | None
+    exact: bool
+    reported: int
+    note_vi: str
+    note_en: str
+    ratio: bool  # a ratio or a percentage: its spread across units is charted
+
+
+@dataclass(frozen=True)
+class Share:
+    """One unit's part in a total: its value and the status of the revision it comes from."""
+
+    unit: str
+    name: str
+    revision: int
+    value: Decimal | None
+    status_vi: str
+    status_en: str
+
+
+def total_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list[TotalRow]:
+    rows = []
+    for row in result.edition.rows:
+        total = result.consolidation.totals[row.code]
+        if row.kind is Kind.HEADER or total.method is Method.NONE:
+            continue
+        rows.append(TotalRow(row.code, row.label, shown_value(total, row), total.exact, total.reported,
+                             note(total, vi), note(total, en), row.kind in (Kind.RATIO, Kind.PERCENT)))
+    return rows
+
+
+def shares(result: ConsolidatedForm, code: str, vi: Catalogue, en: Catalogue) -> list[Share] | None:
+    """The contributions to the total of `code`; None for a code the form does not have."""
+    total = result.consolidation.totals.get(code)
+    if total is None or total.method is Method.NONE:
+        return None
+    said_vi, said_en = statuses(result, vi), statuses(result, en)
+    return [_share(c, result, said_vi, said_en) for c in total.contributions]
+
+
+def _share(item: Contribution, result: ConsolidatedForm, said_vi: dict, said_en: dict) -> Share:
+    return Share(item.unit, result.names.get(item.unit, ""), item.revision, item.value,
+                 said_vi.get(item.unit, ""), said_en.get(item.unit, ""))
+
+
+def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[tuple[str, dict[str, Decimal], set[str]]]:
+    """For each ratio or percentage with an outlier on its value (and the chosen one): every
+    included unit's value and the units marked as outliers."""
+    kinds = {row.code: row.kind for row in result.edition.rows}
+    marked: dict[str, set[str]] = {}
+    for item in result.outliers:
+        if item.what == "value" and kinds.get(item.code) in (Kind.RATIO, Kind.PERCENT):
+            marked.setdefault(item.code, set()).add(item.unit)
+    if chosen and kinds.get(chosen) in (Kind.RATIO, Kind.PERCENT):
+        marked.setdefault(chosen, set())
+    found = []
+    for code in [row.code for row in result.edition.rows if row.code in marked][:MAX_CHARTS]:
+        values = {f.unit: f.values[code] for f in result.consolidation.included if f.values.get(code) is not None}
+        if values:
+            found.append((code, values, marked[code]))
+    return found
+
+
+def filled_xlsx(result: ConsolidatedForm, catalogue: Catalogue) -> bytes:
+    out = BytesIO()
+    filled_book(result, catalogue).save(out)
+    return out.getvalue()
