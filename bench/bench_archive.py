@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from egov_xl.archive import integrity, models  # noqa: E402
-from egov_xl.archive.periods import Period  # noqa: E402
+from egov_xl.core.periods import Period  # noqa: E402
 from egov_xl.archive.store import PREVIOUS, Archive, NewSubmission, ValueIn  # noqa: E402
 from egov_xl.core.spec import PeriodKind  # noqa: E402
 from tests.pg import Cluster  # noqa: E402

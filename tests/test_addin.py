@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.excel.scripts import archive
 from egov_xl.template.build import row_of
 from egov_xl.definitions import edition

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from egov_xl.server.tokens import issue
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from egov_xl.archive.db import ArchiveError, current_revision, head_revision
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Accepted, Archive, NewSubmission, ValueIn
 
 Q1, H1, Q3, Y = (parse_period(p) for p in ("Q1/2025", "6T/2025", "Q3/2025", "Năm 2025"))

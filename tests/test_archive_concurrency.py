@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from egov_xl.archive.db import ArchiveError
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from egov_xl.archive.store import Archive, ValueIn
 from egov_xl.definitions import catalogue
 from tests.test_archive import Q1, submission

@@ -10,14 +10,14 @@ import yaml
 
 from egov_xl import definitions
 from egov_xl.archive.db import ArchiveError
-from egov_xl.archive.service import values_of
+from egov_xl.flows.archive import values_of
 from egov_xl.core.errors import UserError
 from egov_xl.core.numbers import Entry
 from egov_xl.core.periods import PeriodError, parse_period
 from egov_xl.core.prior import reference_from
 from egov_xl.core.registry import REGISTRY
 from egov_xl.core.report import Cell, Revision, Sum, archive_rows, from_values, report_from_archive
-from egov_xl.validate import check_file
+from egov_xl.flows.check import check_file
 from egov_xl.workbook import ReadError
 
 

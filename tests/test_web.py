@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import sync_playwright
 
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from tests.fixtures.console import TOKENS, XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
 from tests.live_server import live_server
 

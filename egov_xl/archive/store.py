@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from . import integrity, models
 from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
-from .periods import Period, parse_period
+from ..core.periods import Period, parse_period
 
 
 @dataclass(frozen=True, slots=True)

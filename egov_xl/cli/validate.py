@@ -20,7 +20,7 @@ def validate(
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
     from ..output.rows import failure_dict, report_dict
     from ..settings import Settings
-    from ..validate import validate_each
+    from ..flows.check import validate_each
     from .reports import emit
 
     catalogue = catalogue_for(lang)
@@ -31,7 +31,7 @@ def validate(
     for path, file_reports, failure in validate_each(files, form, limits):
         if failure is not None:
             unreadable = True
-            message = catalogue.text(failure.key, **failure.params)
+            message = failure.render(catalogue)
             error(message)
             results.append(failure_dict(str(path), message))
             continue
@@ -48,7 +48,7 @@ def validate(
 
 def _annotate(path: Path, target: Path, many: bool, reports, catalogue) -> bool:
     from ..output.annotate import SameFileError, annotate, annotated_path  # openpyxl: only when asked
-    from ..workbook import ReadError
+    from ..core.errors import UserError
 
     target = annotated_path(path, target, many or target.is_dir())
     try:
@@ -56,8 +56,8 @@ def _annotate(path: Path, target: Path, many: bool, reports, catalogue) -> bool:
     except SameFileError:
         error(catalogue.text("annotate_same", out=target))
         return False
-    except ReadError as exc:
-        error(catalogue.text(exc.key, **exc.params))
+    except UserError as exc:
+        error(exc.render(catalogue))
         return False
     except OSError as exc:
         error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))

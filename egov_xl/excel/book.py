@@ -23,7 +23,7 @@ from ..output.annotate import FILLS
 from ..output.rows import form_name
 from ..output.safe_text import as_typed_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
-from ..validate import Checked, check_workbook, report_sheets
+from ..flows.check import Checked, check_workbook, report_sheets
 
 REPORT_SHEET = "Kiểm tra"
 REPORT_HEADER_ROWS = 2

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from egov_xl.archive import db, models
 from egov_xl.archive.db import ArchiveError
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from egov_xl.archive.store import UNIT_CODE_MAX, Accepted, Archive, NewSubmission, ValueIn
 from egov_xl.cli import app
 

@@ -1,4 +1,5 @@
-"""Archiving and comparing forms: the engine's located forms in, the archive's revisions out."""
+"""Archive a checked form: validate, then store it as the next revision of its unit and period;
+a form with errors is refused unless a reason forces it."""
 
 from __future__ import annotations
 
@@ -7,21 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import definitions
+from ..archive.store import Accepted, Archive, NewSubmission, Stored, ValueIn
 from ..core.findings import FormReport, Severity
-from ..core.prior import Comparison, Reference, compare
+from ..core.periods import Period
 from ..core.spec import Kind
-from ..validate import Checked, check_file
 from ..workbook import ReadError
-from .periods import Period
-from .store import Accepted, Archive, NewSubmission, Stored, ValueIn
-
-
-class ChoiceError(Exception):
-    """The file holds several forms and none was chosen."""
-
-    def __init__(self, path: str, sheets: list[str]):
-        self.path, self.sheets = path, sheets
-        super().__init__(path)
+from .check import Checked, pick_form
 
 
 @dataclass(slots=True)
@@ -29,17 +21,6 @@ class PutResult:
     report: FormReport
     stored: Stored | None  # None: refused because of errors
     offered: dict[tuple[str, str | None], str]  # earlier accepted reasons for warnings firing again
-
-
-def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = None) -> Checked:
-    checked = check_file(path, form_id)
-    if sheet is not None:
-        checked = [c for c in checked if c.form.sheet == sheet]
-        if not checked:
-            raise ReadError("no_table", path=f"{path} [{sheet}]")
-    if len(checked) > 1:
-        raise ChoiceError(str(path), [c.form.sheet for c in checked])
-    return checked[0]
 
 
 def values_of(checked: Checked) -> list[ValueIn]:
@@ -115,37 +96,3 @@ def _offered(archive, unit, period, report, accepted) -> dict:
     now = {(a.rule, a.code) for a in accepted}
     firing = {(f.rule, f.code) for f in report.findings if f.severity is Severity.WARNING}
     return {key: reason for key, reason in earlier.items() if key in firing and key not in now}
-
-
-def reference(stored: Stored | None, target_edition: str) -> tuple[Reference | None, Stored | None]:
-    """The archived report in the current edition's codes; (None, stored) when it cannot be."""
-    if stored is None:
-        return None, None
-    numbers = {code: value.number for code, value in stored.values.items()}
-    if stored.edition_id == target_edition:
-        return Reference(stored.period, stored.edition_id, stored.revision, numbers), None
-    mapping = definitions.mapping_between(stored.edition_id, target_edition)
-    if mapping is None:
-        return None, stored
-    return Reference(stored.period, stored.edition_id, stored.revision, mapping.translate(numbers), mapping.id), None
-
-
-@dataclass(slots=True)
-class CompareResult:
-    checked: Checked
-    comparison: Comparison
-    unmapped: list[Stored]
-
-
-def compare_form(archive: Archive, checked: Checked, unit: str, period: Period) -> CompareResult:
-    edition = checked.form.edition.id
-    previous, lost_previous = reference(archive.previous(unit, period), edition)
-    last_year, lost_last_year = reference(archive.same_period_last_year(unit, period), edition)
-    comparison = compare(checked.form, period, previous, last_year, definitions.rulebook())
-    unmapped = [s for s in (lost_previous, lost_last_year) if s is not None]
-    return CompareResult(checked, comparison, unmapped)
-
-
-def compare_file(archive: Archive, path: str | Path, unit: str, period: Period,
-                 sheet: str | None = None) -> CompareResult:
-    return compare_form(archive, pick_form(path, sheet), unit, period)
