@@ -14,7 +14,8 @@ import pytest
 
 from egov_xl import definitions
 from egov_xl.core.periods import parse_period
-from egov_xl.archive.store import Archive, NewSubmission, ValueIn
+from egov_xl.archive.store import Archive, NewSubmission
+from egov_xl.core.report import ArchivedValue
 from egov_xl.core.tolerance import round_half_up
 from egov_xl.flows.consolidate import consolidate_unit
 
@@ -42,7 +43,7 @@ def bm7_values(scale: int, online: int = 0, percent: str = "90") -> dict[str, st
 def put(store: Archive, unit: str, values: dict[str, str], edition=BM7, errors: int = 0, revision_note=""):
     store.put(NewSubmission(
         unit=unit, period=PERIOD, edition_id=edition.id, edition_title=edition.title,
-        values=[ValueIn(code, D(v) if v != "" else None) for code, v in values.items()],
+        values=[ArchivedValue(code, D(v) if v != "" else None) for code, v in values.items()],
         archived_by="test", source_name=f"{unit}.xlsx", content_hash="0" * 64, rules_version="t",
         summary={"errors": errors, "warnings": 0, "infos": 0, "findings": []},
         forced_reason="test" if errors else None))

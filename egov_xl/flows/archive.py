@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import definitions
-from ..archive.store import Accepted, Archive, NewSubmission, Stored, ValueIn
+from ..archive.store import Accepted, Archive, NewSubmission, Stored
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
-from ..core.spec import Kind
+from ..core.report import ArchivedValue, archive_rows
 from ..workbook import ReadError
 from .check import Checked, pick_form
 
@@ -23,17 +23,9 @@ class PutResult:
     offered: dict[tuple[str, str | None], str]  # earlier accepted reasons for warnings firing again
 
 
-def values_of(checked: Checked) -> list[ValueIn]:
-    values = []
-    for row in checked.form.rows.values():
-        if row.spec.kind is Kind.HEADER:
-            continue
-        reading = row.value
-        values.append(ValueIn(
-            code=row.code, number=reading.number, decimals=reading.decimals,
-            typed=None if reading.raw is None else str(reading.raw), unit=row.cells.unit or None,
-        ))
-    return values
+def values_of(checked: Checked) -> list[ArchivedValue]:
+    """The checked form's values as the archive stores them (core.report, the one conversion)."""
+    return archive_rows(checked.form.report, checked.form.edition)
 
 
 def summary_of(report: FormReport) -> dict:

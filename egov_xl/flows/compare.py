@@ -9,21 +9,22 @@ from pathlib import Path
 from .. import definitions
 from ..archive.store import Archive, Stored
 from ..core.periods import Period
-from ..core.prior import Comparison, Reference, compare
+from ..core.prior import Comparison, Reference, compare, reference_from
+from ..core.report import report_from_archive
 from .check import Checked, pick_form
 
 
 def reference(stored: Stored | None, target_edition: str) -> tuple[Reference | None, Stored | None]:
-    """The archived report in the current edition's codes; (None, stored) when it cannot be."""
+    """The archived report in the current edition's codes; (None, stored) when it cannot be
+    translated (no mapping between the two editions)."""
     if stored is None:
         return None, None
-    numbers = {code: value.number for code, value in stored.values.items()}
-    if stored.edition_id == target_edition:
-        return Reference(stored.period, stored.edition_id, stored.revision, numbers), None
-    mapping = definitions.mapping_between(stored.edition_id, target_edition)
-    if mapping is None:
-        return None, stored
-    return Reference(stored.period, stored.edition_id, stored.revision, mapping.translate(numbers), mapping.id), None
+    report = report_from_archive(stored.edition_id, stored.values.values(), stored.unit, stored.period.key,
+                                 stored.revision)
+    mapping = None if stored.edition_id == target_edition else \
+        definitions.mapping_between(stored.edition_id, target_edition)
+    found = reference_from(report, stored.period, stored.revision, target_edition, mapping)
+    return found, (None if found else stored)
 
 
 @dataclass(slots=True)
