@@ -24,7 +24,6 @@ from ..output.safe_text import as_typed_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
 from ..flows.check import Checked, check_workbook, report_sheets
 
-REPORT_SHEET = "Kiểm tra"
 TEMPLATE_INPUT = f"#{INPUT_FILL.start_color.rgb[-6:]}"
 
 
@@ -139,10 +138,15 @@ def book_context(book: xw.Book) -> BookContext:
 def previous_marks(book: xw.Book) -> list[CellRef]:
     """Cells marked by the last check, read back from the report sheet's last column (the plain
     address of each finding's cell; an annotated copy from the command line has it too)."""
-    if REPORT_SHEET not in [s.name for s in book.sheets]:
-        return []
     refs = []
-    for row in sheet_values(book.sheets[REPORT_SHEET]):
+    for sheet in [s for s in book.sheets if s.name in report_sheets()]:
+        refs += _addresses(sheet_values(sheet))
+    return refs
+
+
+def _addresses(values: list[list[object]]) -> list[CellRef]:
+    refs = []
+    for row in values:
         address = row[REF_COLUMN] if len(row) > REF_COLUMN else None
         if isinstance(address, str) and "!" in address:
             sheet, _, a1 = address.rpartition("!")
