@@ -206,6 +206,16 @@ def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
     return [mark.ref for mark in planned]
 
 
+def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
+    """The sheet `name` cleared, or added after the last sheet."""
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name=name, after=book.sheets[len(names) - 1])
+
+
 def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding], catalogue: Catalogue,
                  title_key: str = "report_title") -> None:
     """The sheet "Kiểm tra", as planned by output/plan.py (the annotated copy writes the same)."""
@@ -216,12 +226,7 @@ def write_plan(book: xw.Book, plan: ReportPlan) -> None:
     """The report sheet in one block of values: links as HYPERLINK formulas (Excel makes a link
     of nothing else an action can write), every text as typed text (safe_text.py); then the
     severity cells' fills. Column widths and row heights stay Excel's."""
-    names = [s.name for s in book.sheets]
-    if plan.sheet in names:
-        sheet = book.sheets[plan.sheet]
-        sheet.clear()
-    else:
-        sheet = book.sheets.add(name=plan.sheet, after=book.sheets[len(names) - 1])
+    sheet = fresh_sheet(book, plan.sheet)
     width = len(plan.header)
     rows = [[as_typed_text(title)] + [""] * (width - 1) for title in plan.titles]
     rows.append([as_typed_text(value) for value in plan.header])

@@ -81,17 +81,19 @@ def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid,
     return grids, checked, recognised[0]
 
 
-def _run(book: xw.Book, lang: str, notify: str, body) -> None:
-    """Run a script's body; a UserError it raises (a file, a period, the archive) becomes its
-    one sentence to the clerk: the one place the scripts render them."""
-    catalogue = _catalogue(lang)
+def _answer(catalogue, body) -> str:
+    """The script's one sentence: what `body` says, or why it stopped. A UserError it raises (a
+    file, a period, the archive) is rendered here: the one place the scripts render them."""
     try:
-        message = body(catalogue)
+        return body(catalogue)
     except _Stop as stop:
-        message = str(stop)
+        return str(stop)
     except UserError as exc:
-        message = exc.render(catalogue)
-    _say(book, message, notify)
+        return exc.render(catalogue)
+
+
+def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    _say(book, _answer(_catalogue(lang), body), notify)
 
 
 @script
