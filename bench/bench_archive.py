@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from egov_xl.archive import integrity, models  # noqa: E402
-from egov_xl.archive.periods import Period  # noqa: E402
-from egov_xl.archive.store import PREVIOUS, Archive, NewSubmission, ValueIn  # noqa: E402
+from egov_xl.core.periods import Period  # noqa: E402
+from egov_xl.archive.store import PREVIOUS, Archive, NewSubmission  # noqa: E402
+from egov_xl.core.report import ArchivedValue  # noqa: E402
 from egov_xl.core.spec import PeriodKind  # noqa: E402
 from tests.pg import Cluster  # noqa: E402
 
@@ -116,7 +117,7 @@ def measure(archive: Archive, units: int, lookups: int, puts: int) -> dict:
     for n in range(puts):
         new = NewSubmission(unit=f"DV{rng.randrange(units):04d}", period=rng.choice(PERIODS), edition_id="bench",
                             edition_title="Benchmark",
-                            values=[ValueIn(code, Decimal(rng.randint(0, 5000)), 0, None, "Thủ tục") for code in CODES],
+                            values=[ArchivedValue(code, Decimal(rng.randint(0, 5000)), 0, None, "Thủ tục") for code in CODES],
                             archived_by="bench", source_name="bench.xlsx", content_hash="1" * 64,
                             rules_version="bench", summary={"errors": 0})
         start = time.perf_counter()

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from egov_xl import definitions  # noqa: E402
 from egov_xl.archive import models  # noqa: E402
-from egov_xl.archive.periods import parse_period  # noqa: E402
+from egov_xl.core.periods import parse_period  # noqa: E402
 from egov_xl.archive.store import Archive  # noqa: E402
 from egov_xl.flows.consolidate import consolidate_unit  # noqa: E402
 from tests.pg import Cluster  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from egov_xl.archive.periods import parse_period  # noqa: E402
+from egov_xl.core.periods import parse_period  # noqa: E402
 from egov_xl.archive.store import Archive  # noqa: E402
 from tests.addin_load import Clerks, round_trips, run_clerks  # noqa: E402
 from tests.excel_bridge import payload_from_xlsx  # noqa: E402

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from egov_xl.validate import validate_file  # noqa: E402
+from egov_xl.flows.check import validate_file  # noqa: E402
 from tests.fixtures import renditions  # noqa: E402
 
 FORMS = 50

@@ -18,7 +18,7 @@ os.environ["EGOV_ARCHIVE_URL"] = f"sqlite:///{ADDIN_ARCHIVE}"
 
 import pytest
 
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.fixtures import renditions
 from tests.pg import Cluster
 

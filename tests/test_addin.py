@@ -11,11 +11,11 @@ from xml.etree import ElementTree
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.excel.scripts import archive
-from egov_xl.template.build import row_of
 from egov_xl import definitions
+from egov_xl.template.build import row_of
 from egov_xl.definitions import edition
 from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
@@ -131,6 +131,41 @@ def test_kiem_tra_again_clears_the_earlier_marks(samples, tmp_path):
     assert "deleteNote" in applied.funcs
     assert fixed["D20"].fill.start_color.rgb == "00DDEBF7"  # 4.2 still truncated: still marked
     assert applied.alerts[0].startswith("Kiểm tra xong: 5 lỗi")
+
+
+def test_kiem_tra_and_the_annotated_copy_write_one_plan(samples, tmp_path):
+    """The add-in's sheet and the command line's annotated copy come from output/plan.py: the
+    same marks, the same report sheet (a link is a HYPERLINK formula in one, a hyperlink in the
+    other; Excel reads the add-in's leading apostrophe as "text"), and the add-in clears the
+    marks of a copy the command line annotated."""
+    from egov_xl import definitions
+    from egov_xl.flows.check import validate_file
+    from egov_xl.output.annotate import annotate
+
+    source, sheet = samples["bieu-mau-7-seed.xlsx"], "Biểu mẫu 7"
+    copy_path = tmp_path / "kiem-tra.xlsx"
+    reports = validate_file(source)
+    annotate(source, copy_path, reports, definitions.catalogue("vi"))
+    copy = load_workbook(copy_path)
+    book, _ = run_script(source, "kiem_tra")
+
+    def marks(workbook):
+        return {c.coordinate: (c.fill.start_color.rgb, c.comment.text) for row in workbook[sheet].iter_rows()
+                for c in row if c.comment}
+
+    def as_excel_reads(value):
+        return value[1:] if isinstance(value, str) and value.startswith("'") else value
+
+    assert marks(copy) and marks(copy) == marks(book)
+    written = []
+    for row in copy["Kiểm tra"].iter_rows():
+        link = row[3].hyperlink
+        written.append([f'=HYPERLINK("#{link.location}","{c.value}")' if c.column == 4 and link else c.value
+                        for c in row])
+    sent = [[as_excel_reads(c.value) for c in row] for row in book["Kiểm tra"].iter_rows()]
+    assert len(written) == 2 + sum(len(r.findings) for r in reports) and written == sent
+    again, applied = run_script(copy_path, "kiem_tra")  # the copy's marks read back as the add-in's own
+    assert "deleteNote" in applied.funcs and marks(again) == marks(copy)
 
 
 CORRECT = {"1": 1, "2": 95.5, "3.1.1": 100, "3.1.2": 96.5, "3.2": 98.4, "3.2.1": 99.2, "3.2.2": 97.8,

@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from egov_xl.archive.store import Archive
 from tests.addin_load import Clerks, run_clerks
 from tests.live_server import live_server

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from egov_xl.definitions import edition
 from egov_xl.server.tokens import issue

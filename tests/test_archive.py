@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from egov_xl.archive.db import ArchiveError, current_revision, head_revision
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
-from egov_xl.archive.store import Accepted, Archive, NewSubmission, ValueIn
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
+from egov_xl.archive.store import Accepted, Archive, NewSubmission
+from egov_xl.core.report import ArchivedValue
 
 Q1, H1, Q3, Y = (parse_period(p) for p in ("Q1/2025", "6T/2025", "Q3/2025", "Năm 2025"))
 
@@ -18,8 +19,8 @@ Q1, H1, Q3, Y = (parse_period(p) for p in ("Q1/2025", "6T/2025", "Q3/2025", "Nă
 def submission(unit="HCM", period=Q1, value="98.64", by="clerk") -> NewSubmission:
     return NewSubmission(
         unit=unit, period=period, edition_id="bm7-2025", edition_title="Biểu mẫu 7",
-        values=[ValueIn("4.1", Decimal(value), 2, f"={value.replace('.', ',')}%", "%"),
-                ValueIn("4.1.1", Decimal(177), 0, "177", "Thủ tục")],
+        values=[ArchivedValue("4.1", Decimal(value), 2, f"={value.replace('.', ',')}%", "%"),
+                ArchivedValue("4.1.1", Decimal(177), 0, "177", "Thủ tục")],
         archived_by=by, source_name="bm7.xlsx", content_hash="0" * 64, rules_version="test",
         summary={"errors": 0, "warnings": 0, "infos": 0},
     )

@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from egov_xl.archive.db import ArchiveError
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.store import Archive, ValueIn
+from egov_xl.core.periods import parse_period
+from egov_xl.archive.store import Archive
+from egov_xl.core.report import ArchivedValue
 from egov_xl.definitions import catalogue
 from tests.test_archive import Q1, submission
 
@@ -135,7 +136,7 @@ def test_failure_half_way_leaves_nothing(archive_url):
     archive.init()
     archive.put(submission())
     broken = submission(value="3")
-    broken.values.append(ValueIn("4.1", Decimal(1)))  # the second 4.1 breaks a constraint after inserts
+    broken.values.append(ArchivedValue("4.1", Decimal(1)))  # the second 4.1 breaks a constraint after inserts
     with pytest.raises(ArchiveError) as caught:
         archive.put(broken)
     assert caught.value.key == "archive_failed"

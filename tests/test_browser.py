@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from egov_xl.archive import overview
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import payload_from_xlsx

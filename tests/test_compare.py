@@ -7,8 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import compare_file, put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
+from egov_xl.flows.compare import compare_file
 from egov_xl.archive.store import Archive
 from egov_xl.cli import app
 from egov_xl.definitions import catalogue

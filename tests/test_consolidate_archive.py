@@ -13,7 +13,7 @@ from decimal import Decimal as D
 import pytest
 
 from egov_xl import definitions
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from egov_xl.archive.store import Archive
 from egov_xl.core.tolerance import round_half_up
 from egov_xl.flows.consolidate import consolidate_unit

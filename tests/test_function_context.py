@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import httpx
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from egov_xl.excel.book import row_statuses
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
 from tests.live_server import live_server
 

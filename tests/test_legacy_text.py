@@ -8,7 +8,7 @@ import pytest
 
 from egov_xl.core.legacy_text import TCVN3, VNI_ONE, VNI_PAIRS, Legacy, detect, to_unicode
 from egov_xl.definitions import catalogue
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.conftest import findings_of
 from tests.fixtures.renditions import Layout, Seed, bm7_seed, write_form
 from tests.test_seeds import BM7_SEED_FINDINGS

@@ -8,7 +8,7 @@ import pytest
 
 from egov_xl.core.grid import SheetGrid
 from egov_xl.core.locate import find_regions, find_regions_by_codes
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.conftest import findings_of
 from tests.fixtures.renditions import Layout, bm7_correct, bm7_seed, pl7_correct, write_csv, write_form
 

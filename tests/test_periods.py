@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from egov_xl.archive.periods import Period, PeriodError, parse_period
+from egov_xl.core.periods import Period, PeriodError, parse_period
 from egov_xl.core.spec import PeriodKind
 
 WRITTEN = {

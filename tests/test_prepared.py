@@ -23,7 +23,7 @@ def test_prepared_editions_equal_the_checked_files():
 
 
 def test_validate_imports_no_schema_library(samples):
-    code = ("import sys; from egov_xl.validate import validate_file; "
+    code = ("import sys; from egov_xl.flows.check import validate_file; "
             f"validate_file({str(samples['bieu-mau-7-seed.xlsx'])!r}); "
             "print(sorted(m for m in ('pydantic', 'openpyxl', 'rich', 'sqlalchemy', 'docx', 'lxml', 'xlrd') "
             "if m in sys.modules))")

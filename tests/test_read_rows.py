@@ -6,7 +6,7 @@ import python_calamine
 from openpyxl import Workbook, load_workbook
 
 from egov_xl.core.grid import SheetGrid, WorkbookGrid
-from egov_xl.validate import check_workbook
+from egov_xl.flows.check import check_workbook
 from egov_xl.workbook import load_details, read_workbook
 from tests.fixtures import renditions
 

@@ -12,7 +12,7 @@ from egov_xl.core.grid import SheetGrid
 from egov_xl.core.locate import find_regions
 from egov_xl.core.engine import check_form, locate_form
 from egov_xl.definitions import catalogue, editions, rulebook
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.fixtures.renditions import BM7_CORRECT, Layout, bm7_correct, corrected, pl7_correct, write_form
 
 

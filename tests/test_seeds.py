@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from egov_xl.definitions import catalogue
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from tests.conftest import findings_of
 
 BM7_SEED_FINDINGS = {

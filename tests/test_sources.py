@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from egov_xl.definitions import catalogue
-from egov_xl.validate import validate_file
+from egov_xl.flows.check import validate_file
 from egov_xl.workbook import ReadError
 from tests.conftest import findings_of
 from tests.fixtures import formats

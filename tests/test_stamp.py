@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
 from typer.testing import CliRunner
 
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from egov_xl.cli import app
 from egov_xl.core.findings import FormReport
@@ -25,7 +25,7 @@ from egov_xl.core.stamp import (PREFIX, PROPERTY_LIMIT, canonical_values, change
 from egov_xl.flows.stamp import read_stamp, stamp_of
 from egov_xl.output.doc_props import read_properties, write_properties
 from egov_xl.template.recalc import RecalcError, recalculate, soffice
-from egov_xl.validate import check_file
+from egov_xl.flows.check import check_file
 from tests.fixtures.renditions import bm7_correct, bm7_seed, write_csv
 
 runner = CliRunner()

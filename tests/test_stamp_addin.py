@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from egov_xl.core.stamp import PREFIX, values_hash
 from egov_xl.flows.stamp import INTACT, verify_file
 from egov_xl.output.doc_props import write_properties
-from egov_xl.validate import check_file
+from egov_xl.flows.check import check_file
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
 from tests.node_client import run_client_test
 from xlwings_server.main import main_app  # noqa: E402  (after tests.conftest set the environment)

@@ -19,7 +19,7 @@ from egov_xl.core.spec import Kind
 from egov_xl.template.build import (FIRST_ROW, FORM_NAME, PERIOD_NAME, UNIT_NAME, YEAR_NAME, row_of, value_name, write_templates)
 from egov_xl.template.fill import fill_template, save_filled
 from egov_xl.template.recalc import recalculate, render_pdf, soffice
-from egov_xl.validate import check_file, validate_file
+from egov_xl.flows.check import check_file, validate_file
 from tests.conftest import findings_of
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook_templates"

@@ -15,7 +15,7 @@ from decimal import Decimal
 import httpx
 from openpyxl import load_workbook
 
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from tests.fixtures.console import TOKENS, XSS_LABEL, XSS_SHEET, XSS_UNIT, seed_console
 from tests.fixtures.web import LIMIT, chromium, console, http_session, login  # noqa: F401 (fixtures)
 from tests.live_server import live_server

@@ -14,8 +14,8 @@ from sqlalchemy import text
 from egov_xl.archive import overview
 from egov_xl.archive.calendar import load_calendar
 from egov_xl.archive.db import ArchiveError, translated
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.service import put_file
+from egov_xl.core.periods import parse_period
+from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
 from egov_xl.web.board import build_board
 from egov_xl.web.export import board_xlsx

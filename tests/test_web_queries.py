@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from egov_xl.archive.periods import parse_period
+from egov_xl.core.periods import parse_period
 from egov_xl.archive.store import Archive
 from egov_xl.server import runtime
 from egov_xl.settings import Settings

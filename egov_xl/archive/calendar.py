@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..core.spec import PeriodKind
-from .periods import KEY_PART, Period
+from ..core.periods import KEY_PART, Period
 
 DEFAULT = Path(__file__).with_name("calendar.yaml")
 

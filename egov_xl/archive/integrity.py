@@ -30,7 +30,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, select
 
 from . import models
-from .periods import PeriodError, parse_period
+from ..core.periods import PeriodError, parse_period
 
 GENESIS = "0" * 64
 FORMAT = 1

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import models
 from .db import translated
-from .periods import Period, parse_period
+from ..core.periods import Period, parse_period
 from .store import Archive
 
 DECISIONS = ("accepted", "returned")

@@ -13,16 +13,8 @@ from sqlalchemy.orm import Session
 
 from . import integrity, models
 from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
-from .periods import Period, parse_period
-
-
-@dataclass(frozen=True, slots=True)
-class ValueIn:
-    code: str
-    number: Decimal | None
-    decimals: int | None = None
-    typed: str | None = None
-    unit: str | None = None
+from ..core.periods import Period, parse_period
+from ..core.report import ArchivedValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +30,7 @@ class NewSubmission:
     period: Period
     edition_id: str
     edition_title: str
-    values: list[ValueIn]
+    values: list[ArchivedValue]
     archived_by: str
     source_name: str
     content_hash: str
@@ -70,7 +62,7 @@ class Stored:
     period: Period
     edition_id: str
     revision: int
-    values: dict[str, ValueIn]
+    values: dict[str, ArchivedValue]
     meta: Meta | None = None
 
 
@@ -127,7 +119,7 @@ def _stored(rows: list) -> Stored | None:
     first = rows[0]
     return Stored(
         unit=first[1], period=parse_period(first[2]), edition_id=first[3], revision=first[4],
-        values={row[5]: ValueIn(row[5], None if row[6] is None else Decimal(row[6]), row[7], row[8], row[9])
+        values={row[5]: ArchivedValue(row[5], None if row[6] is None else Decimal(row[6]), row[7], row[8], row[9])
                 for row in rows if row[5] is not None},
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, literal, select
 
 from . import models
 from .db import translated
-from .periods import Period
+from ..core.periods import Period
 from .store import Archive
 
 _S, _U, _P, _V = models.Submission, models.Unit, models.Period, models.Value

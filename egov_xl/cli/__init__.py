@@ -1,6 +1,8 @@
-"""The command line: `egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions,
-`egov-xl archive`, `compare`, `consolidate`, `templates`, `serve`, `token`, `rules` and `stamp`. One module per command group; each
-command imports what it needs when it runs.
+"""The command line `egov-xl`: one thin module per command group, calling the flows.
+
+`egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions, `egov-xl archive`,
+`compare`, `consolidate`, `templates`, `serve`, `token`, `rules` and `stamp`. Each command
+imports what it needs when it runs.
 
 Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be read.
 """

@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from .common import (EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, LangOption, PeriodOption, UnitOption,
-                     UrlOption, archive_call, catalogue_for, error, fail, failure_text, failures, note,
-                     open_archive, out, period as parse_period)
+                     UrlOption, archive_call, catalogue_for, error, fail, note, open_archive, out,
+                     period as parse_period)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -84,7 +84,7 @@ def archive_put(
     import getpass
     from functools import partial
 
-    from ..archive.service import put_file
+    from ..flows.archive import put_file
 
     catalogue = catalogue_for(lang)
     when = parse_period(period, catalogue)
@@ -119,14 +119,15 @@ def _put_line(file: Path, put, unit: str, catalogue) -> int:
     """One file of many: one answer line (stored on standard output, refused or unreadable on
     standard error); returns its exit code. A failing archive stops the batch."""
     from ..archive.db import ArchiveError
+    from ..core.errors import UserError
     from ..core.findings import Severity
 
     try:
         result = put(file)
-    except ArchiveError as exc:
-        raise fail(catalogue, exc.key, **exc.params) from None
-    except failures() as exc:
-        error(failure_text(catalogue, exc))
+    except UserError as exc:
+        if isinstance(exc, ArchiveError):  # the archive, not the file: stop the batch
+            raise fail(catalogue, exc.key, **exc.params) from None
+        error(exc.render(catalogue))
         return EXIT_UNREADABLE
     for (rule, code), reason in result.offered.items():
         note(f"{file}: " + catalogue.text("archive_accepted_before", rule=rule, code=code, reason=reason))

@@ -77,62 +77,41 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông bá
 
 
 def period(text: str, catalogue: Catalogue):
-    from ..archive.periods import PeriodError, parse_period
+    from ..core.periods import parse_period
 
-    try:
-        return parse_period(text)
-    except PeriodError:
-        raise fail(catalogue, "period_invalid", text=text) from None
+    return archive_call(catalogue, parse_period, text)
 
 
 def open_archive(url: str | None, catalogue: Catalogue):
-    from ..archive.db import ArchiveError
     from ..archive.store import Archive
 
-    try:
-        return Archive(url)
-    except ArchiveError as exc:
-        raise fail(catalogue, exc.key, **exc.params) from None
+    return archive_call(catalogue, Archive, url)
 
 
 def archive_call(catalogue: Catalogue, func, *args, **kwargs):
-    """Run an archive or file operation; its failures become one Vietnamese sentence."""
+    """Run an archive or file operation; a UserError it raises becomes one Vietnamese sentence
+    (the one place the CLI renders them; exit code 2)."""
+    from ..core.errors import UserError
+
     try:
         return func(*args, **kwargs)
-    except failures() as exc:
-        error(failure_text(catalogue, exc))
+    except UserError as exc:
+        error(exc.render(catalogue))
         raise typer.Exit(EXIT_UNREADABLE) from None
-
-
-def failures() -> tuple[type[Exception], ...]:
-    """The failures of reading a file or using the archive that a clerk can act on."""
-    from ..archive.db import ArchiveError
-    from ..archive.service import ChoiceError
-    from ..workbook import ReadError
-
-    return ArchiveError, ReadError, ChoiceError
-
-
-def failure_text(catalogue: Catalogue, exc: Exception) -> str:
-    from ..archive.service import ChoiceError
-
-    if isinstance(exc, ChoiceError):
-        return catalogue.text("archive_many_forms", path=exc.path, count=len(exc.sheets), sheets=", ".join(exc.sheets))
-    return catalogue.text(exc.key, **exc.params)
 
 
 def write_output(catalogue: Catalogue, target, write):
     """Run `write()` that makes the output file `target` and return its result; its failures
     (the target is an input, an unreadable input, a write refused) become one sentence and None."""
+    from ..core.errors import UserError
     from ..output.files import SameFileError
-    from ..workbook import ReadError
 
     try:
         return write()
     except SameFileError:
         error(catalogue.text("annotate_same", out=target))
-    except ReadError as exc:
-        error(catalogue.text(exc.key, **exc.params))
+    except UserError as exc:
+        error(exc.render(catalogue))
     except OSError as exc:
         error(catalogue.text("write_failed", out=target, reason=exc.strerror or exc))
     return None

@@ -23,7 +23,7 @@ def compare_command(
     lang: LangOption = Lang.vi,
 ) -> None:
     """So sánh biểu mẫu với kỳ trước và cùng kỳ năm trước trong kho lưu trữ."""
-    from ..archive.service import compare_file
+    from ..flows.compare import compare_file
     from ..core.findings import Severity
     from ..output.compare import comparison_dict, emit_comparison
 

@@ -23,13 +23,12 @@ def consolidate_command(
 ) -> None:
     """Tổng hợp biểu mẫu của đơn vị từ bản nộp hiện hành của các đơn vị cấp dưới."""
     from .. import definitions
-    from ..archive.db import ArchiveError
-    from ..archive.periods import PeriodError, parse_period
     from ..archive.store import Archive
+    from ..core.errors import UserError
+    from ..core.periods import parse_period
     from ..flows.consolidate import consolidate_unit
     from ..output import consolidation as out
     from ..settings import Settings
-    from ..workbook import ReadError
 
     catalogue = definitions.catalogue(lang)
     if format not in ("text", "json", "csv"):
@@ -42,10 +41,8 @@ def consolidate_command(
         if output is not None:
             _write(out.filled_book(result, catalogue), output)
             _recalculate(output)
-    except PeriodError:
-        _fail(catalogue.text("period_invalid", text=period))
-    except (ArchiveError, ReadError) as exc:
-        _fail(catalogue.text(exc.key, **exc.params))
+    except UserError as exc:
+        _fail(exc.render(catalogue))
     if format == "json":
         json.dump(out.as_dict(result), sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -106,7 +106,7 @@ def write_stamp(path: Path, target: Path, many: bool, catalogue, limits) -> bool
     """`validate FILE --stamp OUT`: a copy of FILE carrying the stamp of its check. Never over
     the input; False (after one sentence to the clerk) when it could not be written."""
     from ..flows.stamp import stamp_copy, stamped_path
-    from ..validate import check_file
+    from ..flows.check import check_file
 
     target = stamped_path(path, target, many or target.is_dir())
     stamp = write_output(catalogue, target, lambda: stamp_copy(path, target, check_file(path, limits=limits)))

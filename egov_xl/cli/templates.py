@@ -43,7 +43,7 @@ def templates_fill(
     lang: LangOption = Lang.vi,
 ) -> None:
     """Chuyển số liệu của biểu mẫu trong một tệp bất kỳ sang tệp mẫu sạch."""
-    from ..archive.service import pick_form
+    from ..flows.check import pick_form
     from ..output.files import SameFileError
     from ..template.fill import fill_template, save_filled
     from ..template.recalc import RecalcError, recalculate, soffice

@@ -21,7 +21,7 @@ def validate(
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
     from ..output.rows import failure_dict, report_dict
     from ..settings import Settings
-    from ..validate import validate_each
+    from ..flows.check import validate_each
     from .reports import emit
 
     catalogue = catalogue_for(lang)
@@ -32,7 +32,7 @@ def validate(
     for path, file_reports, failure in validate_each(files, form, limits):
         if failure is not None:
             unreadable = True
-            message = catalogue.text(failure.key, **failure.params)
+            message = failure.render(catalogue)
             error(message)
             results.append(failure_dict(str(path), message))
             continue

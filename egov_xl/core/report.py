@@ -120,10 +120,10 @@ def from_values(edition_id: str, typed: Mapping[str, object]) -> Report:
 
 @dataclass(frozen=True, slots=True)
 class ArchivedValue:
-    """One value as the archive keeps it (the shape archive/store.py's ValueIn should become).
+    """One value as the archive keeps it: the rows archive/store.py inserts and reads back.
 
-    `entry` and `percent` say how it was typed; an archive that does not store them yet gives
-    None/False, and `report_from_archive` then infers them from the text as typed."""
+    `entry` and `percent` say how it was typed; the archive does not store them yet (it gives
+    None/False), and `report_from_archive` then infers them from the text as typed."""
 
     code: str
     number: Decimal | None

@@ -19,15 +19,11 @@ from ..core.findings import Finding, Severity
 from ..core.grid import CellRef, SheetGrid, WorkbookGrid
 from ..core.messages import Catalogue
 from ..core.spec import Kind
-from ..output.annotate import FILLS
-from ..output.rows import form_name
+from ..output.plan import REF_COLUMN, Link, ReportPlan, marks, report_plan
 from ..output.safe_text import as_typed_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
-from ..validate import Checked, check_workbook, report_sheets
+from ..flows.check import Checked, check_workbook, report_sheets
 
-REPORT_SHEET = "Kiểm tra"
-REPORT_HEADER_ROWS = 2
-HEX = {severity: f"#{rgb}" for severity, rgb in FILLS.items()}
 TEMPLATE_INPUT = f"#{INPUT_FILL.start_color.rgb[-6:]}"
 
 
@@ -140,14 +136,20 @@ def book_context(book: xw.Book) -> BookContext:
 # marks ----------------------------------------------------------------------------------------
 
 def previous_marks(book: xw.Book) -> list[CellRef]:
-    """Cells marked by the last check, read back from the report sheet's cell column."""
-    if REPORT_SHEET not in [s.name for s in book.sheets]:
-        return []
-    values = sheet_values(book.sheets[REPORT_SHEET])
+    """Cells marked by the last check, read back from the report sheet's last column (the plain
+    address of each finding's cell; an annotated copy from the command line has it too)."""
     refs = []
-    for row in values[REPORT_HEADER_ROWS:]:
-        if len(row) > 8 and isinstance(row[8], str) and "!" in row[8]:
-            sheet, _, a1 = row[8].rpartition("!")
+    for sheet in [s for s in book.sheets if s.name in report_sheets()]:
+        refs += _addresses(sheet_values(sheet))
+    return refs
+
+
+def _addresses(values: list[list[object]]) -> list[CellRef]:
+    refs = []
+    for row in values:
+        address = row[REF_COLUMN] if len(row) > REF_COLUMN else None
+        if isinstance(address, str) and "!" in address:
+            sheet, _, a1 = address.rpartition("!")
             refs.append(CellRef.from_a1(sheet, a1))
     return refs
 
@@ -191,20 +193,17 @@ def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> s
 
 def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
                cleared: set[CellRef] = frozenset()) -> list[CellRef]:
-    """Colour each flagged cell by its worst finding and put the messages in a note. A cell
-    that already carries a note of the clerk's own keeps it (the report sheet lists all)."""
-    by_cell: dict[CellRef, list[Finding]] = {}
-    for finding in findings:
-        if finding.cell is not None:
-            by_cell.setdefault(finding.cell, []).append(finding)
+    """Write the plan's marks (output/plan.py): each flagged cell coloured by its worst finding,
+    its messages in a note. A cell that already carries a note of the clerk's own keeps it (the
+    report sheet lists all)."""
     foreign = noted_cells(book) - set(cleared)
-    for ref, items in by_cell.items():
-        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
-        worst = min(items, key=lambda f: f.severity.rank).severity
-        cell.color = HEX[worst]
-        if ref not in foreign:
-            cell.add_note("\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items))
-    return list(by_cell)
+    planned = marks(findings, catalogue)
+    for mark in planned:
+        cell = book.sheets[mark.ref.sheet].range((mark.ref.row + 1, mark.ref.col + 1))
+        cell.color = f"#{mark.fill}"
+        if mark.ref not in foreign:
+            cell.add_note(mark.note)
+    return [mark.ref for mark in planned]
 
 
 def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
@@ -219,30 +218,29 @@ def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
 
 def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding], catalogue: Catalogue,
                  title_key: str = "report_title") -> None:
-    """The sheet "Kiểm tra": one line per finding, a link to its cell (column D), and in the
-    last column the plain address the next check uses to clear its marks."""
-    sheet = fresh_sheet(book, REPORT_SHEET)
-    first = checked[0].report if checked else None
-    title = as_typed_text(catalogue.text(title_key, form=form_name(first, catalogue) if first else "",
-                                         path=book.name, sheet=first.sheet if first else ""))
-    header = ["STT", catalogue.text("col_severity"), catalogue.text("col_code"), catalogue.text("col_cell"),
-              catalogue.text("col_message"), catalogue.text("col_expected"), catalogue.text("col_actual"),
-              catalogue.text("col_rule"), "ref"]
-    rows: list[list[object]] = [[title, "", "", "", "", "", "", "", ""], header]
-    for index, finding in enumerate(findings, start=1):
-        link = ""
-        if finding.cell is not None:
-            target = finding.cell.excel.replace('"', '""')
-            link = f'=HYPERLINK("#{target}","{finding.cell.a1}")'
-        clerk_text = [finding.code or "", catalogue.message(finding), finding.expected or "",
-                      finding.actual or "", finding.rule, str(finding.cell) if finding.cell else ""]
-        code, message, expected, actual, rule, ref = map(as_typed_text, clerk_text)  # Excel parses values
-        rows.append([index, catalogue.severity(finding.severity), code, link, message, expected, actual, rule, ref])
-    if not findings:
-        rows.append(["", "", "", "", catalogue.text("clean"), "", "", "", ""])
+    """The sheet "Kiểm tra", as planned by output/plan.py (the annotated copy writes the same)."""
+    write_plan(book, report_plan([c.report for c in checked], findings, catalogue, title_key=title_key))
+
+
+def write_plan(book: xw.Book, plan: ReportPlan) -> None:
+    """The report sheet in one block of values: links as HYPERLINK formulas (Excel makes a link
+    of nothing else an action can write), every text as typed text (safe_text.py); then the
+    severity cells' fills. Column widths and row heights stay Excel's."""
+    sheet = fresh_sheet(book, plan.sheet)
+    width = len(plan.header)
+    rows = [[as_typed_text(title)] + [""] * (width - 1) for title in plan.titles]
+    rows.append([as_typed_text(value) for value in plan.header])
+    rows += [[_value(value) for value in line.values] for line in plan.lines]
     write_block(sheet["A1"], rows)
-    for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS + 1):
-        sheet.range((index, 2)).color = HEX[finding.severity]
+    for index, line in enumerate(plan.lines, start=plan.header_row + 2):
+        if line.fill is not None:
+            sheet.range((index, 2)).color = f"#{line.fill}"
+
+
+def _value(value: object) -> object:
+    if isinstance(value, Link):
+        return f'=HYPERLINK("#{value.location.replace(chr(34), chr(34) * 2)}","{value.text}")'
+    return as_typed_text(value)
 
 
 def row_statuses(findings: list[Finding]) -> dict[str, str]:

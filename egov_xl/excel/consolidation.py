@@ -16,7 +16,7 @@ from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..output.consolidation import DETAIL_SHEET, GAPS_SHEET, detail_rows, form_values, gap_lines
 from ..output.safe_text import as_typed_text
-from ..validate import Checked
+from ..flows.check import Checked
 from .book import fresh_sheet, write_block
 
 

@@ -14,13 +14,13 @@ from xlwings.server import Caller
 from xlwings_server.models import CurrentUser
 
 from .. import definitions
-from ..archive.db import ArchiveError
-from ..archive.periods import PeriodError, parse_period
-from ..archive.service import reference
+from ..core.errors import UserError
 from ..core.numbers import Entry, read_value
+from ..core.periods import parse_period
 from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
 from ..core.tolerance import round_half_up, unit_of
+from ..flows.compare import reference
 from . import access, state
 
 _vi = definitions.catalogue("vi")
@@ -98,19 +98,16 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
 
     code = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
     unit, period_text = _context(caller, user, period, unit)
-    try:
-        when = parse_period(period_text)
-    except PeriodError:
-        raise _fail("period_invalid", text=period_text) from None
-    store = archive()
-    if not access.may_read(user, unit, store.children):
-        raise _fail("addin_forbidden_read", unit=unit)
     last_year = str(comparison or "").strip().lower() in ("cung-ky", "cùng kỳ", "cung ky", "last_year")
     try:
+        when = parse_period(period_text)
+        store = archive()
+        if not access.may_read(user, unit, store.children):
+            raise _fail("addin_forbidden_read", unit=unit)
         stored = store.same_period_last_year(unit, when) if last_year else store.previous(unit, when)
         current = store.get(unit, when, with_meta=False)  # only its edition is needed
-    except ArchiveError as exc:
-        raise _fail(exc.key, **exc.params) from None
+    except UserError as exc:  # the one place a function renders a period's or the archive's failure
+        raise xw.XlwingsError(exc.render(_vi)) from None
     if stored is None:
         return None
     translated, _ = reference(stored, current.edition_id if current else stored.edition_id)

@@ -22,16 +22,16 @@ from xlwings.server import script
 from xlwings_server.models import CurrentUser
 
 from .. import definitions
-from ..archive.db import ArchiveError
-from ..archive.periods import Period, PeriodError, parse_period
-from ..archive.service import compare_form, put_checked
 from ..archive.store import Accepted, Archive
+from ..core.errors import UserError
 from ..core.findings import Severity
 from ..core.grid import WorkbookGrid
-from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
-from ..validate import Checked, check_workbook
-from ..workbook import ReadError
+from ..core.periods import Period, parse_period
+from ..flows.archive import put_checked
+from ..flows.check import Checked, check_workbook
+from ..flows.compare import compare_form
 from ..server import runtime
+from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
 from . import access, state
 from .stamp import send_stamp
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
@@ -64,10 +64,7 @@ def _where(book: xw.Book, unit: str, period: str, catalogue, user) -> tuple[str,
     text = (period or context.period_text or "").strip()
     if not unit or not text:
         raise _Stop(catalogue.text("addin_no_context"))
-    try:
-        when = parse_period(text)
-    except PeriodError:
-        raise _Stop(catalogue.text("period_invalid", text=text)) from None
+    when = parse_period(text)
     state.remember(user, book.name, unit, when.key)
     return unit, when
 
@@ -87,15 +84,14 @@ def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid,
 
 
 def _answer(catalogue, body) -> str:
-    """The script's one sentence: what `body` says, or why it stopped."""
+    """The script's one sentence: what `body` says, or why it stopped. A UserError it raises (a
+    file, a period, the archive) is rendered here: the one place the scripts render them."""
     try:
         return body(catalogue)
     except _Stop as stop:
         return str(stop)
-    except ReadError as exc:
-        return catalogue.text(exc.key, **exc.params)
-    except ArchiveError as exc:
-        return catalogue.text(exc.key, **exc.params)
+    except UserError as exc:
+        return exc.render(catalogue)
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
@@ -127,7 +123,7 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
 def _remember_statuses(user, book_name: str, statuses: dict[str, str]) -> None:
     try:
         state.remember_statuses(user, book_name, statuses)
-    except ArchiveError as exc:  # the clerk still gets the check; EGOV.CHECK answers from the last one stored
+    except UserError as exc:  # the archive failed; the clerk still gets the check; EGOV.CHECK answers from the last one stored
         logger.warning("function context not stored: %s", exc)
 
 

@@ -14,7 +14,7 @@ import json
 import xlwings as xw
 
 from ..flows.stamp import stamp_properties
-from ..validate import Checked
+from ..flows.check import Checked
 
 CALLBACK = "egovStamp"  # the JavaScript function's name (addin/static/js/stamp.js)
 

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import definitions
-from ..archive.periods import Period
+from ..core.periods import Period
 from ..archive.store import Archive
 from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
 from ..core.consolidate import (Blame, Consolidation, Method, UnitForm, consolidate, drill_change, drill_not_above,

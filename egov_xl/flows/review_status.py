@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..archive import overview
 from ..archive.overview import Review, Revision
-from ..archive.periods import Period
+from ..core.periods import Period
 from ..archive.store import Archive
 
 

@@ -20,7 +20,7 @@ from ..core.stamp import PREFIX, Change, Stamp, StampError, changes, from_proper
 from ..output.files import SameFileError
 from ..output.doc_props import PACKAGE_SUFFIXES, PropsError, read_properties, write_properties
 from ..settings import Limits
-from ..validate import Checked, check_file
+from .check import Checked, check_file
 from ..workbook import ReadError
 from ..workbook.limits import guard
 

@@ -1,7 +1,9 @@
 """An annotated copy of the workbook: flagged cells coloured by severity, a note on each, and a
 sheet "Kiểm tra" listing the findings with links to their cells. The original is not touched.
-A CSV input gets an .xlsx copy (a CSV has no colours or notes). Text from the workbook is
-written as text (output/safe_text.py), the file through output/files.py."""
+A CSV input gets an .xlsx copy (a CSV has no colours or notes). What goes where is the plan
+of output/plan.py (the add-in writes the same plan); this module writes it with openpyxl.
+Text from the workbook is written as text (output/safe_text.py), the file through
+output/files.py."""
 
 from __future__ import annotations
 
@@ -12,24 +14,16 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..core.findings import Finding, FormReport, Severity
+from ..core.findings import FormReport
 from ..core.messages import Catalogue
-from ..core.grid import CellRef, SheetGrid
+from ..core.grid import SheetGrid
 from ..workbook import read_workbook
 from .files import SameFileError, write_file
-from .rows import form_name
+from .plan import HEADER_FILL, MESSAGE_COLUMN, SEVERITY_COLUMN, Link, Mark, ReportPlan, marks, report_plan
 from .safe_text import append_text, set_text
-from .sheet_layout import wrapped_height
 
-FILLS = {
-    Severity.ERROR: "FFC7CE",
-    Severity.WARNING: "FFEB9C",
-    Severity.INFO: "DDEBF7",
-}
 AUTHOR = "egov-xl"
-_COLUMNS = ("STT", "col_severity", "col_code", "col_cell", "col_message", "col_expected", "col_actual", "col_rule")
-_WIDTHS = (6, 12, 10, 18, 90, 14, 14, 26)
-_MESSAGE_CHARS = 95  # characters per line in the message column (width 90)
+LINK_FONT = Font(color="0563C1", underline="single")
 
 
 __all__ = ["SameFileError", "annotate", "annotated_path"]
@@ -53,8 +47,8 @@ def annotate(source: str | Path, target: str | Path, reports: list[FormReport], 
     else:
         book, titles = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm"), {}
     findings = [f for report in reports for f in report.findings]
-    _mark_cells(book, findings, catalogue, titles)
-    _report_sheet(book, reports, catalogue, titles)
+    _mark_cells(book, marks(findings, catalogue, titles))
+    _report_sheet(book, report_plan(reports, findings, catalogue, titles))
     return write_file(target, book.save, inputs=[source])
 
 
@@ -71,47 +65,36 @@ def _book_of_grid(grid: SheetGrid) -> tuple[Workbook, dict[str, str]]:
     return book, {grid.name: sheet.title}
 
 
-def _mark_cells(book, findings: list[Finding], catalogue: Catalogue, titles: dict[str, str]) -> None:
-    by_cell: dict = {}
-    for finding in findings:
-        if finding.cell is not None:
-            by_cell.setdefault(finding.cell, []).append(finding)
-    for ref, items in by_cell.items():
-        title = titles.get(ref.sheet, ref.sheet)
-        if title not in book.sheetnames:
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _mark_cells(book, planned: list[Mark]) -> None:
+    for mark in planned:
+        if mark.ref.sheet not in book.sheetnames:
             continue
-        cell = book[title].cell(ref.row + 1, ref.col + 1)
-        worst = min(items, key=lambda f: f.severity.rank).severity
-        cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
-        text = "\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items)
-        comment = Comment(text, AUTHOR)
-        comment.width, comment.height = 420, 40 + 60 * len(items)
+        cell = book[mark.ref.sheet].cell(mark.ref.row + 1, mark.ref.col + 1)
+        cell.fill = _fill(mark.fill)
+        comment = Comment(mark.note, AUTHOR)
+        comment.width, comment.height = 420, 40 + 60 * mark.count
         cell.comment = comment
 
 
-def _report_sheet(book, reports: list[FormReport], catalogue: Catalogue, titles: dict[str, str]) -> None:
-    name = catalogue.text("report_sheet")
-    if name in book.sheetnames:
-        del book[name]
-    sheet = book.create_sheet(name)
-    for report in reports:
-        title = catalogue.text("report_title", form=form_name(report, catalogue),
-                               path=Path(report.path).name, sheet=report.sheet)
+def _report_sheet(book, plan: ReportPlan) -> None:
+    if plan.sheet in book.sheetnames:
+        del book[plan.sheet]
+    sheet = book.create_sheet(plan.sheet)
+    for title in plan.titles:
         append_text(sheet, [title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
-    append_text(sheet, [catalogue.text(c) if c.startswith("col_") else c for c in _COLUMNS])
+    append_text(sheet, list(plan.header))
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
-    index = 0
-    for report in reports:
-        for finding in report.findings:
-            index += 1
-            _finding_line(sheet, index, finding, catalogue, titles)
-    if index == 0:
-        append_text(sheet, ["", "", "", "", catalogue.text("clean")])
-    for col, width in enumerate(_WIDTHS, start=1):
+        cell.fill = _fill(HEADER_FILL)
+    for line in plan.lines:
+        _line(sheet, line)
+    for col, width in enumerate(plan.widths, start=1):
         sheet.column_dimensions[chr(64 + col)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -121,25 +104,16 @@ def _report_sheet(book, reports: list[FormReport], catalogue: Catalogue, titles:
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _finding_line(sheet, index: int, finding: Finding, catalogue: Catalogue, titles: dict[str, str]) -> None:
-    append_text(sheet, [
-        index,
-        catalogue.severity(finding.severity),
-        finding.code or "",
-        str(finding.cell) if finding.cell else "",
-        catalogue.message(finding),
-        finding.expected or "",
-        finding.actual or "",
-        finding.rule,
-    ])
+def _line(sheet, line) -> None:
+    links = {col: value for col, value in enumerate(line.values) if isinstance(value, Link)}
+    append_text(sheet, [value.text if isinstance(value, Link) else value for value in line.values])
     row = sheet.max_row
-    sheet.row_dimensions[row].height = wrapped_height((catalogue.message(finding), _MESSAGE_CHARS))
-    colour = FILLS[finding.severity]
-    sheet.cell(row, 2).fill = PatternFill("solid", start_color=colour, end_color=colour)
-    sheet.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
-    if finding.cell:
-        link = sheet.cell(row, 4)
-        ref = finding.cell
-        location = CellRef(titles.get(ref.sheet, ref.sheet), ref.row, ref.col).excel
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=location)
-        link.font = Font(color="0563C1", underline="single")
+    if line.height is not None:
+        sheet.row_dimensions[row].height = line.height
+    if line.fill is not None:
+        sheet.cell(row, SEVERITY_COLUMN + 1).fill = _fill(line.fill)
+    sheet.cell(row, MESSAGE_COLUMN + 1).alignment = Alignment(wrap_text=True, vertical="top")
+    for col, link in links.items():
+        cell = sheet.cell(row, col + 1)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=link.location)
+        cell.font = LINK_FONT

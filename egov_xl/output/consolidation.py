@@ -174,7 +174,7 @@ def grid_of(book: Workbook, path: str) -> WorkbookGrid:
 def check_total(result) -> FormReport:
     """The consolidated form checked with the same rules as any unit's form."""
     from .. import definitions
-    from ..validate import check_workbook
+    from ..flows.check import check_workbook
 
     book = filled_book(result, definitions.catalogue("vi"), formulas=False)
     grid = grid_of(book, f"{result.consolidation.unit} {result.period.label}")

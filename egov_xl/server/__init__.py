@@ -1,2 +1,4 @@
-"""The shared server: the ASGI app egov-xl runs (xlwings Server behind egov-xl's own guards)
-and what each server process holds (its settings, its archive)."""
+"""The shared server: the ASGI app egov-xl runs and what each server process holds.
+
+The app is xlwings Server behind egov-xl's own guards; a process holds its settings and its
+archive (runtime.py)."""

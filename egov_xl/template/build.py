@@ -29,7 +29,7 @@ from ..output.sheet_layout import wrapped_height
 
 UNIT_NAME, PERIOD_NAME, YEAR_NAME, FORM_NAME = "EGOV_DON_VI", "EGOV_KY_BAO_CAO", "EGOV_NAM", "EGOV_BIEU_MAU"
 # what the period drop-down offers; with the year cell it reads as "Quý I 2025", which
-# egov_xl.archive.periods.parse_period understands
+# egov_xl.core.periods.parse_period understands
 PERIOD_CHOICES = {PeriodKind.Q1: "Quý I", PeriodKind.H1: "6 tháng", PeriodKind.Q3: "Quý III",
                   PeriodKind.M9: "9 tháng", PeriodKind.YEAR: "Năm"}
 COLUMNS = ("STT", "Chỉ tiêu thống kê (Sử dụng trong kỳ báo cáo hàng quý, 6 tháng, năm)", "Kết quả thống kê", None,

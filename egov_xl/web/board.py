@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..archive import overview
 from ..archive.calendar import Calendar
 from ..archive.overview import Review, Revision, UnitInfo
-from ..archive.periods import Period, PeriodError, parse_period
+from ..core.periods import Period, PeriodError, parse_period
 from ..archive.store import Archive
 
 

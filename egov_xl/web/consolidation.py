@@ -11,7 +11,7 @@ from io import BytesIO
 
 from ..archive import overview
 from ..archive.overview import UnitInfo
-from ..archive.periods import Period
+from ..core.periods import Period
 from ..archive.store import Archive
 from ..core.consolidate import Contribution, Method
 from ..core.messages import Catalogue

@@ -16,7 +16,8 @@ from .. import definitions
 from ..archive import overview
 from ..archive.calendar import load_calendar
 from ..archive.db import ArchiveError
-from ..archive.periods import PeriodError, parse_period
+from ..core.errors import UserError
+from ..core.periods import parse_period
 from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
@@ -68,6 +69,14 @@ def _page(request: Request, found: Visitor, name: str, status: int = 200, **cont
 
 def _deny(request: Request, found: Visitor, key: str, status: int = 403, **params) -> HTMLResponse:
     return _page(request, found, "message.html", status=status, message=_both(key, **params))
+
+
+def _refuse(request: Request, found: Visitor, error: UserError) -> HTMLResponse:
+    """A UserError as the page's one sentence (Vietnamese / English): the one place the pages
+    render them. The archive unreachable is 503; bad input (a period, a file) is 400."""
+    status = 503 if isinstance(error, ArchiveError) else 400
+    text = f"{error.render(definitions.catalogue('vi'))} / {error.render(definitions.catalogue('en'))}"
+    return _page(request, found, "message.html", status=status, message=text)
 
 
 def _archive():
@@ -177,23 +186,18 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
         return _deny(request, found, "web_too_large", status=413, limit=limit // (1024 * 1024))
     form = await request.form(max_files=20, max_fields=20, max_part_size=limit)
     check_csrf(found, form.get("csrf"))
-    archiving = None
-    if form.get("luu"):
-        unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
-        if not access.may_write(found, unit) or not unit:
-            return _deny(request, found, "addin_forbidden_write", unit=unit)
-        try:
-            period = parse_period(text)
-        except PeriodError:
-            return _deny(request, found, "period_invalid", status=400, text=text)
-        archiving = Archiving(unit, period, found.name, str(form.get("ly_do") or "").strip() or None)
-    results = []
+    archiving, results = None, []
     try:
+        if form.get("luu"):
+            unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
+            if not access.may_write(found, unit) or not unit:
+                return _deny(request, found, "addin_forbidden_write", unit=unit)
+            archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
         for item in form.getlist("tep"):
             if hasattr(item, "read"):
                 results.append(check_upload(item.filename or "", await item.read(), _archive(), archiving))
-    except ArchiveError as exc:
-        return _deny(request, found, exc.key, status=503, **exc.params)
+    except UserError as exc:
+        return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=_own_units(found))
 
 
@@ -213,8 +217,8 @@ def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None
     if ky and tu and den:
         try:
             period = parse_period(ky)
-        except PeriodError:
-            return _deny(request, found, "period_invalid", status=400, text=ky)
+        except UserError as exc:
+            return _refuse(request, found, exc)
         old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
         changes = difference(old, new) if old and new else []
     info = tree[unit]
@@ -239,8 +243,8 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
         return _deny(request, found, "web_review_reason", status=400)
     try:
         period = parse_period(ky)
-    except PeriodError:
-        return _deny(request, found, "period_invalid", status=400, text=ky)
+    except UserError as exc:
+        return _refuse(request, found, exc)
     target = [r for r in overview.revisions(archive, [unit]) if r.period == period and r.revision == lan]
     if not target:
         raise HTTPException(status_code=404)

@@ -10,7 +10,7 @@ from statistics import median
 from ..archive import overview
 from ..archive.calendar import Calendar
 from ..archive.overview import Review, Revision
-from ..archive.periods import Period
+from ..core.periods import Period
 from ..archive.store import Archive, Stored
 from ..core.prior import change_percent
 

@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import definitions
-from ..archive.periods import Period
-from ..archive.service import ChoiceError, pick_form, put_checked
 from ..archive.store import Archive
+from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
+from ..core.periods import Period
+from ..flows.archive import put_checked
+from ..flows.check import pick_form
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
-from ..workbook import ReadError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
 
 
 @dataclass
@@ -62,13 +64,10 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         try:
             checked = pick_form(path) if archiving else None
             reports = [checked.report] if checked else _reports(path)
-        except ReadError as exc:
-            params = {k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()}
-            result.error = _both(vi.text(exc.key, **params), en.text(exc.key, **params))
-            return result
-        except ChoiceError as exc:
-            params = dict(path=name, count=len(exc.sheets), sheets=", ".join(exc.sheets))
-            result.error = _both(vi.text("web_many_forms", **params), en.text("web_many_forms", **params))
+        except UserError as exc:
+            shown = UserError(WORDING.get(exc.key, exc.key),
+                              **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
+            result.error = _both(shown.render(vi), shown.render(en))
             return result
         result.forms = [_form(report, vi, en) for report in reports]
         target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
@@ -82,7 +81,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
 
 
 def _reports(path: Path) -> list[FormReport]:
-    from ..validate import validate_file
+    from ..flows.check import validate_file
 
     return validate_file(path)
 

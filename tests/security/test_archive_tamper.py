@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from egov_xl.archive import db, models
 from egov_xl.archive.db import ArchiveError
-from egov_xl.archive.periods import parse_period
-from egov_xl.archive.store import UNIT_CODE_MAX, Accepted, Archive, NewSubmission, ValueIn
+from egov_xl.core.periods import parse_period
+from egov_xl.archive.store import UNIT_CODE_MAX, Accepted, Archive, NewSubmission
+from egov_xl.core.report import ArchivedValue
 from egov_xl.cli import app
 
 Q1, H1 = parse_period("Q1/2025"), parse_period("6T/2025")
@@ -38,8 +39,8 @@ def egov(*args):
 def submission(unit="HCM", period=Q1, value="98.64", accepted=()) -> NewSubmission:
     return NewSubmission(
         unit=unit, period=period, edition_id="bm7-2025", edition_title="Biểu mẫu 7",
-        values=[ValueIn("4.1", Decimal(value), 2, f"={value.replace('.', ',')}%", "%"),
-                ValueIn("4.1.1", Decimal(177), 0, "177", "Thủ tục"), ValueIn("4.2", None)],
+        values=[ArchivedValue("4.1", Decimal(value), 2, f"={value.replace('.', ',')}%", "%"),
+                ArchivedValue("4.1.1", Decimal(177), 0, "177", "Thủ tục"), ArchivedValue("4.2", None)],
         archived_by="Nguyễn Văn A", source_name="bm7.xlsx", content_hash="a" * 64, rules_version="test",
         summary={"errors": 0, "warnings": 1, "findings": [{"rule": "prior.change", "code": "4.1"}]},
         accepted=list(accepted),

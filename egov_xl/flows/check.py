@@ -1,4 +1,5 @@
-"""The whole flow for one file: read → locate → match → check → reports."""
+"""Check a file or a workbook: read → locate → match → check → reports; pick the one form to
+archive or compare."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import definitions
-from .core.engine import check_form, locate_form
-from .core.findings import FormReport
-from .core.grid import WorkbookGrid
-from .core.locate import find_regions, find_regions_by_codes
-from .core.match import LocatedForm
-from .settings import Limits
-from .workbook import ReadError, load_details, read_workbook
+from .. import definitions
+from ..core.engine import check_form, locate_form
+from ..core.errors import UserError
+from ..core.findings import FormReport
+from ..core.grid import WorkbookGrid
+from ..core.locate import find_regions, find_regions_by_codes
+from ..core.match import LocatedForm
+from ..settings import Limits
+from ..workbook import ReadError, load_details, read_workbook
 
 
 @lru_cache(maxsize=1)
@@ -76,3 +78,17 @@ def validate_each(paths: list[Path], form_id: str | None, limits: Limits):
             yield path, [], exc
         except Exception as exc:  # noqa: BLE001 - one file, one answer (MemoryError included)
             yield path, [], ReadError("file_failed", path=str(path), reason=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = None) -> Checked:
+    """The one form of a file (or of its sheet `sheet`) to archive, compare or fill a template
+    with. A file holding several forms, none chosen, is a UserError "archive_many_forms"."""
+    checked = check_file(path, form_id)
+    if sheet is not None:
+        checked = [c for c in checked if c.form.sheet == sheet]
+        if not checked:
+            raise ReadError("no_table", path=f"{path} [{sheet}]")
+    if len(checked) > 1:
+        sheets = [c.form.sheet for c in checked]
+        raise UserError("archive_many_forms", path=str(path), count=len(sheets), sheets=", ".join(sheets))
+    return checked[0]
