@@ -20,7 +20,7 @@ from ..core.grid import CellRef, SheetGrid, WorkbookGrid
 from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..output.plan import REF_COLUMN, Link, ReportPlan, marks, report_plan
-from ..output.safe_text import as_typed_text
+from ..output.safe_text import as_excel_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
 from ..flows.check import Checked, check_workbook, report_sheets
 
@@ -228,8 +228,8 @@ def write_plan(book: xw.Book, plan: ReportPlan) -> None:
     severity cells' fills. Column widths and row heights stay Excel's."""
     sheet = fresh_sheet(book, plan.sheet)
     width = len(plan.header)
-    rows = [[as_typed_text(title)] + [""] * (width - 1) for title in plan.titles]
-    rows.append([as_typed_text(value) for value in plan.header])
+    rows = [[as_excel_text(title)] + [""] * (width - 1) for title in plan.titles]
+    rows.append([as_excel_text(value) for value in plan.header])
     rows += [[_value(value) for value in line.values] for line in plan.lines]
     write_block(sheet["A1"], rows)
     for index, line in enumerate(plan.lines, start=plan.header_row + 2):
@@ -240,7 +240,7 @@ def write_plan(book: xw.Book, plan: ReportPlan) -> None:
 def _value(value: object) -> object:
     if isinstance(value, Link):
         return f'=HYPERLINK("#{value.location.replace(chr(34), chr(34) * 2)}","{value.text}")'
-    return as_typed_text(value)
+    return as_excel_text(value)
 
 
 def row_statuses(findings: list[Finding]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from ..core.grid import WorkbookGrid
 from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..output.consolidation import DETAIL_SHEET, GAPS_SHEET, detail_rows, form_values, gap_lines
-from ..output.safe_text import as_typed_text
+from ..output.safe_text import as_excel_text
 from ..flows.check import Checked
 from .book import fresh_sheet, write_block
 
@@ -23,8 +23,8 @@ from .book import fresh_sheet, write_block
 def write_consolidated(book: xw.Book, grids: WorkbookGrid, checked: Checked, result, catalogue: Catalogue) -> int:
     """Fill the form and write the two sheets; returns the number of value cells written."""
     written = _fill_form(book, grids, checked, result, catalogue)
-    _write_sheet(book, DETAIL_SHEET, [[as_typed_text(v) for v in row] for row in detail_rows(result, catalogue)])
-    _write_sheet(book, GAPS_SHEET, [[as_typed_text(line)] for line in gap_lines(result, catalogue)])
+    _write_sheet(book, DETAIL_SHEET, [[as_excel_text(v) for v in row] for row in detail_rows(result, catalogue)])
+    _write_sheet(book, GAPS_SHEET, [[as_excel_text(line)] for line in gap_lines(result, catalogue)])
     return written
 
 
@@ -45,7 +45,7 @@ def _fill_form(book: xw.Book, grids: WorkbookGrid, checked: Checked, result, cat
         write_block(sheet.range((ref.row + 1, ref.col + 1)), [[value]])
         written += 1
         if text:
-            write_block(sheet.range((ref.row + 1, note_col + 1)), [[as_typed_text(text)]])
+            write_block(sheet.range((ref.row + 1, note_col + 1)), [[as_excel_text(text)]])
     return written
 
 

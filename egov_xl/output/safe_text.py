@@ -9,6 +9,9 @@ report, the add-in's report sheet) would take it for a formula: `=WEBSERVICE(…
 * CSV and the add-in (values Excel parses as if typed): a leading apostrophe, which Excel
   reads as "this is text" (OWASP's CSV injection rule). A plain number ("-5", "+3,5") is
   left alone: it is no formula, and the apostrophe would only turn it into text.
+* the add-in only (`as_excel_text`): text that Excel would turn into a number or a date as it
+  parses it (an indicator code "4.1", a unit code "001", "1/7") gets the apostrophe too, so a
+  code stays the code in every locale.
 """
 
 from __future__ import annotations
@@ -26,6 +29,17 @@ def formula_like(value: object) -> bool:
 def as_typed_text(value: object) -> object:
     """A value for a CSV field or for Excel to parse: formula-like text gets a leading apostrophe."""
     return "'" + value if formula_like(value) else value
+
+
+_NUMBER_OR_DATE = re.compile(r"^[\s\d.,/:%+-]+$")
+
+
+def as_excel_text(value: object) -> object:
+    """A text value for Excel to parse (the add-in's actions): it stays that text, never a
+    formula, a number or a date. Numbers (int, float) pass unchanged."""
+    if isinstance(value, str) and value and (formula_like(value) or _NUMBER_OR_DATE.match(value)):
+        return "'" + value
+    return value
 
 
 def set_text(cell, value: object) -> None:

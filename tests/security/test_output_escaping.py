@@ -101,3 +101,13 @@ def test_filled_template_keeps_text(samples, tmp_path):
     assert result.exit_code == 0, result.output
     assert not [f for f in formulas_in(target) if "WEBSERVICE" in f or "cmd" in f]
     assert any(c.value == WEBSERVICE for row in load_workbook(target).active.iter_rows() for c in row)
+
+
+def test_the_add_in_keeps_codes_and_formula_like_text_as_text():
+    """Excel parses the add-in's values as if typed: "4.1" would become a number (or 1 April in
+    a Vietnamese locale), "001" the number 1, "=cmd|…" a formula. Each stays the text it is."""
+    from egov_xl.output.safe_text import as_excel_text
+
+    assert [as_excel_text(v) for v in ("4.1", "3.1.2", "001", "1/7", "=cmd|' /C calc'!A0", "-5")] == \
+        ["'4.1", "'3.1.2", "'001", "'1/7", "'=cmd|' /C calc'!A0", "'-5"]
+    assert [as_excel_text(v) for v in ("Sở Nội vụ", 4.1, 7, None, "")] == ["Sở Nội vụ", 4.1, 7, None, ""]
