@@ -102,6 +102,9 @@ def _safe(text: str) -> str:
 
 
 def _text(result, catalogue) -> None:
+    from decimal import Decimal
+
+    from ..core.tolerance import display
     from ..flows.consolidate import shown_value
     from ..output.consolidation import gap_lines, note
 
@@ -111,5 +114,4 @@ def _text(result, catalogue) -> None:
         total = result.consolidation.totals[row.code]
         value = shown_value(total, row)
         if value is not None:
-            print("\t".join((row.code, format(value, "f") if not isinstance(value, int) else str(value),
-                             note(total, catalogue))).rstrip())
+            print("\t".join((row.code, display(Decimal(value)), note(total, catalogue))).rstrip())
