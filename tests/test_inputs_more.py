@@ -117,3 +117,30 @@ def test_unrecognised_roman_numbered_table_gets_child_not_above_parent(tmp_path)
     assert subprocess.run([*cli, path], capture_output=True).returncode == 1
     clean = _unknown_table(tmp_path / "la-ma-dung.xlsx", child=80)
     assert subprocess.run([*cli, clean], capture_output=True).returncode == 0
+
+
+def test_two_units_side_by_side_are_named_in_the_report(tmp_path):
+    import json
+
+    from tests.fixtures.renditions import Layout, bm7_correct, bm7_seed, write_form
+
+    left = write_form(tmp_path / "a.xlsx", bm7_correct(), Layout(sheet="Hai đơn vị", numeric=True, title_gap=2))
+    right = write_form(tmp_path / "b.xlsx", bm7_seed(), Layout(sheet="Hai đơn vị", origin_col=8, title_gap=2))
+    book = load_workbook(left)
+    sheet, other = book.active, load_workbook(right).active
+    for row in other.iter_rows(min_col=8):
+        for cell in row:
+            target = sheet.cell(cell.row, cell.column, cell.value)
+            target.number_format, target.data_type = cell.number_format, cell.data_type
+    sheet["A1"] = "UBND TỈNH QUẢNG NAM\nUBND xã Hòa Phong"
+    sheet["H1"] = "Đơn vị báo cáo:"
+    sheet["I1"] = "Sở Nội vụ"
+    path = tmp_path / "hai-don-vi.xlsx"
+    book.save(path)
+    reports = [c.report for c in check_file(path)]
+    assert [(r.unit_name, r.form) for r in reports] == [("UBND xã Hòa Phong", "bm7-2025"), ("Sở Nội vụ", "bm7-2025")]
+    cli = [sys.executable, "-m", "egov_xl", "validate"]
+    shown = json.loads(subprocess.run([*cli, "--format", "json", str(path)], capture_output=True, text=True).stdout)
+    assert [item["unit_name"] for item in shown["files"]] == ["UBND xã Hòa Phong", "Sở Nội vụ"]
+    text = subprocess.run([*cli, "--format", "text", str(path)], capture_output=True, text=True).stdout
+    assert "– UBND xã Hòa Phong – Biểu mẫu 7" in text and "– Sở Nội vụ – Biểu mẫu 7" in text
