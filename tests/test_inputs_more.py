@@ -144,3 +144,13 @@ def test_two_units_side_by_side_are_named_in_the_report(tmp_path):
     assert [item["unit_name"] for item in shown["files"]] == ["UBND xã Hòa Phong", "Sở Nội vụ"]
     text = subprocess.run([*cli, "--format", "text", str(path)], capture_output=True, text=True).stdout
     assert "– UBND xã Hòa Phong – Biểu mẫu 7" in text and "– Sở Nội vụ – Biểu mẫu 7" in text
+
+
+def test_a_form_saved_as_xlsb_reads_like_the_xlsx(samples, tmp_path):
+    from tests.fixtures.xlsb import cells_of_xlsx, sheet_records, write_xlsb
+
+    source = samples["bieu-mau-7-dung.xlsx"]
+    path = write_xlsb(tmp_path / "bm7.xlsb", {"Biểu mẫu 7": sheet_records(cells_of_xlsx(source))})
+    checked = check_file(path)[0]
+    assert (checked.report.form, checked.report.findings) == ("bm7-2025", [])
+    assert checked.form.report.cell("4.1.1").a1 == check_file(source)[0].form.report.cell("4.1.1").a1
