@@ -366,3 +366,20 @@ def test_taskpane_is_served_in_vietnamese():
     assert page.status_code == 200
     assert "Kết quả kiểm tra" in page.text and "Lưu kỳ báo cáo" in page.text
     assert "/static/js/ribbon.js" in page.text
+
+
+def test_kiem_tra_reads_a_tcvn3_workbook_as_a_file_is_read(tmp_path):
+    from egov_xl.core.legacy_text import Legacy
+    from egov_xl.validate import validate_file
+    from tests.fixtures.renditions import bm7_seed
+    from tests.test_legacy_text import legacy_seed
+
+    path = write_form(tmp_path / "vntime-addin.xlsx", legacy_seed(bm7_seed(), Legacy.TCVN3), Layout(sheet="Biểu mẫu 7"))
+    from_file = validate_file(path)[0].findings
+    assert any(f.rule == "source.legacy-encoding" for f in from_file)
+    book, _ = run_script(path, "kiem_tra")
+    report = [[c.value for c in row] for row in book["Kiểm tra"].iter_rows()][2:]
+    vi = definitions.catalogue("vi")
+    # the same findings as the file's (labels matched, not drifted), the encoding note among them
+    assert sorted(str(row[4]) for row in report) == sorted(vi.message(f) for f in from_file)
+    assert any("TCVN3" in str(row[4]) for row in report)

@@ -39,8 +39,9 @@ def emit_csv(reports: list[FormReport], catalogue: Catalogue) -> None:
 
 def summary_line(report: FormReport, catalogue: Catalogue) -> str:
     counts = summary(report)
-    return catalogue.text("summary", path=report.path, sheet=report.sheet, form=form_name(report, catalogue),
-                          errors=counts["errors"], warnings=counts["warnings"], infos=counts["infos"])
+    key, unit = ("summary_unit", {"unit": report.unit_name}) if report.unit_name else ("summary", {})
+    return catalogue.text(key, path=report.path, sheet=report.sheet, form=form_name(report, catalogue),
+                          errors=counts["errors"], warnings=counts["warnings"], infos=counts["infos"], **unit)
 
 
 def plain_lines(report: FormReport, catalogue: Catalogue) -> list[str]:

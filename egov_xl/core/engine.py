@@ -30,4 +30,5 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str) -> FormReport:
         form_title=edition.title if form.recognised else None,
         findings=findings,
         scope=scope,
+        unit_name=form.table.region.unit_name,
     )

@@ -51,6 +51,7 @@ class FormReport:
     form_title: str | None
     findings: list[Finding]
     scope: dict[str, int] = field(default_factory=dict)  # the rules that ran: ID → version
+    unit_name: str | None = None  # the reporting unit named above the table, when it is
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

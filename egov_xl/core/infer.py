@@ -1,7 +1,9 @@
 """A definition inferred from an unknown table: hierarchy from the codes, kinds from units.
 
 A percentage row with count children becomes a ratio whose denominator is the child named
-"Tổng số …" (or the first count child) and whose numerator is the next count child.
+"Tổng số …" (or the first count child) and whose numerator is the next count child. A count
+row under a count parent in the same unit ("Số hồ sơ trực tuyến" under "Tổng số hồ sơ") is a
+part of it: not above it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .spec import PERCENT_UNIT, Edition, Kind, RowSpec
-from .text import fold_label, parent_code
+from .text import fold, fold_label, parent_code
 from .units import Measure, coded_values, measure_of
 
 if TYPE_CHECKING:
@@ -40,6 +42,17 @@ def _ratio_parts(children: list[RowSpec]) -> tuple[str, str] | None:
     return part.code, total.code
 
 
+def _same_count(child: RowSpec, parent: RowSpec) -> bool:
+    """Both counts of the same thing: the same measure, and for units the measures do not
+    name (Cuộc, Văn bản), the same unit as printed."""
+    if child.kind is not Kind.COUNT or parent.kind is not Kind.COUNT or not child.unit or not parent.unit:
+        return False
+    measure = measure_of(child.unit)
+    if measure is not measure_of(parent.unit):
+        return False
+    return measure is not Measure.OTHER or fold(child.unit) == fold(parent.unit)
+
+
 def infer_edition(table: Table) -> Edition:
     codes = {row.code for row in table.rows}
     parents = {parent_code(code) for code in codes}
@@ -63,6 +76,10 @@ def infer_edition(table: Table) -> Edition:
             specs[code] = spec.model_copy(update={
                 "kind": Kind.RATIO, "numerator": parts[0], "denominator": parts[1], "unit": PERCENT_UNIT,
             })
+    for code, spec in list(specs.items()):
+        parent = specs.get(parent_code(code))
+        if parent is not None and _same_count(spec, parent):
+            specs[code] = spec.model_copy(update={"not_above": (parent.code,)})
     return Edition.model_construct(
         id=INFERRED_ID, title="", short_title="", issuer="", vocabulary="", name_prefix="X",
         periods=(), valid_from=None, valid_to=None, source="inferred", title_keywords=(),

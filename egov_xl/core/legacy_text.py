@@ -132,3 +132,11 @@ def convert_grid(grid) -> None:
     grid.values = [[to_unicode(v, encoding) if v.__class__ is str else v for v in line] for line in grid.values]
     grid.caption = to_unicode(grid.caption, encoding)
     grid.notes.append((ENCODED, {"encoding": encoding.value, "fonts": FONTS[encoding]}))
+
+
+def convert_workbook(workbook):
+    """Every grid of a WorkbookGrid through `convert_grid`: the one call each way of building
+    grids makes (a file's reader, the add-in's payload), so both read legacy text alike."""
+    for grid in workbook.sheets:
+        convert_grid(grid)
+    return workbook

@@ -15,6 +15,7 @@ from .grid import CellRef, SheetGrid
 from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value
 from .text import fold, parse_code, split_leading_code
+from .unit_name import unit_name
 from .units import Measure, measure_of
 
 _HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
@@ -49,6 +50,7 @@ class Region:
     columns: Columns
     code_rows: tuple[int, ...]
     title: str  # folded text above the header, used to recognise the edition
+    unit_name: str | None = None  # the reporting unit named in the title rows (core/unit_name.py)
 
 
 @dataclass(slots=True)
@@ -147,6 +149,7 @@ def _region_from_header(
     """The table whose label header is at (row, label_col), within columns first..end-1
     (a table beside another ends where the next one's STT column begins)."""
     roles: dict[str, list[tuple[int, int, str]]] = {}
+    left = first  # the span's first column (`first` is reused below)
     header_rows = [row]
     for r in (row, row + 1):
         found = False
@@ -177,7 +180,8 @@ def _region_from_header(
         code_rows = _code_rows(grid, columns, first)
     if len(code_rows) < _MIN_CODE_ROWS:
         return None
-    return Region(grid.name, row, columns, tuple(code_rows), _title(grid, row))
+    return Region(grid.name, row, columns, tuple(code_rows), _title(grid, row),
+                  unit_name(grid, row, TITLE_ROWS, left, end))
 
 
 def _pick_value_column(candidates: list[tuple[int, int, str]]) -> int | None:
@@ -255,7 +259,8 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     else:
         columns = probe
     first = code_rows[0] if code_rows else 0
-    return Region(grid.name, None, columns, tuple(code_rows), _title(grid, first))
+    return Region(grid.name, None, columns, tuple(code_rows), _title(grid, first),
+                  unit_name(grid, first, TITLE_ROWS))
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:

@@ -100,10 +100,11 @@ class Report:
         return {code: value.reading.number for code, value in self.values.items()}
 
 
-def from_table(edition_id: str, rows: Iterable[TableRow], file: str | None = None) -> Report:
-    """A matched table's rows (one per code, in table order) → a Report with cell origins."""
+def from_table(edition_id: str, rows: Iterable[tuple[str, TableRow]], file: str | None = None) -> Report:
+    """A matched table's rows as (defined code, printed row), one per code, in table order →
+    a Report with cell origins (a row paired by label is reported under its defined code)."""
     return Report(edition_id, {
-        row.code: Value(row.value, Cell(row.value_ref, file), row.unit or None) for row in rows
+        code: Value(row.value, Cell(row.value_ref, file), row.unit or None) for code, row in rows
     })
 
 

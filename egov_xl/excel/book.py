@@ -17,6 +17,7 @@ from xlwings.pro._xlremote import Engine
 
 from ..core.findings import Finding, Severity
 from ..core.grid import CellRef, SheetGrid, WorkbookGrid
+from ..core.legacy_text import convert_workbook
 from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..output.plan import REF_COLUMN, Link, ReportPlan, marks, report_plan
@@ -85,7 +86,7 @@ def book_grids(book: xw.Book, details: dict | None = None) -> WorkbookGrid:
         grid = SheetGrid(sheet.name, sheet_values(sheet))
         _apply_details(grid, details.get(sheet.name))
         sheets.append(grid)
-    return WorkbookGrid(book.name, sheets)
+    return convert_workbook(WorkbookGrid(book.name, sheets))
 
 
 def check_book(book: xw.Book, details: dict | None = None, form_id: str | None = None) -> list[Checked]:

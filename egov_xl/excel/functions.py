@@ -155,11 +155,13 @@ def check(caller: Caller | None, user: CurrentUser, code, table=None):
         return statuses.get(wanted, "OK")
     from ..core.engine import check_form, locate_form
     from ..core.grid import SheetGrid
+    from ..core.legacy_text import convert_grid
     from ..core.locate import find_regions
     from .book import row_statuses
 
     rows = table if isinstance(table, list) and table and isinstance(table[0], list) else [[table]]
     grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in rows])
+    convert_grid(grid)
     regions = find_regions(grid)
     if not regions:
         raise _fail("func_no_table")

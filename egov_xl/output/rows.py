@@ -40,6 +40,7 @@ def report_dict(report: FormReport, catalogue: Catalogue) -> dict[str, Any]:
         "sheet": report.sheet,
         "form": report.form,
         "form_title": report.form_title,
+        "unit_name": report.unit_name,
         "summary": summary(report),
         "findings": [finding_row(f, catalogue) for f in report.findings],
     }
@@ -47,5 +48,5 @@ def report_dict(report: FormReport, catalogue: Catalogue) -> dict[str, Any]:
 
 def failure_dict(path: str, message: str) -> dict[str, Any]:
     """An input that could not be read: no findings, the reason instead."""
-    return {"path": path, "sheet": None, "form": None, "form_title": None, "error": message,
+    return {"path": path, "sheet": None, "form": None, "form_title": None, "unit_name": None, "error": message,
             "summary": {"errors": 0, "warnings": 0, "infos": 0}, "findings": []}

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..core.grid import WorkbookGrid
-from ..core.legacy_text import convert_grid
+from ..core.legacy_text import convert_workbook
 from .errors import ReadError, reason
 
 # suffix → the module (in this package) that reads it; each module names its own ERRORS
@@ -41,6 +41,4 @@ def read_source(path: str | Path) -> WorkbookGrid:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
-    for grid in workbook.sheets:  # text typed with .VnTime or VNI fonts, as Unicode
-        convert_grid(grid)
-    return workbook
+    return convert_workbook(workbook)  # text typed with .VnTime or VNI fonts, as Unicode

@@ -13,7 +13,8 @@ walked with an incremental XML parser instead, which counts positions as calamin
 The other kinds: an .ods and a .docx are zips too (same zip checks; the cells an .ods table's
 repeated rows and columns expand to, and the grid columns a Word table's spans expand to, are
 counted by walking content.xml or word/document.xml). An .xlsb is a zip of binary sheets: the
-zip checks only. A .csv and an .xls (an OLE file; BIFF8 holds at most 65,536 × 256 cells) are
+same zip checks, and the cells its sheets reach, read from their BIFF12 cell records
+(xlsb_extents). A .csv and an .xls (an OLE file; BIFF8 holds at most 65,536 × 256 cells) are
 bounded by their size.
 """
 
@@ -30,6 +31,7 @@ from ..core.grid import column_index
 from ..settings import Limits
 from ..sources.errors import ReadError, reason
 from .extents import Extent, docx_extents, ods_extents
+from .xlsb_extents import xlsb_extents
 from .xlsx_details import sheet_parts
 
 CHUNK = 4 * 1024 * 1024
@@ -188,6 +190,6 @@ def _walked_extent(archive: zipfile.ZipFile, part: str) -> Extent:
 # suffix of a zip → (its sheets' extents, the key for a broken zip); other suffixes: their size
 _ZIPPED = {
     ".xlsx": (_xlsx_extents, "file_damaged"), ".xlsm": (_xlsx_extents, "file_damaged"),
-    ".xlsb": (lambda archive: (), "file_unreadable"), ".ods": (ods_extents, "file_unreadable"),
+    ".xlsb": (xlsb_extents, "file_unreadable"), ".ods": (ods_extents, "file_unreadable"),
     ".docx": (docx_extents, "file_unreadable"),
 }

@@ -89,3 +89,29 @@ def test_an_xls_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "cu.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4_000_000)
     assert_refused(egov("validate", path, env={"EGOV_MAX_PART_BYTES": "1000000"}), path, "cu.xls")
+
+
+def test_a_binary_sheet_cell_at_xfd1048576_is_refused_before_calamine(tmp_path):
+    from tests.fixtures.xlsb import sheet_records, write_xlsb
+
+    path = write_xlsb(tmp_path / "xa.xlsb", {"Dữ liệu": sheet_records({(0, 0): "STT", (1048575, 16383): 1})})
+    assert path.stat().st_size < 2000
+    done = egov("validate", path)
+    assert_refused(done, path, "vượt giới hạn 20,000,000 ô")
+    assert 'trang tính "Dữ liệu"' in done.stderr and "1,048,576 dòng × 16,384 cột" in done.stderr
+
+
+def test_a_binary_sheet_whose_dimension_lies_is_bounded_by_its_cells(tmp_path):
+    from egov_xl.workbook.xlsb_extents import xlsb_extents
+    from tests.fixtures.xlsb import sheet_records, write_xlsb
+
+    cells = {(0, 0): "STT", (9, 4): 2.5, (3, 7): "x"}
+    path = write_xlsb(tmp_path / "dim.xlsb", {"Một": sheet_records(cells, dimension=(1048575, 16383)),
+                                              "Hai": sheet_records({(199, 2): 1})})
+    with zipfile.ZipFile(path) as archive:
+        extents = {name: (e.rows, e.cols) for name, e in xlsb_extents(archive)}
+    assert extents == {"Một": (10, 8), "Hai": (200, 3)}
+    guard(path, Limits(max_sheet_cells=600))  # 200 × 3; the dimension's 17 billion are not believed
+    with pytest.raises(Exception) as caught:
+        guard(path, Limits(max_sheet_cells=599))
+    assert getattr(caught.value, "key", "") == "limit_cells"

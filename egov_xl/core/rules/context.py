@@ -13,7 +13,9 @@ from ..messages import RuleBook
 from ..numbers import Reading, shown
 from ..report import Report
 from ..spec import Edition
+from ..text import parent_code
 from ..tolerance import display
+from ..units import Measure, measure_of
 
 
 def shown_with_unit(reading: Reading) -> str:
@@ -22,6 +24,15 @@ def shown_with_unit(reading: Reading) -> str:
 
 def number(value: Decimal) -> str:
     return display(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """A percentage row under a parent: its code as shown in findings, value and cell."""
+
+    code: str
+    reading: Reading
+    ref: CellRef | None
 
 
 @dataclass(slots=True)
@@ -73,10 +84,25 @@ class Context:
 
     def shown_code(self, code: str | None) -> str | None:
         """The form's code, with the numbering printed in the table beside it when it differs
-        ("3.1 [a)]")."""
+        ("3.1 [a)]", "3.1.2 [3.1.3]" for a row paired by label)."""
         row = self.form.rows.get(code) if self.form is not None and code else None
-        printed = row.cells.printed_code if row else None
+        printed = (row.cells.printed_code or (row.cells.code if row.cells.code != code else None)) if row else None
         return f"{code} [{printed}]" if printed else code
+
+    def percent_children(self, code: str) -> list[Child]:
+        """The percentage rows under `code`: the edition's, and, in a file, also the printed
+        rows under it that are checked as no defined row (a district row an older edition
+        inserted), so a rule over a parent's children sees the children the file has."""
+        found = [Child(self.shown_code(c.code), self.reading(c.code), self.ref(c.code))
+                 for c in self.edition.rows if parent_code(c.code) == code and c.is_percentage]
+        if self.form is None:
+            return found
+        parent = self.form.rows.get(code)
+        printed = parent.cells.code if parent else code
+        found += [Child(row.printed_code or row.code, row.value, row.value_ref) for row in self.form.unpaired()
+                  if parent_code(row.code) == printed
+                  and (row.value.percent or measure_of(row.unit) is Measure.PERCENT)]
+        return found
 
     def ref(self, code: str | None) -> CellRef | None:
         return self.report.cell(code)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..spec import Kind, RowSpec
-from ..text import parent_code
 from ..tolerance import interval
 from .context import Context, number, shown
 from .registry import Needs, Rule, family
@@ -76,25 +75,24 @@ def _within_children(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
     reading = ctx.reading(spec.code)
     if spec.code not in ctx.report or reading.number is None:
         return
-    children = [c for c in ctx.edition.rows
-                if parent_code(c.code) == spec.code and c.is_percentage]
+    children = ctx.percent_children(spec.code)
     if not children:
         return
     cell = ctx.ref(spec.code)
-    blank = [c.code for c in children if ctx.numeric(c.code) is None]
+    blank = [c for c in children if c.reading.number is None]
     if blank:
         yield ctx.finding("hierarchy.child-blank", spec.code, cell,
-                          (cell, *(ctx.ref(c) for c in blank)),
-                          value=shown(reading), children=", ".join(blank))
+                          (cell, *(c.ref for c in blank)),
+                          value=shown(reading), children=", ".join(c.code for c in blank))
         return
-    bounds = [interval(ctx.reading(c.code).number, ctx.reading(c.code).decimals) for c in children]
+    bounds = [interval(c.reading.number, c.reading.decimals) for c in children]
     low, high = min(b[0] for b in bounds), max(b[1] for b in bounds)
     own_low, own_high = interval(reading.number, reading.decimals)
     if own_high < low or own_low > high:
-        lowest = min(ctx.numeric(c.code) for c in children)
-        highest = max(ctx.numeric(c.code) for c in children)
+        lowest = min(c.reading.number for c in children)
+        highest = max(c.reading.number for c in children)
         yield ctx.finding("hierarchy.outside-children", spec.code, cell,
-                          (cell, *(ctx.ref(c.code) for c in children)),
+                          (cell, *(c.ref for c in children)),
                           expected=f"{number(lowest)}–{number(highest)}", actual=shown(reading),
                           value=shown(reading), children=", ".join(c.code for c in children),
                           low=number(lowest), high=number(highest))

@@ -47,6 +47,24 @@ def meaning(ctx: Context) -> Iterator[Finding]:
                           form=ctx.edition.short_title)
 
 
+def by_label(ctx: Context) -> Iterator[Finding]:
+    """Rows paired with a defined row by label rather than by their printed code: the whole
+    table (numbering unlike the edition's), or one row (renumbered by an older edition)."""
+    form = ctx.form
+    if not form.recognised:
+        return
+    name = ctx.edition.short_title
+    if form.by_label:
+        yield ctx.finding("form.recognised-by-label", None, _first(ctx), form=name, paired=len(form.rows),
+                          rows=len(form.table.rows))
+        return
+    for row in form.repaired():
+        cells = row.cells
+        yield ctx.finding("structure.paired-by-label", row.code, cells.label_ref, (cells.label_ref, cells.value_ref),
+                          defined=row.code, printed_code=cells.printed_code or cells.code, label=strip_tags(cells.label),
+                          expected=row.spec.label, form=name)
+
+
 def duplicates(ctx: Context) -> Iterator[Finding]:
     if not ctx.form.recognised:
         return
@@ -61,13 +79,13 @@ def order(ctx: Context) -> Iterator[Finding]:
         return
     form = ctx.form
     positions = form.edition.order
-    placed = [r for r in form.table.rows if r.code in form.rows and form.rows[r.code].cells is r]
+    placed = list(form.rows.values())  # in table order
     best = -1
     for row in placed:
         index = positions[row.code]
         if index < best:
             after = max((r.code for r in placed if positions[r.code] < index), key=positions.get, default="—")
-            yield ctx.finding("structure.order", row.code, row.label_ref, after=after)
+            yield ctx.finding("structure.order", row.code, row.cells.label_ref, after=after)
         best = max(best, index)
 
 
@@ -78,5 +96,7 @@ RULES: tuple[Rule, ...] = (
     Rule("structure.extra-hidden-row", "structure", Needs.TABLE, extra_rows),
     Rule("structure.meaning-mismatch", "structure", Needs.TABLE, meaning),
     Rule("structure.duplicate-code", "structure", Needs.TABLE, duplicates),
+    Rule("form.recognised-by-label", "structure", Needs.TABLE, by_label),
+    Rule("structure.paired-by-label", "structure", Needs.TABLE, by_label),
     Rule("structure.order", "structure", Needs.TABLE, order),
 )
