@@ -370,7 +370,7 @@ def test_taskpane_is_served_in_vietnamese():
 
 def test_kiem_tra_reads_a_tcvn3_workbook_as_a_file_is_read(tmp_path):
     from egov_xl.core.legacy_text import Legacy
-    from egov_xl.validate import validate_file
+    from egov_xl.flows.check import validate_file
     from tests.fixtures.renditions import bm7_seed
     from tests.test_legacy_text import legacy_seed
 

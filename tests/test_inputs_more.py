@@ -8,9 +8,9 @@ import sys
 
 from openpyxl import Workbook, load_workbook
 
-from egov_xl.archive.service import values_of
 from egov_xl.definitions import catalogue
-from egov_xl.validate import check_file
+from egov_xl.flows.archive import values_of
+from egov_xl.flows.check import check_file
 
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
 XA = "Tỷ lệ UBND cấp xã đã kết nối, liên thông với UBND tỉnh"
