@@ -33,6 +33,7 @@ from ..validate import Checked, check_workbook
 from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
+from .reply import encode_reply
 from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_block, write_report)
 
@@ -98,6 +99,7 @@ def _answer(catalogue, body) -> str:
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    encode_reply(book)
     _say(book, _answer(_catalogue(lang), body), notify)
 
 
@@ -310,6 +312,7 @@ async def trang_thai(book: xw.Book, current_user: CurrentUser, details: str = ""
         return catalogue.text("addin_status_accepted", **where, **said)
 
     def run() -> None:
+        encode_reply(book)
         message = _answer(_catalogue(lang), body)
         # the pane's own callback shows it (through this request's actions, like every message)
         book.impl.append_json_action(func="runMacro", args=[STATUS_CALLBACK, message, state_of.get("state", "")])
