@@ -178,14 +178,15 @@ def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> s
     template = any(item.name == FORM_NAME for item in book.names)
     noted = noted_cells(book)
     cleared = set()
+    colours = {}
     for ref in dict.fromkeys(refs):  # a cell with several findings is listed several times
         if ref.sheet not in names:
             continue
-        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
-        cell.color = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
+        colours[ref] = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
         if ref in noted:
-            cell.note.delete()
+            book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1)).note.delete()
             cleared.add(ref)
+    fill(book, colours)
     return cleared
 
 
@@ -198,13 +199,30 @@ def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
         if finding.cell is not None:
             by_cell.setdefault(finding.cell, []).append(finding)
     foreign = noted_cells(book) - set(cleared)
+    fill(book, {ref: HEX[min(items, key=lambda f: f.severity.rank).severity] for ref, items in by_cell.items()})
     for ref, items in by_cell.items():
-        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
-        worst = min(items, key=lambda f: f.severity.rank).severity
-        cell.color = HEX[worst]
         if ref not in foreign:
-            cell.add_note("\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items))
+            book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1)).add_note(
+                "\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items))
     return list(by_cell)
+
+
+def fill(book: xw.Book, colours: dict[CellRef, str | None]) -> None:
+    """Colour cells (None: no fill), one action for each run of adjacent cells of one colour
+    down a column rather than one per cell."""
+    runs: dict[tuple[str, int, str | None], list[int]] = {}
+    for ref, colour in colours.items():
+        runs.setdefault((ref.sheet, ref.col, colour), []).append(ref.row)
+    for (sheet_name, col, colour), rows in runs.items():
+        sheet = book.sheets[sheet_name]
+        rows.sort()
+        start = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row == previous + 1:
+                previous = row
+                continue
+            sheet.range((start + 1, col + 1), (previous + 1, col + 1)).color = colour
+            start = previous = row
 
 
 def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
@@ -241,8 +259,8 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
     if not findings:
         rows.append(["", "", "", "", catalogue.text("clean"), "", "", "", ""])
     write_block(sheet["A1"], rows)
-    for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS + 1):
-        sheet.range((index, 2)).color = HEX[finding.severity]
+    fill(book, {CellRef(sheet.name, index, 1): HEX[finding.severity]
+                for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS)})
 
 
 def row_statuses(findings: list[Finding]) -> dict[str, str]:
