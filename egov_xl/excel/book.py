@@ -202,7 +202,9 @@ def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
     fill(book, {ref: HEX[min(items, key=lambda f: f.severity.rank).severity] for ref, items in by_cell.items()})
     for ref, items in by_cell.items():
         if ref not in foreign:
-            book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1)).add_note(
+            # the engine's add_note: `Range.add_note` first looks for a note on the cell among
+            # all the sheet's notes, once per note added; `foreign` already says there is none
+            book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1)).impl.add_note(
                 "\n".join(f"[{catalogue.severity(f.severity)}] {catalogue.message(f)}" for f in items))
     return list(by_cell)
 
