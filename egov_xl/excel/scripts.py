@@ -10,7 +10,8 @@ Arguments after the book come from our ribbon/task-pane JavaScript:
 details (number formats and formulas, JSON), then the script's own.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: xlwings resolves each script's type hints on
+# every call (typing.get_type_hints, twice), and string annotations would be compiled each time.
 
 import hashlib
 import json
