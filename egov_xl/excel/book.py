@@ -265,11 +265,30 @@ def write_report(book: xw.Book, checked: list[Checked], findings: list[Finding],
                 for index, finding in enumerate(findings, start=REPORT_HEADER_ROWS)})
 
 
-def row_statuses(findings: list[Finding]) -> dict[str, str]:
+class SaidOnce:
+    """A catalogue that formats each finding's sentence once: Kiểm tra shows the same sentence in
+    the cell's note, on the report sheet and (in Vietnamese) in EGOV.CHECK's status. The findings
+    live as long as the request, so their id is the key."""
+
+    def __init__(self, catalogue: Catalogue):
+        self._catalogue = catalogue
+        self._said: dict[int, str] = {}
+
+    def message(self, finding: Finding) -> str:
+        said = self._said.get(id(finding))
+        if said is None:
+            said = self._said[id(finding)] = self._catalogue.message(finding)
+        return said
+
+    def __getattr__(self, name: str):
+        return getattr(self._catalogue, name)
+
+
+def row_statuses(findings: list[Finding], vi: Catalogue | SaidOnce | None = None) -> dict[str, str]:
     """Indicator code → its first error or warning, as EGOV.CHECK shows it (Vietnamese)."""
     from .. import definitions
 
-    vi = definitions.catalogue("vi")
+    vi = vi or definitions.catalogue("vi")
     statuses: dict[str, str] = {}
     for finding in sorted(findings, key=lambda f: f.severity.rank):
         if finding.code and finding.severity is not Severity.INFO and finding.code not in statuses:

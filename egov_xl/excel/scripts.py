@@ -35,7 +35,7 @@ from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
 from .reply import encode_reply
-from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
+from .book import (SaidOnce, book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_block, write_report)
 
 TITLE = "egov-xl"
@@ -114,8 +114,9 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
     def body(catalogue) -> str:
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
-        _mark(book, checked, findings, catalogue)
-        checked_rows["statuses"] = row_statuses(findings)
+        said = SaidOnce(catalogue)
+        _mark(book, checked, findings, said)
+        checked_rows["statuses"] = row_statuses(findings, said if catalogue.lang == "vi" else None)
         return summary_line(findings, catalogue)
 
     # The check is pure computation (about 1 ms): inline, never a thread competing for the GIL.
