@@ -34,9 +34,9 @@ from ..validate import Checked, check_workbook
 from ..workbook import ReadError
 from ..server import runtime
 from . import access, state
-from .reply import encode_reply
 from .book import (SaidOnce, book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_block, write_report)
+from .reply import encode_reply
 
 TITLE = "egov-xl"
 logger = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-
 from typing import NamedTuple
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, bindparam, select
