@@ -168,6 +168,26 @@ def test_kiem_tra_and_the_annotated_copy_write_one_plan(samples, tmp_path):
     assert "deleteNote" in applied.funcs and marks(again) == marks(copy)
 
 
+def test_script_reply_is_what_fastapi_would_send(samples):
+    """The reply is encoded in one pass (egov_xl.excel.reply), byte for byte as FastAPI's own
+    path (jsonable_encoder, then JSONResponse) would encode the same actions."""
+    import datetime as dt
+
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.responses import JSONResponse
+
+    from egov_xl.excel.reply import Reply
+
+    path = samples["phu-luc-vii-seed.xlsx"]
+    payload, _ = payload_from_xlsx(path, [details_from_xlsx(path), "alert", "vi"])
+    response = client.post("/xlwings/custom-scripts-call/kiem_tra", json=payload)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    actions = response.json()
+    assert len(actions["actions"]) > 20 and any(a["func"] == "addNote" for a in actions["actions"])
+    assert response.content == JSONResponse(jsonable_encoder(actions)).body
+    odd = {"actions": [{"values": [[dt.date(2025, 6, 30), Decimal("98.64"), Decimal("2"), "Hồ sơ", None]]}]}
+    assert Reply(odd).body == JSONResponse(jsonable_encoder(odd)).body
+
 CORRECT = {"1": 1, "2": 95.5, "3.1.1": 100, "3.1.2": 96.5, "3.2": 98.4, "3.2.1": 99.2, "3.2.2": 97.8,
            "4.1.1": 180, "4.1.2": 177, "4.2.1": 148, "4.2.2": 146, "4.3.1": 412, "4.3.2": 187,
            "4.4.1": 253, "4.4.2": 214, "4.5.1": 108, "4.5.2": 108}

@@ -76,6 +76,29 @@ def test_previous_and_same_period_last_year(archive):
     assert archive.previous("OTHER", Q3) is None
 
 
+
+def test_prepared_reads_give_what_sqlalchemy_gives(archive):
+    """The lookups run on the driver's cursor (store.Prepared): the same rows as SQLAlchemy's own
+    execution of the statement, a date bound as SQLAlchemy binds it, and a driver error still
+    SQLAlchemy's (so the clerk gets the archive's sentence, never a driver traceback)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from egov_xl.archive.store import LATEST, PREVIOUS, Prepared
+
+    archive.put(submission(period=Q1, value="60"))
+    archive.put(submission(period=H1, value="70"))
+    with archive.engine.connect() as conn:
+        for statement, params in ((PREVIOUS, {"unit": "HCM", "end": Q3.end}),
+                                  (LATEST, {"unit": "HCM", "key": H1.key})):
+            rows = Prepared(statement).rows(conn, params)
+            assert len(rows) == 2 and [tuple(r) for r in conn.execute(statement, params)] == rows
+        assert Prepared(PREVIOUS).rows(conn, {"unit": "HCM", "end": Q1.end}) == []
+        conn.exec_driver_sql("DROP TABLE indicator_values CASCADE" if archive.dialect == "postgresql"
+                             else "DROP TABLE indicator_values")
+        with pytest.raises(DBAPIError) as caught:
+            Prepared(PREVIOUS).rows(conn, {"unit": "HCM", "end": Q3.end})
+        assert not caught.value.connection_invalidated
+
 def test_accepted_reasons_are_offered_later(archive):
     new = submission(period=Q1)
     new.accepted = [Accepted("prior.change", "4.1", "Sáp nhập xã")]

@@ -81,11 +81,58 @@ def _latest(*conditions) -> Select:
             .where(*conditions).order_by(_P.end.desc(), _S.revision.desc()).limit(1))
 
 
+class Prepared:
+    """A read statement compiled once per dialect and run on the driver's own cursor of a pooled
+    connection: none of SQLAlchemy's per-execution work (compiled-cache lookup, execution context,
+    result metadata, row objects), the plain tuples the driver returns. For columns SQLAlchemy
+    returns as the driver gives them (text, integers), not dates or JSON. A driver error becomes
+    SQLAlchemy's DBAPIError, and a lost connection is invalidated, as Connection.execute does."""
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, dialect) -> tuple:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = [(name, process) for name, bind in compiled.binds.items()
+                          if (process := bind.type.bind_processor(dialect)) is not None]
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            found = self._compiled[dialect.name] = (str(compiled), compiled.params, processors, order)
+        return found
+
+    def rows(self, conn, params: dict) -> list[tuple]:
+        dialect = conn.dialect
+        sql, defaults, processors, order = self._for(dialect)
+        values = {**defaults, **params}
+        for name, process in processors:
+            values[name] = process(values[name])
+        args = values if order is None else tuple(values[name] for name in order)
+        driver = conn.connection.dbapi_connection
+        cursor = driver.cursor()
+        try:
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+            cursor.close()
+            return rows
+        except dialect.loaded_dbapi.Error as exc:
+            lost = dialect.is_disconnect(exc, driver, cursor)
+            if lost:
+                conn.invalidate(exc)  # closes the driver's connection, with the cursor
+            else:
+                cursor.close()
+            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost,
+                                      dialect=dialect) from exc
+
+
 # compiled once, reused by every lookup
 PREVIOUS = _with_values(_latest(_U.code == bindparam("unit"), _P.end < bindparam("end")).scalar_subquery())
 LATEST = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam("key")).scalar_subquery())
 REVISION = _with_values(_latest(_U.code == bindparam("unit"), _P.key == bindparam("key"),
                                 _S.revision == bindparam("revision")).scalar_subquery())
+BY_ID = _with_values(bindparam("sid"))
+_READS = {statement: Prepared(statement) for statement in (PREVIOUS, LATEST, REVISION, BY_ID)}
 ACCEPTED = select(_A.rule, _A.code, _A.reason).where(_A.submission_id == bindparam("sid")).order_by(_A.id)
 PREVIOUS_SEAL = (select(models.RevisionSeal.record_hash).join(_S, _S.id == models.RevisionSeal.submission_id)
                  .where(_S.unit_id == bindparam("unit_id"), _S.period_id == bindparam("period_id"),
@@ -278,7 +325,7 @@ class Archive:
 
     def _fetch_once(self, statement: Select, with_meta: bool, params: dict) -> Stored | None:
         with self._reader.connect() as conn:
-            rows = conn.execute(statement, params).all()
+            rows = _READS[statement].rows(conn, params)
             stored = _stored(rows)
             if stored is not None and with_meta:
                 sid = rows[0][0]
@@ -306,7 +353,7 @@ class Archive:
                  .where(_U.code == unit).order_by(_P.end, _S.revision))
         with translated(self.url), self.engine.connect() as conn:
             ids = list(conn.scalars(query))
-        return [self._fetch(_with_values(sid)) for sid in ids]
+        return [self._fetch(BY_ID, sid=sid) for sid in ids]
 
     def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
         """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""

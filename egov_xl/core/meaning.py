@@ -5,6 +5,8 @@ renumbered by an older edition, district rows inserted)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .text import fold_label
 
 # word group → {meaning: folded phrases}; data, so a new level or object is one line
@@ -20,6 +22,7 @@ def _named(folded: str, meanings: dict[str, tuple[str, ...]]) -> set[str]:
     return {name for name, phrases in meanings.items() if any(f" {p} " in padded for p in phrases)}
 
 
+@lru_cache(maxsize=16384)  # the same definitions and labels on every check of a form
 def conflict(expected_labels: tuple[str, ...], printed: str) -> tuple[str, str] | None:
     """(printed meaning, expected meaning) when the printed label names a level or object
     the definition does not, and none the definition does, within one word group."""

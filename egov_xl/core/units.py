@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from .spec import Kind, RowSpec
 from .text import fold
@@ -23,6 +24,7 @@ _PROCEDURE_WORDS = ("thu tuc", "tthc", "dvctt", "dvc", "dich vu")
 _DOSSIER_WORDS = ("ho so",)
 
 
+@lru_cache(maxsize=4096)  # a form repeats a handful of units on every row, every check
 def measure_of(unit: str | None) -> Measure:
     if not unit or not unit.strip():
         return Measure.NONE

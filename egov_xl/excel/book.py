@@ -181,14 +181,15 @@ def clear_marks(book: xw.Book, refs: list[CellRef], checked: list[Checked]) -> s
     template = any(item.name == FORM_NAME for item in book.names)
     noted = noted_cells(book)
     cleared = set()
+    colours = {}
     for ref in dict.fromkeys(refs):  # a cell with several findings is listed several times
         if ref.sheet not in names:
             continue
-        cell = book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1))
-        cell.color = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
+        colours[ref] = TEMPLATE_INPUT if _is_template_input(checked, ref, template) else None
         if ref in noted:
-            cell.note.delete()
+            book.sheets[ref.sheet].range((ref.row + 1, ref.col + 1)).note.delete()
             cleared.add(ref)
+    fill(book, colours)
     return cleared
 
 
@@ -199,12 +200,31 @@ def mark_cells(book: xw.Book, findings: list[Finding], catalogue: Catalogue,
     report sheet lists all)."""
     foreign = noted_cells(book) - set(cleared)
     planned = marks(findings, catalogue)
+    fill(book, {mark.ref: f"#{mark.fill}" for mark in planned})
     for mark in planned:
-        cell = book.sheets[mark.ref.sheet].range((mark.ref.row + 1, mark.ref.col + 1))
-        cell.color = f"#{mark.fill}"
         if mark.ref not in foreign:
-            cell.add_note(mark.note)
+            # the engine's add_note: `Range.add_note` first looks for a note on the cell among
+            # all the sheet's notes, once per note added; `foreign` already says there is none
+            book.sheets[mark.ref.sheet].range((mark.ref.row + 1, mark.ref.col + 1)).impl.add_note(mark.note)
     return [mark.ref for mark in planned]
+
+
+def fill(book: xw.Book, colours: dict[CellRef, str | None]) -> None:
+    """Colour cells (None: no fill), one action for each run of adjacent cells of one colour
+    down a column rather than one per cell."""
+    runs: dict[tuple[str, int, str | None], list[int]] = {}
+    for ref, colour in colours.items():
+        runs.setdefault((ref.sheet, ref.col, colour), []).append(ref.row)
+    for (sheet_name, col, colour), rows in runs.items():
+        sheet = book.sheets[sheet_name]
+        rows.sort()
+        start = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row == previous + 1:
+                previous = row
+                continue
+            sheet.range((start + 1, col + 1), (previous + 1, col + 1)).color = colour
+            start = previous = row
 
 
 def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
@@ -233,9 +253,8 @@ def write_plan(book: xw.Book, plan: ReportPlan) -> None:
     rows.append([as_excel_text(value) for value in plan.header])
     rows += [[_value(value) for value in line.values] for line in plan.lines]
     write_block(sheet["A1"], rows)
-    for index, line in enumerate(plan.lines, start=plan.header_row + 2):
-        if line.fill is not None:
-            sheet.range((index, 2)).color = f"#{line.fill}"
+    fill(book, {CellRef(sheet.name, index - 1, 1): f"#{line.fill}"
+                for index, line in enumerate(plan.lines, start=plan.header_row + 2) if line.fill is not None})
 
 
 def _value(value: object) -> object:
@@ -244,11 +263,30 @@ def _value(value: object) -> object:
     return as_excel_text(value)
 
 
-def row_statuses(findings: list[Finding]) -> dict[str, str]:
+class SaidOnce:
+    """A catalogue that formats each finding's sentence once: Kiểm tra shows the same sentence in
+    the cell's note, on the report sheet and (in Vietnamese) in EGOV.CHECK's status. The findings
+    live as long as the request, so their id is the key."""
+
+    def __init__(self, catalogue: Catalogue):
+        self._catalogue = catalogue
+        self._said: dict[int, str] = {}
+
+    def message(self, finding: Finding) -> str:
+        said = self._said.get(id(finding))
+        if said is None:
+            said = self._said[id(finding)] = self._catalogue.message(finding)
+        return said
+
+    def __getattr__(self, name: str):
+        return getattr(self._catalogue, name)
+
+
+def row_statuses(findings: list[Finding], vi: Catalogue | SaidOnce | None = None) -> dict[str, str]:
     """Indicator code → its first error or warning, as EGOV.CHECK shows it (Vietnamese)."""
     from .. import definitions
 
-    vi = definitions.catalogue("vi")
+    vi = vi or definitions.catalogue("vi")
     statuses: dict[str, str] = {}
     for finding in sorted(findings, key=lambda f: f.severity.rank):
         if finding.code and finding.severity is not Severity.INFO and finding.code not in statuses:

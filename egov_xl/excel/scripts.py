@@ -10,7 +10,8 @@ Arguments after the book come from our ribbon/task-pane JavaScript:
 details (number formats and formulas, JSON), then the script's own.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: xlwings resolves each script's type hints on
+# every call (typing.get_type_hints, twice), and string annotations would be compiled each time.
 
 import hashlib
 import json
@@ -34,8 +35,9 @@ from ..server import runtime
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
 from . import access, state
 from .stamp import send_stamp
-from .book import (book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
+from .book import (SaidOnce, book_context, book_grids, check_book, clear_marks, mark_cells, parse_details,
                    previous_marks, row_statuses, summary_line, write_block, write_report)
+from .reply import encode_reply
 
 TITLE = "egov-xl"
 logger = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ def _answer(catalogue, body) -> str:
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    encode_reply(book)
     _say(book, _answer(_catalogue(lang), body), notify)
 
 
@@ -108,9 +111,10 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
     def body(catalogue) -> str:
         checked = check_book(book, parse_details(details))
         findings = [f for item in checked for f in item.report.findings]
-        _mark(book, checked, findings, catalogue)
+        said = SaidOnce(catalogue)
+        _mark(book, checked, findings, said)
         send_stamp(book, checked)
-        checked_rows["statuses"] = row_statuses(findings)
+        checked_rows["statuses"] = row_statuses(findings, said if catalogue.lang == "vi" else None)
         return summary_line(findings, catalogue)
 
     # The check is pure computation (about 1 ms): inline, never a thread competing for the GIL.
@@ -308,6 +312,7 @@ async def trang_thai(book: xw.Book, current_user: CurrentUser, details: str = ""
         return catalogue.text("addin_status_accepted", **where, **said)
 
     def run() -> None:
+        encode_reply(book)
         message = _answer(_catalogue(lang), body)
         # the pane's own callback shows it (through this request's actions, like every message)
         book.impl.append_json_action(func="runMacro", args=[STATUS_CALLBACK, message, state_of.get("state", "")])

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..archive.db import translated
+from ..archive.store import Prepared
 from ..server import runtime, session
 from . import access
 
@@ -35,6 +37,15 @@ function_context = Table(
     Column("statuses", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+_c = function_context.c
+LOAD = Prepared(select(_c.unit, _c.period, _c.statuses).where(_c.owner == bindparam("owner"),
+                                                              _c.workbook == bindparam("workbook")))
+
+
+class Context(NamedTuple):
+    unit: str | None
+    period: str | None
+    statuses: str | None
 
 
 def owner(user) -> str:
@@ -60,12 +71,11 @@ def _save(user, book: str, **values) -> None:
         conn.execute(statement)
 
 
-def _load(user, book: str):
+def _load(user, book: str) -> Context | None:
     archive = runtime.current().archive()
-    query = select(function_context.c.unit, function_context.c.period, function_context.c.statuses).where(
-        function_context.c.owner == owner(user)[:200], function_context.c.workbook == (book or "")[:300])
     with translated(archive.url), archive.engine.connect() as conn:
-        return conn.execute(query).first()
+        rows = LOAD.rows(conn, {"owner": owner(user)[:200], "workbook": (book or "")[:300]})
+    return Context(*rows[0]) if rows else None
 
 
 def remember(user, book: str, unit: str, period: str) -> None:
