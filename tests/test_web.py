@@ -186,11 +186,12 @@ def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, c
     assert '<text' in svg and ">XA-7</text>" in svg and not re.search(r'(href|src)="https?:', svg)
     assert ">XA-1</text>" not in svg  # only the outlier is labelled
 
-    total = Decimal(office.inner_text("#so-tong-hop tr[data-code='4.2.2'] [data-value]"))
+    total = Decimal(office.get_attribute("#so-tong-hop tr[data-code='4.2.2'] [data-value]", "data-value"))
     office.click("#so-tong-hop a:text-is('4.2.2')")
     rows = office.locator("#dong-gop tbody tr")
     assert rows.count() == 7
-    values = {r.get_attribute("data-unit"): Decimal(r.locator("td").nth(3).inner_text()) for r in rows.all()}
+    values = {r.get_attribute("data-unit"): Decimal(r.locator("[data-value]").get_attribute("data-value"))
+              for r in rows.all()}
     assert sum(values.values()) == total and values["XA-7"] == 1
     assert "Còn 1 lỗi" in office.inner_text("#dong-gop tr[data-unit='XA-6']")
 

@@ -55,8 +55,18 @@ def _severity(entry: dict) -> str:
     return " / ".join(definitions.catalogue(lang).severities.get(word, word) for lang in ("vi", "en"))
 
 
+def _shown(value) -> str:
+    """A number the way a Vietnamese reader writes it (1.400 ; 89,5)."""
+    from decimal import Decimal
+
+    from ..core.tolerance import display
+
+    return display(Decimal(str(value)))
+
+
 TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity)
+                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity,
+                             shown=_shown)
 
 
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
