@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -98,12 +99,26 @@ def login_form(request: Request):
 def login(request: Request, token: str = Form(""), csrf: str = Form("")):
     found = visitor(request)
     check_csrf(found, csrf)
+    limiter = runtime.current().auth_failures  # the add-in's count: one budget per client address
+    client = request.client.host if request.client else "?"
+    if (wait := limiter.wait(client)) > 0:
+        return _too_many(request, found, client, wait)
     token = token.strip()
     grant = grant_for(token, runtime.current().settings.tokens_file) if token else None
     if grant is None:
+        if (wait := limiter.fail(client)) > 0:
+            return _too_many(request, found, client, wait)
         return _page(request, found, "login.html", status=401, failed=True)
     response = RedirectResponse(PATH, status_code=303)
     write_cookie(request, response, start_session(token_digest(token)))
+    return response
+
+
+def _too_many(request: Request, found: Visitor, client: str, wait: float) -> HTMLResponse:
+    seconds = max(1, math.ceil(wait))
+    response = _deny(request, found, "http_too_many_failures", status=429, client=client,
+                     count=runtime.current().auth_failures.limit, seconds=seconds)
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -273,8 +288,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
         chosen = parse_period(period) if period else periods[0]
-    except PeriodError:
-        return None, context, _deny(request, found, "period_invalid", status=400, text=period)
+    except UserError as exc:
+        return None, context, _refuse(request, found, exc)
     try:
         result = consolidate_unit(archive, unit, chosen)
     except ReadError as exc:
