@@ -12,6 +12,8 @@ import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from .. import definitions
 from ..archive import overview
@@ -34,6 +36,7 @@ router = APIRouter(prefix=PATH, include_in_schema=False)
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
     undefined=jinja2.StrictUndefined))
+MAX_FILES = MAX_FIELDS = 20  # one upload
 STATIC = "/static/vendor/bootstrap-xlwings/5.3.3-2/dist/bootstrap-xlwings.min.css"
 
 
@@ -199,7 +202,10 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
     length = request.headers.get("content-length")
     if length is None or not length.isdigit() or int(length) > limit:
         return _deny(request, found, "web_too_large", status=413, limit=limit // (1024 * 1024))
-    form = await request.form(max_files=20, max_fields=20, max_part_size=limit)
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=limit)
+    except (MultiPartException, StarletteHTTPException):  # too many files or fields, a malformed body (Starlette: English)
+        return _deny(request, found, "web_upload_malformed", status=400, files=MAX_FILES)
     check_csrf(found, form.get("csrf"))
     archiving, results = None, []
     try:

@@ -64,3 +64,31 @@ def test_a_period_nobody_wrote_gets_a_sentence_not_a_server_error(office, page):
     assert answer.status_code == 400
     assert "Không hiểu kỳ báo cáo" in answer.text and "garbage&lt;script&gt;" in answer.text
     assert "<script>" not in answer.text.split("</head>")[-1]
+
+
+def test_hostile_uploads_each_get_a_sentence(office, samples, tmp_path):
+    """Before: an .xlsx whose docProps/core.xml nests entities (calamine never reads it,
+    openpyxl does for the annotated copy) was a 500 for the whole upload; 25 files at once
+    were Starlette's English JSON."""
+    import zipfile
+
+    laughs = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+              + ']><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+              '<cp:keywords>&j;</cp:keywords></cp:coreProperties>')
+    hostile = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(samples["bieu-mau-7-seed.xlsx"]) as package, zipfile.ZipFile(hostile, "w") as out:
+        for info in package.infolist():
+            out.writestr(info, laughs if info.filename == "docProps/core.xml" else package.read(info.filename))
+    good = samples["bieu-mau-7-dung.xlsx"].read_bytes()
+    with http_session(office, TOKENS["so"]) as client:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/bao-cao/kiem-tra").text).group(1)
+        both = client.post("/bao-cao/kiem-tra", data={"csrf": csrf},
+                           files=[("tep", ("hong.xlsx", hostile.read_bytes())), ("tep", ("dung.xlsx", good))])
+        many = client.post("/bao-cao/kiem-tra", data={"csrf": csrf},
+                           files=[("tep", (f"tep-{n}.xlsx", good)) for n in range(25)])
+    assert both.status_code == 200
+    assert "Không đọc được tệp &#34;hong.xlsx&#34;: tệp bị hỏng" in both.text
+    assert "kiem-tra-dung.xlsx" in both.text  # the other file still has its answer and its copy
+    assert many.status_code == 400 and "mỗi lần gửi tối đa 20 tệp" in many.text
+    assert "Too many files" not in many.text
