@@ -227,16 +227,9 @@ def test_annotate_gives_every_kind_of_input_an_xlsx_copy(samples, tmp_path):
 def test_annotate_a_package_openpyxl_cannot_load_is_one_sentence(samples, tmp_path):
     """Before: nested entities in docProps/core.xml (read by openpyxl only, not calamine) ended
     --annotate in "Lỗi không mong đợi / Unexpected error: XMLSyntaxError"."""
-    import zipfile
+    from tests.security.hostile import with_nested_entities_in_core_props
 
-    laughs = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
-              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
-              + ']><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
-              '<cp:keywords>&j;</cp:keywords></cp:coreProperties>')
-    source = tmp_path / "hong.xlsx"
-    with zipfile.ZipFile(samples["bieu-mau-7-seed.xlsx"]) as package, zipfile.ZipFile(source, "w") as out:
-        for info in package.infolist():
-            out.writestr(info, laughs if info.filename == "docProps/core.xml" else package.read(info.filename))
+    source = with_nested_entities_in_core_props(samples["bieu-mau-7-seed.xlsx"], tmp_path / "hong.xlsx")
     result = run("validate", source, "--annotate", tmp_path / "ra.xlsx")
     assert result.exit_code == 2
     assert f'Không đọc được tệp "{source}": tệp bị hỏng' in result.output.replace("\n", " ")

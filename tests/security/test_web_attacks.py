@@ -70,16 +70,9 @@ def test_hostile_uploads_each_get_a_sentence(office, samples, tmp_path):
     """Before: an .xlsx whose docProps/core.xml nests entities (calamine never reads it,
     openpyxl does for the annotated copy) was a 500 for the whole upload; 25 files at once
     were Starlette's English JSON."""
-    import zipfile
+    from tests.security.hostile import with_nested_entities_in_core_props
 
-    laughs = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
-              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
-              + ']><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
-              '<cp:keywords>&j;</cp:keywords></cp:coreProperties>')
-    hostile = tmp_path / "hong.xlsx"
-    with zipfile.ZipFile(samples["bieu-mau-7-seed.xlsx"]) as package, zipfile.ZipFile(hostile, "w") as out:
-        for info in package.infolist():
-            out.writestr(info, laughs if info.filename == "docProps/core.xml" else package.read(info.filename))
+    hostile = with_nested_entities_in_core_props(samples["bieu-mau-7-seed.xlsx"], tmp_path / "hong.xlsx")
     good = samples["bieu-mau-7-dung.xlsx"].read_bytes()
     with http_session(office, TOKENS["so"]) as client:
         csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/bao-cao/kiem-tra").text).group(1)
