@@ -43,6 +43,19 @@ def safe_url(url: str) -> str:
         return url
 
 
+def sqlite_files(url: str) -> list[Path]:
+    """The files a SQLite archive at `url` lives in (the database, its rollback journal, WAL
+    and shared memory), so that no output file is ever written over them; [] for a server."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - a malformed URL names no file
+        return []
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return []
+    return [Path(database + suffix) for suffix in ("", "-journal", "-wal", "-shm")]
+
+
 def make_engine(url: str | None = None, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
     url = url or default_url()
     try:

@@ -213,24 +213,28 @@ def archive_history(unit: UnitOption, url: UrlOption = None, lang: LangOption = 
 @app.command("export")
 def archive_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả.")],
-    format: Annotated[str, typer.Option("--format", help="csv, xlsx hoặc parquet.")] = "csv",
+    format: Annotated[str | None, typer.Option("--format", help="csv, xlsx hoặc parquet; mặc định theo đuôi tệp kết quả, không thì csv.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Ghi đè tệp kết quả đã có.")] = False,
     url: UrlOption = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Xuất mọi số liệu đã lưu (mọi lần nộp, cột current đánh dấu lần mới nhất)."""
+    from ..archive.db import sqlite_files
     from ..output.export import FORMATS, write_export
-    from ..output.files import OutputExistsError
+    from ..output.files import OutputExistsError, SameFileError
 
     catalogue = catalogue_for(lang)
+    format = format or (output.suffix.lower().lstrip(".") if output.suffix.lower().lstrip(".") in FORMATS else "csv")
     if format not in FORMATS:
         raise fail(catalogue, "export_format", format=format, known=", ".join(FORMATS))
     archive = open_archive(url, catalogue)
     rows = archive_call(catalogue, archive.export_rows)
     try:
-        count = write_export(rows, output, format, overwrite)
+        count = write_export(rows, output, format, overwrite, inputs=sqlite_files(archive.url))
     except OutputExistsError:
         raise fail(catalogue, "output_exists", out=output) from None
+    except SameFileError:
+        raise fail(catalogue, "output_is_archive", out=output) from None
     except OSError as exc:
         raise fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
     out().print(catalogue.text("archive_exported", rows=count, out=output), highlight=False)

@@ -100,13 +100,16 @@ def archive_call(catalogue: Catalogue, func, *args, **kwargs):
         raise typer.Exit(EXIT_UNREADABLE) from None
 
 
-def write_output(catalogue: Catalogue, target, write):
+def write_output(catalogue: Catalogue, target, write, inputs=()):
     """Run `write()` that makes the output file `target` and return its result; its failures
-    (the target is an input, an unreadable input, a write refused) become one sentence and None."""
+    (the target is an input — any of the command's `inputs`, not only the file it copies —,
+    an unreadable input, a write refused) become one sentence and None."""
     from ..core.errors import UserError
-    from ..output.files import SameFileError
+    from ..output.files import SameFileError, same_file
 
     try:
+        if any(same_file(source, target) for source in inputs):
+            raise SameFileError(str(target))
         return write()
     except SameFileError:
         error(catalogue.text("annotate_same", out=target))

@@ -28,6 +28,7 @@ def consolidate_command(
     from ..core.periods import parse_period
     from ..flows.consolidate import consolidate_unit
     from ..output import consolidation as out
+    from ..output.files import SameFileError
     from ..settings import Settings
 
     catalogue = definitions.catalogue(lang)
@@ -39,10 +40,14 @@ def consolidate_command(
         store = Archive(Settings.from_env(archive_url=url).archive_url)
         result = consolidate_unit(store, unit, when, form, skip_errors)
         if output is not None:
-            _write(out.filled_book(result, catalogue), output)
+            _write(out.filled_book(result, catalogue), output, store.url)
             _recalculate(output)
     except UserError as exc:
         _fail(exc.render(catalogue))
+    except SameFileError:
+        _fail(catalogue.text("output_is_archive", out=output))
+    except OSError as exc:
+        _fail(catalogue.text("write_failed", out=output, reason=exc.strerror or exc))
     if format == "json":
         json.dump(out.as_dict(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -60,20 +65,12 @@ def _fail(sentence: str) -> None:
     raise typer.Exit(2)
 
 
-def _write(book, target: Path) -> None:
-    """Through a temporary file beside the target, then a rename: never half a file."""
-    import os
-    import tempfile
+def _write(book, target: Path, archive_url: str) -> None:
+    """Through output/files.py: never over the archive's own files, never half a file."""
+    from ..archive.db import sqlite_files
+    from ..output.files import write_file
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".egov-", suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_file(target, book.save, inputs=sqlite_files(archive_url))
 
 
 def _recalculate(path: Path) -> None:

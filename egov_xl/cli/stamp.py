@@ -102,14 +102,14 @@ def _shown(value: str | None, catalogue) -> str:
     return json.dumps(value, ensure_ascii=False)  # text, quoted, control characters escaped
 
 
-def write_stamp(path: Path, target: Path, many: bool, catalogue, limits) -> bool:
-    """`validate FILE --stamp OUT`: a copy of FILE carrying the stamp of its check. Never over
-    the input; False (after one sentence to the clerk) when it could not be written."""
+def write_stamp(path: Path, target: Path, files: list[Path], catalogue, limits) -> bool:
+    """`validate FILE… --stamp OUT`: a copy of FILE carrying the stamp of its check. Never over
+    any of the inputs `files`; False (after one sentence to the clerk) when it could not be written."""
     from ..flows.stamp import stamp_copy, stamped_path
     from ..flows.check import check_file
 
-    target = stamped_path(path, target, many or target.is_dir())
-    stamp = write_output(catalogue, target, lambda: stamp_copy(path, target, check_file(path, limits=limits)))
+    target = stamped_path(path, target, len(files) > 1 or target.is_dir())
+    stamp = write_output(catalogue, target, lambda: stamp_copy(path, target, check_file(path, limits=limits)), files)
     if stamp is None:
         return False
     note(catalogue.text("stamp_written", out=target, sheet=stamp.sheet, edition=stamp.edition))

@@ -1,6 +1,8 @@
 """An annotated copy of the workbook: flagged cells coloured by severity, a note on each, and a
 sheet "Kiểm tra" listing the findings with links to their cells. The original is not touched.
-A CSV input gets an .xlsx copy (a CSV has no colours or notes). What goes where is the plan
+Any other input (.csv, .ods, .xls, .xlsb, .docx: openpyxl writes only .xlsx/.xlsm) gets an
+.xlsx copy of its values, every sheet or table under its own name. A package openpyxl cannot
+load after calamine read it (a damaged or hostile part) is one sentence, like any unreadable file. What goes where is the plan
 of output/plan.py (the add-in writes the same plan); this module writes it with openpyxl.
 Text from the workbook is written as text (output/safe_text.py), the file through
 output/files.py."""
@@ -17,7 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..core.findings import FormReport
 from ..core.messages import Catalogue
 from ..core.grid import SheetGrid
-from ..workbook import read_workbook
+from ..sources.errors import reason
+from ..workbook import ReadError, read_workbook
 from .files import SameFileError, write_file
 from .plan import HEADER_FILL, MESSAGE_COLUMN, SEVERITY_COLUMN, Link, Mark, ReportPlan, marks, report_plan
 from .safe_text import append_text, set_text
@@ -27,42 +30,68 @@ LINK_FONT = Font(color="0563C1", underline="single")
 
 
 __all__ = ["SameFileError", "annotate", "annotated_path"]
-_CSV_TITLE_BAD = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+_TITLE_BAD = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
+OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")  # the kinds copied as they are; any other gets an .xlsx
 
 
 def annotated_path(source: Path, target: Path, into_folder: bool) -> Path:
     """Where the copy of `source` goes: `target` itself, or `<stem>.kiem-tra<suffix>` in the
-    folder `target`. A CSV's copy is an .xlsx workbook."""
-    suffix = ".xlsx" if source.suffix.lower() == ".csv" else source.suffix
+    folder `target`. The copy of anything but an .xlsx/.xlsm is an .xlsx workbook, named with
+    the kind it came from (`bao-cao-ods.kiem-tra.xlsx`), so bao-cao.ods and bao-cao.docx checked
+    together get a copy each."""
+    kept = source.suffix.lower() in OPENPYXL_SUFFIXES
     if into_folder:
-        return target / f"{source.stem}.kiem-tra{suffix}"
-    return target.with_suffix(".xlsx") if target.suffix.lower() == ".csv" else target
+        if kept:
+            return target / f"{source.stem}.kiem-tra{source.suffix}"
+        return target / f"{source.stem}-{source.suffix.lower().lstrip('.')}.kiem-tra.xlsx"
+    return target if kept or target.suffix.lower() in OPENPYXL_SUFFIXES else target.with_suffix(".xlsx")
 
 
 def annotate(source: str | Path, target: str | Path, reports: list[FormReport], catalogue: Catalogue) -> Path:
-    """Write the annotated copy. Raises SameFileError, OSError, ReadError (a CSV read again)."""
+    """Write the annotated copy. Raises SameFileError, OSError, ReadError (a file read again,
+    or a package openpyxl cannot load)."""
     source, target = Path(source), Path(target)
-    if source.suffix.lower() == ".csv":
-        book, titles = _book_of_grid(read_workbook(source).sheets[0])
+    if source.suffix.lower() in OPENPYXL_SUFFIXES:
+        book, titles = _load(source), {}
     else:
-        book, titles = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm"), {}
+        book, titles = _book_of_grids(read_workbook(source).sheets)
     findings = [f for report in reports for f in report.findings]
     _mark_cells(book, marks(findings, catalogue, titles))
     _report_sheet(book, report_plan(reports, findings, catalogue, titles))
     return write_file(target, book.save, inputs=[source])
 
 
-def _book_of_grid(grid: SheetGrid) -> tuple[Workbook, dict[str, str]]:
-    """A workbook holding a CSV's values (sheet titles have rules a file name has not)."""
+def _load(source: Path) -> Workbook:
+    try:
+        return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+    except Exception as exc:  # noqa: BLE001 - calamine read it; whatever openpyxl trips on is the file's
+        raise ReadError("file_damaged", path=str(source), reason=reason(exc)) from None
+
+
+def _book_of_grids(grids: list[SheetGrid]) -> tuple[Workbook, dict[str, str]]:
+    """A workbook holding the values of every sheet or table read from a file openpyxl cannot
+    write (a sheet title has rules a CSV's file name or an .ods sheet name has not)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = grid.name.translate(_CSV_TITLE_BAD)[:31].strip("'") or "CSV"
-    for r, line in enumerate(grid.values, start=1):
-        for c, value in enumerate(line, start=1):
-            if value not in ("", None):
-                set_text(sheet.cell(r, c), value)
-                sheet.cell(r, c).number_format = grid.number_format(r - 1, c - 1)
-    return book, {grid.name: sheet.title}
+    book.remove(book.active)
+    titles: dict[str, str] = {}
+    for grid in grids:
+        sheet = book.create_sheet(_title(grid.name, set(titles.values())))
+        titles[grid.name] = sheet.title
+        for r, line in enumerate(grid.values, start=1):
+            for c, value in enumerate(line, start=1):
+                if value not in ("", None):
+                    set_text(sheet.cell(r, c), value)
+                    sheet.cell(r, c).number_format = grid.number_format(r - 1, c - 1)
+    return book, titles
+
+
+def _title(name: str, taken: set[str]) -> str:
+    base = name.translate(_TITLE_BAD).strip("'")[:31].strip("'") or "Sheet"
+    title, n = base, 1
+    while title.lower() in {t.lower() for t in taken}:
+        n += 1
+        title = f"{base[:31 - len(str(n)) - 1]}~{n}"
+    return title
 
 
 def _fill(colour: str) -> PatternFill:

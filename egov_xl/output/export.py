@@ -7,6 +7,7 @@ through output/files.py: an existing file is replaced only when asked."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,11 +18,12 @@ from .safe_text import append_text, as_typed_text
 FORMATS = ("csv", "parquet", "xlsx")
 
 
-def write_export(rows: list[dict], target: Path, fmt: str, overwrite: bool) -> int:
-    """Write `rows` to `target` in `fmt` (one of FORMATS); returns the number of rows."""
+def write_export(rows: list[dict], target: Path, fmt: str, overwrite: bool, inputs: Iterable[Path] = ()) -> int:
+    """Write `rows` to `target` in `fmt` (one of FORMATS), never over one of `inputs` (the
+    archive's own files); returns the number of rows."""
     columns = list(rows[0]) if rows else []
     writers = {"csv": _csv, "parquet": _parquet, "xlsx": _xlsx}
-    write_file(target, lambda path: writers[fmt](rows, columns, path), overwrite=overwrite)
+    write_file(target, lambda path: writers[fmt](rows, columns, path), inputs=inputs, overwrite=overwrite)
     return len(rows)
 
 

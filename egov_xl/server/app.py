@@ -12,7 +12,8 @@ from .session import ClientSession
 
 def create_app(settings: Settings | None = None):
     settings = settings or Settings.from_env()
-    runtime.start(settings).archive()  # migrate once, before serving, never from request threads
+    started = runtime.start(settings)
+    started.archive()  # migrate once, before serving, never from request threads
     from xlwings_server import dependencies  # reads XLWINGS_* settings at import
     from xlwings_server.config import settings as xlwings_settings
     from xlwings_server.main import app, main_app
@@ -30,4 +31,5 @@ def create_app(settings: Settings | None = None):
 
     return Guard(ClientSession(main_app),  # which Excel client calls, for the function context
                   settings, authenticate=authenticate, scripts=routes.custom_scripts,
-                 functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings")
+                 functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
+                 limiter=started.auth_failures)  # shared with the web console's login

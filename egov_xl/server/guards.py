@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
@@ -94,15 +95,22 @@ def contain_static(app) -> int:
 class FailureLimiter:
     """Wrong tokens per client address: after `limit` failures within `window` seconds the
     address is refused until the oldest of them is `window` seconds old. Keeps at most
-    `max_clients` addresses (the quietest are forgotten first), so memory stays bounded."""
+    `max_clients` addresses (the quietest are forgotten first), so memory stays bounded.
+    One per server process (runtime.Runtime.auth_failures), shared by the guard (add-in calls,
+    event loop) and the web console's login (worker threads), hence the lock."""
 
     def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
                  max_clients: int = 10_000):
         self.limit, self.window, self.clock, self.max_clients = limit, window, clock, max_clients
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def wait(self, client: str) -> float:
         """Seconds until `client` may try again; 0 when it may now."""
+        with self._lock:
+            return self._wait(client)
+
+    def _wait(self, client: str) -> float:
         failures = self._failures.get(client)
         if not failures:
             return 0.0
@@ -114,12 +122,19 @@ class FailureLimiter:
             return 0.0
         return failures[0] + self.window - now if len(failures) >= self.limit else 0.0
 
-    def fail(self, client: str) -> None:
-        failures = self._failures.setdefault(client, deque(maxlen=max(self.limit, 1)))
-        failures.append(self.clock())
-        self._failures.move_to_end(client)
-        while len(self._failures) > self.max_clients:
-            self._failures.popitem(last=False)
+    def fail(self, client: str) -> float:
+        """Count a wrong token from `client`; returns `wait(client)` after it."""
+        with self._lock:
+            failures = self._failures.setdefault(client, deque(maxlen=max(self.limit, 1)))
+            failures.append(self.clock())
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.max_clients:
+                self._failures.popitem(last=False)
+            return self._wait(client)
+
+
+def failure_limiter(settings: Settings) -> FailureLimiter:
+    return FailureLimiter(settings.limits.auth_max_failures, settings.limits.auth_failure_window_s)
 
 
 Authenticate = Callable[[dict[str, str]], Awaitable[None]]
@@ -129,15 +144,14 @@ class Guard:
     """The ASGI layer described in the module docstring, in front of xlwings Server's app."""
 
     def __init__(self, app, settings: Settings, *, authenticate: Authenticate, scripts: ModuleType,
-                 functions: ModuleType, prefix: str = "/xlwings"):
+                 functions: ModuleType, prefix: str = "/xlwings", limiter: FailureLimiter | None = None):
         self.app = app
         self.settings = settings
         self.authenticate = authenticate
         self.scripts, self.functions = scripts, functions
         self.prefix = prefix.rstrip("/") + "/"
         self.batch_prefix = self.prefix[:-len("xlwings/")] + "egov/"  # egov-xl's own add-in routes
-        limits = settings.limits
-        self.limiter = FailureLimiter(limits.auth_max_failures, limits.auth_failure_window_s)
+        self.limiter = limiter or failure_limiter(settings)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -180,8 +194,7 @@ class Guard:
             if exc.status_code != 401:
                 await answer(send, exc.status_code, str(exc.detail))
                 return False
-            self.limiter.fail(client)
-            wait = self.limiter.wait(client)
+            wait = self.limiter.fail(client)
             if wait > 0:
                 await self._too_many(send, client, wait)
             else:

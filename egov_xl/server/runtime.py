@@ -22,6 +22,9 @@ class Runtime:
         self.settings = settings
         self._archive: Archive | None = None
         self._archive_lock = Lock()
+        from .guards import failure_limiter
+
+        self.auth_failures = failure_limiter(settings)  # wrong tokens per client: add-in and web login
 
     def archive(self) -> Archive:
         """The archive this server writes to; on SQLite the file is created on first use (one

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -11,6 +12,8 @@ import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from .. import definitions
 from ..archive import overview
@@ -33,6 +36,7 @@ router = APIRouter(prefix=PATH, include_in_schema=False)
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
     undefined=jinja2.StrictUndefined))
+MAX_FILES = MAX_FIELDS = 20  # one upload
 STATIC = "/static/vendor/bootstrap-xlwings/5.3.3-2/dist/bootstrap-xlwings.min.css"
 
 
@@ -108,12 +112,26 @@ def login_form(request: Request):
 def login(request: Request, token: str = Form(""), csrf: str = Form("")):
     found = visitor(request)
     check_csrf(found, csrf)
+    limiter = runtime.current().auth_failures  # the add-in's count: one budget per client address
+    client = request.client.host if request.client else "?"
+    if (wait := limiter.wait(client)) > 0:
+        return _too_many(request, found, client, wait)
     token = token.strip()
     grant = grant_for(token, runtime.current().settings.tokens_file) if token else None
     if grant is None:
+        if (wait := limiter.fail(client)) > 0:
+            return _too_many(request, found, client, wait)
         return _page(request, found, "login.html", status=401, failed=True)
     response = RedirectResponse(PATH, status_code=303)
     write_cookie(request, response, start_session(token_digest(token)))
+    return response
+
+
+def _too_many(request: Request, found: Visitor, client: str, wait: float) -> HTMLResponse:
+    seconds = max(1, math.ceil(wait))
+    response = _deny(request, found, "http_too_many_failures", status=429, client=client,
+                     count=runtime.current().auth_failures.limit, seconds=seconds)
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -194,7 +212,10 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
     length = request.headers.get("content-length")
     if length is None or not length.isdigit() or int(length) > limit:
         return _deny(request, found, "web_too_large", status=413, limit=limit // (1024 * 1024))
-    form = await request.form(max_files=20, max_fields=20, max_part_size=limit)
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=limit)
+    except (MultiPartException, StarletteHTTPException):  # too many files or fields, a malformed body (Starlette: English)
+        return _deny(request, found, "web_upload_malformed", status=400, files=MAX_FILES)
     check_csrf(found, form.get("csrf"))
     archiving, results = None, []
     try:
@@ -283,8 +304,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
         chosen = parse_period(period) if period else periods[0]
-    except PeriodError:
-        return None, context, _deny(request, found, "period_invalid", status=400, text=period)
+    except UserError as exc:
+        return None, context, _refuse(request, found, exc)
     try:
         result = consolidate_unit(archive, unit, chosen)
     except ReadError as exc:

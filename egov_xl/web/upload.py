@@ -64,17 +64,17 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         try:
             checked = pick_form(path) if archiving else None
             reports = [checked.report] if checked else _reports(path)
+            result.forms = [_form(report, vi, en) for report in reports]
+            target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                annotate(path, target, reports, vi)  # openpyxl may refuse a part calamine never read
+                result.annotated_name = "kiem-tra-" + name
+                result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
-            result.error = _both(shown.render(vi), shown.render(en))
+            result.error, result.forms = _both(shown.render(vi), shown.render(en)), []
             return result
-        result.forms = [_form(report, vi, en) for report in reports]
-        target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            annotate(path, target, reports, vi)
-            result.annotated_name = "kiem-tra-" + name
-            result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
         if archiving:
             _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), vi, en)
     return result

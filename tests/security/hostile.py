@@ -68,3 +68,16 @@ def package(path: Path, sheet: str | bytes, **extra: str | bytes) -> Path:
             if data is not None:
                 archive.writestr(name, data)
     return path
+
+
+def with_nested_entities_in_core_props(source: Path, target: Path) -> Path:
+    """A copy of the workbook `source` whose docProps/core.xml nests entities (billion laughs):
+    a part calamine never reads and openpyxl does (for the annotated copy)."""
+    laughs = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+              + ']><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+              '<cp:keywords>&j;</cp:keywords></cp:coreProperties>')
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w") as out:
+        for info in package.infolist():
+            out.writestr(info, laughs if info.filename == "docProps/core.xml" else package.read(info.filename))
+    return target

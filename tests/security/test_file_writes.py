@@ -154,3 +154,83 @@ def test_annotate_a_csv_writes_an_xlsx_copy(samples, tmp_path):
     assert copy.sheetnames == ["bao-cao", "Kiểm tra"]
     assert any(c.comment for row in copy["bao-cao"].iter_rows() for c in row)
     assert not (tmp_path / "ra.csv").exists()
+
+
+# review: outputs never over another input or the archive; every kind of input gets its copy ----
+
+def test_a_copy_in_a_folder_is_never_written_over_another_input(samples, tmp_path):
+    """Before: `validate a.xlsx a.kiem-tra.xlsx --annotate .` wrote a's copy over the second
+    input, then read and reported that copy as if it were the clerk's file. --stamp alike."""
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    first = folder / "a.xlsx"
+    first.write_bytes(samples["bieu-mau-7-seed.xlsx"].read_bytes())
+    for option, name in (("--annotate", "a.kiem-tra.xlsx"), ("--stamp", "a.da-kiem-tra.xlsx")):
+        other = folder / name  # another clerk's report that happens to carry that name
+        other.write_bytes(samples["bieu-mau-7-dung.xlsx"].read_bytes())
+        before = digest(other)
+        result = run("validate", first, other, option, folder, "--format", "json")
+        assert result.exit_code == 2, result.output
+        assert f'"{other}" trùng tệp đầu vào' in result.output.replace("\n", "")
+        assert digest(other) == before
+        import json
+
+        reports = json.loads(result.stdout)["files"]
+        assert [r["summary"]["errors"] for r in reports][1] == 0  # the second input was read as it was
+
+
+def test_consolidate_and_export_never_write_over_the_archive(samples, tmp_path):
+    """Before: `consolidate -o archive.sqlite3` replaced the SQLite archive (every revision) by
+    an .xlsx, and `archive export -o archive.sqlite3 --overwrite` by a CSV."""
+    url = _archive_with_formula_text(samples, tmp_path)
+    assert run("archive", "unit", "TINH", "--name", "Tỉnh", "--url", url).exit_code == 0
+    assert run("archive", "unit", "=cmd|'x'!A0", "--name", "Sở", "--parent", "TINH", "--url", url).exit_code == 0
+    database = Path(url.removeprefix("sqlite:///"))
+    os.link(database, tmp_path / "lien-ket.db")
+    before = digest(database)
+    targets = [database, tmp_path / "lien-ket.db", Path(f"{database}-wal"), tmp_path / ".." / tmp_path.name / database.name]
+    for target in targets:
+        exported = run("archive", "export", "-o", target, "--overwrite", "--url", url)
+        assert exported.exit_code == 2 and "là tệp của kho lưu trữ" in exported.output, exported.output
+        summed = run("consolidate", "--unit", "TINH", "--period", "Quý I 2024", "-o", target, "--url", url)
+        assert summed.exit_code == 2 and "là tệp của kho lưu trữ" in summed.output, summed.output
+    assert digest(database) == before
+    assert run("archive", "verify", "--url", url).exit_code == 0
+
+
+def test_export_writes_the_kind_its_name_says(samples, tmp_path):
+    """Before: `archive export -o so-lieu.xlsx` (no --format) wrote CSV text into the .xlsx."""
+    url = _archive_with_formula_text(samples, tmp_path)
+    for name, magic in (("so-lieu.xlsx", b"PK"), ("so-lieu.parquet", b"PAR1"), ("so-lieu.txt", b"\xef\xbb\xbfunit")):
+        assert run("archive", "export", "-o", tmp_path / name, "--url", url).exit_code == 0
+        assert (tmp_path / name).read_bytes().startswith(magic), name
+
+
+def test_annotate_gives_every_kind_of_input_an_xlsx_copy(samples, tmp_path):
+    """Before: --annotate on an .ods, .docx or .xls ended in "Lỗi không mong đợi" (openpyxl
+    opens only .xlsx/.xlsm)."""
+    from tests.fixtures.formats import write_docx
+    from tests.fixtures.renditions import BM7_SEED, parse_seed
+
+    source = write_docx(tmp_path / "bao-cao.docx", parse_seed(BM7_SEED))
+    result = run("validate", source, "--annotate", tmp_path / "ra.docx")
+    assert result.exit_code == 1, result.output
+    assert "Unexpected error" not in result.output and "không mong đợi" not in result.output
+    copy = load_workbook(tmp_path / "ra.xlsx")
+    assert copy.sheetnames == ["Bảng 1", "Kiểm tra"]
+    assert any(c.comment for row in copy["Bảng 1"].iter_rows() for c in row)
+    both = run("validate", source, samples["bieu-mau-7-seed.xlsx"], "--annotate", tmp_path / "ra")
+    assert sorted(p.name for p in (tmp_path / "ra").iterdir()) == ["bao-cao-docx.kiem-tra.xlsx",
+                                                                  "bieu-mau-7-seed.kiem-tra.xlsx"], both.output
+
+
+def test_annotate_a_package_openpyxl_cannot_load_is_one_sentence(samples, tmp_path):
+    """Before: nested entities in docProps/core.xml (read by openpyxl only, not calamine) ended
+    --annotate in "Lỗi không mong đợi / Unexpected error: XMLSyntaxError"."""
+    from tests.security.hostile import with_nested_entities_in_core_props
+
+    source = with_nested_entities_in_core_props(samples["bieu-mau-7-seed.xlsx"], tmp_path / "hong.xlsx")
+    result = run("validate", source, "--annotate", tmp_path / "ra.xlsx")
+    assert result.exit_code == 2
+    assert f'Không đọc được tệp "{source}": tệp bị hỏng' in result.output.replace("\n", " ")
+    assert "Unexpected error" not in result.output and not (tmp_path / "ra.xlsx").exists()
