@@ -50,12 +50,14 @@ def test_sigterm_with_calls_in_flight_exits_quickly_and_stores_whole_submissions
     store = Archive(url)
     store.init()
     clerks = Clerks(samples["bieu-mau-7-dung.xlsx"], PERIOD)
-    calls = [("luu_ky_bao_cao", f"TERM-{n:03d}") for n in range(400)]
+    calls = [("luu_ky_bao_cao", f"TERM-{n:04d}") for n in range(3000)]  # far more than fit before the signal
     with live_server("--url", url, "--workers", "2") as base:
         process = base.process
         worker = threading.Thread(target=run_clerks, args=(base, clerks, calls, 16, 20), daemon=True)
         worker.start()
-        time.sleep(3)
+        deadline = time.monotonic() + 30
+        while store.count_submissions() < 20 and time.monotonic() < deadline:  # calls are in flight
+            time.sleep(0.1)
         start = time.monotonic()
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
