@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from egov_xl.archive.integrity import time_text
 from egov_xl.archive.db import ArchiveError, current_revision, head_revision
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
@@ -130,3 +131,15 @@ def test_set_unit_renames_and_moves(archive):
     assert archive.children("TINH") == ["XA"]
     archive.put(submission(unit="XA"))
     assert archive.export_rows()[0]["unit_name"] == "Xã mới"
+
+
+def test_put_answers_what_get_reads_back(archive):
+    """`put` answers from what it committed, without reading it back: the same revision as `get`."""
+    new = submission(value="12.50")
+    new.accepted = [Accepted("ratio_range", "4.1", "Đã xác minh")]
+    stored, read = archive.put(new), archive.get("HCM", Q1)
+    assert (stored.unit, stored.period, stored.edition_id, stored.revision) == (
+        read.unit, read.period, read.edition_id, read.revision)
+    assert stored.values == read.values and list(stored.values) == list(read.values)
+    assert stored.meta.accepted == read.meta.accepted and stored.meta.summary == read.meta.summary
+    assert time_text(stored.meta.archived_at) == time_text(read.meta.archived_at)  # SQLite: naive UTC

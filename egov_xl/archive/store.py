@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -94,6 +95,48 @@ PUT_FUNCTION = text(
     ":content_hash, :rules_version, CAST(:summary AS json), :forced_reason, CAST(:values AS jsonb), "
     "CAST(:warnings AS jsonb), :values_hash, :body_hash)")
 UNIT_CODE_MAX = models.units.c.code.type.length
+INSERT_SUBMISSION = insert(models.submissions)
+INSERT_VALUES = insert(models.indicator_values)
+INSERT_WARNINGS = insert(models.accepted_warnings)
+INSERT_SEAL = insert(models.revision_seals)
+UNIT_ID = select(_U.id).where(_U.code == bindparam("unit_code"))
+PERIOD_ID = select(_P.id).where(_P.key == bindparam("period_key"))
+ACCEPTED_BEFORE = (select(_A.rule, _A.code, _A.reason).join(_S, _A.submission_id == _S.id)
+                   .join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
+                   .where(_U.code == bindparam("unit"), _P.end < bindparam("end"))
+                   .order_by(_P.end, _S.revision, _A.id))
+
+
+@dataclass(frozen=True, slots=True)
+class _Upserts:
+    unit: object
+    period: object
+    edition: object
+    next_revision: object
+
+
+@lru_cache(maxsize=None)
+def _upserts(dialect: str) -> _Upserts:
+    """The put path's INSERT … ON CONFLICT statements in the archive's dialect, built once per
+    process (the PostgreSQL dialect is imported only for a PostgreSQL archive: ~20 ms)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    head = models.ReportHead
+    return _Upserts(
+        unit=dialect_insert(models.units).values(code=bindparam("unit_code"), name=bindparam("unit_name"))
+        .on_conflict_do_nothing(index_elements=["code"]),
+        period=dialect_insert(models.periods).values(
+            key=bindparam("period_key"), kind=bindparam("period_kind"), year=bindparam("period_year"),
+            start=bindparam("period_start"), end=bindparam("period_end")).on_conflict_do_nothing(index_elements=["key"]),
+        edition=dialect_insert(models.editions).values(id=bindparam("edition_id"), title=bindparam("edition_title"))
+        .on_conflict_do_nothing(index_elements=["id"]),
+        next_revision=dialect_insert(models.report_heads).values(
+            unit_id=bindparam("head_unit"), period_id=bindparam("head_period"), last_revision=1)
+        .on_conflict_do_update(index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1})
+        .returning(head.last_revision),
+    )
 
 
 def unit_code(code: str) -> str:
@@ -161,15 +204,6 @@ class Archive:
             raise ArchiveError("archive_not_initialised", url=self.url)
         self._ready = True
 
-    def _insert(self, model):
-        """INSERT … ON CONFLICT in the archive's dialect (imported on first use: the PostgreSQL
-        dialect costs a SQLite command line ~20 ms of imports)."""
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(model)
-
     # writing --------------------------------------------------------------------------------
 
     def put(self, new: NewSubmission) -> Stored:
@@ -193,7 +227,11 @@ class Archive:
             self._edition(conn, new.edition_id, new.edition_title)
             write = self._put_postgresql if self.dialect == "postgresql" else self._put_sqlite
             revision = write(conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash)
-        return self.get(new.unit, new.period, revision)
+        # what was just committed, as `get` would read it back (no second round trip)
+        return Stored(unit=new.unit, period=new.period, edition_id=new.edition_id, revision=revision,
+                      values={v.code: v for v in new.values},
+                      meta=Meta(new.archived_by, archived_at, new.source_name, new.content_hash, new.rules_version,
+                                new.summary, new.forced_reason, list(new.accepted)))
 
     def _put_postgresql(self, conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
         columns = ("code", "number", "decimals", "typed", "unit")
@@ -209,49 +247,42 @@ class Archive:
 
     def _put_sqlite(self, conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
         revision = self._next_revision(conn, unit_id, period_id)
-        submission_id = conn.execute(insert(models.submissions).values(
-            unit_id=unit_id, period_id=period_id, edition_id=new.edition_id, revision=revision,
-            archived_by=new.archived_by, archived_at=archived_at, source_name=new.source_name,
-            content_hash=new.content_hash, rules_version=new.rules_version, summary=new.summary,
-            forced_reason=new.forced_reason,
-        )).inserted_primary_key[0]
-        conn.execute(insert(models.indicator_values), [
+        submission_id = conn.execute(INSERT_SUBMISSION, {
+            "unit_id": unit_id, "period_id": period_id, "edition_id": new.edition_id, "revision": revision,
+            "archived_by": new.archived_by, "archived_at": archived_at, "source_name": new.source_name,
+            "content_hash": new.content_hash, "rules_version": new.rules_version, "summary": new.summary,
+            "forced_reason": new.forced_reason,
+        }).inserted_primary_key[0]
+        conn.execute(INSERT_VALUES, [
             {"submission_id": submission_id, "code": code, "number": number, "decimals": decimals,
              "typed": typed, "unit": unit} for code, number, decimals, typed, unit in values])
         if new.accepted:
-            conn.execute(insert(models.accepted_warnings), [
+            conn.execute(INSERT_WARNINGS, [
                 {"submission_id": submission_id, "rule": a.rule, "code": a.code, "reason": a.reason}
                 for a in new.accepted])
         previous = conn.scalar(PREVIOUS_SEAL, {"unit_id": unit_id, "period_id": period_id,
                                                "revision": revision - 1}) or integrity.GENESIS
         seal = integrity.seal(previous, revision, values_hash, body_hash)
-        conn.execute(insert(models.revision_seals), [{"submission_id": submission_id, **asdict(seal)}])
+        conn.execute(INSERT_SEAL, {"submission_id": submission_id, **asdict(seal)})
         return revision
 
     def _unit_id(self, conn: Connection, code: str) -> int:
         unit_code(code)
-        conn.execute(self._insert(models.units).values(code=code, name=code).on_conflict_do_nothing(
-            index_elements=["code"]))
-        return conn.scalar(select(models.Unit.id).where(models.Unit.code == code))
+        conn.execute(_upserts(self.dialect).unit, {"unit_code": code, "unit_name": code})
+        return conn.scalar(UNIT_ID, {"unit_code": code})
 
     def _period_id(self, conn: Connection, period: Period) -> int:
-        conn.execute(self._insert(models.periods).values(
-            key=period.key, kind=period.kind.value, year=period.year, start=period.start, end=period.end,
-        ).on_conflict_do_nothing(index_elements=["key"]))
-        return conn.scalar(select(models.Period.id).where(models.Period.key == period.key))
+        conn.execute(_upserts(self.dialect).period, {
+            "period_key": period.key, "period_kind": period.kind.value, "period_year": period.year,
+            "period_start": period.start, "period_end": period.end})
+        return conn.scalar(PERIOD_ID, {"period_key": period.key})
 
     def _edition(self, conn: Connection, edition_id: str, title: str) -> None:
-        conn.execute(self._insert(models.editions).values(id=edition_id, title=title).on_conflict_do_nothing(
-            index_elements=["id"]))
+        conn.execute(_upserts(self.dialect).edition, {"edition_id": edition_id, "edition_title": title})
 
     def _next_revision(self, conn: Connection, unit_id: int, period_id: int) -> int:
         """Bump the unit-period's counter; the row lock it takes orders concurrent writers."""
-        head = models.ReportHead
-        statement = self._insert(models.report_heads).values(unit_id=unit_id, period_id=period_id, last_revision=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1},
-        ).returning(head.last_revision)
-        return conn.scalar(statement)
+        return conn.scalar(_upserts(self.dialect).next_revision, {"head_unit": unit_id, "head_period": period_id})
 
     def set_unit(self, code: str, name: str, parent: str | None = None) -> None:
         self._require_schema()
@@ -307,14 +338,9 @@ class Archive:
     def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
         """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""
         self._require_schema()
-        query = (select(models.AcceptedWarning.rule, models.AcceptedWarning.code, models.AcceptedWarning.reason)
-                 .join(models.Submission, models.AcceptedWarning.submission_id == models.Submission.id)
-                 .join(models.Unit, models.Submission.unit_id == models.Unit.id)
-                 .join(models.Period, models.Submission.period_id == models.Period.id)
-                 .where(models.Unit.code == unit, models.Period.end < period.end)
-                 .order_by(models.Period.end, models.Submission.revision, models.AcceptedWarning.id))
         with translated(self.url), self._reader.connect() as conn:
-            return {(rule, code): reason for rule, code, reason in conn.execute(query)}
+            return {(rule, code): reason for rule, code, reason in conn.execute(
+                ACCEPTED_BEFORE, {"unit": unit, "end": period.end})}
 
     def children(self, unit: str) -> list[str]:
         """The units directly below `unit` (a province's departments and communes)."""
