@@ -40,6 +40,7 @@ EGOV = str(Path(PY).parent / "egov-xl")
 CALAMINE_READ = ("import sys, python_calamine; b = python_calamine.CalamineWorkbook.from_path(sys.argv[1]); "
                  "[b.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in b.sheet_names]")
 PUT_FILES = 100
+SQLALCHEMY = "import sqlalchemy, sqlalchemy.dialects.sqlite"  # what any put imports before our code
 SYNC_FLOOR = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
               "[c.execute(p) for p in ('PRAGMA journal_mode=WAL', 'PRAGMA synchronous=FULL', 'PRAGMA foreign_keys=ON')]; "
               "c.execute('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT)')\n"
@@ -77,6 +78,7 @@ def build(tmp: Path) -> dict[str, list[str]]:
     put = [EGOV, "archive", "put", "--unit", "XA", "--period", "Q1/2025", "--url", url, "--by", "bench"]
     return {
         "python -c pass": [PY, "-c", "pass"],
+        "python -c 'import sqlalchemy' (+ its SQLite dialect)": [PY, "-c", SQLALCHEMY],
         "calamine read, 50 forms + 20,000 rows": [PY, "-c", CALAMINE_READ, str(large)],
         "egov-xl --help": [EGOV, "--help"],
         "egov-xl validate, 50 forms + 20,000 rows": [EGOV, "validate", str(large)],
@@ -132,7 +134,7 @@ def main() -> None:
         ms = {name: statistics.median(s[0] for s in runs) * 1000 for name, runs in samples.items()}
         cpu = {name: statistics.median(s[3] for s in runs) * 1000 for name, runs in samples.items()}
         names = list(ms)
-        bare, floor, help_, check, put_one, put_many, sync = names
+        bare, sqlalchemy, floor, help_, check, put_one, put_many, sync = names
         result = {"ms": ms, "cpu_ms": cpu, "files_per_s": PUT_FILES / (ms[put_many] / 1000),
                   "sync_floor_files_per_s": PUT_FILES / (ms[sync] / 1000), "rounds": args.rounds}
 
@@ -143,6 +145,7 @@ def main() -> None:
         print(f"| measure (median of {args.rounds} rounds) | wall | ÷ floor | CPU | ÷ floor | floor | aim |")
         print("|---|---|---|---|---|---|---|")
         print(f"| {bare} | {cells(bare, bare)} | itself | floor |")
+        print(f"| {sqlalchemy} | {cells(sqlalchemy, bare)} | python -c pass | (part of every put) |")
         print(f"| {floor} | {cells(floor, floor)} | itself | floor |")
         print(f"| {help_} | {cells(help_, bare)} | python -c pass | < 150 ms |")
         print(f"| {check} | {cells(check, floor)} | calamine read | ≤ 1.5 × calamine read |")
