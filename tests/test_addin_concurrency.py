@@ -5,6 +5,7 @@ within seconds and leaves nothing half-stored."""
 
 from __future__ import annotations
 
+import itertools
 import signal
 from collections import Counter
 import threading
@@ -53,9 +54,16 @@ def test_sigterm_with_calls_in_flight_exits_quickly_and_stores_whole_submissions
     calls = [("luu_ky_bao_cao", f"TERM-{n:03d}") for n in range(400)]
     with live_server("--url", url, "--workers", "2") as base:
         process = base.process
-        worker = threading.Thread(target=run_clerks, args=(base, clerks, calls, 16, 20), daemon=True)
+        replies = itertools.count(1)
+        under_way = threading.Event()  # signalled after 20 replies: by progress, not by the clock
+
+        def on_reply(_reply) -> None:
+            if next(replies) >= 20:
+                under_way.set()
+
+        worker = threading.Thread(target=run_clerks, args=(base, clerks, calls, 16, 20, on_reply), daemon=True)
         worker.start()
-        time.sleep(3)
+        assert under_way.wait(60)
         start = time.monotonic()
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
