@@ -44,10 +44,10 @@ def load(archive: Archive, units: int) -> None:
     rng = random.Random(11)
     now = datetime.now(UTC)
     with archive.engine.execution_options(egov_write=True).begin() as conn:
-        conn.execute(insert(models.Unit), [{"id": u + 1, "code": f"DV{u:04d}", "name": f"Đơn vị {u}"}
+        conn.execute(insert(models.units), [{"id": u + 1, "code": f"DV{u:04d}", "name": f"Đơn vị {u}"}
                                            for u in range(units)])
-        conn.execute(insert(models.Edition), [{"id": "bench", "title": "Benchmark"}])
-        conn.execute(insert(models.Period), [{"id": i + 1, "key": p.key, "kind": p.kind.value, "year": p.year,
+        conn.execute(insert(models.editions), [{"id": "bench", "title": "Benchmark"}])
+        conn.execute(insert(models.periods), [{"id": i + 1, "key": p.key, "kind": p.kind.value, "year": p.year,
                                               "start": p.start, "end": p.end} for i, p in enumerate(PERIODS)])
         submissions, heads = [], []
         for u in range(units):
@@ -58,8 +58,8 @@ def load(archive: Archive, units: int) -> None:
                                     "source_name": "bench.xlsx", "content_hash": "0" * 64,
                                     "rules_version": "bench", "summary": {}, "forced_reason": None})
                 heads.append({"unit_id": u + 1, "period_id": i + 1, "last_revision": 1})
-        conn.execute(insert(models.Submission), submissions)
-        conn.execute(insert(models.ReportHead), heads)
+        conn.execute(insert(models.submissions), submissions)
+        conn.execute(insert(models.report_heads), heads)
         rows = ((s["id"], code, str(rng.randint(0, 5000)), 0, None, "Thủ tục")
                 for s in submissions for code in CODES)
         if archive.dialect == "postgresql":

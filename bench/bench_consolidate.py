@@ -91,14 +91,14 @@ def load(archive: Archive, provinces: int, units: int) -> None:
             values += [{"submission_id": sid, "code": code, "number": number, "decimals": None, "typed": number,
                         "unit": None} for code, number in _values(rng).items()]
     with archive.engine.execution_options(egov_write=True).begin() as conn:
-        conn.execute(insert(models.Unit), rows_units)
-        conn.execute(insert(models.Edition), [{"id": BM7.id, "title": BM7.title}])
-        conn.execute(insert(models.Period), [{"id": i + 1, "key": p.key, "kind": p.kind.value, "year": p.year,
+        conn.execute(insert(models.units), rows_units)
+        conn.execute(insert(models.editions), [{"id": BM7.id, "title": BM7.title}])
+        conn.execute(insert(models.periods), [{"id": i + 1, "key": p.key, "kind": p.kind.value, "year": p.year,
                                               "start": p.start, "end": p.end} for i, p in enumerate(PERIODS)])
-        conn.execute(insert(models.Submission), submissions)
-        conn.execute(insert(models.ReportHead), heads)
+        conn.execute(insert(models.submissions), submissions)
+        conn.execute(insert(models.report_heads), heads)
         for start in range(0, len(values), 50_000):
-            conn.execute(insert(models.Value), values[start:start + 50_000])
+            conn.execute(insert(models.indicator_values), values[start:start + 50_000])
 
 
 def _median(func, repeat: int) -> float:

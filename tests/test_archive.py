@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 
+from egov_xl.archive.integrity import time_text
 from egov_xl.archive.db import ArchiveError, current_revision, head_revision
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
@@ -127,3 +130,39 @@ def test_put_file_refuses_errors_unless_forced(archive, samples):
     assert forced.stored.meta.summary["errors"] == 7
     clean = put_file(archive, samples["bieu-mau-7-dung.xlsx"], "HCM", H1, "clerk")
     assert clean.stored.meta.forced_reason is None and clean.stored.revision == 1
+
+
+def test_put_imports_sqlalchemy_core_only(tmp_path, samples):
+    """`archive put` in a fresh process stores the form without the ORM, alembic or the
+    PostgreSQL dialect (the schema check reads alembic's version table itself)."""
+    url = f"sqlite:///{tmp_path / 'core.sqlite3'}"
+    Archive(url).init()
+    code = ("import sys; from egov_xl.cli import main; sys.argv = ['egov-xl', 'archive', 'put', "
+            f"{str(samples['bieu-mau-7-dung.xlsx'])!r}, '--unit', 'XA', '--period', 'Q1/2025', '--url', {url!r}]\n"
+            "try: main()\nexcept SystemExit as done: code = done.code\n"
+            "print(code, sorted({m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'alembic', "
+            "'sqlalchemy.dialects.postgresql'))}), 'sqlalchemy.sql' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr.strip().splitlines()[-1] == "0 [] True"
+    assert Archive(url).get("XA", Q1).revision == 1
+
+
+def test_set_unit_renames_and_moves(archive):
+    archive.set_unit("TINH", "Tỉnh")
+    archive.set_unit("XA", "Xã cũ")
+    archive.set_unit("XA", "Xã mới", "TINH")
+    assert archive.children("TINH") == ["XA"]
+    archive.put(submission(unit="XA"))
+    assert archive.export_rows()[0]["unit_name"] == "Xã mới"
+
+
+def test_put_answers_what_get_reads_back(archive):
+    """`put` answers from what it committed, without reading it back: the same revision as `get`."""
+    new = submission(value="12.50")
+    new.accepted = [Accepted("ratio_range", "4.1", "Đã xác minh")]
+    stored, read = archive.put(new), archive.get("HCM", Q1)
+    assert (stored.unit, stored.period, stored.edition_id, stored.revision) == (
+        read.unit, read.period, read.edition_id, read.revision)
+    assert stored.values == read.values and list(stored.values) == list(read.values)
+    assert stored.meta.accepted == read.meta.accepted and stored.meta.summary == read.meta.summary
+    assert time_text(stored.meta.archived_at) == time_text(read.meta.archived_at)  # SQLite: naive UTC

@@ -161,7 +161,7 @@ def seal_unsealed(conn: Connection) -> int:
                         "values_hash": rev.values_hash, "body_hash": rev.body_hash,
                         "record_hash": last[key].record_hash})
     if new:
-        conn.execute(models.RevisionSeal.__table__.insert(), new)
+        conn.execute(models.revision_seals.insert(), new)
     return len(new)
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select
 
 from . import models
 from .db import translated
@@ -57,7 +56,7 @@ def _utc(moment: datetime) -> datetime:
 
 def units(archive: Archive) -> dict[str, UnitInfo]:
     archive._require_schema()
-    parent = models.Unit.__table__.alias("parent")
+    parent = models.units.alias("parent")
     query = (select(models.Unit.code, models.Unit.name, parent.c.code)
              .outerjoin(parent, models.Unit.parent_id == parent.c.id).order_by(models.Unit.code))
     with translated(archive.url), archive._reader.connect() as conn:
@@ -151,6 +150,7 @@ def add_review(archive: Archive, submission_id: int, decision: str, reason: str 
     if decision not in DECISIONS:
         raise ValueError(decision)
     archive._require_schema()
-    with translated(archive.url), Session(archive._writer) as session, session.begin():
-        session.add(models.Review(submission_id=submission_id, decision=decision, reason=reason or None,
-                                  reviewed_by=by, reviewed_at=datetime.now(UTC)))
+    with translated(archive.url), archive._writer.begin() as conn:
+        conn.execute(insert(models.reviews).values(submission_id=submission_id, decision=decision,
+                                                   reason=reason or None, reviewed_by=by,
+                                                   reviewed_at=datetime.now(UTC)))

@@ -6,10 +6,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import Engine, Select, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from . import integrity, models
 from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
@@ -141,7 +141,49 @@ PUT_FUNCTION = text(
     "SELECT egov_archive_put(:unit_id, :period_id, :edition_id, :archived_by, :archived_at, :source_name, "
     ":content_hash, :rules_version, CAST(:summary AS json), :forced_reason, CAST(:values AS jsonb), "
     "CAST(:warnings AS jsonb), :values_hash, :body_hash)")
-UNIT_CODE_MAX = models.Unit.__table__.c.code.type.length
+UNIT_CODE_MAX = models.units.c.code.type.length
+INSERT_SUBMISSION = insert(models.submissions)
+INSERT_VALUES = insert(models.indicator_values)
+INSERT_WARNINGS = insert(models.accepted_warnings)
+INSERT_SEAL = insert(models.revision_seals)
+UNIT_ID = select(_U.id).where(_U.code == bindparam("unit_code"))
+PERIOD_ID = select(_P.id).where(_P.key == bindparam("period_key"))
+ACCEPTED_BEFORE = (select(_A.rule, _A.code, _A.reason).join(_S, _A.submission_id == _S.id)
+                   .join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
+                   .where(_U.code == bindparam("unit"), _P.end < bindparam("end"))
+                   .order_by(_P.end, _S.revision, _A.id))
+
+
+@dataclass(frozen=True, slots=True)
+class _Upserts:
+    unit: object
+    period: object
+    edition: object
+    next_revision: object
+
+
+@lru_cache(maxsize=None)
+def _upserts(dialect: str) -> _Upserts:
+    """The put path's INSERT … ON CONFLICT statements in the archive's dialect, built once per
+    process (the PostgreSQL dialect is imported only for a PostgreSQL archive: ~20 ms)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    head = models.ReportHead
+    return _Upserts(
+        unit=dialect_insert(models.units).values(code=bindparam("unit_code"), name=bindparam("unit_name"))
+        .on_conflict_do_nothing(index_elements=["code"]),
+        period=dialect_insert(models.periods).values(
+            key=bindparam("period_key"), kind=bindparam("period_kind"), year=bindparam("period_year"),
+            start=bindparam("period_start"), end=bindparam("period_end")).on_conflict_do_nothing(index_elements=["key"]),
+        edition=dialect_insert(models.editions).values(id=bindparam("edition_id"), title=bindparam("edition_title"))
+        .on_conflict_do_nothing(index_elements=["id"]),
+        next_revision=dialect_insert(models.report_heads).values(
+            unit_id=bindparam("head_unit"), period_id=bindparam("head_period"), last_revision=1)
+        .on_conflict_do_update(index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1})
+        .returning(head.last_revision),
+    )
 
 
 def unit_code(code: str) -> str:
@@ -209,15 +251,6 @@ class Archive:
             raise ArchiveError("archive_not_initialised", url=self.url)
         self._ready = True
 
-    def _insert(self, model):
-        """INSERT … ON CONFLICT in the archive's dialect (imported on first use: the PostgreSQL
-        dialect costs a SQLite command line ~20 ms of imports)."""
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(model)
-
     # writing --------------------------------------------------------------------------------
 
     def put(self, new: NewSubmission) -> Stored:
@@ -233,19 +266,23 @@ class Archive:
             archived_at=archived_at, source_name=new.source_name, content_hash=new.content_hash,
             rules_version=new.rules_version, summary=new.summary, forced_reason=new.forced_reason,
             warnings=[(a.rule, a.code, a.reason) for a in new.accepted], values=values_hash)
-        with translated(self.url), Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with translated(self.url), self._writer.begin() as conn:
             if self.dialect == "postgresql":
-                session.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
-            unit_id = self._unit_id(session, new.unit)
-            period_id = self._period_id(session, new.period)
-            self._edition(session, new.edition_id, new.edition_title)
+                conn.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
+            unit_id = self._unit_id(conn, new.unit)
+            period_id = self._period_id(conn, new.period)
+            self._edition(conn, new.edition_id, new.edition_title)
             write = self._put_postgresql if self.dialect == "postgresql" else self._put_sqlite
-            revision = write(session, new, unit_id, period_id, archived_at, values, values_hash, body_hash)
-        return self.get(new.unit, new.period, revision)
+            revision = write(conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash)
+        # what was just committed, as `get` would read it back (no second round trip)
+        return Stored(unit=new.unit, period=new.period, edition_id=new.edition_id, revision=revision,
+                      values={v.code: v for v in new.values},
+                      meta=Meta(new.archived_by, archived_at, new.source_name, new.content_hash, new.rules_version,
+                                new.summary, new.forced_reason, list(new.accepted)))
 
-    def _put_postgresql(self, session, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
+    def _put_postgresql(self, conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
         columns = ("code", "number", "decimals", "typed", "unit")
-        return session.scalar(PUT_FUNCTION, {
+        return conn.scalar(PUT_FUNCTION, {
             "unit_id": unit_id, "period_id": period_id, "edition_id": new.edition_id,
             "archived_by": new.archived_by, "archived_at": archived_at, "source_name": new.source_name,
             "content_hash": new.content_hash, "rules_version": new.rules_version,
@@ -255,61 +292,51 @@ class Archive:
             "values_hash": values_hash, "body_hash": body_hash,
         })
 
-    def _put_sqlite(self, session, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
-        revision = self._next_revision(session, unit_id, period_id)
-        submission = models.Submission(
-            unit_id=unit_id, period_id=period_id, edition_id=new.edition_id, revision=revision,
-            archived_by=new.archived_by, archived_at=archived_at, source_name=new.source_name,
-            content_hash=new.content_hash, rules_version=new.rules_version, summary=new.summary,
-            forced_reason=new.forced_reason,
-        )
-        session.add(submission)
-        session.flush()
-        session.execute(insert(models.Value), [
-            {"submission_id": submission.id, "code": code, "number": number, "decimals": decimals,
+    def _put_sqlite(self, conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash) -> int:
+        revision = self._next_revision(conn, unit_id, period_id)
+        submission_id = conn.execute(INSERT_SUBMISSION, {
+            "unit_id": unit_id, "period_id": period_id, "edition_id": new.edition_id, "revision": revision,
+            "archived_by": new.archived_by, "archived_at": archived_at, "source_name": new.source_name,
+            "content_hash": new.content_hash, "rules_version": new.rules_version, "summary": new.summary,
+            "forced_reason": new.forced_reason,
+        }).inserted_primary_key[0]
+        conn.execute(INSERT_VALUES, [
+            {"submission_id": submission_id, "code": code, "number": number, "decimals": decimals,
              "typed": typed, "unit": unit} for code, number, decimals, typed, unit in values])
         if new.accepted:
-            session.execute(insert(models.AcceptedWarning), [
-                {"submission_id": submission.id, "rule": a.rule, "code": a.code, "reason": a.reason}
+            conn.execute(INSERT_WARNINGS, [
+                {"submission_id": submission_id, "rule": a.rule, "code": a.code, "reason": a.reason}
                 for a in new.accepted])
-        previous = session.scalar(PREVIOUS_SEAL, {"unit_id": unit_id, "period_id": period_id,
-                                                  "revision": revision - 1}) or integrity.GENESIS
+        previous = conn.scalar(PREVIOUS_SEAL, {"unit_id": unit_id, "period_id": period_id,
+                                               "revision": revision - 1}) or integrity.GENESIS
         seal = integrity.seal(previous, revision, values_hash, body_hash)
-        session.execute(insert(models.RevisionSeal), [{"submission_id": submission.id, **asdict(seal)}])
+        conn.execute(INSERT_SEAL, {"submission_id": submission_id, **asdict(seal)})
         return revision
 
-    def _unit_id(self, session: Session, code: str) -> int:
+    def _unit_id(self, conn: Connection, code: str) -> int:
         unit_code(code)
-        session.execute(self._insert(models.Unit).values(code=code, name=code).on_conflict_do_nothing(
-            index_elements=["code"]))
-        return session.scalar(select(models.Unit.id).where(models.Unit.code == code))
+        conn.execute(_upserts(self.dialect).unit, {"unit_code": code, "unit_name": code})
+        return conn.scalar(UNIT_ID, {"unit_code": code})
 
-    def _period_id(self, session: Session, period: Period) -> int:
-        session.execute(self._insert(models.Period).values(
-            key=period.key, kind=period.kind.value, year=period.year, start=period.start, end=period.end,
-        ).on_conflict_do_nothing(index_elements=["key"]))
-        return session.scalar(select(models.Period.id).where(models.Period.key == period.key))
+    def _period_id(self, conn: Connection, period: Period) -> int:
+        conn.execute(_upserts(self.dialect).period, {
+            "period_key": period.key, "period_kind": period.kind.value, "period_year": period.year,
+            "period_start": period.start, "period_end": period.end})
+        return conn.scalar(PERIOD_ID, {"period_key": period.key})
 
-    def _edition(self, session: Session, edition_id: str, title: str) -> None:
-        session.execute(self._insert(models.Edition).values(id=edition_id, title=title).on_conflict_do_nothing(
-            index_elements=["id"]))
+    def _edition(self, conn: Connection, edition_id: str, title: str) -> None:
+        conn.execute(_upserts(self.dialect).edition, {"edition_id": edition_id, "edition_title": title})
 
-    def _next_revision(self, session: Session, unit_id: int, period_id: int) -> int:
+    def _next_revision(self, conn: Connection, unit_id: int, period_id: int) -> int:
         """Bump the unit-period's counter; the row lock it takes orders concurrent writers."""
-        head = models.ReportHead
-        statement = self._insert(head).values(unit_id=unit_id, period_id=period_id, last_revision=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1},
-        ).returning(head.last_revision)
-        return session.scalar(statement)
+        return conn.scalar(_upserts(self.dialect).next_revision, {"head_unit": unit_id, "head_period": period_id})
 
     def set_unit(self, code: str, name: str, parent: str | None = None) -> None:
         self._require_schema()
-        with translated(self.url), Session(self._writer) as session, session.begin():
-            unit_id = self._unit_id(session, code)
-            parent_id = self._unit_id(session, parent) if parent else None
-            unit = session.get(models.Unit, unit_id)
-            unit.name, unit.parent_id = name, parent_id
+        with translated(self.url), self._writer.begin() as conn:
+            unit_id = self._unit_id(conn, code)
+            parent_id = self._unit_id(conn, parent) if parent else None
+            conn.execute(update(models.units).where(models.Unit.id == unit_id).values(name=name, parent_id=parent_id))
 
     # reading --------------------------------------------------------------------------------
 
@@ -358,19 +385,14 @@ class Archive:
     def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
         """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""
         self._require_schema()
-        query = (select(models.AcceptedWarning.rule, models.AcceptedWarning.code, models.AcceptedWarning.reason)
-                 .join(models.Submission, models.AcceptedWarning.submission_id == models.Submission.id)
-                 .join(models.Unit, models.Submission.unit_id == models.Unit.id)
-                 .join(models.Period, models.Submission.period_id == models.Period.id)
-                 .where(models.Unit.code == unit, models.Period.end < period.end)
-                 .order_by(models.Period.end, models.Submission.revision, models.AcceptedWarning.id))
-        with translated(self.url), Session(self.engine) as session:
-            return {(rule, code): reason for rule, code, reason in session.execute(query)}
+        with translated(self.url), self._reader.connect() as conn:
+            return {(rule, code): reason for rule, code, reason in conn.execute(
+                ACCEPTED_BEFORE, {"unit": unit, "end": period.end})}
 
     def children(self, unit: str) -> list[str]:
         """The units directly below `unit` (a province's departments and communes)."""
         self._require_schema()
-        parent = models.Unit.__table__.alias("parent")
+        parent = models.units.alias("parent")
         query = (select(models.Unit.code).join(parent, models.Unit.parent_id == parent.c.id)
                  .where(parent.c.code == unit).order_by(models.Unit.code))
         with translated(self.url), self._reader.connect() as conn:
@@ -378,8 +400,8 @@ class Archive:
 
     def count_submissions(self) -> int:
         self._require_schema()
-        with translated(self.url), Session(self.engine) as session:
-            return session.scalar(select(func.count()).select_from(models.Submission))
+        with translated(self.url), self._reader.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(models.submissions))
 
     def export_rows(self) -> list[dict]:
         """Every archived value of every revision, with a flag for the current revision."""
@@ -397,5 +419,5 @@ class Archive:
         columns = ["unit", "unit_name", "period", "period_kind", "year", "form", "revision", "current",
                    "archived_by", "archived_at", "source_name", "content_hash", "code", "number", "decimals",
                    "typed", "unit_printed"]
-        with translated(self.url), Session(self.engine) as session:
-            return [dict(zip(columns, row, strict=True)) for row in session.execute(query)]
+        with translated(self.url), self._reader.connect() as conn:
+            return [dict(zip(columns, row, strict=True)) for row in conn.execute(query)]

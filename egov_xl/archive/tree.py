@@ -39,11 +39,11 @@ class CurrentForm:
 def below(archive: Archive, root: str, max_depth: int = 8) -> list[TreeUnit]:
     """Every unit below `root`, parents before children, at most `max_depth` levels down."""
     archive._require_schema()
-    parent = _U.__table__.alias("parent")
+    parent = models.units.alias("parent")
     start = (select(_U.id, _U.code, _U.name, parent.c.code.label("parent"), literal(1).label("depth"))
              .join(parent, _U.parent_id == parent.c.id).where(parent.c.code == bindparam("root"))
              .cte("tree", recursive=True))
-    child = _U.__table__.alias("child")
+    child = models.units.alias("child")
     tree = start.union_all(
         select(child.c.id, child.c.code, child.c.name, start.c.code, start.c.depth + 1)
         .join(start, child.c.parent_id == start.c.id).where(start.c.depth < max_depth))

@@ -16,7 +16,6 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape, quoteattr
 
 from .files import write_file
 
@@ -112,6 +111,8 @@ def _insert(data: bytes, closing: bytes, element: bytes) -> bytes:
 
 def _custom_xml(existing: bytes | None, props: Mapping[str, str], replace: Callable[[str], bool]) -> bytes:
     """The custom-properties part: the kept properties of `existing`, then `props`."""
+    from xml.sax.saxutils import quoteattr  # on writing only: it imports urllib.request (~25 ms)
+
     kept: list[bytes] = []
     if existing:
         try:
@@ -143,4 +144,6 @@ def _renumbered(element: bytes, pid: int) -> bytes:
 
 def _text(value: object) -> str:
     """Text as XML character data (characters XML 1.0 cannot hold are left out)."""
+    from xml.sax.saxutils import escape
+
     return escape(_CONTROL.sub("", str(value)))

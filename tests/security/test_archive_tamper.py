@@ -292,7 +292,7 @@ def test_same_revision_hashes_the_same_on_both_backends(pg_cluster, tmp_path):
     fill(postgres)
     lite = Archive(f"sqlite:///{tmp_path / 'copy.sqlite3'}")
     lite.init()
-    tables = [models.Base.metadata.tables[name] for name in (
+    tables = [models.metadata.tables[name] for name in (
         "units", "editions", "periods", "report_heads", "submissions", "indicator_values", "accepted_warnings",
         "revision_seals")]
     with postgres.engine.connect() as source, lite.engine.begin() as target:
