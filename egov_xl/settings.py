@@ -18,6 +18,7 @@ The environment variables, all optional:
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
 | EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
+| EGOV_MAX_ANNOTATE_BYTES | max_annotate_bytes | 16 MiB (the sheets of a workbook given an annotated copy, unzipped) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 """
@@ -69,6 +70,9 @@ class Limits:
     max_part_bytes: int = 512 * MIB
     max_unzipped_bytes: int = 1024 * MIB
     max_zip_ratio: int = 200
+    # the annotated copy is built by openpyxl in memory (≈ 30 × the sheets' XML): a form is a few
+    # hundred KB; a workbook whose sheets unzip to more gets its findings but no copy
+    max_annotate_bytes: int = 16 * MIB
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:
@@ -87,6 +91,7 @@ _LIMIT_VARS = {
     "max_part_bytes": "EGOV_MAX_PART_BYTES",
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
     "max_zip_ratio": "EGOV_MAX_ZIP_RATIO",
+    "max_annotate_bytes": "EGOV_MAX_ANNOTATE_BYTES",
 }
 
 

@@ -39,7 +39,7 @@ def validate(
         reports.extend(file_reports)
         results.extend(report_dict(r, catalogue) for r in file_reports)
         if annotate_to is not None:
-            if not _annotate(path, annotate_to, files, file_reports, catalogue):
+            if not _annotate(path, annotate_to, files, file_reports, catalogue, limits):
                 unreadable = True
         if stamp_to is not None:
             from .stamp import write_stamp
@@ -52,13 +52,14 @@ def validate(
     raise typer.Exit(EXIT_ERRORS if any(r.has_errors for r in reports) else EXIT_OK)
 
 
-def _annotate(path: Path, target: Path, files: list[Path], reports, catalogue) -> bool:
+def _annotate(path: Path, target: Path, files: list[Path], reports, catalogue, limits) -> bool:
     """The annotated copy of `path`, never over any of the command's `files` (a folder may
     hold another input named like a copy)."""
     from ..output.annotate import annotate, annotated_path  # openpyxl: only when asked
 
     target = annotated_path(path, target, len(files) > 1 or target.is_dir())
-    if write_output(catalogue, target, lambda: annotate(path, target, reports, catalogue) or target, files) is None:
+    write = lambda: annotate(path, target, reports, catalogue, limits) or target  # noqa: E731
+    if write_output(catalogue, target, write, files) is None:
         return False
     note(catalogue.text("annotate_written", out=target))
     return True

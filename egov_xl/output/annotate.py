@@ -19,8 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..core.findings import FormReport
 from ..core.messages import Catalogue
 from ..core.grid import SheetGrid
+from ..settings import Limits
 from ..sources.errors import reason
 from ..workbook import ReadError, read_workbook
+from ..workbook.limits import check_annotatable
 from .files import SameFileError, write_file
 from .plan import HEADER_FILL, MESSAGE_COLUMN, SEVERITY_COLUMN, Link, Mark, ReportPlan, marks, report_plan
 from .safe_text import append_text, set_text
@@ -47,11 +49,13 @@ def annotated_path(source: Path, target: Path, into_folder: bool) -> Path:
     return target if kept or target.suffix.lower() in OPENPYXL_SUFFIXES else target.with_suffix(".xlsx")
 
 
-def annotate(source: str | Path, target: str | Path, reports: list[FormReport], catalogue: Catalogue) -> Path:
+def annotate(source: str | Path, target: str | Path, reports: list[FormReport], catalogue: Catalogue,
+             limits: Limits | None = None) -> Path:
     """Write the annotated copy. Raises SameFileError, OSError, ReadError (a file read again,
-    or a package openpyxl cannot load)."""
+    a package openpyxl cannot load, or one too large to hold in openpyxl's memory)."""
     source, target = Path(source), Path(target)
     if source.suffix.lower() in OPENPYXL_SUFFIXES:
+        check_annotatable(source, limits or Limits())
         book, titles = _load(source), {}
     else:
         book, titles = _book_of_grids(read_workbook(source).sheets)

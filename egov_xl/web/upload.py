@@ -45,6 +45,7 @@ class FileResult:
     annotated_name: str | None = None
     stored: str | None = None  # sentence: archived as revision n
     refused: str | None = None  # sentence: not archived, and why
+    no_copy: str | None = None  # sentence: checked, but too large for an annotated copy
 
 
 def safe_name(name: str) -> str:
@@ -67,9 +68,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
             result.forms = [_form(report, vi, en) for report in reports]
             target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
             if path.suffix.lower() in (".xlsx", ".xlsm"):
-                annotate(path, target, reports, vi)  # openpyxl may refuse a part calamine never read
-                result.annotated_name = "kiem-tra-" + name
-                result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
+                _annotated(result, path, target, reports, vi, en)
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
@@ -78,6 +77,22 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         if archiving:
             _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), vi, en)
     return result
+
+
+def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en) -> None:
+    """The annotated copy, as a data URL; a workbook too large for it keeps its findings and
+    says why it has no copy. Any other failure (openpyxl refusing a part calamine never read)
+    is the file's answer."""
+    try:
+        annotate(path, target, reports, vi)
+    except UserError as exc:
+        if exc.key != "limit_annotate":
+            raise
+        shown = UserError(exc.key, **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
+        result.no_copy = _both(shown.render(vi), shown.render(en))
+        return
+    result.annotated_name = "kiem-tra-" + path.name
+    result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
 
 
 def _reports(path: Path) -> list[FormReport]:

@@ -64,6 +64,15 @@ def check_xlsx(path: Path, limits: Limits) -> None:
     _check_archive(path, limits, _xlsx_extents)
 
 
+def check_annotatable(path: Path, limits: Limits) -> None:
+    """openpyxl holds every cell of every sheet in memory (≈ 30 × the sheets' XML): refuse the
+    annotated copy of a workbook whose worksheets unzip to more than `max_annotate_bytes`."""
+    with zipfile.ZipFile(path) as archive:
+        size = sum(archive.getinfo(part).file_size for part in _worksheets(archive))
+    if size > limits.max_annotate_bytes:
+        raise ReadError("limit_annotate", path=str(path), size=_mib(size), limit=_mib(limits.max_annotate_bytes))
+
+
 def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> None:
     """The zip checks, then each sheet's extent; a broken zip is `damaged` (the .xlsx sentence
     says to save it again from Excel; other kinds get the plain one)."""
