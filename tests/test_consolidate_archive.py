@@ -138,3 +138,15 @@ def test_a_total_that_jumped_since_last_year_is_pinned_on_the_units_that_moved(t
     result = consolidate_unit(tree, "TINH", PERIOD)
     drill = next(d for d in result.drills if d.rule == "prior.change" and d.code == "4.1.1")
     assert [(b.unit, b.gap) for b in drill.units] == [("SO-B", D(80))]  # SO-A did not move
+
+
+def test_a_coded_row_says_how_many_units_reported_each_status(tree):
+    from egov_xl.output.consolidation import note
+
+    bad = bm7_values(10)
+    bad["1"] = "0"
+    put(tree, "SO-A", bad)  # one unit has not updated its architecture
+    result = consolidate_unit(tree, "TINH", PERIOD)
+    total = result.consolidation.totals["1"]
+    text = note(total, definitions.catalogue("vi"), BM7.by_code["1"])
+    assert f"{total.codes[1]}/{total.reported}: Hoàn thành (1)" in text and f"1/{total.reported}: Chưa (0)" in text

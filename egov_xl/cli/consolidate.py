@@ -111,4 +111,4 @@ def _text(result, catalogue) -> None:
         total = result.consolidation.totals[row.code]
         value = shown_value(total, row)
         if value is not None:
-            print("\t".join((row.code, display(Decimal(value)), note(total, catalogue))).rstrip())
+            print("\t".join((row.code, display(Decimal(value)), note(total, catalogue, row))).rstrip())

@@ -65,7 +65,7 @@ def form_values(result, catalogue: Catalogue) -> list[tuple[RowSpec, int | float
         if row.kind is Kind.HEADER:
             continue
         total = result.consolidation.totals[row.code]
-        found.append((row, _number(shown_value(total, row)), note(total, catalogue)))
+        found.append((row, _number(shown_value(total, row)), note(total, catalogue, row)))
     return found
 
 
@@ -78,13 +78,18 @@ def _context(book: Workbook, result) -> None:
             _text(book[title][coordinate.replace("$", "")], value)
 
 
-def note(total, catalogue: Catalogue) -> str:
+def note(total, catalogue: Catalogue, row: RowSpec | None = None) -> str:
+    """Why a value is not an exact total: the spread of a percentage without parts, or how many
+    units reported each status of a coded row ("14/20 đơn vị: Hoàn thành (1)")."""
     if total.method is Method.SPREAD and total.spread is not None:
         return catalogue.text("consolidate_note_spread", n=total.reported, low=_plain(total.spread.low),
                               high=_plain(total.spread.high))
     if total.method is Method.CODES and total.codes:
-        return catalogue.text("consolidate_note_codes", n=total.reported,
-                              counts=", ".join(f"{code}: {count}" for code, count in total.codes.items()))
+        labels = (row.values or {}) if row is not None else {}
+        counts = "; ".join(f"{count}/{total.reported}: {labels.get(code, code)} ({code})" if code in labels
+                           else f"{count}/{total.reported}: {code}"
+                           for code, count in sorted(total.codes.items(), key=lambda item: -item[1]))
+        return catalogue.text("consolidate_note_codes", n=total.reported, counts=counts)
     return ""
 
 

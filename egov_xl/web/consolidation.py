@@ -68,7 +68,7 @@ def total_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list[T
         if row.kind is Kind.HEADER or total.method is Method.NONE:
             continue
         rows.append(TotalRow(row.code, row.label, shown_value(total, row), total.exact, total.reported,
-                             note(total, vi), note(total, en), row.kind in (Kind.RATIO, Kind.PERCENT)))
+                             note(total, vi, row), note(total, en, row), row.kind in (Kind.RATIO, Kind.PERCENT)))
     return rows
 
 
