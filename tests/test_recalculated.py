@@ -62,3 +62,27 @@ def test_a_wrong_ratio_formula_is_still_found(samples, tmp_path):
     assert ("ratio.mismatch", "4.1", "error") in found
     assert ("value.recalculated", "4.1", "info") in found
     assert not any(rule == "value.uncomputed" for rule, _, _ in found)
+
+
+def _fill_and_annotate(source, tmp_path):
+    from typer.testing import CliRunner
+
+    from egov_xl.cli import app
+
+    runner = CliRunner()
+    filled, copy = tmp_path / f"{source.stem}.filled.xlsx", tmp_path / f"{source.stem}.copy.xlsx"
+    assert runner.invoke(app, ["templates", "fill", str(source), "-o", str(filled)]).exit_code == 0  # recalculates
+    assert runner.invoke(app, ["validate", str(filled), "--annotate", str(copy)]).exit_code in (0, 1)
+    return filled, copy
+
+
+def test_computed_values_survive_in_the_annotated_copy(samples, tmp_path):
+    need_libreoffice()
+    for name in ("bieu-mau-7-seed.xlsx", "phu-luc-vii-seed.xlsx"):  # the latter: a ratio over 0 is ""
+        filled, copy = _fill_and_annotate(samples[name], tmp_path)
+        off = Limits(recalculate=False)  # the copy's own saved results, nothing recalculated
+        assert not any(rule == "value.uncomputed" for rule, _, _ in _found(filled, off))
+        assert _found(copy, off) == _found(filled, off)
+        assert _found(copy) == _found(filled)
+        formulas = load_workbook(copy).active
+        assert any(isinstance(c.value, str) and c.value.startswith("=IF(") for row in formulas for c in row)
