@@ -19,6 +19,7 @@ The environment variables, all optional:
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
 | EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
 | EGOV_MAX_ANNOTATE_BYTES | max_annotate_bytes | 16 MiB (the sheets of a workbook given an annotated copy, unzipped) |
+| EGOV_RECALCULATE | limits.recalculate | 1 (0: formulas saved without results stay a warning, LibreOffice is not run) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 """
@@ -73,10 +74,14 @@ class Limits:
     # the annotated copy is built by openpyxl in memory (≈ 30 × the sheets' XML): a form is a few
     # hundred KB; a workbook whose sheets unzip to more gets its findings but no copy
     max_annotate_bytes: int = 16 * MIB
+    # formulas saved without results (files written by programs) in a form's rows: a temporary
+    # copy is recalculated with LibreOffice (a few seconds), only for such files
+    recalculate: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:
         types = {name: type(getattr(cls, name)) for name in _LIMIT_VARS}
+        types["recalculate"] = _flag
         return cls(**{name: types[name](env[var]) for name, var in _LIMIT_VARS.items() if env.get(var)})
 
     def to_env(self) -> dict[str, str]:
@@ -92,7 +97,12 @@ _LIMIT_VARS = {
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
     "max_zip_ratio": "EGOV_MAX_ZIP_RATIO",
     "max_annotate_bytes": "EGOV_MAX_ANNOTATE_BYTES",
+    "recalculate": "EGOV_RECALCULATE",
 }
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() not in ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def typed(raw: object) -> Reading:
     the cell's number format and formula ({value: 1, format: "0%"})."""
     if isinstance(raw, dict):
         return read_value(raw.get("value"), raw.get("format", "General"), raw.get("formula"),
-                          raw.get("computed", True))
+                          raw.get("computed", True), recalculated=raw.get("recalculated", False))
     return read_value(raw)
 
 
@@ -110,6 +110,8 @@ def table_of(name: str, rows: Iterable, values: Mapping[str, object], hidden: It
                 grid.formulas[(index, 3)] = raw["formula"]
             if not raw.get("computed", True):
                 grid.uncomputed.add((index, 3))
+            if raw.get("recalculated"):
+                grid.recalculated.add((index, 3))
             raw = raw.get("value")
         grid.values.append([printed, str(row[1]), str(row[2] or ""), raw])
         if printed in hidden:

@@ -63,6 +63,7 @@ class SheetGrid:
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     uncomputed: set[tuple[int, int]] = field(default_factory=set)  # formulas with no result saved
+    recalculated: set[tuple[int, int]] = field(default_factory=set)  # …whose result egov-xl computed
     hidden_rows: set[int] = field(default_factory=set)
     typed: bool = True  # False: the source holds text only (CSV, Word), so "type it as a number" is moot
     decimal: str | None = None  # decimal separator the source declares ("." en-US CSV), None: decide from cells

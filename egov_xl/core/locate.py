@@ -275,7 +275,8 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         if cols.code is None:
             _, label = split_leading_code(label)
         value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
-                           grid.formula(r, cols.value), grid.computed(r, cols.value), decimal)
+                           grid.formula(r, cols.value), grid.computed(r, cols.value), decimal,
+                           (r, cols.value) in grid.recalculated)
         rows.append(
             TableRow(
                 code=code or "",

@@ -9,7 +9,7 @@ it shows, because the tolerance of every arithmetic check depends on it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -42,6 +42,7 @@ class Reading:
     bound: str | None = None  # ">", ">=", "<", "<=", "~" for Entry.BOUND
     reread: str | None = None  # why the row's meaning changed the reading (core.reread)
     alternative: Decimal | None = None  # the reading without that context
+    recalculated: bool = False  # a formula result egov-xl computed (the file carried none)
 
     @property
     def is_blank(self) -> bool:
@@ -261,11 +262,17 @@ def _decimal_of_float(value: float) -> tuple[Decimal, int]:
 
 def read_value(
     raw: object, number_format: str = "General", formula: str | None = None, computed: bool = True,
-    decimal: str | None = None,
+    decimal: str | None = None, recalculated: bool = False,
 ) -> Reading:
     """Read one value cell: what was typed (`raw`, the result for a formula), its number
     format, its formula text, whether the file carries the formula's result at all, and the
-    decimal separator decided for the file (None: the Vietnamese way)."""
+    decimal separator decided for the file (None: the Vietnamese way). `recalculated`: the
+    file carried no result for the formula; `raw` is the one egov-xl computed."""
+    reading = _read(raw, number_format, formula, computed, decimal)
+    return replace(reading, recalculated=True) if recalculated and formula else reading
+
+
+def _read(raw: object, number_format: str, formula: str | None, computed: bool, decimal: str | None) -> Reading:
     if raw is None or raw == "":
         if formula and not computed:
             return Reading(raw=formula, entry=Entry.FORMULA)

@@ -16,6 +16,7 @@ from ..core.locate import find_regions, find_regions_by_codes
 from ..core.match import LocatedForm
 from ..settings import Limits
 from ..workbook import ReadError, load_details, read_workbook
+from .recalculated import fill_results
 
 
 @lru_cache(maxsize=1)
@@ -31,10 +32,17 @@ class Checked:
 
 
 def check_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[Checked]:
-    """Validate every form table in the file. Raises ReadError for an unusable input."""
+    """Validate every form table in the file. Raises ReadError for an unusable input.
+    Formulas of the form rows saved without results are recalculated (flows/recalculated.py)."""
     _known(form_id)
+    limits = limits or Limits()
     workbook = read_workbook(path, limits)
-    return check_workbook(workbook, form_id, lambda regions: load_details(path, workbook, regions))
+
+    def load(regions):
+        load_details(path, workbook, regions)
+        fill_results(Path(path), workbook, regions, limits)
+
+    return check_workbook(workbook, form_id, load)
 
 
 def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None) -> list[Checked]:

@@ -9,7 +9,9 @@ output/files.py."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -23,6 +25,7 @@ from ..settings import Limits
 from ..sources.errors import reason
 from ..workbook import ReadError, read_workbook
 from ..workbook.limits import check_annotatable
+from .cached_results import Results, save_with_results, source_results
 from .files import SameFileError, write_file
 from .plan import HEADER_FILL, MESSAGE_COLUMN, SEVERITY_COLUMN, Link, Mark, ReportPlan, marks, report_plan
 from .safe_text import append_text, set_text
@@ -56,13 +59,24 @@ def annotate(source: str | Path, target: str | Path, reports: list[FormReport], 
     source, target = Path(source), Path(target)
     if source.suffix.lower() in OPENPYXL_SUFFIXES:
         check_annotatable(source, limits or Limits())
-        book, titles = _load(source), {}
+        book, titles, results = _load(source), {}, _results(source)
     else:
-        book, titles = _book_of_grids(read_workbook(source).sheets)
+        (book, titles), results = _book_of_grids(read_workbook(source).sheets), {}
     findings = [f for report in reports for f in report.findings]
     _mark_cells(book, marks(findings, catalogue, titles))
     _report_sheet(book, report_plan(reports, findings, catalogue, titles))
-    return write_file(target, book.save, inputs=[source])
+    if not results:
+        return write_file(target, book.save, inputs=[source])
+    return write_file(target, lambda path: save_with_results(book, path, results), inputs=[source])
+
+
+def _results(source: Path) -> Results:
+    """The source's formula results, which openpyxl drops (output/cached_results.py); none
+    when a part cannot be parsed (openpyxl loaded it, so the copy is still written)."""
+    try:
+        return source_results(source)
+    except (ElementTree.ParseError, KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return {}
 
 
 def _load(source: Path) -> Workbook:

@@ -27,6 +27,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if reading.entry is Entry.FORMULA and reading.number is None:
             yield ctx.finding("value.uncomputed", spec.code, cell, raw=reading.raw, actual=str(reading.raw))
             continue
+        if reading.recalculated:
+            yield ctx.finding("value.recalculated", spec.code, cell, value=shown(reading) or "—",
+                              actual=shown(reading))
         if reading.is_blank:
             if spec.is_required and not _ratio_must_be_blank(ctx, spec.code):
                 yield ctx.finding("required.missing", spec.code, cell, label=spec.label)
@@ -89,7 +92,7 @@ def is_whole(value: Decimal) -> bool:
 
 
 RULES = family("value", Needs.REPORT, check, (
-    "header.value", "value.uncomputed", "required.missing", "value.unreadable", "value.bound",
+    "header.value", "value.uncomputed", "value.recalculated", "required.missing", "value.unreadable", "value.bound",
     "value.text-number", "value.formula-text", "value.range", "value.not-integer", "coded.value",
     "value.thousands-ambiguous", "value.fraction-percent",
 ))
