@@ -148,3 +148,17 @@ def test_annotated_copy_validates_like_the_original(samples, tmp_path):
     out = tmp_path / "danh-dau.xlsx"
     run("validate", source, "--annotate", out)
     assert findings_of(out) == findings_of(source)  # the "Kiểm tra" sheet is not read as a form
+
+
+def test_the_annotated_copy_prints_its_notes(samples, tmp_path):
+    """A printed copy carries the reasons: the marked sheet prints its notes at the end."""
+    from openpyxl import load_workbook
+
+    from egov_xl import definitions
+    from egov_xl.flows.check import validate_file
+    from egov_xl.output.annotate import annotate
+
+    source = samples["bieu-mau-7-seed.xlsx"]
+    copy = annotate(source, tmp_path / "copy.xlsx", validate_file(source), definitions.catalogue("vi"))
+    book = load_workbook(copy)
+    assert book["Biểu mẫu 7"].page_setup.cellComments == "atEnd"

@@ -117,10 +117,14 @@ def _fill(colour: str) -> PatternFill:
 
 
 def _mark_cells(book, planned: list[Mark]) -> None:
+    """Fill and note each flagged cell; a sheet with notes prints them at the end of its pages,
+    so a printed copy carries the reasons too."""
     for mark in planned:
         if mark.ref.sheet not in book.sheetnames:
             continue
-        cell = book[mark.ref.sheet].cell(mark.ref.row + 1, mark.ref.col + 1)
+        sheet = book[mark.ref.sheet]
+        sheet.page_setup.cellComments = "atEnd"
+        cell = sheet.cell(mark.ref.row + 1, mark.ref.col + 1)
         cell.fill = _fill(mark.fill)
         comment = Comment(mark.note, AUTHOR)
         comment.width, comment.height = 420, 40 + 60 * mark.count
