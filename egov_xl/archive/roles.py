@@ -6,6 +6,8 @@ below, UPDATE of a unit's name and parent only, and EXECUTE on `egov_archive_put
 a revision with its values, accepted warnings and seal in one call. It owns nothing, so it
 cannot TRUNCATE, ALTER, DROP or disable a trigger; it has no UPDATE or DELETE on anything it
 could use to rewrite history and no INSERT on submissions, values, warnings, seals or counters.
+It may DELETE only from the two mutable tables of authentication state (auth_failures,
+ended_sessions), which hold no history.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ APP_WRITES = {
     "editions": "INSERT",
     "reviews": "INSERT",  # the receiving office's accept / return (web console)
     "function_context": "SELECT, INSERT, UPDATE",  # mutable: a workbook's unit, period, last check
+    "auth_failures": "SELECT, INSERT, DELETE",  # mutable: wrong tokens per client, pruned past the window
+    "ended_sessions": "SELECT, INSERT, DELETE",  # mutable: web sessions ended by logout, pruned once expired
 }
-APP_SEQUENCES = ("units", "periods", "reviews")  # tables whose `id` sequence APP_WRITES' INSERT uses
+APP_SEQUENCES = ("units", "periods", "reviews", "auth_failures")  # tables whose `id` sequence APP_WRITES' INSERT uses
 APP_FUNCTIONS = ("egov_archive_put",)
 
 UNSAFE = text("""

@@ -7,7 +7,8 @@ whatever upstream does), in this order, each before any request body is read:
 2. with an auth provider configured, a POST to /xlwings/* or /egov/* (the batched functions) is
    authenticated by that provider
    before its body is read: a wrong token is 401, and a client address with too many wrong
-   tokens in the window is 429 (with Retry-After) even for a right token until it passes;
+   tokens in the window is 429 (with Retry-After) even for a right token until it passes; the
+   failures are counted in the archive (auth_state.py), shared by every worker and server;
 3. a script or function name that does not exist is 404 (xlwings would answer 500, or call any
    callable the scripts module happens to import);
 4. a body larger than `limits.max_body_bytes` is 413: at once from Content-Length, or, for a
@@ -23,18 +24,17 @@ import json
 import math
 import os
 import re
-import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import unquote
 
+import anyio
 from fastapi.staticfiles import StaticFiles
 
 from .. import definitions
 from ..settings import Settings
+from .auth_state import FailureLimiter
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -92,51 +92,6 @@ def contain_static(app) -> int:
     return replaced
 
 
-class FailureLimiter:
-    """Wrong tokens per client address: after `limit` failures within `window` seconds the
-    address is refused until the oldest of them is `window` seconds old. Keeps at most
-    `max_clients` addresses (the quietest are forgotten first), so memory stays bounded.
-    One per server process (runtime.Runtime.auth_failures), shared by the guard (add-in calls,
-    event loop) and the web console's login (worker threads), hence the lock."""
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_clients: int = 10_000):
-        self.limit, self.window, self.clock, self.max_clients = limit, window, clock, max_clients
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def wait(self, client: str) -> float:
-        """Seconds until `client` may try again; 0 when it may now."""
-        with self._lock:
-            return self._wait(client)
-
-    def _wait(self, client: str) -> float:
-        failures = self._failures.get(client)
-        if not failures:
-            return 0.0
-        now = self.clock()
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[client]
-            return 0.0
-        return failures[0] + self.window - now if len(failures) >= self.limit else 0.0
-
-    def fail(self, client: str) -> float:
-        """Count a wrong token from `client`; returns `wait(client)` after it."""
-        with self._lock:
-            failures = self._failures.setdefault(client, deque(maxlen=max(self.limit, 1)))
-            failures.append(self.clock())
-            self._failures.move_to_end(client)
-            while len(self._failures) > self.max_clients:
-                self._failures.popitem(last=False)
-            return self._wait(client)
-
-
-def failure_limiter(settings: Settings) -> FailureLimiter:
-    return FailureLimiter(settings.limits.auth_max_failures, settings.limits.auth_failure_window_s)
-
-
 Authenticate = Callable[[dict[str, str]], Awaitable[None]]
 
 
@@ -144,14 +99,14 @@ class Guard:
     """The ASGI layer described in the module docstring, in front of xlwings Server's app."""
 
     def __init__(self, app, settings: Settings, *, authenticate: Authenticate, scripts: ModuleType,
-                 functions: ModuleType, prefix: str = "/xlwings", limiter: FailureLimiter | None = None):
+                 functions: ModuleType, limiter: FailureLimiter, prefix: str = "/xlwings"):
         self.app = app
         self.settings = settings
         self.authenticate = authenticate
         self.scripts, self.functions = scripts, functions
         self.prefix = prefix.rstrip("/") + "/"
         self.batch_prefix = self.prefix[:-len("xlwings/")] + "egov/"  # egov-xl's own add-in routes
-        self.limiter = limiter or failure_limiter(settings)
+        self.limiter = limiter
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -184,7 +139,7 @@ class Guard:
         from fastapi import HTTPException
 
         client = (scope.get("client") or ("?", 0))[0]
-        wait = self.limiter.wait(client)
+        wait = await anyio.to_thread.run_sync(self.limiter.wait, client)  # one indexed read
         if wait > 0:
             await self._too_many(send, client, wait)
             return False
@@ -194,7 +149,7 @@ class Guard:
             if exc.status_code != 401:
                 await answer(send, exc.status_code, str(exc.detail))
                 return False
-            wait = self.limiter.fail(client)
+            wait = await anyio.to_thread.run_sync(self.limiter.fail, client)  # only failures write
             if wait > 0:
                 await self._too_many(send, client, wait)
             else:

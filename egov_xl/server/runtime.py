@@ -22,9 +22,11 @@ class Runtime:
         self.settings = settings
         self._archive: Archive | None = None
         self._archive_lock = Lock()
-        from .guards import failure_limiter
+        from .auth_state import FailureLimiter
 
-        self.auth_failures = failure_limiter(settings)  # wrong tokens per client: add-in and web login
+        # wrong tokens per client, counted in the archive: add-in and web login, every worker
+        self.auth_failures = FailureLimiter(self.archive, settings.limits.auth_max_failures,
+                                            settings.limits.auth_failure_window_s)
 
     def archive(self) -> Archive:
         """The archive this server writes to; on SQLite the file is created on first use (one

@@ -28,7 +28,8 @@ from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation
 from .board import build_board
 from .export import board_xlsx
-from .session import PATH, Visitor, check_csrf, csrf_token, signed_in, start_session, visitor, write_cookie
+from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
+                      write_cookie)
 from .unit import blocks, difference, series
 from .upload import XLSX, Archiving, check_upload
 
@@ -137,7 +138,10 @@ def _too_many(request: Request, found: Visitor, client: str, wait: float) -> HTM
 
 @router.post("/dang-xuat")
 def logout(request: Request, csrf: str = Form("")):
-    check_csrf(visitor(request), csrf)
+    found = visitor(request)
+    check_csrf(found, csrf)
+    if found.grant is not None:
+        end(found)
     response = RedirectResponse(f"{PATH}/dang-nhap", status_code=303)
     write_cookie(request, response, start_session(None))
     return response

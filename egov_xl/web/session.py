@@ -1,8 +1,11 @@
 """Who is looking at the web console: a signed session cookie (HttpOnly, SameSite=Strict,
 Secure over HTTPS) that holds a random nonce and, once a clerk has logged in with their token,
 the token's SHA-256 (never the token). The grant is looked up again on every request, so a
-token removed from the tokens file ends its sessions. Every POST form carries a CSRF token:
-an HMAC of the session's nonce under the server's key."""
+token removed from the tokens file ends its sessions. A logout records the session's nonce as
+ended in the archive (table ended_sessions, egov_xl/server/auth_state.py) until its cookie
+would expire, and a signed-in request checks it (one indexed read), so a copied cookie dies with
+the logout on every worker and server. Every POST form carries a CSRF token: an HMAC of the
+session's nonce under the server's key."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import getpass
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request, Response
@@ -17,6 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..excel.access import Grant, grant_by_digest
 from ..server import runtime
+from ..server.auth_state import end_session, session_ended
 
 COOKIE = "egov_session"
 PATH = "/bao-cao"
@@ -50,6 +55,10 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(runtime.current().settings.web_secret, salt="egov-web-session")
 
 
+def _anonymous(settings) -> Visitor:
+    return Visitor(secrets.token_urlsafe(16), open_mode=not settings.auth_enabled, fresh=True)
+
+
 def visitor(request: Request) -> Visitor:
     """The request's visitor; a new anonymous session when it has no valid cookie."""
     settings = runtime.current().settings
@@ -61,9 +70,11 @@ def visitor(request: Request) -> Visitor:
         except BadSignature:
             data = None
     if not isinstance(data, dict) or not isinstance(data.get("n"), str):
-        return Visitor(secrets.token_urlsafe(16), open_mode=not settings.auth_enabled, fresh=True)
+        return _anonymous(settings)
     digest = data.get("d") if isinstance(data.get("d"), str) else None
     grant = grant_by_digest(digest, settings.tokens_file) if digest else None
+    if grant is not None and session_ended(runtime.current().archive(), data["n"]):
+        return _anonymous(settings)
     found = Visitor(data["n"], digest if grant else None, grant, open_mode=not settings.auth_enabled)
     if grant is not None:
         found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates}
@@ -93,6 +104,11 @@ def write_cookie(request: Request, response: Response, found: Visitor) -> None:
     value = _serializer().dumps({"n": found.nonce, "d": found.digest})
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response.set_cookie(COOKIE, value, max_age=MAX_AGE, path=PATH, httponly=True, samesite="strict", secure=secure)
+
+
+def end(found: Visitor) -> None:
+    """Log out: the session's cookie, wherever copied, is refused until it would expire anyway."""
+    end_session(runtime.current().archive(), found.nonce, time.time() + MAX_AGE)
 
 
 def start_session(digest: str | None) -> Visitor:

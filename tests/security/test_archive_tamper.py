@@ -153,6 +153,23 @@ def test_server_role_does_its_work(shared):
     assert done.exit_code == 0 and "nguyên vẹn" in done.output
 
 
+def test_server_role_keeps_the_shared_auth_state(shared):
+    """Wrong tokens and ended sessions (migration 0005) are written and pruned by the server's role."""
+    import time
+
+    from egov_xl.server.auth_state import FailureLimiter, end_session, session_ended
+
+    server = shared["server"]
+    limiter = FailureLimiter(lambda: server, limit=2, window=60)
+    assert limiter.wait("10.0.0.9") == 0 and limiter.fail("10.0.0.9") == 0
+    assert 59 < limiter.fail("10.0.0.9") <= 60 and limiter.wait("10.0.0.8") == 0
+    end_session(server, "old-session", time.time() - 1)  # already expired: pruned by the next logout
+    end_session(server, "copied-session", time.time() + 60)
+    assert session_ended(server, "copied-session") and not session_ended(server, "old-session")
+    with connect(shared, APP) as conn:
+        assert conn.execute("SELECT session_id FROM ended_sessions").fetchall() == [("copied-session",)]
+
+
 def test_owner_or_superuser_refused_as_server_role(shared):
     for role in (OWNER, "postgres"):
         done = egov("archive", "init", "--url", shared["owner_url"], "--app-role", role)
