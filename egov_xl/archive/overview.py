@@ -13,15 +13,9 @@ from . import models
 from .db import translated
 from ..core.periods import Period, parse_period
 from .store import Archive
+from .tree import TreeUnit
 
 DECISIONS = ("accepted", "returned")
-
-
-@dataclass(frozen=True, slots=True)
-class UnitInfo:
-    code: str
-    name: str
-    parent: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +48,16 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def units(archive: Archive) -> dict[str, UnitInfo]:
+def units(archive: Archive) -> dict[str, TreeUnit]:
     archive._require_schema()
     parent = models.units.alias("parent")
     query = (select(models.Unit.code, models.Unit.name, parent.c.code)
              .outerjoin(parent, models.Unit.parent_id == parent.c.id).order_by(models.Unit.code))
     with translated(archive.url), archive._reader.connect() as conn:
-        return {code: UnitInfo(code, name, up) for code, name, up in conn.execute(query)}
+        return {code: TreeUnit(code, name, up) for code, name, up in conn.execute(query)}
 
 
-def below(tree: dict[str, UnitInfo], root: str) -> list[str]:
+def below(tree: dict[str, TreeUnit], root: str) -> list[str]:
     """Every unit under `root` (not `root` itself), depth first, each once."""
     children = _children(tree)
     found: list[str] = []
@@ -117,13 +111,13 @@ def current_values(archive: Archive, unit_codes: list[str]) -> dict[str, dict[Pe
     return found
 
 
-def children_in(tree: dict[str, UnitInfo]):
+def children_in(tree: dict[str, TreeUnit]):
     """`children_of` for the access checks, answered from a tree already read (no query per unit)."""
     children = _children(tree)
     return lambda code: children.get(code, [])
 
 
-def _children(tree: dict[str, UnitInfo]) -> dict[str, list[str]]:
+def _children(tree: dict[str, TreeUnit]) -> dict[str, list[str]]:
     children: dict[str, list[str]] = {}
     for info in tree.values():
         if info.parent:

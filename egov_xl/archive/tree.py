@@ -19,10 +19,12 @@ _S, _U, _P, _V = models.Submission, models.Unit, models.Period, models.Value
 
 @dataclass(frozen=True, slots=True)
 class TreeUnit:
+    """A unit in the archive's tree: its code, name and parent (None at a root)."""
+
     code: str
     name: str
     parent: str | None
-    depth: int  # 1: directly below the root
+    depth: int = 0  # below a given root: 1 directly below it; 0 when read without a root
 
 
 @dataclass(slots=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..archive import overview
 from ..archive.calendar import Calendar
-from ..archive.overview import Review, Revision, UnitInfo
+from ..archive.overview import Review, Revision
+from ..archive.tree import TreeUnit
 from ..core.periods import Period, PeriodError, parse_period
 from ..archive.store import Archive
 
@@ -43,7 +44,7 @@ class Rate:
 
 @dataclass
 class Row:
-    unit: UnitInfo
+    unit: TreeUnit
     kind: str | None
     cells: dict[str, Cell | None] = field(default_factory=dict)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from ..archive import overview
-from ..archive.overview import UnitInfo
+from ..archive.tree import TreeUnit
 from ..core.periods import Period
 from ..archive.store import Archive
 from ..core.consolidate import Contribution, Method
@@ -22,7 +22,7 @@ from ..output.consolidation import filled_book, note, statuses
 MAX_CHARTS = 6  # one distribution per indicator with an outlier, at most this many
 
 
-def consolidating_units(tree: dict[str, UnitInfo], units: frozenset[str] | None, consolidates: bool) -> list[str]:
+def consolidating_units(tree: dict[str, TreeUnit], units: frozenset[str] | None, consolidates: bool) -> list[str]:
     """The units a visitor may consolidate: their own units that have units below them when
     their token consolidates; every such unit on one PC without authentication (`units` None)."""
     parents = {info.parent for info in tree.values() if info.parent}
@@ -31,7 +31,7 @@ def consolidating_units(tree: dict[str, UnitInfo], units: frozenset[str] | None,
     return sorted(code for code in units if code in parents) if consolidates else []
 
 
-def periods_below(archive: Archive, tree: dict[str, UnitInfo], root: str) -> list[Period]:
+def periods_below(archive: Archive, tree: dict[str, TreeUnit], root: str) -> list[Period]:
     """The periods any unit below `root` reported, newest first (metadata only, one query)."""
     found = {r.period for r in overview.revisions(archive, overview.below(tree, root))}
     return sorted(found, key=lambda p: (p.end, p.key), reverse=True)
