@@ -28,13 +28,6 @@ class ArchiveError(UserError):
     """A failure a clerk or an IT admin can act on; `key` names the catalogue sentence."""
 
 
-def default_url() -> str:
-    """The archive URL of the process's settings (for callers given no URL)."""
-    from ..settings import Settings
-
-    return Settings.from_env().archive_url
-
-
 def safe_url(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:
@@ -56,8 +49,8 @@ def sqlite_files(url: str) -> list[Path]:
     return [Path(database + suffix) for suffix in ("", "-journal", "-wal", "-shm")]
 
 
-def make_engine(url: str | None = None, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
-    url = url or default_url()
+def make_engine(url: str, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
+    """An engine for the archive at `url` (the settings' archive URL; no default is read here)."""
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001

@@ -215,6 +215,7 @@ def _stored(rows: list) -> Stored | None:
 
 class Archive:
     def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS):
+        """The archive at `url` (or on `engine`); the caller resolves the URL from its settings."""
         self.busy_ms = busy_ms
         self.engine = engine or make_engine(url, busy_ms)
         self.url = str(self.engine.url)

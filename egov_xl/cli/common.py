@@ -83,9 +83,13 @@ def period(text: str, catalogue: Catalogue):
 
 
 def open_archive(url: str | None, catalogue: Catalogue):
+    """The archive at `url`, or the settings' archive (EGOV_ARCHIVE_URL, else the SQLite file in
+    the user's data folder): the one place the command line resolves it."""
     from ..archive.store import Archive
+    from ..settings import Settings
 
-    return archive_call(catalogue, Archive, url)
+    settings = Settings.from_env(archive_url=url)
+    return archive_call(catalogue, Archive, settings.archive_url, busy_ms=settings.sqlite_busy_ms)
 
 
 def archive_call(catalogue: Catalogue, func, *args, **kwargs):

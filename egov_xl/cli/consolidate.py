@@ -10,59 +10,47 @@ from typing import Annotated
 
 import typer
 
+from .common import (Format, Lang, LangOption, PeriodOption, UrlOption, archive_call, catalogue_for, fail,
+                     open_archive, period as parse_period)
+
 
 def consolidate_command(
     unit: Annotated[str, typer.Option("--unit", help="Mã đơn vị tổng hợp (ví dụ TINH).")],
-    period: Annotated[str, typer.Option("--period", help="Kỳ báo cáo, ví dụ \"Năm 2025\", \"Q1/2025\".")],
+    period: PeriodOption,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi biểu mẫu tổng hợp (.xlsx) vào tệp này.")] = None,
-    format: Annotated[str, typer.Option("--format", help="text, json hoặc csv.")] = "text",
+    format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
     form: Annotated[str | None, typer.Option("--form", help="Biểu mẫu tổng hợp; mặc định biểu mẫu đa số đơn vị dùng.")] = None,
     skip_errors: Annotated[bool, typer.Option("--skip-errors", help="Không cộng các bản nộp còn lỗi.")] = False,
-    url: Annotated[str | None, typer.Option("--url", help="Địa chỉ kho lưu trữ.")] = None,
-    lang: Annotated[str, typer.Option("--lang")] = "vi",
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
 ) -> None:
     """Tổng hợp biểu mẫu của đơn vị từ bản nộp hiện hành của các đơn vị cấp dưới."""
-    from .. import definitions
-    from ..archive.store import Archive
-    from ..core.errors import UserError
-    from ..core.periods import parse_period
     from ..flows.consolidate import consolidate_unit
     from ..output import consolidation as out
     from ..output.files import SameFileError
-    from ..settings import Settings
 
-    catalogue = definitions.catalogue(lang)
-    if format not in ("text", "json", "csv"):
-        _fail(catalogue.text("export_bad_format", format=format) if "export_bad_format" in catalogue.texts
-              else f"--format {format}?")
-    try:
-        when = parse_period(period)
-        store = Archive(Settings.from_env(archive_url=url).archive_url)
-        result = consolidate_unit(store, unit, when, form, skip_errors)
-        if output is not None:
+    catalogue = catalogue_for(lang)
+    when = parse_period(period, catalogue)
+    store = open_archive(url, catalogue)
+    result = archive_call(catalogue, consolidate_unit, store, unit, when, form, skip_errors)
+    if output is not None:
+        try:
             _write(out.filled_book(result, catalogue), output, store.url)
-            _recalculate(output)
-    except UserError as exc:
-        _fail(exc.render(catalogue))
-    except SameFileError:
-        _fail(catalogue.text("output_is_archive", out=output))
-    except OSError as exc:
-        _fail(catalogue.text("write_failed", out=output, reason=exc.strerror or exc))
-    if format == "json":
+        except SameFileError:
+            raise fail(catalogue, "output_is_archive", out=output) from None
+        except OSError as exc:
+            raise fail(catalogue, "write_failed", out=output, reason=exc.strerror or exc) from None
+        _recalculate(output)
+    if format is Format.json:
         json.dump(out.as_dict(result), sys.stdout, ensure_ascii=False, indent=2)
         print()
-    elif format == "csv":
+    elif format is Format.csv:
         _csv(out.as_dict(result))
     else:
         _text(result, catalogue)
     if output is not None:
         print(catalogue.text("consolidate_written", form=result.edition.short_title, unit=unit,
-                             period=when.label, path=output), file=sys.stderr if format != "text" else sys.stdout)
-
-
-def _fail(sentence: str) -> None:
-    print(sentence, file=sys.stderr)
-    raise typer.Exit(2)
+                             period=when.label, path=output), file=sys.stderr if format is not Format.text else sys.stdout)
 
 
 def _write(book, target: Path, archive_url: str) -> None:
@@ -85,17 +73,14 @@ def _recalculate(path: Path) -> None:
 
 
 def _csv(data: dict) -> None:
+    from ..output.safe_text import as_typed_text
+
     writer = csv.writer(sys.stdout)
     writer.writerow(["code", "method", "value", "unit", "revision", "contribution"])
     for total in data["totals"]:
         for part in total["contributions"]:
-            writer.writerow([total["code"], total["method"], total["value"], _safe(part["unit"]),
+            writer.writerow([total["code"], total["method"], total["value"], as_typed_text(part["unit"]),
                              part["revision"], part["value"]])
-
-
-def _safe(text: str) -> str:
-    """A spreadsheet reads a CSV field starting with = + - @ tab or CR as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _text(result, catalogue) -> None:
