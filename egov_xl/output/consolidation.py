@@ -14,16 +14,11 @@ from ..core.findings import FormReport
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.messages import Catalogue
 from ..core.spec import Kind, RowSpec
+from ..core.tolerance import display, signed
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, VALUE, YEAR_NAME, build_template, row_of
+from .safe_text import set_text
 
 DETAIL_SHEET, GAPS_SHEET = "Chi tiết tổng hợp", "Thiếu và lỗi"
-
-
-def _text(cell, value) -> None:
-    """Workbook-derived text stays text: never a formula, whatever it starts with."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
 
 
 def _number(value: Decimal | int | None):
@@ -48,7 +43,7 @@ def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook
             continue
         sheet.cell(rows[row.code], VALUE, value)
         if text:
-            _text(sheet.cell(rows[row.code], NOTE), text)
+            set_text(sheet.cell(rows[row.code], NOTE), text)
     if formulas:
         _detail_sheet(book.create_sheet(DETAIL_SHEET), result, catalogue)
         _gaps_sheet(book.create_sheet(GAPS_SHEET), result, catalogue)
@@ -75,15 +70,15 @@ def _context(book: Workbook, result) -> None:
               PERIOD_NAME: PERIOD_CHOICES.get(result.period.kind, result.period.label), YEAR_NAME: result.period.year}
     for name, value in values.items():
         for title, coordinate in names[name].destinations:
-            _text(book[title][coordinate.replace("$", "")], value)
+            set_text(book[title][coordinate.replace("$", "")], value)
 
 
 def note(total, catalogue: Catalogue, row: RowSpec | None = None) -> str:
     """Why a value is not an exact total: the spread of a percentage without parts, or how many
     units reported each status of a coded row ("14/20 đơn vị: Hoàn thành (1)")."""
     if total.method is Method.SPREAD and total.spread is not None:
-        return catalogue.text("consolidate_note_spread", n=total.reported, low=_plain(total.spread.low),
-                              high=_plain(total.spread.high))
+        return catalogue.text("consolidate_note_spread", n=total.reported, low=display(total.spread.low),
+                              high=display(total.spread.high))
     if total.method is Method.CODES and total.codes:
         labels = (row.values or {}) if row is not None else {}
         counts = "; ".join(f"{count}/{total.reported}: {labels.get(code, code)} ({code})" if code in labels
@@ -91,14 +86,6 @@ def note(total, catalogue: Catalogue, row: RowSpec | None = None) -> str:
                            for code, count in sorted(total.codes.items(), key=lambda item: -item[1]))
         return catalogue.text("consolidate_note_codes", n=total.reported, counts=counts)
     return ""
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
-
-
-def _signed(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + _plain(value)
 
 
 def detail_rows(result, catalogue: Catalogue) -> list[list]:
@@ -120,7 +107,7 @@ def detail_rows(result, catalogue: Catalogue) -> list[list]:
 def _detail_sheet(sheet, result, catalogue: Catalogue) -> None:
     for line, values in enumerate(detail_rows(result, catalogue), start=1):
         for col, value in enumerate(values, start=1):
-            _text(sheet.cell(line, col), value)
+            set_text(sheet.cell(line, col), value)
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (14, 40, 8, 9, 12, 48), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -142,7 +129,7 @@ def statuses(result, catalogue: Catalogue) -> dict[str, str]:
 
 def _gaps_sheet(sheet, result, catalogue: Catalogue) -> None:
     for row, line in enumerate(gap_lines(result, catalogue), start=1):
-        _text(sheet.cell(row, 1), line)
+        set_text(sheet.cell(row, 1), line)
     sheet.column_dimensions["A"].width = 120
 
 
@@ -153,12 +140,12 @@ def gap_lines(result, catalogue: Catalogue) -> list[str]:
     lines += [catalogue.text("consolidate_missing", unit=u, name=result.names.get(u, "")) for u in total.missing]
     lines += [catalogue.text("consolidate_with_errors", unit=u) for u in total.with_errors]
     for drill in result.drills:
-        units = ", ".join(f"{b.unit} ({_signed(b.gap)})" for b in drill.units) or catalogue.word("blank")
+        units = ", ".join(f"{b.unit} ({signed(b.gap)})" for b in drill.units) or catalogue.word("blank")
         key = "consolidate_drill_change" if drill.rule == "prior.change" else "consolidate_drill"
         lines.append(catalogue.text(key, rule=drill.rule, code=drill.code, against=drill.against or "", units=units))
     for item in result.outliers:
         lines.append(catalogue.text(f"consolidate_outlier_{item.what}", unit=item.unit, code=item.code,
-                                    value=_plain(item.value), median=_plain(item.peer_median), score=item.score))
+                                    value=display(item.value), median=display(item.peer_median), score=item.score))
     return lines
 
 
