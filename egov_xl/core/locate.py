@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
 from .numbering import dotted_codes, is_marker, styles_shown
-from .numbers import Reading, decide_decimal, read_value
+from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
 from .unit_name import unit_name
 from .units import Measure, measure_of
@@ -277,12 +277,15 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
                            grid.formula(r, cols.value), grid.computed(r, cols.value), decimal,
                            (r, cols.value) in grid.recalculated)
+        unit = grid.text(r, cols.unit) if cols.unit is not None else ""
+        if measure_of(unit) is Measure.PERCENT:  # "2/25" on a % row is 8%
+            value = share_as_percent(value)
         rows.append(
             TableRow(
                 code=code or "",
                 row=r,
                 label=label.strip(),
-                unit=grid.text(r, cols.unit) if cols.unit is not None else "",
+                unit=unit,
                 note=grid.text(r, cols.note) if cols.note is not None else "",
                 value=value,
                 value_ref=grid.ref(r, cols.value),
