@@ -279,9 +279,17 @@ _CODE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?$")
 
 
 def _codes_column(texts: list[str]) -> bool:
-    """Whether most of a column's texts are dotted indicator codes (STT)."""
-    codes = sum(1 for t in texts if _CODE.match(t.strip()))
-    return codes >= 2 and codes * 2 >= len(texts)
+    """Whether a column numbers rows (STT): most of its dotted texts follow their parent code
+    ("1.1" after "1"), as figures such as "98.65" after "12.5" do not."""
+    seen: set[str] = set()
+    dotted = under_parent = 0
+    for text in texts:
+        code = text.strip().rstrip(".")
+        if _CODE.match(code):
+            dotted += 1
+            under_parent += code.rpartition(".")[0] in seen
+        seen.add(code)
+    return dotted >= 1 and under_parent * 2 >= dotted
 
 
 _THOUSANDS_ONLY = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
