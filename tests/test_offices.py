@@ -160,3 +160,12 @@ def test_unit_name_from_the_paragraphs_above_a_word_table(tmp_path):
     checked = check_file(path)
     assert [c.report.unit_name for c in checked] == ["ỦY BAN NHÂN DÂN XÃ MỸ LONG"]
     assert not _rules(checked) & {("hierarchy.parts-exceed", "1")}
+
+
+def test_a_table_without_header_finds_its_unit_column_by_the_units_offices_write():
+    from egov_xl.core.locate import find_regions_by_codes
+
+    grid = SheetGrid("Sheet1", [["1", "Số xã đã kết nối", "Xã", "32/34"], ["2", "Số ngày cắt giảm", "Ngày", "40,5"],
+                                ["3", "Chỉ số phục vụ", "Điểm", "90,61"], ["4", "Kinh phí", "Tỷ đồng", "3,75"]])
+    (region,) = find_regions_by_codes(grid)
+    assert (region.columns.unit, region.columns.value) == (2, 3)

@@ -16,7 +16,7 @@ from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
 from .unit_name import unit_name
-from .units import Measure, measure_of
+from .units import Measure, measure_of, unit_of
 
 _HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
 _ROLE_WORDS = {
@@ -252,8 +252,9 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     label_col = code_col + 1
     probe = Columns(code_col, label_col, None, label_col + 1, None)
     code_rows = _code_rows(grid, probe, 0)
-    unit_like = sum(1 for r in code_rows if measure_of(grid.text(r, label_col + 1)) is not Measure.OTHER
-                    and grid.text(r, label_col + 1))
+    unit_like = sum(1 for r in code_rows if grid.text(r, label_col + 1)
+                    and (unit_of(grid.text(r, label_col + 1)) is not None
+                         or measure_of(grid.text(r, label_col + 1)) is not Measure.OTHER))
     if unit_like >= max(1, len(code_rows) // 3):
         columns = Columns(code_col, label_col, label_col + 1, label_col + 2, None)
     else:

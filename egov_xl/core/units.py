@@ -93,6 +93,12 @@ def is_whole_unit(printed: str | None) -> bool:
     return unit is not None and unit.whole and not _CODE_IN_UNIT.search(printed or "")
 
 
+def holds_amounts(printed: str | None) -> bool:
+    """Whether the unit is a known amount (Ngày, Điểm, Tỷ đồng): its decimals are real ones."""
+    unit = unit_of(printed)
+    return unit is not None and not unit.whole and unit.measure is not Measure.PERCENT
+
+
 @lru_cache(maxsize=4096)
 def measure_of(unit: str | None) -> Measure:
     if not unit or not unit.strip():
