@@ -169,3 +169,19 @@ def test_a_table_without_header_finds_its_unit_column_by_the_units_offices_write
                                 ["3", "Chỉ số phục vụ", "Điểm", "90,61"], ["4", "Kinh phí", "Tỷ đồng", "3,75"]])
     (region,) = find_regions_by_codes(grid)
     assert (region.columns.unit, region.columns.value) == (2, 3)
+
+
+def test_dashed_rows_with_no_number_are_parts_of_the_coded_row_above(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    for line in (HEADER, ["1", "Tổng số hồ sơ tiếp nhận", "Hồ sơ", 1913], [None, "Trong đó:", None, None],
+                 [None, "- Trực tuyến", "Hồ sơ", 546], [None, "- Trực tiếp", "Hồ sơ", 932],
+                 [None, "- Qua bưu chính công ích", "Hồ sơ", 525], ["2", "Số ngày cắt giảm", "Ngày", 12.5]):
+        sheet.append(line)
+    path = tmp_path / "gach.xlsx"
+    book.save(path)
+    (checked,) = check_file(path)
+    rows = [(row.code, row.printed_code) for row in checked.form.table.rows]
+    assert rows == [("1", None), ("1.1", "-"), ("1.2", "-"), ("1.3", "-"), ("2", None)]
+    assert {(f.rule, f.code) for f in checked.report.findings if f.severity.value != "info"} \
+        == {("form.unrecognised", None), ("hierarchy.parts-exceed", "1")}

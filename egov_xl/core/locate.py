@@ -208,9 +208,29 @@ def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
     if columns.code is not None:
         value = grid.value(row, columns.code)
         code = parse_code(value)
+        if value is None and _DASHED.match(grid.text(row, columns.label)):
+            return DASH  # "- Trực tuyến" with no number of its own: a part of the row above
         return code if code is not None or not is_marker(value) else str(value).strip()
     code, _ = split_leading_code(grid.text(row, columns.label))
-    return code
+    return code if code is not None or not _DASHED.match(grid.text(row, columns.label)) else DASH
+
+
+DASH = "-"
+_DASHED = re.compile(r"^[-–+]\s+\S")
+
+
+def number_dashes(rows: list[TableRow]) -> None:
+    """In a table numbered with dotted codes, a dashed row is a part of the coded row above it:
+    it gets that row's code and its place under it (1 → 1.1, 1.2), the dash kept as printed."""
+    if not any(row.code == DASH for row in rows) or any(row.code != DASH and is_marker(row.code) for row in rows):
+        return
+    above, count = None, 0
+    for row in rows:
+        if row.code != DASH:
+            above, count = row.code, 0
+        elif above is not None:
+            count += 1
+            row.printed_code, row.code = DASH, f"{above}.{count}"
 
 
 def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
@@ -295,6 +315,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
                 hidden=r in grid.hidden_rows,
             )
         )
+    number_dashes(rows)
     table = Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
     renumber(table)
     return table
