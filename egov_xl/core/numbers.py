@@ -296,10 +296,11 @@ _THOUSANDS_ONLY = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
 def whole_alternative(reading: Reading) -> Decimal | None:
-    """For a text like "12,450" read as 12,45: the whole number it also reads as (12 450)."""
+    """For a text like "12,450" read as 12,45 (or a bound, "gần 50.000" read as 50): the whole
+    number it also reads as (12 450, 50 000)."""
     if reading.raw.__class__ is not str or reading.percent:
         return None
-    body = _SPACES.sub("", reading.raw.strip())
+    body = _SPACES.sub("", _take_bound(reading.raw.strip())[0])  # "gần 50.000" as "7.529"
     if not _THOUSANDS_ONLY.match(body):
         return None
     whole = Decimal(body.replace(",", "").replace(".", ""))

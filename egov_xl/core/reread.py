@@ -35,8 +35,8 @@ def reread(form: LocatedForm) -> None:
 
 def _count(row) -> None:
     reading = row.value
-    if reading.number is None or reading.number == reading.number.to_integral_value():
-        return
+    if reading.number is None or (reading.number == reading.number.to_integral_value() and not reading.decimals):
+        return  # "50.000" read as 50,000 (decimals shown) may still be fifty thousand
     whole = whole_alternative(reading)
     if whole is not None:
         row.cells.value = replace(reading, number=whole, decimals=0, reread=THOUSANDS,
