@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from .text import fold
-from .tolerance import display
+from .tolerance import display, round_half_up
 
 
 class Entry(StrEnum):
@@ -140,7 +140,7 @@ def share_as_percent(reading: Reading) -> Reading:
     if reading.entry is not Entry.SHARE or reading.number is None or not reading.base:
         return reading
     exact = reading.number * 100 / reading.base
-    rounded = exact.quantize(Decimal("0.0001")).normalize()
+    rounded = round_half_up(exact, 4).normalize()
     decimals = max(0, -rounded.as_tuple().exponent)
     return replace(reading, number=rounded.quantize(Decimal(1).scaleb(-decimals)), decimals=decimals,
                    percent=True)
