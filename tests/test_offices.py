@@ -176,12 +176,15 @@ def test_dashed_rows_with_no_number_are_parts_of_the_coded_row_above(tmp_path):
     sheet = book.active
     for line in (HEADER, ["1", "Tổng số hồ sơ tiếp nhận", "Hồ sơ", 1913], [None, "Trong đó:", None, None],
                  [None, "- Trực tuyến", "Hồ sơ", 546], [None, "- Trực tiếp", "Hồ sơ", 932],
-                 [None, "- Qua bưu chính công ích", "Hồ sơ", 525], ["2", "Số ngày cắt giảm", "Ngày", 12.5]):
+                 [None, "- Qua bưu chính công ích", "Hồ sơ", 525], ["2", "Số ngày cắt giảm", "Ngày", 12.5],
+                 ["3", "Tổng số TTHC", "Thủ tục", 1839], [None, "Trong đó: toàn trình", "Thủ tục", 1051],
+                 [None, "Trong đó: một phần", "Thủ tục", 790]):
         sheet.append(line)
     path = tmp_path / "gach.xlsx"
     book.save(path)
     (checked,) = check_file(path)
     rows = [(row.code, row.printed_code) for row in checked.form.table.rows]
-    assert rows == [("1", None), ("1.1", "-"), ("1.2", "-"), ("1.3", "-"), ("2", None)]
+    assert rows == [("1", None), ("1.1", "-"), ("1.2", "-"), ("1.3", "-"), ("2", None),
+                    ("3", None), ("3.1", "Trong đó"), ("3.2", "Trong đó")]
     assert {(f.rule, f.code) for f in checked.report.findings if f.severity.value != "info"} \
-        == {("form.unrecognised", None), ("hierarchy.parts-exceed", "1")}
+        == {("form.unrecognised", None), ("hierarchy.parts-exceed", "1"), ("hierarchy.parts-exceed", "3")}

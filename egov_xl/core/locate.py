@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
+from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
@@ -208,7 +209,7 @@ def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
     if columns.code is not None:
         value = grid.value(row, columns.code)
         code = parse_code(value)
-        if value is None and _DASHED.match(grid.text(row, columns.label)):
+        if value is None and _part_without_number(grid, row, columns):
             return DASH  # "- Trực tuyến" with no number of its own: a part of the row above
         return code if code is not None or not is_marker(value) else str(value).strip()
     code, _ = split_leading_code(grid.text(row, columns.label))
@@ -216,12 +217,23 @@ def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
 
 
 DASH = "-"
+_PART_MARK = "Trong đó"  # shown beside the code made for a "Trong đó: …" row, which prints none
 _DASHED = re.compile(r"^[-–+]\s+\S")
 
 
+def _part_without_number(grid: SheetGrid, row: int, columns: Columns) -> bool:
+    """A row with no number of its own introduced as a part: "- Trực tuyến", or "Trong đó: …"
+    carrying a value (a bare "Trong đó:" only heads the parts below it)."""
+    label = grid.text(row, columns.label)
+    if _DASHED.match(label):
+        return True
+    return is_introduced_part(label) and len(fold(label).split()) > 2 and grid.value(row, columns.value) is not None
+
+
 def number_dashes(rows: list[TableRow]) -> None:
-    """In a table numbered with dotted codes, a dashed row is a part of the coded row above it:
-    it gets that row's code and its place under it (1 → 1.1, 1.2), the dash kept as printed."""
+    """In a table numbered with dotted codes, a part with no number of its own ("- …",
+    "Trong đó: …") belongs to the coded row above it: it gets that row's code and its place
+    under it (1 → 1.1, 1.2), the dash kept as printed."""
     if not any(row.code == DASH for row in rows) or any(row.code != DASH and is_marker(row.code) for row in rows):
         return
     above, count = None, 0
@@ -230,7 +242,8 @@ def number_dashes(rows: list[TableRow]) -> None:
             above, count = row.code, 0
         elif above is not None:
             count += 1
-            row.printed_code, row.code = DASH, f"{above}.{count}"
+            row.printed_code = _PART_MARK if fold(row.label).startswith(("trong do", "trong so")) else DASH
+            row.code = f"{above}.{count}"
 
 
 def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
