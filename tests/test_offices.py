@@ -188,3 +188,11 @@ def test_dashed_rows_with_no_number_are_parts_of_the_coded_row_above(tmp_path):
                     ("3", None), ("3.1", "Trong đó"), ("3.2", "Trong đó")]
     assert {(f.rule, f.code) for f in checked.report.findings if f.severity.value != "info"} \
         == {("form.unrecognised", None), ("hierarchy.parts-exceed", "1"), ("hierarchy.parts-exceed", "3")}
+
+
+def test_every_count_of_the_shipped_forms_is_in_a_known_whole_unit():
+    from egov_xl.core.spec import Kind
+    from egov_xl.definitions import editions
+
+    counts = [(e.id, r.code, r.unit) for e in editions() for r in e.rows if r.kind is Kind.COUNT]
+    assert counts and all(is_whole_unit(unit) for _, _, unit in counts), counts

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .spec import PERCENT_UNIT, Edition, Kind, RowSpec
 from .text import fold, fold_label, parent_code
-from .units import Measure, coded_values, measure_of
+from .units import Measure, coded_values, measure_of, unit_of
 
 if TYPE_CHECKING:
     from .locate import Table, TableRow
@@ -50,6 +50,9 @@ def _same_count(child: RowSpec, parent: RowSpec) -> bool:
     measure = measure_of(child.unit)
     if measure is not measure_of(parent.unit):
         return False
+    known = unit_of(child.unit)
+    if known is not None and known is unit_of(parent.unit):  # "Người" and "người (lượt)"
+        return True
     return measure is not Measure.OTHER or fold(child.unit) == fold(parent.unit)
 
 
