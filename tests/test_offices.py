@@ -196,3 +196,14 @@ def test_every_count_of_the_shipped_forms_is_in_a_known_whole_unit():
 
     counts = [(e.id, r.code, r.unit) for e in editions() for r in e.rows if r.kind is Kind.COUNT]
     assert counts and all(is_whole_unit(unit) for _, _, unit in counts), counts
+
+
+def test_csv_whose_title_line_defeats_the_sniffer_is_still_read_and_named(tmp_path):
+    path = tmp_path / "thang-3.csv"
+    path.write_text("UBND xã Phú Lâm, huyện Tây Sơn - Báo cáo tháng 3/2025\n" + "\n".join(";".join(line) for line in (
+        HEADER, ["1", "Tổng số hồ sơ tiếp nhận", "Hồ sơ", "1.839", ""], ["1.1", "Số hồ sơ trực tuyến", "Hồ sơ", "1.051", ""],
+        ["1.2", "Số hồ sơ trực tiếp", "Hồ sơ", "790", ""])) + "\n", encoding="utf-8")
+    (checked,) = check_file(path)
+    assert checked.report.unit_name == "UBND xã Phú Lâm, huyện Tây Sơn"
+    (finding,) = [f for f in checked.report.findings if f.rule == "hierarchy.parts-exceed"]
+    assert "1.051 + 790 = 1.841 > 1.839" in catalogue("vi").message(finding)
