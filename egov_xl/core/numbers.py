@@ -215,14 +215,11 @@ def _decimal_with(core: str, decimal: str) -> tuple[Decimal, int] | None:
     "." is followed by two digits, not a group of three) is read by its own separators."""
     thousands = "," if decimal == "." else "."
     integer, _, fraction = core.rpartition(decimal) if decimal in core else (core, "", "")
-    if thousands in fraction or (thousands in integer and not _THOUSANDS.match(integer.lstrip("-"))):
+    if thousands in fraction or (thousands in integer and not _THOUSANDS_ONLY.match(integer.lstrip("-"))):
         return _vietnamese_decimal(core)
     if decimal not in core:
         return _vietnamese_decimal(integer.replace(thousands, ""))
     return _vietnamese_decimal(integer.replace(thousands, "") + "," + fraction) if fraction else None
-
-
-_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
 # Evidence for the decimal separator: a separator followed by other than three digits cannot be
@@ -272,7 +269,11 @@ def decide_file_decimal(columns, hint: str | None = None) -> str | None:
         return ","
     if hint == "." and (point or not comma):
         return "."
-    return decide_decimal(["1.5"] * point + ["1,5"] * comma) if point or comma else hint
+    if point and not comma:
+        return "."
+    if comma and not point:
+        return ","
+    return hint
 
 
 _CODE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?$")
