@@ -56,13 +56,14 @@ def _same_count(child: RowSpec, parent: RowSpec) -> bool:
     return measure is not Measure.OTHER or fold(child.unit) == fold(parent.unit)
 
 
-_PART_WORDS = ("trong do", "trong so", "bao gom", "gom")
+_PART_WORDS = ("trong do ", "trong so ", "bao gom ", "gom ")
+_PART_DASHES = ("-", "–", "+")
 
 
 def is_introduced_part(label: str) -> bool:
     """A row the table introduces as a part of the row above: "Trong đó: …", "- …"."""
     text = label.lstrip()
-    return text[:1] in "-–+" and text[:1] != "" or fold_label(text).startswith(_PART_WORDS)
+    return text.startswith(_PART_DASHES) or (fold_label(text) + " ").startswith(_PART_WORDS)
 
 
 def _introduced_under(specs: dict[str, RowSpec], code: str) -> RowSpec | None:

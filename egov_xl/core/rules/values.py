@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..findings import Finding
+from ..messages import Word
 from ..numbers import Entry
 from ..reread import FRACTION, THOUSANDS
 from ..spec import Kind
-from ..units import is_whole_unit
-from ..messages import Word
 from ..tolerance import display
+from ..units import is_whole_unit
 from .context import Context, number, shown, shown_with_unit
 from .registry import Needs, family
 
