@@ -207,3 +207,20 @@ def test_csv_whose_title_line_defeats_the_sniffer_is_still_read_and_named(tmp_pa
     assert checked.report.unit_name == "UBND xã Phú Lâm, huyện Tây Sơn"
     (finding,) = [f for f in checked.report.findings if f.rule == "hierarchy.parts-exceed"]
     assert "1.051 + 790 = 1.841 > 1.839" in catalogue("vi").message(finding)
+
+
+def test_unit_name_from_a_merged_title_cell_of_a_workbook(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH HÀ TĨNH"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["KẾT QUẢ GIẢI QUYẾT TTHC QUÝ II/2025"])
+    sheet.merge_cells("A2:E2")
+    for line in (HEADER, ["1", "Tổng số hồ sơ tiếp nhận", "Hồ sơ", 2406], ["1.1", "Số hồ sơ trực tuyến", "Hồ sơ", 1118],
+                 ["2", "Số ngày giải quyết trước hạn", "Ngày", 2117.5], ["3", "Chỉ số hài lòng", "Điểm", 90.61]):
+        sheet.append(line)
+    path = tmp_path / "trung-tam.xlsx"
+    book.save(path)
+    (checked,) = check_file(path)
+    assert checked.report.unit_name == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH HÀ TĨNH"
+    assert {f.rule for f in checked.report.findings} == {"form.unrecognised"}
