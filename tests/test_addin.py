@@ -61,6 +61,8 @@ def test_num():
     assert call("num", "1,488 triệu").json() == {"result": [[1488000.0]]}
     bound = call("num", "trên 84%")
     assert bound.status_code == 400 and "là một giới hạn" in bound.text
+    share = call("num", "32/34")  # two numbers, not one (a table reads it as 32 of 34)
+    assert (share.status_code, share.text) == (400, 'EGOV.NUM: giá trị "32/34" không phải là số.')
 
 
 def test_function_metadata_is_vietnamese():

@@ -106,3 +106,31 @@ def test_multipliers(value, word):
 @given(st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False))
 def test_display_round_trips(value):
     assert read_value(display(value)).number == value.normalize()
+
+
+# issue #21: "x/y", one decision per file about "." and "," -------------------------------------
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6))
+def test_x_of_y_reads_as_x_with_base_y_and_as_its_percentage(x, y):
+    from egov_xl.core.numbers import share_as_percent
+    from egov_xl.core.tolerance import Agreement, agreement
+
+    reading = read_value(f"{display(Decimal(x))}/{display(Decimal(y))}")
+    assert (reading.entry, reading.number, reading.base) == (Entry.SHARE, x, y)
+    percent = share_as_percent(reading)
+    assert percent.percent and agreement(percent.number, percent.decimals, Decimal(x) * 100 / y) is Agreement.ROUNDED
+
+
+@given(st.integers(min_value=1000, max_value=10**9), st.sampled_from([",", "."]), st.booleans())
+def test_a_whole_number_written_the_files_way_reads_back_bound_or_not(value, decimal, bound):
+    written = f"{value:,}" if decimal == "." else f"{value:,}".replace(",", ".")
+    reading = read_value(("gần " if bound else "") + written, decimal=decimal)
+    assert reading.number == value and reading.entry is (Entry.BOUND if bound else Entry.TEXT_NUMBER)
+
+
+@given(st.decimals(min_value=0, max_value=999, places=2, allow_nan=False), st.sampled_from([",", "."]))
+def test_a_value_that_cannot_be_the_files_way_is_read_its_own_way(value, decimal):
+    value = value.quantize(Decimal("0.01"))
+    own = "." if decimal == "," else ","  # "90.61" in a "," file: two digits after the dot are no group
+    text = f"{value:f}".replace(".", own)
+    assert read_value(text, decimal=decimal).number == value

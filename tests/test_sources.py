@@ -124,7 +124,8 @@ def test_thousands_comma_in_a_count_without_other_evidence_shows_both_readings(t
     assert rules == {("value.thousands-ambiguous", "4.4.1")}
     finding = next(f for f in report.findings if f.rule == "value.thousands-ambiguous")
     message = catalogue("vi").message(finding)
-    assert "12.530" in message and "12,53" in message and "không phải số nguyên" not in message
+    assert "12530 (dấu phẩy ngăn cách hàng nghìn) hoặc 12,53 (dấu phẩy là dấu thập phân)" in message
+    assert "hãy ghi 12530" in message and "không phải số nguyên" not in message
 
 
 def test_district_row_under_a_commune_code_is_not_checked_as_the_commune_row(tmp_path, samples):

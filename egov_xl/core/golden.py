@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .grid import SheetGrid
@@ -21,7 +21,7 @@ from .locate import Columns, Region, Table, read_table
 from .mapping import EditionMapping
 from .match import match
 from .messages import RuleBook
-from .numbers import Reading, read_value
+from .numbers import Reading, read_value, share_as_percent
 from .periods import parse_period
 from .prior import Reference, compare_reports
 from .report import Report, Value
@@ -95,11 +95,13 @@ def report_of(edition_id: str, values: Mapping[str, object] | None) -> Report:
     return Report(edition_id, {str(code): Value(typed(raw)) for code, raw in (values or {}).items()})
 
 
-def table_of(name: str, rows: Iterable, values: Mapping[str, object], hidden: Iterable[str] = ()) -> Table:
+def table_of(name: str, rows: Iterable, values: Mapping[str, object], hidden: Iterable[str] = (),
+             decimal: str | None = None) -> Table:
     """A minimal table read the way a sheet is: rows of [code, label, unit] or [code, label,
     unit, value as typed] in a grid (legacy text converted, numbering turned into codes, the
-    decimal separator decided), the rows whose printed code is in `hidden` hidden."""
-    grid = SheetGrid(name[:31], [])
+    decimal separator decided, or `decimal` as a file's format declares it: "," for a CSV
+    separated by ";"), the rows whose printed code is in `hidden` hidden."""
+    grid = SheetGrid(name[:31], [], decimal=decimal)
     hidden = {str(code) for code in hidden}
     for index, row in enumerate(rows):
         printed = str(row[0])
@@ -154,12 +156,22 @@ def _found(case, editions, registry, rulebook, mappings) -> Iterable[Expected]:
         if isinstance(rows, dict):
             rows = edition_table(edition, rows)
         chosen = (edition,) if edition else ()
-        form = match(table_of(case.name, rows, values, data.get("hidden", ())), chosen, edition.id if edition else None)
+        table = table_of(case.name, rows, values, data.get("hidden", ()), data.get("decimal"))
+        form = match(table, chosen, edition.id if edition else None)
         ctx = Context.of(form, rulebook)
     else:
-        ctx = Context(edition, report_of(edition.id, values), rulebook)
+        ctx = Context(edition, _shares_as_percent(edition, report_of(edition.id, values)), rulebook)
     findings, _ = registry.run(ctx, ids)
     return [(f.rule, f.code, f.severity.value) for f in findings]
+
+
+def _shares_as_percent(edition: Edition, report: Report) -> Report:
+    """"x/y" typed on a percentage row stands for x/y × 100, as a table reads it."""
+    percent = {spec.code for spec in edition.rows if spec.is_percentage}
+    return Report(report.edition_id, {
+        code: replace(value, reading=share_as_percent(value.reading)) if code in percent else value
+        for code, value in report.values.items()
+    })
 
 
 def _edition(case: Case, editions: Mapping[str, Edition]) -> Edition | None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .spec import PERCENT_UNIT, Edition, Kind, RowSpec
 from .text import fold, fold_label, parent_code
-from .units import Measure, coded_values, measure_of
+from .units import Measure, coded_values, measure_of, unit_of
 
 if TYPE_CHECKING:
     from .locate import Table, TableRow
@@ -50,7 +50,34 @@ def _same_count(child: RowSpec, parent: RowSpec) -> bool:
     measure = measure_of(child.unit)
     if measure is not measure_of(parent.unit):
         return False
+    known = unit_of(child.unit)
+    if known is not None and known is unit_of(parent.unit):  # "Người" and "người (lượt)"
+        return True
     return measure is not Measure.OTHER or fold(child.unit) == fold(parent.unit)
+
+
+_PART_WORDS = ("trong do ", "trong so ", "bao gom ", "gom ")
+_PART_DASHES = ("-", "–", "+")
+
+
+def is_introduced_part(label: str) -> bool:
+    """A row the table introduces as a part of the row above: "Trong đó: …", "- …"."""
+    text = label.lstrip()
+    return text.startswith(_PART_DASHES) or (fold_label(text) + " ").startswith(_PART_WORDS)
+
+
+def _introduced_under(specs: dict[str, RowSpec], code: str) -> RowSpec | None:
+    """For a row introduced as a part but numbered as a sibling ("2. Trong đó: trực tuyến"
+    after "1. Tổng số hồ sơ"): the nearest row above at its level that is not such a part."""
+    if not is_introduced_part(specs[code].label):
+        return None
+    above = None
+    for other, spec in specs.items():
+        if other == code:
+            return above
+        if parent_code(other) == parent_code(code) and not is_introduced_part(spec.label):
+            above = spec
+    return None
 
 
 def infer_edition(table: Table) -> Edition:
@@ -77,9 +104,9 @@ def infer_edition(table: Table) -> Edition:
                 "kind": Kind.RATIO, "numerator": parts[0], "denominator": parts[1], "unit": PERCENT_UNIT,
             })
     for code, spec in list(specs.items()):
-        parent = specs.get(parent_code(code))
-        if parent is not None and _same_count(spec, parent):
-            specs[code] = spec.model_copy(update={"not_above": (parent.code,)})
+        whole = specs.get(parent_code(code)) or _introduced_under(specs, code)
+        if whole is not None and _same_count(spec, whole):
+            specs[code] = spec.model_copy(update={"not_above": (whole.code,)})
     return Edition.model_construct(
         id=INFERRED_ID, title="", short_title="", issuer="", vocabulary="", name_prefix="X",
         periods=(), valid_from=None, valid_to=None, source="inferred", title_keywords=(),

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from .grid import CellRef, SheetGrid
+from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
-from .numbers import Reading, decide_decimal, read_value
+from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
 from .unit_name import unit_name
-from .units import Measure, measure_of
+from .units import Measure, measure_of, unit_of
 
 _HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
 _ROLE_WORDS = {
@@ -208,9 +209,41 @@ def row_code(grid: SheetGrid, row: int, columns: Columns) -> str | None:
     if columns.code is not None:
         value = grid.value(row, columns.code)
         code = parse_code(value)
+        if value is None and _part_without_number(grid, row, columns):
+            return DASH  # "- Trực tuyến" with no number of its own: a part of the row above
         return code if code is not None or not is_marker(value) else str(value).strip()
     code, _ = split_leading_code(grid.text(row, columns.label))
-    return code
+    return code if code is not None or not _DASHED.match(grid.text(row, columns.label)) else DASH
+
+
+DASH = "-"
+_PART_MARK = "Trong đó"  # shown beside the code made for a "Trong đó: …" row, which prints none
+_DASHED = re.compile(r"^[-–+]\s+\S")
+
+
+def _part_without_number(grid: SheetGrid, row: int, columns: Columns) -> bool:
+    """A row with no number of its own introduced as a part: "- Trực tuyến", or "Trong đó: …"
+    carrying a value (a bare "Trong đó:" only heads the parts below it)."""
+    label = grid.text(row, columns.label)
+    if _DASHED.match(label):
+        return True
+    return is_introduced_part(label) and len(fold(label).split()) > 2 and grid.value(row, columns.value) is not None
+
+
+def number_dashes(rows: list[TableRow]) -> None:
+    """In a table numbered with dotted codes, a part with no number of its own ("- …",
+    "Trong đó: …") belongs to the coded row above it: it gets that row's code and its place
+    under it (1 → 1.1, 1.2), the dash kept as printed."""
+    if not any(row.code == DASH for row in rows) or any(row.code != DASH and is_marker(row.code) for row in rows):
+        return
+    above, count = None, 0
+    for row in rows:
+        if row.code != DASH:
+            above, count = row.code, 0
+        elif above is not None:
+            count += 1
+            row.printed_code = _PART_MARK if fold(row.label).startswith(("trong do", "trong so")) else DASH
+            row.code = f"{above}.{count}"
 
 
 def _code_rows(grid: SheetGrid, columns: Columns, first: int) -> list[int]:
@@ -252,8 +285,9 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     label_col = code_col + 1
     probe = Columns(code_col, label_col, None, label_col + 1, None)
     code_rows = _code_rows(grid, probe, 0)
-    unit_like = sum(1 for r in code_rows if measure_of(grid.text(r, label_col + 1)) is not Measure.OTHER
-                    and grid.text(r, label_col + 1))
+    unit_like = sum(1 for r in code_rows if grid.text(r, label_col + 1)
+                    and (unit_of(grid.text(r, label_col + 1)) is not None
+                         or measure_of(grid.text(r, label_col + 1)) is not Measure.OTHER))
     if unit_like >= max(1, len(code_rows) // 3):
         columns = Columns(code_col, label_col, label_col + 1, label_col + 2, None)
     else:
@@ -277,12 +311,15 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
         value = read_value(grid.value(r, cols.value), grid.number_format(r, cols.value),
                            grid.formula(r, cols.value), grid.computed(r, cols.value), decimal,
                            (r, cols.value) in grid.recalculated)
+        unit = grid.text(r, cols.unit) if cols.unit is not None else ""
+        if measure_of(unit) is Measure.PERCENT:  # "2/25" on a % row is 8%
+            value = share_as_percent(value)
         rows.append(
             TableRow(
                 code=code or "",
                 row=r,
                 label=label.strip(),
-                unit=grid.text(r, cols.unit) if cols.unit is not None else "",
+                unit=unit,
                 note=grid.text(r, cols.note) if cols.note is not None else "",
                 value=value,
                 value_ref=grid.ref(r, cols.value),
@@ -291,6 +328,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
                 hidden=r in grid.hidden_rows,
             )
         )
+    number_dashes(rows)
     table = Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
     renumber(table)
     return table

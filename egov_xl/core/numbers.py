@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from .text import fold
-from .tolerance import display
+from .tolerance import display, round_half_up
 
 
 class Entry(StrEnum):
@@ -27,6 +27,7 @@ class Entry(StrEnum):
     TEXT_NUMBER = "text-number"  # a number typed as text: "8.334", "59,26"
     FORMULA_TEXT = "formula-text"  # formula text typed as a value: "=98,64%"
     BOUND = "bound"  # "trên 84%": a bound, not a value
+    SHARE = "share"  # "32/34": 32 of 34 (localities, communes, procedures)
     UNREADABLE = "unreadable"  # text, a date or a boolean where a number belongs
 
 
@@ -43,6 +44,7 @@ class Reading:
     reread: str | None = None  # why the row's meaning changed the reading (core.reread)
     alternative: Decimal | None = None  # the reading without that context
     recalculated: bool = False  # a formula result egov-xl computed (the file carried none)
+    base: Decimal | None = None  # Entry.SHARE: the y of "x/y" (the number is x)
 
     @property
     def is_blank(self) -> bool:
@@ -80,6 +82,7 @@ _BOUNDS = (
 _SYMBOL_BOUNDS = (("≥", ">="), (">=", ">="), ("≤", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("~", "~"), ("≈", "~"))
 _NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_SHARE = re.compile(r"^(\d[\d.,]*)\s*/\s*(\d[\d.,]*)$")
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _COMMA_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$")
 
@@ -91,6 +94,7 @@ class _Parsed:
     percent: bool
     bound: str | None
     formula_text: bool
+    base: Decimal | None = None  # "x/y": y (the number is x)
 
 
 def parse_number_text(text: str, decimal: str | None = None) -> _Parsed | None:
@@ -99,6 +103,9 @@ def parse_number_text(text: str, decimal: str | None = None) -> _Parsed | None:
     `decimal` is the decimal separator decided for the file or column ("." on an en-US PC);
     None reads the Vietnamese way, with the usual guesses."""
     body = text.strip()
+    share = _SHARE.match(body)
+    if share:
+        return _share(share.group(1), share.group(2), decimal)
     formula_text = body.startswith("=")
     if formula_text:
         body = body[1:].strip()
@@ -118,6 +125,25 @@ def parse_number_text(text: str, decimal: str | None = None) -> _Parsed | None:
         number = number.scaleb(shift)
         decimals -= shift
     return _Parsed(number, decimals, percent, bound, formula_text)
+
+
+def _share(x: str, y: str, decimal: str | None) -> _Parsed | None:
+    """"32/34" → 32 with base 34; None when either side is no number or the base is zero."""
+    part, whole = parse_number_text(x, decimal), parse_number_text(y, decimal)
+    if part is None or whole is None or not whole.number:
+        return None
+    return _Parsed(part.number, part.decimals, False, None, False, base=whole.number)
+
+
+def share_as_percent(reading: Reading) -> Reading:
+    """An "x/y" on a percentage row: x/y × 100, shown to its exact decimals (at most four)."""
+    if reading.entry is not Entry.SHARE or reading.number is None or not reading.base:
+        return reading
+    exact = reading.number * 100 / reading.base
+    rounded = round_half_up(exact, 4).normalize()
+    decimals = max(0, -rounded.as_tuple().exponent)
+    return replace(reading, number=rounded.quantize(Decimal(1).scaleb(-decimals)), decimals=decimals,
+                   percent=True)
 
 
 def _take_bound(body: str) -> tuple[str, str | None]:
@@ -184,11 +210,15 @@ def _vietnamese_decimal(core: str) -> tuple[Decimal, int] | None:
 
 
 def _decimal_with(core: str, decimal: str) -> tuple[Decimal, int] | None:
-    """Read with a known decimal separator: the other one only groups thousands."""
+    """Read with the decimal separator decided for the file: the other one only groups
+    thousands. A value that cannot be written that way ("90.61" where "," is the decimal mark:
+    "." is followed by two digits, not a group of three) is read by its own separators."""
     thousands = "," if decimal == "." else "."
+    integer, _, fraction = core.rpartition(decimal) if decimal in core else (core, "", "")
+    if thousands in fraction or (thousands in integer and not _THOUSANDS_ONLY.match(integer.lstrip("-"))):
+        return _vietnamese_decimal(core)
     if decimal not in core:
-        return _vietnamese_decimal(core.replace(thousands, ""))
-    integer, _, fraction = core.rpartition(decimal)
+        return _vietnamese_decimal(integer.replace(thousands, ""))
     return _vietnamese_decimal(integer.replace(thousands, "") + "," + fraction) if fraction else None
 
 
@@ -201,13 +231,7 @@ _COMMA_DECIMAL = re.compile(r"^[=+-]?\d+,(?:\d{1,2}|\d{4,})\s*%?$|^\d{1,3}(?:\.\
 def decide_decimal(texts) -> str | None:
     """The decimal separator the texts agree on ("." or ","), or None when they show no
     evidence or contradict each other."""
-    point = comma = 0
-    for text in texts:
-        if text.__class__ is not str or not text or len(text) > 40:
-            continue
-        body = text.strip()
-        point += bool(_POINT_DECIMAL.match(body))
-        comma += bool(_COMMA_DECIMAL.match(body))
+    point, comma = _evidence(texts)
     if point and not comma:
         return "."
     if comma and not point:
@@ -215,14 +239,69 @@ def decide_decimal(texts) -> str | None:
     return None
 
 
+def _evidence(texts) -> tuple[int, int]:
+    """How many texts can only be read with a decimal point, and with a decimal comma."""
+    point = comma = 0
+    for text in texts:
+        if text.__class__ is not str or not text or len(text) > 40:
+            continue
+        body = text.strip()
+        point += bool(_POINT_DECIMAL.match(body))
+        comma += bool(_COMMA_DECIMAL.match(body))
+    return point, comma
+
+
+def decide_file_decimal(columns, hint: str | None = None) -> str | None:
+    """One decision for a whole file about "." and ",", from all its cells (`columns`: the
+    texts of each column) and its format (`hint`: the decimal mark its layout implies, "," for
+    a CSV separated by ";", as Excel writes one where "," is the decimal mark).
+
+    A column of indicator codes ("1.1", "4.2") is no evidence: codes are not decimals. The
+    cells overrule the hint only when they agree with each other and none agrees with it."""
+    point = comma = 0
+    for texts in columns:
+        texts = [t for t in texts if t.__class__ is str and t.strip()]
+        if _codes_column(texts):
+            continue
+        p, c = _evidence(texts)
+        point, comma = point + p, comma + c
+    if hint == "," and (comma or not point):
+        return ","
+    if hint == "." and (point or not comma):
+        return "."
+    if point and not comma:
+        return "."
+    if comma and not point:
+        return ","
+    return hint
+
+
+_CODE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?$")
+
+
+def _codes_column(texts: list[str]) -> bool:
+    """Whether a column numbers rows (STT): most of its dotted texts follow their parent code
+    ("1.1" after "1"), as figures such as "98.65" after "12.5" do not."""
+    seen: set[str] = set()
+    dotted = under_parent = 0
+    for text in texts:
+        code = text.strip().rstrip(".")
+        if _CODE.match(code):
+            dotted += 1
+            under_parent += code.rpartition(".")[0] in seen
+        seen.add(code)
+    return dotted >= 1 and under_parent * 2 >= dotted
+
+
 _THOUSANDS_ONLY = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
 def whole_alternative(reading: Reading) -> Decimal | None:
-    """For a text like "12,450" read as 12,45: the whole number it also reads as (12 450)."""
+    """For a text like "12,450" read as 12,45 (or a bound, "gần 50.000" read as 50): the whole
+    number it also reads as (12 450, 50 000)."""
     if reading.raw.__class__ is not str or reading.percent:
         return None
-    body = _SPACES.sub("", reading.raw.strip())
+    body = _SPACES.sub("", _take_bound(reading.raw.strip())[0])  # "gần 50.000" as "7.529"
     if not _THOUSANDS_ONLY.match(body):
         return None
     whole = Decimal(body.replace(",", "").replace(".", ""))
@@ -287,7 +366,9 @@ def _read(raw: object, number_format: str, formula: str | None, computed: bool, 
     parsed = parse_number_text(text, decimal)
     if parsed is None:
         return Reading(raw=text, entry=Entry.UNREADABLE)
-    if parsed.bound:
+    if parsed.base is not None:
+        entry = Entry.SHARE
+    elif parsed.bound:
         entry = Entry.BOUND
     elif parsed.formula_text:
         entry = Entry.FORMULA_TEXT
@@ -300,6 +381,7 @@ def _read(raw: object, number_format: str, formula: str | None, computed: bool, 
         decimals=parsed.decimals,
         percent=parsed.percent,
         bound=parsed.bound,
+        base=parsed.base,
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .numbers import Entry, whole_alternative
 from .spec import Kind
 from .tolerance import Agreement, agreement
+from .units import holds_amounts
 
 if TYPE_CHECKING:
     from .match import LocatedForm
@@ -26,7 +27,7 @@ FRACTION = "fraction"
 
 def reread(form: LocatedForm) -> None:
     for row in form.rows.values():
-        if row.spec.kind is Kind.COUNT:
+        if row.spec.kind is Kind.COUNT and not holds_amounts(row.spec.unit):  # 90,615 Điểm is no 90 615
             _count(row)
         elif row.spec.kind is Kind.RATIO:
             _fraction(form, row)
@@ -34,8 +35,8 @@ def reread(form: LocatedForm) -> None:
 
 def _count(row) -> None:
     reading = row.value
-    if reading.number is None or reading.number == reading.number.to_integral_value():
-        return
+    if reading.number is None or (reading.number == reading.number.to_integral_value() and not reading.decimals):
+        return  # "50.000" read as 50,000 (decimals shown) may still be fifty thousand
     whole = whole_alternative(reading)
     if whole is not None:
         row.cells.value = replace(reading, number=whole, decimals=0, reread=THOUSANDS,

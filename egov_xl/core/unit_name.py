@@ -1,6 +1,13 @@
-"""The reporting unit's name in the title rows above a table ("UBND xã Hòa Phong", "Sở Nội
-vụ", "Đơn vị báo cáo: …"), so several tables (one per unit, side by side or in sheets) are
-told apart in the report. Only the columns of the table's own span are read."""
+"""The reporting unit's name in the title above a table ("UBND xã Hòa Phong", "Sở Nội vụ",
+"TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH …", "Đơn vị báo cáo: …"), so several tables (one per
+unit, side by side or in sheets) are told apart in the report.
+
+The title rows above the header are read within the columns of the table's own span (a merged
+title cell stands in its first column); failing a name there, the paragraphs just above a Word
+table (its caption). Of a cell or caption of several lines (ỦY BAN NHÂN DÂN TỈNH X / SỞ NỘI
+VỤ), the last line naming a unit is the reporting one. A name ends where the title goes on
+with something else ("… – Báo cáo quý I", "…    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,16 @@ import unicodedata
 from .grid import SheetGrid
 
 # how a unit's name begins (casefolded, NFC); data, so a new kind of unit is one entry
-UNIT_PREFIXES = ("ubnd ", "ủy ban nhân dân", "uỷ ban nhân dân", "sở ", "bộ ", "ban quản lý", "văn phòng ")
+UNIT_PREFIXES = (
+    "ubnd ", "ủy ban nhân dân", "uỷ ban nhân dân", "sở ", "bộ ", "ban ", "văn phòng ", "trung tâm ",
+    "công an ", "bảo hiểm xã hội", "bhxh ", "cục ", "chi cục ", "tổng cục ", "kho bạc ", "cơ quan ",
+)
+NOT_UNITS = ("ban hành", "bộ chỉ tiêu", "bộ tiêu chí", "cơ quan báo cáo", "cơ quan nhận")  # words, not units
 LABELLED = ("đơn vị báo cáo", "cơ quan báo cáo", "đơn vị")  # "Đơn vị báo cáo: …"
+# where a title cell goes on after the name: a gap, a dash before other words, the state motto
+_NAME_ENDS = re.compile(r"\s{3,}|\t|;|\s[-–—]\s|\bcộng hòa\b|\bcộng hoà\b|\bbáo cáo\b|\bbiểu\b|\bphụ lục\b",
+                        re.IGNORECASE)
+_MAX_WORDS = 16  # a line longer than this is a sentence, not a name
 _SPACE = re.compile(r"\s+")
 
 
@@ -20,15 +35,15 @@ def _clean(text: str) -> str:
 
 
 def unit_name(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end: int | None = None) -> str | None:
-    """The first unit's name in the `rows` rows above the header, within columns first..end-1;
-    of a cell holding several lines (UBND TỈNH X / SỞ NỘI VỤ), the last one naming a unit."""
+    """The first unit's name in the `rows` rows above the header, within columns first..end-1,
+    or else the last one in the grid's caption (the paragraphs above a Word table)."""
     for r in range(max(0, header_row - rows), header_row):
         line = grid.values[r]
         stop = len(line) if end is None else min(len(line), end)
         for c in range(first, stop):
             if (name := _named(grid.text(r, c), line[c + 1:stop])) is not None:
                 return name
-    return None
+    return _named(grid.caption, ()) if grid.caption else None
 
 
 def _named(text: str, after) -> str | None:
@@ -38,7 +53,13 @@ def _named(text: str, after) -> str | None:
         label = next((w for w in LABELLED if folded.startswith(w) and ":" in part), None)
         if label is not None:
             value = part.split(":", 1)[1].strip() or next((_clean(str(v)) for v in after if str(v).strip()), "")
-            found = value or found
-        elif folded.startswith(UNIT_PREFIXES):
-            found = part
+            found = _cut(value) or found
+        elif folded.startswith(UNIT_PREFIXES) and not folded.startswith(NOT_UNITS):
+            found = _cut(part) or found
     return found
+
+
+def _cut(text: str) -> str | None:
+    """The name alone, without what the same title cell or line goes on to say."""
+    name = _clean(_NAME_ENDS.split(text, 1)[0])
+    return name if name and len(name.split()) <= _MAX_WORDS else None

@@ -35,7 +35,7 @@ def _number(value, name: str, function: str) -> Decimal | None:
     reading = read_value(value)
     if reading.entry is Entry.BLANK:
         return None
-    if reading.number is None or reading.entry is Entry.BOUND:
+    if reading.number is None or reading.entry in (Entry.BOUND, Entry.SHARE):  # "32/34" is two numbers
         raise _fail("func_not_a_number", function=function, name=name, value=value)
     if reading.percent and reading.entry is not Entry.NUMBER:
         return reading.number / 100  # "98,64%" typed as text is the fraction 0,9864
@@ -76,7 +76,7 @@ def num(text):
     reading = read_value(text)
     if reading.entry is Entry.BLANK:
         return ""
-    if reading.number is None:
+    if reading.number is None or reading.entry is Entry.SHARE:  # "32/34" is two numbers, not one
         raise _fail("func_not_a_number", function="EGOV.NUM", name="giá trị", value=text)
     if reading.entry is Entry.BOUND:
         raise _fail("func_bound", value=text)

@@ -1,9 +1,12 @@
 """CSV as Excel writes it: UTF-8 (with or without BOM) or Windows-1258, "," or ";" between
 fields, numbers written the way the PC's locale shows them.
 
-The locale is decided from the file: values such as "98.65" or "12,450.5" say en-US ("."
-decimals, "," thousands), "98,65" or "8.334,5" say vi-VN; with no such value the delimiter
-decides (en-US Excel separates fields with ",", vi-VN with ";"). Every cell of a CSV is text,
+The locale is decided once for the whole file (core.numbers.decide_file_decimal): the delimiter
+says it first (en-US Excel separates fields with "," and writes "." decimals, vi-VN separates
+with ";" and writes "," decimals); values that can only be read the other way ("98.65",
+"12,450.5" for en-US; "98,65", "8.334,5" for vi-VN), with none read the delimiter's way,
+overrule it. A column of indicator codes ("1.1") is no evidence. Every cell, "gần 50.000"
+included, is then read with that one decision. Every cell of a CSV is text,
 so the grid says so (`typed=False`) and no check asks the clerk to type a number as a number.
 """
 
@@ -15,7 +18,7 @@ import re
 from pathlib import Path
 
 from ..core.grid import SheetGrid, WorkbookGrid
-from ..core.numbers import decide_decimal
+from ..core.numbers import decide_file_decimal
 
 ERRORS = (UnicodeDecodeError, csv.Error)
 
@@ -29,15 +32,32 @@ def read(path: Path) -> WorkbookGrid:
     text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    except csv.Error:  # a title line unlike the rest ("UBND xã A, huyện B") defeats the sniffer
+        dialect = _by_count(text[:4096])
     lines = list(csv.reader(io.StringIO(text), dialect))
     grid = SheetGrid(path.stem, [], typed=False)
-    grid.decimal = decide_decimal(cell for line in lines for cell in line) \
-        or _DECIMAL_OF_DELIMITER.get(dialect.delimiter)
+    width = max((len(line) for line in lines), default=0)
+    columns = ([line[c] for line in lines if c < len(line)] for c in range(width))
+    grid.decimal = decide_file_decimal(columns, _DECIMAL_OF_DELIMITER.get(dialect.delimiter))
     for r, line in enumerate(lines):
         grid.values.append([_cell(grid, r, c, cell) for c, cell in enumerate(line)])
     return WorkbookGrid(str(path), [grid])
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+class _Tab(csv.excel):
+    delimiter = "\t"
+
+
+def _by_count(sample: str) -> type[csv.Dialect]:
+    """The delimiter found on the most lines (";" on a tie: Excel's vi-VN CSV)."""
+    lines = sample.splitlines()
+    counts = {d: sum(d in line for line in lines) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return {";": _Semicolon, "\t": _Tab}.get(best, csv.excel) if counts[best] else csv.excel
 
 
 def _cell(grid: SheetGrid, row: int, col: int, text: str) -> object:

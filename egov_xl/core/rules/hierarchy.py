@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..findings import Finding
+from ..infer import INFERRED_ID
 from ..spec import Kind, RowSpec
 from ..tolerance import interval
 from .context import Context, number, shown
@@ -31,6 +32,30 @@ def within_children(ctx: Context) -> Iterator[Finding]:
     for spec in ctx.edition.rows:
         if spec.kind is Kind.PERCENT:
             yield from _within_children(ctx, spec)
+
+
+def parts_exceed(ctx: Context) -> Iterator[Finding]:
+    """On a table of no known form, the rows it introduces as parts of a total (sub-codes of the
+    same unit, "Trong đó", "- ") added up against that total. Parts need not be exhaustive, so
+    only a sum above the total is reported, never a sum below it."""
+    if ctx.edition.id != INFERRED_ID:
+        return
+    parts: dict[str, list[str]] = {}
+    for spec in ctx.edition.rows:
+        for whole in spec.not_above:
+            parts.setdefault(whole, []).append(spec.code)
+    for whole, codes in parts.items():
+        total = ctx.numeric(whole)
+        given = [(code, ctx.numeric(code)) for code in codes if ctx.numeric(code) is not None]
+        if total is None or len(given) < 2 or any(value > total for _, value in given):
+            continue  # one part above the total alone is hierarchy.exceeds
+        added = sum((value for _, value in given), Decimal(0))
+        if added > total:
+            arithmetic = " + ".join(number(v) for _, v in given) + f" = {number(added)}"
+            yield ctx.finding("hierarchy.parts-exceed", whole, ctx.ref(whole),
+                              (ctx.ref(whole), *(ctx.ref(code) for code, _ in given)),
+                              expected=f"≥ {number(added)}", actual=number(total), value=number(total),
+                              parts=", ".join(ctx.shown_code(code) for code, _ in given), arithmetic=arithmetic)
 
 
 def _not_above(ctx: Context, part: str, whole: str, ratio: RowSpec | None) -> Iterator[Finding]:
@@ -101,5 +126,6 @@ def _within_children(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     Rule("hierarchy.exceeds", "hierarchy", Needs.REPORT, exceeds),
     Rule("hierarchy.sum", "hierarchy", Needs.REPORT, sums),
+    Rule("hierarchy.parts-exceed", "hierarchy", Needs.REPORT, parts_exceed),
     *family("hierarchy", Needs.REPORT, within_children, ("hierarchy.child-blank", "hierarchy.outside-children")),
 )

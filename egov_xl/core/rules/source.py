@@ -18,6 +18,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     first = table.rows[0].label_ref if table.rows else None
     form = ctx.edition.short_title if ctx.form.recognised else Word("form_unknown")
     for rule, params in table.notes:
+        if rule == RENUMBERED and not ctx.form.recognised:
+            rule = NUMBERED_UNKNOWN  # no form to match by label: say what was done instead
         yield ctx.finding(rule, None, first, **{"form": form, **params})
 
 
@@ -26,4 +28,6 @@ def undecided_text(ctx: Context) -> bool:
     return any(rule == UNDECIDED for rule, _ in ctx.form.table.notes)
 
 
-RULES = family("source", Needs.TABLE, check, (ENCODED, UNDECIDED, RENUMBERED))
+NUMBERED_UNKNOWN = "structure.numbered-unknown"
+
+RULES = family("source", Needs.TABLE, check, (ENCODED, UNDECIDED, RENUMBERED, NUMBERED_UNKNOWN))

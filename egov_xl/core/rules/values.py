@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..findings import Finding
+from ..messages import Word
 from ..numbers import Entry
 from ..reread import FRACTION, THOUSANDS
 from ..spec import Kind
+from ..tolerance import display
+from ..units import is_whole_unit
 from .context import Context, number, shown, shown_with_unit
 from .registry import Needs, family
 
@@ -52,11 +55,23 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _reread(ctx: Context, spec, reading, cell) -> Iterator[Finding]:
     """Say so when the row's meaning changed how its value was read (core.reread)."""
     if reading.reread == THOUSANDS:
+        mark = _separator(str(reading.raw))
         yield ctx.finding("value.thousands-ambiguous", spec.code, cell, raw=reading.raw, value=shown(reading),
-                          other=number(reading.alternative), unit=spec.unit, actual=str(reading.raw))
+                          other=display(reading.alternative), unit=spec.unit, actual=str(reading.raw),
+                          separator=Word(mark), plain=plain_digits(reading.number))
     elif reading.reread == FRACTION:
         yield ctx.finding("value.fraction-percent", spec.code, cell, raw=number(reading.alternative),
                           value=shown(reading), actual=number(reading.alternative))
+
+
+def _separator(raw: str) -> str:
+    """The catalogue word for the separator a clerk wrote between digits ("dot", "comma")."""
+    return "comma" if "," in raw and "." not in raw else "dot"
+
+
+def plain_digits(value: Decimal) -> str:
+    """A whole number with no separator at all ("7529"): no reader can misread it."""
+    return f"{value:f}"
 
 
 def _ratio_must_be_blank(ctx: Context, code: str) -> bool:
@@ -76,7 +91,7 @@ def _range(ctx: Context, spec, reading, cell) -> Iterator[Finding]:
         if value < 0:
             yield ctx.finding("value.range", spec.code, cell, value=shown(reading), range="≥ 0",
                               actual=shown(reading))
-        elif not is_whole(value):
+        elif not is_whole(value) and is_whole_unit(spec.unit):
             yield ctx.finding("value.not-integer", spec.code, cell, value=shown(reading),
                               unit=spec.unit, actual=shown(reading))
     elif spec.kind is Kind.CODED:
