@@ -8,6 +8,7 @@ from .locate import Region, read_table
 from .match import LocatedForm, match
 from .messages import RuleBook
 from .reference import Prior
+from .report import Report
 from .registry import REGISTRY
 from .rules.context import Context
 from .spec import Edition
@@ -34,3 +35,10 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str, prior: Prior | 
         scope=scope,
         unit_name=form.table.region.unit_name,
     )
+
+
+def check_report(edition: Edition, report: Report, rulebook: RuleBook, path: str) -> FormReport:
+    """Every report rule on values that have no table (a consolidated total)."""
+    findings, scope = REGISTRY.run(Context(edition, report, rulebook))
+    return FormReport(path=path, sheet=None, form=edition.id, form_title=edition.title, findings=findings,
+                      scope=scope)
