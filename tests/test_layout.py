@@ -43,3 +43,49 @@ def test_archive_is_storage_only():
         assert wrong == [], f"{path.name} imports {wrong}"
     assert not (ROOT / "egov_xl" / "archive" / "service.py").exists()
     assert not (ROOT / "egov_xl" / "archive" / "periods.py").exists()
+
+
+def module_of(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def resolved(path: Path, name: str) -> str:
+    """An import as written in `path` (relative or absolute) → the module's dotted name."""
+    if not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    package = module_of(path).split(".")
+    base = package[: len(package) - dots + (1 if path.name == "__init__.py" else 0)]
+    rest = name.lstrip(".")
+    return ".".join([*base, rest] if rest else base)
+
+
+def module_imports() -> dict[str, set[str]]:
+    """Every module of egov_xl → the egov_xl modules it imports (at the top or inside a function)."""
+    graph = {}
+    for path in sorted((ROOT / "egov_xl").rglob("*.py")):
+        graph[module_of(path)] = {resolved(path, name) for name in imported(path)}
+    return {module: {n for n in names if n in graph or n.rpartition(".")[0] in graph} for module, names in graph.items()}
+
+
+def imports(graph: dict[str, set[str]], module: str, other: str) -> bool:
+    return any(name == other or name.rpartition(".")[0] == other for name in graph[module])
+
+
+def test_no_import_cycle_between_matching_and_rereading_or_consolidation_and_its_output():
+    graph = module_imports()
+    for a, b in (("egov_xl.core.match", "egov_xl.core.reread"),
+                 ("egov_xl.flows.consolidate", "egov_xl.output.consolidation"),
+                 ("egov_xl.core.prior", "egov_xl.core.registry")):
+        assert not (imports(graph, a, b) and imports(graph, b, a)), (a, b)
+    assert not imports(graph, "egov_xl.core.reread", "egov_xl.core.match")
+    assert not imports(graph, "egov_xl.flows.consolidate", "egov_xl.output.consolidation")
+
+
+def test_adapters_run_the_engine_only_through_flows():
+    """excel/, web/ and cli/ check forms through flows (flows/check.py, flows/references.py), never
+    by calling core.engine themselves, so every entry point gets the same rules."""
+    graph = module_imports()
+    wrong = sorted(module for module, names in graph.items()
+                   if module.split(".")[1:2] in (["excel"], ["web"], ["cli"]) and imports(graph, module, "egov_xl.core.engine"))
+    assert wrong == []

@@ -153,17 +153,15 @@ def check(caller: Caller | None, user: CurrentUser, code, table=None):
         if statuses is None:
             raise _fail("func_no_check")
         return statuses.get(wanted, "OK")
-    from ..core.engine import check_form, locate_form
     from ..core.grid import SheetGrid
     from ..core.legacy_text import convert_grid
-    from ..core.locate import find_regions
+    from ..flows.check import check_range
     from .book import row_statuses
 
     rows = table if isinstance(table, list) and table and isinstance(table[0], list) else [[table]]
     grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in rows])
     convert_grid(grid)
-    regions = find_regions(grid)
-    if not regions:
+    report = check_range(grid)
+    if report is None:
         raise _fail("func_no_table")
-    form = locate_form(grid, regions[0], definitions.editions())
-    return row_statuses(check_form(form, definitions.rulebook(), "").findings).get(wanted, "OK")
+    return row_statuses(report.findings).get(wanted, "OK")
