@@ -21,7 +21,6 @@ from .report import Report, Revision, Sum, Value
 from .spec import Edition, Kind, RowSpec
 from .tolerance import round_half_up
 
-RATIO_DECIMALS = 2  # the templates compute ROUND(num/den*100, 2)
 
 
 class Method(StrEnum):
@@ -148,7 +147,7 @@ def _ratio(row: RowSpec, forms: Sequence[UnitForm], totals: Mapping[str, Total])
     numerator, denominator = totals[row.numerator].value, totals[row.denominator].value
     value = None
     if numerator is not None and denominator:
-        value = round_half_up(numerator / denominator * 100, RATIO_DECIMALS)
+        value = round_half_up(numerator / denominator * 100, row.decimals)  # as the template's ROUND
     return Total(row.code, Method.RATIO, value, parts, reported)
 
 
@@ -159,7 +158,7 @@ def shown_value(total: Total, row: RowSpec) -> Decimal | int | None:
     if total.method in (Method.SUM, Method.RATIO):
         return total.value
     if total.method is Method.SPREAD and total.spread is not None:
-        return round_half_up(total.spread.middle, 2)
+        return round_half_up(total.spread.middle, row.decimals)
     if total.method is Method.CODES and total.codes:
         return min(total.codes)
     return None

@@ -32,9 +32,7 @@ def values_of(checked: Checked) -> list[ArchivedValue]:
 
 def summary_of(report: FormReport) -> dict:
     return {
-        "errors": report.count(Severity.ERROR),
-        "warnings": report.count(Severity.WARNING),
-        "infos": report.count(Severity.INFO),
+        **report.summary.as_dict(),
         "findings": [{"rule": f.rule, "severity": f.severity.value, "code": f.code,
                       "cell": str(f.cell) if f.cell else None, "params": kept_params(f.params)}
                      for f in report.findings],
