@@ -8,6 +8,7 @@ archive is at hand (archive put from the CLI, the add-in's save, the web upload,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .. import definitions
 from ..archive.store import Archive, Stored
@@ -45,6 +46,17 @@ def references(archive: Archive, unit: str, period: Period, edition_id: str) -> 
     last_year, lost_last_year = reference(archive.same_period_last_year(unit, period), edition_id)
     unmapped = [s for s in (lost_previous, lost_last_year) if s is not None]
     return References(Prior(period, previous, last_year), unmapped)
+
+
+def prior_value(archive: Archive, unit: str, period: Period, code: str, last_year: bool = False) -> Decimal | None:
+    """One indicator's archived value before `period` (the previous report, or the same period
+    last year), in the codes of the edition `unit` reported `period` on (else its own)."""
+    stored = archive.same_period_last_year(unit, period) if last_year else archive.previous(unit, period)
+    if stored is None:
+        return None
+    current = archive.get(unit, period, with_meta=False)  # only its edition is needed
+    translated, _ = reference(stored, current.edition_id if current else stored.edition_id)
+    return translated.values.get(code) if translated else None
 
 
 def against_archive(archive: Archive, checked: Checked, unit: str, period: Period) -> Checked:
