@@ -197,6 +197,8 @@ def test_scope_names_the_prior_rules_when_compared(archive, tmp_path):
         [("prior.ytd-decrease", "4.3.1")]
     stored = archive.get("HCM", parse_period("6T/2025"))
     assert stored.meta.forced_reason == "Số liệu đã rà soát"
+    assert stored.meta.summary["scope"]["prior.ytd-decrease"] == 1  # the archive can say they ran
+    assert "prior.ytd-decrease" not in archive.get("HCM", parse_period("Q1/2025")).meta.summary["scope"]
 
 
 def test_ytd_decrease_reported_by_the_web_upload(archive, tmp_path):

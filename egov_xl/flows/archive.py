@@ -33,6 +33,7 @@ def values_of(checked: Checked) -> list[ArchivedValue]:
 def summary_of(report: FormReport) -> dict:
     return {
         **report.summary.as_dict(),
+        "scope": dict(sorted(report.scope.items())),  # the rules that ran (prior.* when compared)
         "findings": [{"rule": f.rule, "severity": f.severity.value, "code": f.code,
                       "cell": str(f.cell) if f.cell else None, "params": kept_params(f.params)}
                      for f in report.findings],
