@@ -224,6 +224,16 @@ def test_luu_refuses_errors_without_a_reason(samples):
     assert [(a.rule, a.code) for a in stored.meta.accepted] == [("label.drift", "4.4")]
 
 
+
+def test_luu_refuses_a_year_to_date_decrease_as_compare_does(samples, tmp_path):
+    """412 dossiers in Quý I, 400 for the 6 months: an error at the save, as `compare` says."""
+    put_file(archive(), samples["bieu-mau-7-dung.xlsx"], "YTD-UNIT", parse_period("Q1/2025"), "clerk")
+    path = write_form(tmp_path / "h1.xlsx", corrected(bm7_correct(), {"4.3.1": "400", "4.3": "46,75"}),
+                      Layout(numeric=True))
+    _, refused = run_script(path, "luu_ky_bao_cao", "YTD-UNIT", "6T/2025")
+    assert refused.alerts == ["Chưa lưu: biểu mẫu còn 1 lỗi. Sửa lỗi, hoặc ghi lý do ở khung tác vụ nếu buộc phải nộp."]
+    assert archive().get("YTD-UNIT", parse_period("6T/2025")) is None
+
 def test_refresh_fills_prior_columns(samples, tmp_path):
     put_file(archive(), samples["bieu-mau-7-dung.xlsx"], "REF-UNIT", parse_period("Q1/2025"), "clerk")
     values = dict(CORRECT, **{"4.1.1": 400, "4.1.2": 390})  # +122 %: beyond the form's 50 % threshold

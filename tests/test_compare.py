@@ -128,7 +128,9 @@ def test_archive_cli_end_to_end(archive_url, samples, tmp_path):
     assert run("archive", "put", samples["bieu-mau-7-dung.xlsx"], "--unit", "HCM", "--period", "Q1/2025",
                "--by", "Nguyễn Văn A").exit_code == 0
     refused = run("archive", "put", samples["bieu-mau-7-seed.xlsx"], "--unit", "HCM", "--period", "6T/2025")
-    assert refused.exit_code == 1 and "biểu mẫu còn 7 lỗi" in refused.output
+    # the form's 7 errors and 2 year-to-date counts below Quý I's (the prior rules run at submission)
+    assert refused.exit_code == 1 and "biểu mẫu còn 9 lỗi" in refused.output
+    assert refused.output.count("là số cộng dồn từ đầu năm nhưng giảm") == 2
     forced = run("archive", "put", samples["bieu-mau-7-seed.xlsx"], "--unit", "HCM", "--period", "6T/2025",
                  "--force", "Nộp đúng hạn", "--accept", "label.drift:4.4=Biểu mẫu của tỉnh in sai tên")
     assert forced.exit_code == 0 and "lần nộp thứ 1" in forced.output
@@ -159,3 +161,53 @@ def test_archive_cli_end_to_end(archive_url, samples, tmp_path):
     assert frame[frame["period"] == "2025-H1"]["revision"].max() == 2
     bad = run("archive", "put", samples["bieu-mau-7-dung.xlsx"], "--unit", "HCM", "--period", "Quý V/2025")
     assert bad.exit_code == 2 and 'Không hiểu kỳ báo cáo "Quý V/2025"' in bad.output
+
+
+# the prior-period rules at submission: the same verdict as `compare` ---------------------------
+
+YTD_DECREASE = {"4_3_1": "400", "4_3": "46,75"}  # 412 dossiers in Quý I, 400 for the whole 6 months
+
+
+def test_ytd_decrease_refused_at_archive_put(archive_url, tmp_path):
+    runner = CliRunner()
+    env = {"EGOV_ARCHIVE_URL": archive_url, "COLUMNS": "200"}
+
+    def run(*args):
+        return runner.invoke(app, [str(a) for a in args], env=env)
+
+    assert run("archive", "init").exit_code == 0
+    assert run("archive", "put", form(tmp_path, "q1"), "--unit", "HCM", "--period", "Q1/2025").exit_code == 0
+    refused = run("archive", "put", form(tmp_path, "h1", **YTD_DECREASE), "--unit", "HCM", "--period", "6T/2025")
+    assert refused.exit_code == 1, refused.output
+    assert "biểu mẫu còn 1 lỗi" in refused.output
+    assert "giảm từ 412 (Quý I năm 2025) xuống 400" in refused.output
+    compared = run("compare", form(tmp_path, "h1b", **YTD_DECREASE), "--unit", "HCM", "--period", "6T/2025")
+    assert "giảm từ 412 (Quý I năm 2025) xuống 400" in compared.output
+    history = run("archive", "history", "--unit", "HCM")
+    assert "6 tháng" not in history.output  # nothing stored for the 6 months
+
+
+def test_scope_names_the_prior_rules_when_compared(archive, tmp_path):
+    first = put_file(archive, form(tmp_path, "q1"), "HCM", parse_period("Q1/2025"), "clerk")
+    assert not any(rule.startswith("prior.") for rule in first.report.scope)  # nothing to compare with
+    second = put_file(archive, form(tmp_path, "h1", **YTD_DECREASE), "HCM", parse_period("6T/2025"), "clerk",
+                      force_reason="Số liệu đã rà soát")
+    assert {"prior.ytd-decrease", "prior.change", "prior.not-comparable", "prior.coded-regress"} <= set(second.report.scope)
+    assert [(f.rule, f.code) for f in second.report.findings if f.severity.value == "error"] == \
+        [("prior.ytd-decrease", "4.3.1")]
+    stored = archive.get("HCM", parse_period("6T/2025"))
+    assert stored.meta.forced_reason == "Số liệu đã rà soát"
+    assert stored.meta.summary["scope"]["prior.ytd-decrease"] == 1  # the archive can say they ran
+    assert "prior.ytd-decrease" not in archive.get("HCM", parse_period("Q1/2025")).meta.summary["scope"]
+
+
+def test_ytd_decrease_reported_by_the_web_upload(archive, tmp_path):
+    from egov_xl.web.upload import Archiving, check_upload
+
+    put_file(archive, form(tmp_path, "q1"), "HCM", parse_period("Q1/2025"), "clerk")
+    data = form(tmp_path, "h1", **YTD_DECREASE).read_bytes()
+    result = check_upload("h1.xlsx", data, archive, Archiving("HCM", parse_period("6T/2025"), "clerk"))
+    assert result.stored is None and result.refused.startswith('Chưa lưu "h1.xlsx": biểu mẫu còn 1 lỗi.')
+    rules = [(row["rule"], row["code"]) for found in result.forms for row in found["findings"]]
+    assert ("prior.ytd-decrease", "4.3.1") in rules
+    assert archive.get("HCM", parse_period("6T/2025")) is None

@@ -150,3 +150,28 @@ def test_a_coded_row_says_how_many_units_reported_each_status(tree):
     total = result.consolidation.totals["1"]
     text = note(total, definitions.catalogue("vi"), BM7.by_code["1"])
     assert f"{total.codes[1]}/{total.reported}: Hoàn thành (1)" in text and f"1/{total.reported}: Chưa (0)" in text
+
+
+def _round_trip_findings(result, tmp_path) -> set:
+    """What the consolidated form's check used to be: the template filled with the totals,
+    written, read back and validated like a file (the oracle for the Report-based check)."""
+    from egov_xl.flows.check import validate_file
+    from egov_xl.output.consolidation import filled_book
+
+    path = tmp_path / "round-trip.xlsx"
+    book = filled_book(result, definitions.catalogue("vi"), formulas=False)
+    del book[book.sheetnames[1]]  # "Hướng dẫn" holds no form
+    book.save(path)
+    (report,) = validate_file(path, result.edition.id)
+    return {(f.rule, f.code, f.severity.value) for f in report.findings}
+
+
+def test_the_total_is_checked_as_a_report_with_the_findings_of_the_workbook_round_trip(tree, tmp_path):
+    bad = bm7_values(20)
+    bad["4.2.2"], bad["4.2.1"], bad["4.2"] = "900", "20", "4500"
+    put(tree, "XA-3", bad)
+    result = consolidate_unit(tree, "TINH", PERIOD)
+    found = {(f.rule, f.code, f.severity.value) for f in result.report.findings}
+    assert ("hierarchy.exceeds", "4.2.2", "error") in found
+    assert found == _round_trip_findings(result, tmp_path)
+    assert all(f.cell is None for f in result.report.findings)  # a total has no cell: its origin is the units

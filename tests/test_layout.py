@@ -29,7 +29,7 @@ def imported(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom):
             base = "." * node.level + (node.module or "")
-            names.update(f"{base}.{alias.name}" if not node.module else base for alias in node.names)
+            names.update(base if node.module else base + alias.name for alias in node.names)
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
     return names
@@ -43,3 +43,83 @@ def test_archive_is_storage_only():
         assert wrong == [], f"{path.name} imports {wrong}"
     assert not (ROOT / "egov_xl" / "archive" / "service.py").exists()
     assert not (ROOT / "egov_xl" / "archive" / "periods.py").exists()
+
+
+def module_of(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def resolved(path: Path, name: str) -> str:
+    """An import as written in `path` (relative or absolute) → the module's dotted name."""
+    if not name.startswith("."):
+        return name
+    dots = len(name) - len(name.lstrip("."))
+    package = module_of(path).split(".")
+    base = package[: len(package) - dots + (1 if path.name == "__init__.py" else 0)]
+    rest = name.lstrip(".")
+    return ".".join([*base, rest] if rest else base)
+
+
+def _written(path: Path) -> set[str]:
+    """Every import in `path` as written, with `from X import name` also as X.name (a submodule)."""
+    names = set(imported(path))
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.update(f"{'.' * node.level}{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def module_imports() -> dict[str, set[str]]:
+    """Every module of egov_xl → the egov_xl modules it imports (at the top or inside a function)."""
+    paths = sorted((ROOT / "egov_xl").rglob("*.py"))
+    known = {module_of(path) for path in paths}
+    return {module_of(path): {n for n in (resolved(path, name) for name in _written(path)) if n in known}
+            for path in paths}
+
+
+def imports(graph: dict[str, set[str]], module: str, other: str) -> bool:
+    return any(name == other or name.rpartition(".")[0] == other for name in graph[module])
+
+
+def test_no_import_cycle_between_matching_and_rereading_or_consolidation_and_its_output():
+    graph = module_imports()
+    for a, b in (("egov_xl.core.match", "egov_xl.core.reread"),
+                 ("egov_xl.flows.consolidate", "egov_xl.output.consolidation"),
+                 ("egov_xl.core.prior", "egov_xl.core.registry")):
+        assert not (imports(graph, a, b) and imports(graph, b, a)), (a, b)
+    assert not imports(graph, "egov_xl.core.reread", "egov_xl.core.match")
+    assert not imports(graph, "egov_xl.flows.consolidate", "egov_xl.output.consolidation")
+
+
+def test_adapters_run_the_engine_only_through_flows():
+    """excel/, web/ and cli/ check forms through flows (flows/check.py, flows/references.py), never
+    by calling core.engine themselves, so every entry point gets the same rules."""
+    graph = module_imports()
+    wrong = sorted(module for module, names in graph.items()
+                   if module.split(".")[1:2] in (["excel"], ["web"], ["cli"]) and imports(graph, module, "egov_xl.core.engine"))
+    assert wrong == []
+
+
+ARCHIVE_HANDLE = {"egov_xl.archive", "egov_xl.archive.store", "egov_xl.archive.db", "egov_xl.archive.calendar",
+                  "egov_xl.archive.roles"}  # opening it, its errors, the calendar file, `archive init`
+READS_NOT_YET_IN_FLOWS = {  # reading the unit tree and overviews directly (issue 19: repositories on one handle)
+    "egov_xl.web.board": {"egov_xl.archive.overview", "egov_xl.archive.tree"},
+    "egov_xl.web.consolidation": {"egov_xl.archive.overview", "egov_xl.archive.tree"},
+    "egov_xl.web.unit": {"egov_xl.archive.overview"},
+    "egov_xl.web.routes": {"egov_xl.archive.overview"},
+    "egov_xl.excel.scripts": {"egov_xl.archive.tree"},
+}
+
+
+def test_adapters_reach_the_archive_through_flows():
+    """Adapters hold the archive's handle and pass it to flows: archiving, comparing, reviews
+    (flows.review) and prior values (flows.references.prior_value) go through flows. The
+    remaining direct reads are listed and may only shrink."""
+    graph = module_imports()
+    for module, names in sorted(graph.items()):
+        if module.split(".")[1:2] not in (["excel"], ["web"], ["cli"]):
+            continue
+        direct = {n for n in names if n.startswith("egov_xl.archive")} - ARCHIVE_HANDLE
+        assert direct <= READS_NOT_YET_IN_FLOWS.get(module, set()), (module, direct)
+    for path in [*(ROOT / "egov_xl" / "web").glob("*.py"), *(ROOT / "egov_xl" / "excel").glob("*.py")]:
+        assert "add_review" not in path.read_text("utf-8"), path.name  # reviews are written by flows.review

@@ -9,9 +9,11 @@ Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be r
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-from . import archive, coercion, forms, rules, stamp, templates, token
+from . import archive, coercion, forms, pipe, rules, stamp, templates, token
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 from .compare import compare_command
 from .consolidate import consolidate_command
@@ -41,11 +43,16 @@ app.add_typer(stamp.app, name="stamp")
 
 
 def main() -> None:
-    """Entry point: never shows a traceback to a clerk."""
+    """Entry point: never shows a traceback to a clerk; a closed standard output (a pipe into
+    `head`) is no error (cli/pipe.py)."""
+    pipe.install()
     try:
         app()
     except SystemExit:
         raise
+    except BrokenPipeError:  # written past the wrapper (a library holding the raw stream)
+        pipe.silence(sys.stdout)
+        raise SystemExit(EXIT_OK) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a clerk's terminal

@@ -16,10 +16,11 @@ from decimal import Decimal
 from enum import StrEnum
 from statistics import median
 
+from .numbers import BLANK, Entry, Reading
+from .report import Report, Revision, Sum, Value
 from .spec import Edition, Kind, RowSpec
 from .tolerance import round_half_up
 
-RATIO_DECIMALS = 2  # the templates compute ROUND(num/den*100, 2)
 
 
 class Method(StrEnum):
@@ -146,8 +147,43 @@ def _ratio(row: RowSpec, forms: Sequence[UnitForm], totals: Mapping[str, Total])
     numerator, denominator = totals[row.numerator].value, totals[row.denominator].value
     value = None
     if numerator is not None and denominator:
-        value = round_half_up(numerator / denominator * 100, RATIO_DECIMALS)
+        value = round_half_up(numerator / denominator * 100, row.decimals)  # as the template's ROUND
     return Total(row.code, Method.RATIO, value, parts, reported)
+
+
+def shown_value(total: Total, row: RowSpec) -> Decimal | int | None:
+    """What goes into the consolidated form's value cell: the exact total, or for a value that
+    cannot be consolidated exactly the conservative stand-in the detail sheet explains (the
+    median of a percentage without parts; the lowest status of a coded row)."""
+    if total.method in (Method.SUM, Method.RATIO):
+        return total.value
+    if total.method is Method.SPREAD and total.spread is not None:
+        return round_half_up(total.spread.middle, row.decimals)
+    if total.method is Method.CODES and total.codes:
+        return min(total.codes)
+    return None
+
+
+def total_report(consolidation: Consolidation, period: str) -> Report:
+    """The consolidated form's values (what its value cells show) as a Report, each value's
+    origin the sum of the units' revisions (of period key `period`) that reported it, so it
+    is checked like any unit's form without a workbook in between."""
+    edition = consolidation.edition
+    values = {}
+    for row in edition.rows:
+        total = consolidation.totals[row.code]
+        parts = tuple(Revision(c.unit, period, c.revision, edition.id, row.code)
+                      for c in total.contributions if c.value is not None)
+        values[row.code] = Value(_reading(shown_value(total, row)), Sum(parts), row.unit or None)
+    return Report(edition.id, values)
+
+
+def _reading(value: Decimal | int | None) -> Reading:
+    if value is None:
+        return BLANK
+    number = Decimal(value)
+    exponent = number.normalize().as_tuple().exponent if number else 0
+    return Reading(raw=number, entry=Entry.NUMBER, number=number, decimals=max(0, -exponent))
 
 
 # ----------------------------------------------------------------------------------- drill-down

@@ -7,6 +7,8 @@ from .grid import SheetGrid
 from .locate import Region, read_table
 from .match import LocatedForm, match
 from .messages import RuleBook
+from .reference import Prior
+from .report import Report
 from .registry import REGISTRY
 from .rules.context import Context
 from .spec import Edition
@@ -19,10 +21,11 @@ def locate_form(
     return match(read_table(grid, region), editions, form_id, file)
 
 
-def check_form(form: LocatedForm, rulebook: RuleBook, path: str) -> FormReport:
-    """Every report and table rule on one matched form; the report records which ran."""
+def check_form(form: LocatedForm, rulebook: RuleBook, path: str, prior: Prior | None = None) -> FormReport:
+    """Every report and table rule on one matched form (and the prior-period rules when `prior`
+    has archived reports to compare with); the report records which ran."""
     edition = form.edition
-    findings, scope = REGISTRY.run(Context.of(form, rulebook))
+    findings, scope = REGISTRY.run(Context.of(form, rulebook, prior))
     return FormReport(
         path=path,
         sheet=form.sheet,
@@ -32,3 +35,10 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str) -> FormReport:
         scope=scope,
         unit_name=form.table.region.unit_name,
     )
+
+
+def check_report(edition: Edition, report: Report, rulebook: RuleBook, path: str) -> FormReport:
+    """Every report rule on values that have no table (a consolidated total)."""
+    findings, scope = REGISTRY.run(Context(edition, report, rulebook))
+    return FormReport(path=path, sheet=None, form=edition.id, form_title=edition.title, findings=findings,
+                      scope=scope)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,6 +42,28 @@ class Finding:
         return (where.row, where.col, self.severity.rank, self.rule)
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """How many errors, warnings and notes: the one count every output shows ("0 lỗi")."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Summary:
+        counts = {severity: 0 for severity in Severity}
+        for finding in findings:
+            counts[finding.severity] += 1
+        return cls(counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO])
+
+    def count(self, severity: Severity) -> int:
+        return {Severity.ERROR: self.errors, Severity.WARNING: self.warnings, Severity.INFO: self.infos}[severity]
+
+    def as_dict(self) -> dict[str, int]:
+        return {"errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+
+
 @dataclass(slots=True)
 class FormReport:
     """Findings for one form table located in one sheet of one file."""
@@ -53,8 +76,12 @@ class FormReport:
     scope: dict[str, int] = field(default_factory=dict)  # the rules that ran: ID → version
     unit_name: str | None = None  # the reporting unit named above the table, when it is
 
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.findings)
+
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
+        return self.summary.count(severity)
 
     @property
     def has_errors(self) -> bool:

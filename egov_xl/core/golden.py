@@ -23,7 +23,7 @@ from .match import match
 from .messages import RuleBook
 from .numbers import Reading, read_value, share_as_percent
 from .periods import parse_period
-from .prior import Reference, compare_reports
+from .reference import Prior, Reference
 from .report import Report, Value
 from .rules.context import Context
 from .rules.registry import Needs, Registry
@@ -148,8 +148,9 @@ def _found(case, editions, registry, rulebook, mappings) -> Iterable[Expected]:
     data = case.data
     ids = case.rules or None
     if registry.get(case.rule).needs is Needs.PRIOR:
-        findings = _prior(case, edition, rulebook, mappings)
-        return [(f.rule, f.code, f.severity.value) for f in findings if ids is None or f.rule in ids]
+        prior_ids = ids or tuple(rule.id for rule in registry.select((Needs.PRIOR,)))
+        findings, _ = registry.run(_prior(case, edition, rulebook, mappings), prior_ids)
+        return [(f.rule, f.code, f.severity.value) for f in findings]
     values = data.get("values") or {}
     if "table" in data:
         rows = data["table"]
@@ -184,7 +185,8 @@ def _edition(case: Case, editions: Mapping[str, Edition]) -> Edition | None:
     return editions[case.edition]
 
 
-def _prior(case, edition, rulebook, mappings):
+def _prior(case, edition, rulebook, mappings) -> Context:
+    """The context of a prior-period case: this period's values and the references it names."""
     data = case.data
     current = report_of(edition.id, data.get("values"))
     refs = {}
@@ -204,7 +206,7 @@ def _prior(case, edition, rulebook, mappings):
         refs[basis] = Reference(parse_period(str(given["period"])), source, 1, report,
                                 mapping.id if mapping else None)
     window = parse_period(str(data["period"]))
-    return compare_reports(edition, current, window, refs["previous"], refs["last_year"], rulebook).findings
+    return Context(edition, current, rulebook, prior=Prior(window, refs["previous"], refs["last_year"]))
 
 
 def coverage(cases: Iterable[Case], registry: Registry) -> list[str]:

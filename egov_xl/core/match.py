@@ -2,8 +2,9 @@
 
 The edition is chosen automatically (or named by the caller); a table that matches no
 edition well enough is checked against a definition inferred from its own codes and units.
-Matching gives the form's values as a Report (the value rules read only that) and keeps the
-table for the rules about the table itself (structure, labels, units).
+Matching gives the form's values as a Report, re-read by what each row means (core.reread;
+the value rules read only that), and keeps the table as read for the rules about the table
+itself (structure, labels, units).
 
 Rows are paired by code. Two cases pair them by label instead:
 - a printed code whose label names another level or object (3.1.2 "cấp huyện" in a file
@@ -162,8 +163,7 @@ def match(table: Table, editions: tuple[Edition, ...], form_id: str | None = Non
     else:
         _pair_by_code(form)
         _repair(form)
-    reread(form)
-    form.report = from_table(edition.id, ((code, row.cells) for code, row in form.rows.items()), file)
+    form.report = reread(from_table(edition.id, ((code, row.cells) for code, row in form.rows.items()), file), edition)
     return form
 
 

@@ -5,57 +5,67 @@
 - A % row whose cell carries no percent format (a value from Office.js whose format could not
   be read, a file that lost it) holding a fraction that matches its computed ratio (1 for
   100 %, 0.9865 for 98,65 %): read as that percentage, with a note.
+
+Pure and in two passes over the report: the counts first, then the ratios against the counts
+as re-read, so the verdict does not depend on the order the rows were printed in. The matched
+table is left as read.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from .numbers import Entry, whole_alternative
-from .spec import Kind
+from .numbers import Entry, Reading, whole_alternative
+from .report import Report
+from .spec import Edition, Kind, RowSpec
 from .tolerance import Agreement, agreement
 from .units import holds_amounts
-
-if TYPE_CHECKING:
-    from .match import LocatedForm
 
 THOUSANDS = "thousands"
 FRACTION = "fraction"
 
 
-def reread(form: LocatedForm) -> None:
-    for row in form.rows.values():
-        if row.spec.kind is Kind.COUNT and not holds_amounts(row.spec.unit):  # 90,615 Điểm is no 90 615
-            _count(row)
-        elif row.spec.kind is Kind.RATIO:
-            _fraction(form, row)
+def reread(report: Report, edition: Edition) -> Report:
+    """The report with its counts, then its ratios, read by what each row means."""
+    counts = _pass(report, edition, Kind.COUNT, lambda spec, reading, _: _count(spec, reading))
+    return _pass(counts, edition, Kind.RATIO, _fraction)
 
 
-def _count(row) -> None:
-    reading = row.value
+def _pass(report: Report, edition: Edition, kind: Kind, read) -> Report:
+    values = dict(report.values)
+    for code, value in report.values.items():
+        spec = edition.by_code.get(code)
+        if spec is not None and spec.kind is kind:
+            reading = read(spec, value.reading, report)
+            if reading is not value.reading:
+                values[code] = replace(value, reading=reading)
+    return Report(report.edition_id, values)
+
+
+def _count(spec: RowSpec, reading: Reading) -> Reading:
+    if holds_amounts(spec.unit):  # 90,615 Điểm is no 90 615
+        return reading
     if reading.number is None or (reading.number == reading.number.to_integral_value() and not reading.decimals):
-        return  # "50.000" read as 50,000 (decimals shown) may still be fifty thousand
+        return reading  # "50.000" read as 50,000 (decimals shown) may still be fifty thousand
     whole = whole_alternative(reading)
-    if whole is not None:
-        row.cells.value = replace(reading, number=whole, decimals=0, reread=THOUSANDS,
-                                  alternative=reading.number)
+    if whole is None:
+        return reading
+    return replace(reading, number=whole, decimals=0, reread=THOUSANDS, alternative=reading.number)
 
 
-def _fraction(form: LocatedForm, row) -> None:
-    reading, spec = row.value, row.spec
+def _fraction(spec: RowSpec, reading: Reading, report: Report) -> Reading:
     if reading.percent or reading.entry not in (Entry.NUMBER, Entry.FORMULA) or reading.number is None \
             or not 0 < reading.number <= 1:
-        return
-    num, den = form.value(spec.numerator).number, form.value(spec.denominator).number
+        return reading
+    num, den = report.number(spec.numerator), report.number(spec.denominator)
     if num is None or not den:
-        return
+        return reading
     as_percent = (reading.number * 100).normalize()
     decimals = max(0, (reading.decimals or 0) - 2)
     if agreement(as_percent, decimals, num * 100 / den) is Agreement.MISMATCH:
-        return
+        return reading
     if as_percent == as_percent.to_integral_value():
         as_percent = as_percent.quantize(Decimal(1))
-    row.cells.value = replace(reading, number=as_percent, decimals=decimals, percent=True,
-                              reread=FRACTION, alternative=reading.number)
+    return replace(reading, number=as_percent, decimals=decimals, percent=True,
+                   reread=FRACTION, alternative=reading.number)

@@ -104,9 +104,10 @@ class RowSpec(_Record):
     note: str | None = None
     plausibility: Threshold | None = None
     comparable_from: date | None = None  # earlier values are measured differently
+    decimals: int = 2  # a percentage row's precision: a ratio is computed, rounded and shown to it
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> RowSpec:
+    def from_data(cls, data: dict[str, Any], decimals: int = 2) -> RowSpec:
         values, threshold = data.get("values"), data.get("plausibility")
         return cls(
             code=data["code"], label=data["label"], kind=Kind(data["kind"]), unit=data.get("unit"),
@@ -117,6 +118,7 @@ class RowSpec(_Record):
             equals_sum=tuple(data.get("equals_sum", ())), aliases=tuple(data.get("aliases", ())),
             note=data.get("note"), plausibility=None if threshold is None else Threshold.from_data(threshold),
             comparable_from=_date(data.get("comparable_from")),
+            decimals=decimals if data.get("decimals") is None else data["decimals"],
         )
 
     @property
@@ -160,7 +162,7 @@ class Edition(_Record):
             id=data["id"], title=data["title"], short_title=data["short_title"], issuer=data["issuer"],
             vocabulary=data["vocabulary"], name_prefix=data["name_prefix"],
             periods=tuple(PeriodKind(p) for p in data["periods"]), source=data["source"],
-            rows=tuple(RowSpec.from_data(row) for row in data["rows"]),
+            rows=tuple(RowSpec.from_data(row, data.get("decimals", 2)) for row in data["rows"]),
             valid_from=_date(data.get("valid_from")), valid_to=_date(data.get("valid_to")),
             title_keywords=tuple(data.get("title_keywords", ())),
             severities={rule: Severity(s) for rule, s in data.get("severities", {}).items()},

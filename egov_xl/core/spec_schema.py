@@ -46,6 +46,7 @@ class RowSchema(_Strict):
     note: str | None = None
     plausibility: ThresholdSchema | None = None
     comparable_from: date | None = None  # earlier values are measured differently
+    decimals: int | None = Field(default=None, ge=0, le=6)  # a % row's own precision (else the edition's)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> RowSchema:
@@ -65,6 +66,8 @@ class RowSchema(_Strict):
             raise ValueError(f"row {self.code}: a coded row needs 'values'")
         if self.kind in (Kind.RATIO, Kind.PERCENT) and self.unit != PERCENT_UNIT:
             raise ValueError(f"row {self.code}: a percentage row has unit '%'")
+        if self.decimals is not None and self.kind not in (Kind.RATIO, Kind.PERCENT):
+            raise ValueError(f"row {self.code}: only a percentage row has 'decimals'")
         return self
 
 
@@ -82,6 +85,7 @@ class EditionSchema(_Strict):
     title_keywords: tuple[str, ...] = ()
     severities: dict[str, Severity] = {}
     plausibility: dict[Kind, ThresholdSchema] = {}
+    decimals: int = Field(default=2, ge=0, le=6)  # percentage rows: digits after the decimal comma
     rows: tuple[RowSchema, ...] = Field(min_length=1)
 
     @field_validator("title_keywords")

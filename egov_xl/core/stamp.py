@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .findings import FormReport, Severity
+from .findings import FormReport
 from .numbers import Reading
 from .report import Report
 
@@ -106,11 +106,11 @@ class StampError(ValueError):
 
 def make_stamp(report: Report, checked: FormReport, *, rules_version: str, version: str, checked_at: str) -> Stamp:
     """The stamp of one checked form: `report` its values, `checked` its findings and scope."""
+    counts = checked.summary
     return Stamp(
         edition=report.edition_id, sheet=checked.sheet or "", rules_version=rules_version,
         scope_digest=scope_digest(checked.scope), rule_count=len(checked.scope),
-        errors=checked.count(Severity.ERROR), warnings=checked.count(Severity.WARNING),
-        infos=checked.count(Severity.INFO), values_hash=values_hash(report), checked_at=checked_at,
+        errors=counts.errors, warnings=counts.warnings, infos=counts.infos, values_hash=values_hash(report), checked_at=checked_at,
         version=version, values={code: kept_value(v) for code, v in canonical_values(report).items()},
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import xlwings as xw
 from xlwings.pro._xlremote import Engine
 
-from ..core.findings import Finding, Severity
+from ..core.findings import Finding, Severity, Summary
 from ..core.grid import CellRef, SheetGrid, WorkbookGrid
 from ..core.legacy_text import convert_workbook
 from ..core.messages import Catalogue
@@ -295,8 +295,6 @@ def row_statuses(findings: list[Finding], vi: Catalogue | SaidOnce | None = None
 
 
 def summary_line(findings: list[Finding], catalogue: Catalogue) -> str:
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     if not findings:
         return catalogue.text("clean")
-    return catalogue.text("addin_summary", errors=counts[Severity.ERROR], warnings=counts[Severity.WARNING],
-                          infos=counts[Severity.INFO])
+    return catalogue.text("addin_summary", **Summary.of(findings).as_dict())

@@ -20,7 +20,7 @@ from ..core.periods import parse_period
 from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
 from ..core.tolerance import round_half_up, unit_of
-from ..flows.compare import reference
+from ..flows.references import prior_value
 from . import access, state
 
 _vi = definitions.catalogue("vi")
@@ -104,14 +104,9 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
         store = archive()
         if not access.may_read(user, unit, store.children):
             raise _fail("addin_forbidden_read", unit=unit)
-        stored = store.same_period_last_year(unit, when) if last_year else store.previous(unit, when)
-        current = store.get(unit, when, with_meta=False)  # only its edition is needed
+        return prior_value(store, unit, when, code, last_year)
     except UserError as exc:  # the one place a function renders a period's or the archive's failure
         raise xw.XlwingsError(exc.render(_vi)) from None
-    if stored is None:
-        return None
-    translated, _ = reference(stored, current.edition_id if current else stored.edition_id)
-    return translated.values.get(code) if translated else None
 
 
 @func
@@ -153,17 +148,15 @@ def check(caller: Caller | None, user: CurrentUser, code, table=None):
         if statuses is None:
             raise _fail("func_no_check")
         return statuses.get(wanted, "OK")
-    from ..core.engine import check_form, locate_form
     from ..core.grid import SheetGrid
     from ..core.legacy_text import convert_grid
-    from ..core.locate import find_regions
+    from ..flows.check import check_range
     from .book import row_statuses
 
     rows = table if isinstance(table, list) and table and isinstance(table[0], list) else [[table]]
     grid = SheetGrid("EGOV.CHECK", [["" if v is None else v for v in row] for row in rows])
     convert_grid(grid)
-    regions = find_regions(grid)
-    if not regions:
+    report = check_range(grid)
+    if report is None:
         raise _fail("func_no_table")
-    form = locate_form(grid, regions[0], definitions.editions())
-    return row_statuses(check_form(form, definitions.rulebook(), "").findings).get(wanted, "OK")
+    return row_statuses(report.findings).get(wanted, "OK")

@@ -15,6 +15,7 @@ from ..core.periods import Period
 from ..core.report import ArchivedValue, archive_rows
 from ..workbook import ReadError
 from .check import Checked, pick_form
+from .references import against_archive
 
 
 @dataclass(slots=True)
@@ -31,9 +32,8 @@ def values_of(checked: Checked) -> list[ArchivedValue]:
 
 def summary_of(report: FormReport) -> dict:
     return {
-        "errors": report.count(Severity.ERROR),
-        "warnings": report.count(Severity.WARNING),
-        "infos": report.count(Severity.INFO),
+        **report.summary.as_dict(),
+        "scope": dict(sorted(report.scope.items())),  # the rules that ran (prior.* when compared)
         "findings": [{"rule": f.rule, "severity": f.severity.value, "code": f.code,
                       "cell": str(f.cell) if f.cell else None, "params": kept_params(f.params)}
                      for f in report.findings],
@@ -71,8 +71,10 @@ def put_checked(
     force_reason: str | None = None,
     stamp: dict | None = None,
 ) -> PutResult:
-    """Archive a validated form (from a file or from Excel); refuse errors unless forced.
-    `stamp`, when given, is kept in the summary under "stamp"."""
+    """Archive a validated form (from a file or from Excel), checked again against what the
+    unit archived before (the prior-period rules, flows/references.py); refuse errors unless
+    forced. `stamp`, when given, is kept in the summary under "stamp"."""
+    checked = against_archive(archive, checked, unit, period)
     report = checked.report
     offered = _offered(archive, unit, period, report, accepted)
     if report.has_errors and not force_reason:

@@ -11,7 +11,7 @@ from .. import definitions
 from ..core.engine import check_form, locate_form
 from ..core.errors import UserError
 from ..core.findings import FormReport
-from ..core.grid import WorkbookGrid
+from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import find_regions, find_regions_by_codes
 from ..core.match import LocatedForm
 from ..settings import Limits
@@ -100,3 +100,13 @@ def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = 
         sheets = [c.form.sheet for c in checked]
         raise UserError("archive_many_forms", path=str(path), count=len(sheets), sheets=", ".join(sheets))
     return checked[0]
+
+
+def check_range(grid: SheetGrid) -> FormReport | None:
+    """The first form table in one sheet's grid (a range given to a worksheet function),
+    checked; None when it holds no table header."""
+    regions = find_regions(grid)
+    if not regions:
+        return None
+    form = locate_form(grid, regions[0], definitions.editions())
+    return check_form(form, definitions.rulebook(), "")

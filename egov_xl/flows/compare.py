@@ -9,22 +9,11 @@ from pathlib import Path
 from .. import definitions
 from ..archive.store import Archive, Stored
 from ..core.periods import Period
-from ..core.prior import Comparison, Reference, compare, reference_from
-from ..core.report import report_from_archive
+from ..core.prior import Comparison, compare
 from .check import Checked, pick_form
+from .references import reference, references
 
-
-def reference(stored: Stored | None, target_edition: str) -> tuple[Reference | None, Stored | None]:
-    """The archived report in the current edition's codes; (None, stored) when it cannot be
-    translated (no mapping between the two editions)."""
-    if stored is None:
-        return None, None
-    report = report_from_archive(stored.edition_id, stored.values.values(), stored.unit, stored.period.key,
-                                 stored.revision)
-    mapping = None if stored.edition_id == target_edition else \
-        definitions.mapping_between(stored.edition_id, target_edition)
-    found = reference_from(report, stored.period, stored.revision, target_edition, mapping)
-    return found, (None if found else stored)
+__all__ = ["CompareResult", "compare_file", "compare_form", "reference"]
 
 
 @dataclass(slots=True)
@@ -35,12 +24,9 @@ class CompareResult:
 
 
 def compare_form(archive: Archive, checked: Checked, unit: str, period: Period) -> CompareResult:
-    edition = checked.form.edition.id
-    previous, lost_previous = reference(archive.previous(unit, period), edition)
-    last_year, lost_last_year = reference(archive.same_period_last_year(unit, period), edition)
-    comparison = compare(checked.form, period, previous, last_year, definitions.rulebook())
-    unmapped = [s for s in (lost_previous, lost_last_year) if s is not None]
-    return CompareResult(checked, comparison, unmapped)
+    found = references(archive, unit, period, checked.form.edition.id)
+    comparison = compare(checked.form, period, found.prior.previous, found.prior.last_year, definitions.rulebook())
+    return CompareResult(checked, comparison, found.unmapped)
 
 
 def compare_file(archive: Archive, path: str | Path, unit: str, period: Period,

@@ -4,7 +4,7 @@ Which units: the units directly below the consolidating unit. A unit below it th
 submitted a form of its own but has units below it is stood in for by those units (DHIS2's
 aggregation up the tree), and the result says so. Units on an older edition are carried into
 the consolidated edition through the edition mapping. The consolidated form is then checked
-like any other form (the same rules, on the template filled with the totals), each finding on
+like any other form (the same rules, on a Report of the totals), each finding on
 a total is drilled down to the units that cause it, and units far from their peers are listed.
 """
 
@@ -19,13 +19,16 @@ from .. import definitions
 from ..core.periods import Period
 from ..archive.store import Archive
 from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
-from ..core.consolidate import (Blame, Consolidation, Method, UnitForm, consolidate, drill_change, drill_not_above,
-                                drill_sum)
+from ..core.consolidate import (Blame, Consolidation, UnitForm, consolidate, drill_change, drill_not_above,
+                                drill_sum, shown_value, total_report)
+from ..core.engine import check_report
 from ..core.findings import FormReport
 from ..core.outliers import Outlier, outliers
 from ..core.spec import Edition, Kind
-from ..core.tolerance import round_half_up
 from ..workbook import ReadError
+
+__all__ = ["ConsolidatedForm", "Drill", "check_total", "consolidate_unit", "drill_changes", "drill_findings",
+           "shown_value"]
 
 OUTLIER_MIN_BASE = Decimal(10)  # a ratio over fewer than 10 procedures or dossiers is not judged
 
@@ -72,11 +75,17 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     prior = _prior(archive, expected, period, edition)
     result.outliers = _outliers(total, prior, parents)
     if check:
-        from ..output.consolidation import check_total  # the template and the rules: only when asked
-
         result.report = check_total(result)
         result.drills = drill_findings(total, result.report) + drill_changes(total, prior)
     return result
+
+
+def check_total(result: ConsolidatedForm) -> FormReport:
+    """The consolidated form checked with the same rules as any unit's form: the totals as a
+    Report (their origins the units' revisions), no workbook in between."""
+    report = total_report(result.consolidation, result.period.key)
+    return check_report(result.edition, report, definitions.rulebook(),
+                        f"{result.consolidation.unit} {result.period.label}")
 
 
 def _units_counted(tree: list[TreeUnit], forms: dict[str, CurrentForm]) -> tuple[list[str], dict[str, str]]:
@@ -206,16 +215,3 @@ def drill_changes(total: Consolidation, prior: dict[str, dict]) -> list[Drill]:
 def _limits_of(edition: Edition, part: str) -> list[str]:
     limits = [row.denominator for row in edition.rows if row.kind is Kind.RATIO and row.numerator == part]
     return limits + list(edition.by_code[part].not_above)
-
-
-def shown_value(total, row) -> Decimal | int | None:
-    """What goes into the consolidated form's value cell: the exact total, or for a value that
-    cannot be consolidated exactly the conservative stand-in the detail sheet explains (the
-    median of a percentage without parts; the lowest status of a coded row)."""
-    if total.method in (Method.SUM, Method.RATIO):
-        return total.value
-    if total.method is Method.SPREAD and total.spread is not None:
-        return round_half_up(total.spread.middle, 2)
-    if total.method is Method.CODES and total.codes:
-        return min(total.codes)
-    return None

@@ -1,7 +1,8 @@
 """The consolidated form as a clerk sends it up: the edition's template filled with the totals
 (ratios computed by the template's own formulas), a sheet "Chi tiết tổng hợp" with one row per
 unit and indicator, and a sheet "Thiếu và lỗi" with missing units, units with errors, the
-findings on totals drilled down to units, and outliers. Also its JSON shape and its check."""
+findings on totals drilled down to units, and outliers. Also its JSON shape (the check is
+flows.consolidate.check_total, on a Report of the totals)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-from ..core.consolidate import Method
-from ..core.findings import FormReport
-from ..core.grid import SheetGrid, WorkbookGrid
+from ..core.consolidate import Method, shown_value
 from ..core.messages import Catalogue
 from ..core.spec import Kind, RowSpec
 from ..core.tolerance import display, signed
@@ -32,7 +31,7 @@ def _number(value: Decimal | int | None):
 def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook:
     """The template filled with the totals. With `formulas` the ratio rows keep the template's
     formulas and the detail sheets follow (the file sent up); without, the ratio rows hold the
-    computed totals and there is only the form (for checking in memory)."""
+    computed totals and there is only the form."""
     edition = result.edition
     book = build_template(edition)
     sheet = book.active
@@ -53,8 +52,6 @@ def filled_book(result, catalogue: Catalogue, formulas: bool = True) -> Workbook
 def form_values(result, catalogue: Catalogue) -> list[tuple[RowSpec, int | float | None, str]]:
     """(row, the number for its value cell, its Ghi chú text) for every row that carries a value:
     the choices every writer of the consolidated form makes (this file, the add-in's Tổng hợp)."""
-    from ..flows.consolidate import shown_value
-
     found = []
     for row in result.edition.rows:
         if row.kind is Kind.HEADER:
@@ -147,31 +144,6 @@ def gap_lines(result, catalogue: Catalogue) -> list[str]:
         lines.append(catalogue.text(f"consolidate_outlier_{item.what}", unit=item.unit, code=item.code,
                                     value=display(item.value), median=display(item.peer_median), score=item.score))
     return lines
-
-
-def grid_of(book: Workbook, path: str) -> WorkbookGrid:
-    """The workbook as the engine reads a file: values and number formats of every sheet."""
-    sheets = []
-    for sheet in book.worksheets:
-        values, formats = [], {}
-        for r, line in enumerate(sheet.iter_rows()):
-            values.append([cell.value for cell in line])
-            for c, cell in enumerate(line):
-                if cell.value is not None and cell.number_format != "General":
-                    formats[(r, c)] = cell.number_format
-        sheets.append(SheetGrid(sheet.title, values, formats))
-    return WorkbookGrid(path, sheets)
-
-
-def check_total(result) -> FormReport:
-    """The consolidated form checked with the same rules as any unit's form."""
-    from .. import definitions
-    from ..flows.check import check_workbook
-
-    book = filled_book(result, definitions.catalogue("vi"), formulas=False)
-    grid = grid_of(book, f"{result.consolidation.unit} {result.period.label}")
-    grid.sheets = grid.sheets[:1]  # the form; "Hướng dẫn" holds none
-    return check_workbook(grid, result.edition.id)[0].report
 
 
 def as_dict(result) -> dict:

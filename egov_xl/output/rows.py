@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.findings import Finding, FormReport, Severity
+from ..core.findings import Finding, FormReport, Summary
 from ..core.messages import Catalogue
 
 FIELDS = ("rule", "severity", "code", "cell", "message", "expected", "actual")
@@ -23,11 +23,7 @@ def finding_row(finding: Finding, catalogue: Catalogue) -> dict[str, Any]:
 
 
 def summary(report: FormReport) -> dict[str, int]:
-    return {
-        "errors": report.count(Severity.ERROR),
-        "warnings": report.count(Severity.WARNING),
-        "infos": report.count(Severity.INFO),
-    }
+    return report.summary.as_dict()
 
 
 def form_name(report: FormReport, catalogue: Catalogue) -> str:
@@ -49,4 +45,4 @@ def report_dict(report: FormReport, catalogue: Catalogue) -> dict[str, Any]:
 def failure_dict(path: str, message: str) -> dict[str, Any]:
     """An input that could not be read: no findings, the reason instead."""
     return {"path": path, "sheet": None, "form": None, "form_title": None, "unit_name": None, "error": message,
-            "summary": {"errors": 0, "warnings": 0, "infos": 0}, "findings": []}
+            "summary": Summary().as_dict(), "findings": []}

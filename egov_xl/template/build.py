@@ -7,7 +7,7 @@ Layout (the same for every edition, so scripts and the add-in find things by nam
   the empty columns Kỳ trước | Chênh lệch | % that the add-in's refresh fills;
 - one defined name per value cell (BM7_4_1_2), input cells unlocked and tinted, headings
   bold and grey with no input cell, a drop-down for coded rows and the period;
-- ratio rows compute themselves: =IF(N(den)=0,"",ROUND(num/den*100,2)), blank over a zero
+- ratio rows compute themselves: =IF(N(den)=0,"",ROUND(num/den*100,d)), d the form's decimals, blank over a zero
   or blank denominator, rounded half up as the engine expects;
 - a "Hướng dẫn" sheet, A4 portrait print set-up fitted to the page width.
 """
@@ -46,7 +46,11 @@ COMPARE_FILL = PatternFill("solid", start_color="EDEDED", end_color="EDEDED")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COUNT_FORMAT = "#,##0"
-PERCENT_FORMAT = "0.00"
+
+
+def percent_format(decimals: int) -> str:
+    """The number format of a percentage row at the form's precision ("0.00" for 2 decimals)."""
+    return "0." + "0" * decimals if decimals else "0"
 
 
 def value_name(edition: Edition, code: str) -> str:
@@ -165,11 +169,11 @@ def _indicator_row(book, sheet: Worksheet, edition: Edition, spec: RowSpec, rows
     _name(book, value_name(edition, spec.code), sheet, value.coordinate)
     if spec.kind is Kind.RATIO:
         num, den = f"D{rows[spec.numerator]}", f"D{rows[spec.denominator]}"
-        value.value = f'=IF(N({den})=0,"",ROUND({num}/{den}*100,2))'
-        value.number_format = PERCENT_FORMAT
+        value.value = f'=IF(N({den})=0,"",ROUND({num}/{den}*100,{spec.decimals}))'
+        value.number_format = percent_format(spec.decimals)
         value.font = Font(bold=True)
     else:
-        _input(value, PERCENT_FORMAT if spec.kind is Kind.PERCENT else "0" if spec.kind is Kind.CODED
+        _input(value, percent_format(spec.decimals) if spec.kind is Kind.PERCENT else "0" if spec.kind is Kind.CODED
                else COUNT_FORMAT)
     note = sheet.cell(row, NOTE)
     note.protection = Protection(locked=False)
@@ -180,7 +184,7 @@ def _indicator_row(book, sheet: Worksheet, edition: Edition, spec: RowSpec, rows
         if number_format:
             cell.number_format = number_format
         elif spec.is_percentage:
-            cell.number_format = PERCENT_FORMAT
+            cell.number_format = percent_format(spec.decimals)
         else:
             cell.number_format = COUNT_FORMAT if spec.kind is Kind.COUNT else "General"
 

@@ -25,8 +25,6 @@ from ..output.files import write_file
 from ..output.safe_text import set_text
 from .build import VALUE, build_template, row_of
 
-RATIO_DECIMALS = 2
-
 
 @dataclass(slots=True)
 class Unplaced:
@@ -56,7 +54,7 @@ def _computed(form: LocatedForm, spec) -> Decimal | None:
     num, den = form.value(spec.numerator).number, form.value(spec.denominator).number
     if num is None or not den:
         return None
-    return round_half_up(exact_ratio(num, den), RATIO_DECIMALS)
+    return round_half_up(exact_ratio(num, den), spec.decimals)
 
 
 def fill_template(form: LocatedForm) -> FillResult:
@@ -74,7 +72,7 @@ def fill_template(form: LocatedForm) -> FillResult:
             printed, computed = row.value.number, _computed(form, spec)
             if not row.value.is_blank and (printed is None or printed != computed):
                 result.unplaced.append(Unplaced(spec.code, spec.label, text, "ratio",
-                                                "" if computed is None else display(computed, RATIO_DECIMALS)))
+                                                "" if computed is None else display(computed, spec.decimals)))
             continue
         value = _cell_value(row)
         if value is not None:

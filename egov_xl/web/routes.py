@@ -24,6 +24,7 @@ from ..core.periods import parse_period
 from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
+from ..flows import review as reviews
 from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation
 from .board import build_board
@@ -274,16 +275,14 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
     archive = _archive()
     if not access.may_review(found, unit, overview.children_in(overview.units(archive))):
         return _deny(request, found, "web_forbidden_review", unit=unit)
-    if quyet_dinh not in overview.DECISIONS or (quyet_dinh == "returned" and not ly_do.strip()):
+    if not reviews.valid(quyet_dinh, ly_do):
         return _deny(request, found, "web_review_reason", status=400)
     try:
         period = parse_period(ky)
     except UserError as exc:
         return _refuse(request, found, exc)
-    target = [r for r in overview.revisions(archive, [unit]) if r.period == period and r.revision == lan]
-    if not target:
+    if not reviews.review(archive, unit, period, lan, quyet_dinh, ly_do, found.name):
         raise HTTPException(status_code=404)
-    overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name)
     return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
 
 

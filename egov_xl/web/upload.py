@@ -19,6 +19,7 @@ from ..core.findings import FormReport, Severity
 from ..core.periods import Period
 from ..flows.archive import put_checked
 from ..flows.check import pick_form
+from ..flows.references import against_archive
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
 
@@ -63,7 +64,8 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            checked = pick_form(path) if archiving else None
+            checked = against_archive(archive, pick_form(path), archiving.unit, archiving.period) \
+                if archiving else None
             reports = [checked.report] if checked else _reports(path)
             result.forms = [_form(report, vi, en) for report in reports]
             target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")

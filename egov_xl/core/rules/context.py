@@ -1,5 +1,6 @@
 """What every check gets: the edition, the report's values, severities, helpers to build
-findings, and (for the rules about the table itself) the matched table."""
+findings, (for the rules about the table itself) the matched table, and (for the prior-period
+rules) the archived reports it is compared with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..grid import CellRef
 from ..match import LocatedForm
 from ..messages import RuleBook
 from ..numbers import Reading, shown
+from ..reference import Prior
 from ..report import Report
 from ..spec import Edition
 from ..text import parent_code
@@ -41,10 +43,11 @@ class Context:
     report: Report
     rulebook: RuleBook
     form: LocatedForm | None = None  # the matched table; None for values that have no table
+    prior: Prior | None = None  # the archived reports it is compared with; None: none at hand
 
     @classmethod
-    def of(cls, form: LocatedForm, rulebook: RuleBook) -> Context:
-        return cls(form.edition, form.report, rulebook, form)
+    def of(cls, form: LocatedForm, rulebook: RuleBook, prior: Prior | None = None) -> Context:
+        return cls(form.edition, form.report, rulebook, form, prior)
 
     def finding(
         self,

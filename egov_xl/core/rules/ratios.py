@@ -12,8 +12,6 @@ from ..messages import Word
 from .context import Context, number, shown
 from .registry import Needs, family
 
-_SHOWN_DECIMALS = 2
-
 
 def exact_ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
     return numerator * 100 / denominator
@@ -52,7 +50,7 @@ def _check_ratio(ctx: Context, spec: RowSpec) -> Iterator[Finding]:
         yield ctx.finding("ratio.truncated", spec.code, cell, cells, expected=expected, actual=shown(ratio),
                           exact=number(round_half_up(exact, 4)), **params)
         return
-    expected = number(round_half_up(exact, max(ratio.decimals or 0, _SHOWN_DECIMALS)))
+    expected = number(round_half_up(exact, max(ratio.decimals or 0, spec.decimals)))
     yield ctx.finding("ratio.mismatch", spec.code, cell, cells, expected=expected, actual=shown(ratio), **params)
 
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .context import Context
 
 
 class Needs(StrEnum):
     REPORT = "report"  # the values by code (a Report): cells are not needed
     TABLE = "table"  # the matched table: labels, units, row order
-    PRIOR = "prior"  # the values and archived reports of earlier periods (core/prior.py)
+    PRIOR = "prior"  # the archived reports of earlier periods (the context's `prior`)
 
 
-Check = Callable[..., Iterable[Finding]]
+Check = Callable[["Context"], Iterable[Finding]]  # every rule: the context in, findings out
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,20 @@ class Registry:
         chosen = set(ids) if ids is not None else None
         return tuple(r for r in self.rules if r.needs in wanted and (chosen is None or r.id in chosen))
 
-    def run(self, ctx, ids: Iterable[str] | None = None) -> tuple[list[Finding], dict[str, int]]:
-        """Run the report rules (and, when the context has a table, the table rules), or only
-        those named in `ids`. Returns the sorted findings and the scope: rule ID → version."""
-        needs = (Needs.REPORT, Needs.TABLE) if ctx.form is not None else (Needs.REPORT,)
-        rules = self.select(needs, ids)
+    def run(self, ctx: Context, ids: Iterable[str] | None = None) -> tuple[list[Finding], dict[str, int]]:
+        """Run the report rules (and, when the context has a table, the table rules; when it has
+        archived reports to compare with, the prior-period rules), or only those named in
+        `ids`. Returns the sorted findings and the scope: rule ID → version."""
+        rules = self.select(needs_of(ctx), ids)
         scope = {r.id: r.version for r in rules}
         checks = dict.fromkeys(r.check for r in rules)  # each function once, in registry order
         findings = [f for check in checks for f in check(ctx) if f.rule in scope]
         findings.sort(key=Finding.sort_key)
         return findings, scope
+
+
+def needs_of(ctx: Context) -> tuple[Needs, ...]:
+    """What the context can give: the values always, the table and the references when present."""
+    table = (Needs.TABLE,) if ctx.form is not None else ()
+    prior = (Needs.PRIOR,) if ctx.prior is not None and ctx.prior.present else ()
+    return (Needs.REPORT, *table, *prior)
