@@ -53,7 +53,18 @@ def _is_prior(case) -> bool:
     return REGISTRY.get(case.rule).needs is Needs.PRIOR
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not _is_prior(c)], ids=lambda c: f"{c.source}:{c.name}")
+def _positional(case) -> bool:
+    """A table whose parts are the rows printed under their total ("- Trực tuyến", "Trong đó: …"):
+    there the order is the meaning, as on paper, so no permutation keeps the same table."""
+    rows = case.data.get("table")
+    if not isinstance(rows, list):
+        return False
+    return any(str(row[0]).strip() in ("-", "") or str(row[1]).strip().lower().startswith("trong đó")
+               for row in rows)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not _is_prior(c) and not _positional(c)],
+                         ids=lambda c: f"{c.source}:{c.name}")
 def test_golden_case_permuted_gives_the_same_findings(case):
     expected = _found(definitions.run_golden([case])[0].found)
     for permuted in _permuted_cases(case):
