@@ -38,20 +38,35 @@ def _accepted(texts: list[str], catalogue):
 @app.command("init")
 def archive_init(
     url: UrlOption = None,
-    app_role: Annotated[str | None, typer.Option("--app-role", help="PostgreSQL: vai trò của máy chủ (chỉ đọc và lưu mới).")] = None,
-    app_password: Annotated[str | None, typer.Option("--app-password", help="Mật khẩu đặt cho vai trò đó.")] = None,
+    app_role: Annotated[str | None, typer.Option("--app-role", help="PostgreSQL: vai trò của máy chủ (chỉ đọc và lưu mới); chủ sở hữu cần quyền CREATEROLE để tạo nó. Mật khẩu: biến EGOV_APP_PASSWORD hoặc nhập khi được hỏi.")] = None,
+    app_password: Annotated[str | None, typer.Option("--app-password", hidden=True)] = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Tạo hoặc nâng cấp lược đồ kho lưu trữ (PostgreSQL: chạy bằng vai trò chủ sở hữu)."""
     from ..archive.roles import grant_app_role
 
     catalogue = catalogue_for(lang)
+    if app_password is not None:
+        raise fail(catalogue, "archive_app_password_option")
     archive = open_archive(url, catalogue)
     revision = archive_call(catalogue, archive.init)
     out().print(catalogue.text("archive_initialised", url=archive.url, revision=revision), highlight=False)
     if app_role:
-        archive_call(catalogue, grant_app_role, archive.engine, app_role, app_password)
+        password = _app_password(catalogue, app_role) if archive.dialect == "postgresql" else None
+        archive_call(catalogue, grant_app_role, archive.engine, app_role, password)
         out().print(catalogue.text("archive_role_ready", role=app_role, url=archive.url), highlight=False)
+
+
+def _app_password(catalogue, role: str) -> str | None:
+    """The app role's password: EGOV_APP_PASSWORD (through the settings), else asked once in a
+    terminal (empty: keep the role's password); None when neither (the role keeps its own)."""
+    from ..settings import Settings
+
+    password = Settings.from_env().app_password
+    if password is None and sys.stdin.isatty():
+        password = typer.prompt(catalogue.text("archive_app_password_prompt", role=role), default="",
+                                hide_input=True, confirmation_prompt=True, show_default=False) or None
+    return password
 
 
 @app.command("verify")
