@@ -1,7 +1,7 @@
 """The command line `egov-xl`: one thin module per command group, calling the flows.
 
 `egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions, `egov-xl archive`,
-`compare`, `consolidate`, `templates`, `serve`, `token`, `rules` and `stamp`. Each command
+`compare`, `consolidate`, `templates`, `serve`, `token`, `auth`, `rules` and `stamp`. Each command
 imports what it needs when it runs.
 
 Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be read.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from . import archive, coercion, forms, rules, stamp, templates, token
+from . import archive, auth, coercion, forms, rules, stamp, templates, token
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 from .compare import compare_command
 from .consolidate import consolidate_command
@@ -38,6 +38,7 @@ app.command("serve")(serve)
 app.add_typer(token.app, name="token")
 app.add_typer(rules.app, name="rules")
 app.add_typer(stamp.app, name="stamp")
+app.add_typer(auth.app, name="auth")
 
 
 def main() -> None:
