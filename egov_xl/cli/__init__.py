@@ -28,6 +28,22 @@ app = typer.Typer(
     no_args_is_help=True,
     help="egov-xl: kiểm tra Biểu mẫu 7 / Phụ lục VII (Chính quyền điện tử, Chính quyền số) trong tệp Excel.",
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from .. import __version__
+
+        typer.echo(f"egov-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="Phiên bản egov-xl.")) -> None:
+    """egov-xl"""
+
+
 app.command()(validate)
 app.add_typer(forms.app, name="forms")
 app.add_typer(archive.app, name="archive")

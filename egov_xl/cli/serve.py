@@ -45,8 +45,10 @@ def serve(
     if exposure is launch.Exposure.WARN:
         error(catalogue.text("serve_anonymous_warning", host=host))
     if settings.auth_enabled:
-        from ..server.tokens import entries
+        from ..server.tokens import convert_clear_text, entries
 
+        if converted := token_call(catalogue, convert_clear_text, settings.tokens_file):  # 0.1.0's file
+            error(catalogue.text("tokens_converted", path=settings.tokens_file, count=converted))
         token_call(catalogue, entries, settings.tokens_file)
     archive = open_archive(settings.archive_url, catalogue)
     archive_call(catalogue, archive.init)
