@@ -85,6 +85,13 @@ def test_backup_of_a_running_archive_has_its_fingerprint_and_is_never_overwritte
     assert later.exit_code == 0 and "thêm 1 lần nộp" in later.output, later.output
 
 
+def test_a_backup_into_a_missing_folder_is_a_sentence(running, tmp_path):
+    archive, _ = running
+    done = egov("archive", "backup", tmp_path / "khong-co" / "b.sqlite3", "--url", archive.url)
+    assert done.exit_code == 2 and "không thành công" in done.output and "Unexpected" not in done.output
+    assert not (tmp_path / "khong-co").exists()
+
+
 def test_a_plain_copy_of_a_running_archive_is_found_incomplete(running, tmp_path):
     archive, path = running
     plain = tmp_path / "plain.sqlite3"

@@ -3,10 +3,14 @@ command line (EGOV_APP_PASSWORD or a prompt), and an owner without CREATEROLE to
 
 from __future__ import annotations
 
+import os
+import sys
+
 import psycopg
 from typer.testing import CliRunner
 
 from egov_xl.cli import app
+from tests.terminal import terminal
 
 runner = CliRunner()
 
@@ -58,3 +62,16 @@ def test_owner_without_createrole_gets_a_sentence_naming_it(pg_cluster):
         conn.execute("CREATE ROLE egov_app_nocr LOGIN")
     done = egov("archive", "init", "--url", owner_url, "--app-role", "egov_app_nocr")
     assert done.exit_code == 0, done.output
+
+
+def test_app_password_is_asked_for_in_a_terminal_and_set(pg_cluster):
+    """No EGOV_APP_PASSWORD, a terminal: the password is asked for (and confirmed), not echoed."""
+    owner_url = _owner_database(pg_cluster, "egov_owner_tty", createrole=True)
+    env = {k: v for k, v in os.environ.items() if k != "EGOV_APP_PASSWORD"}
+    with terminal([sys.executable, "-m", "egov_xl", "archive", "init", "--url", owner_url,
+                   "--app-role", "egov_app_tty"], env) as console:
+        console.answer("Mật khẩu cho vai trò egov_app_tty", "mat-khau-tty")
+        console.answer("Repeat for confirmation", "mat-khau-tty")
+        assert console.process.wait(timeout=60) == 0, console.text()
+    assert "mat-khau-tty" not in console.text()
+    assert _role(pg_cluster, "egov_app_tty") == (True,)

@@ -79,13 +79,17 @@ def sqlite_backup(archive, out: Path) -> integrity.Verdict:
     from .store import Archive
 
     _refuse_existing(out)
-    source = sqlite_files(archive.url)[0]
+    files = sqlite_files(archive.url)
+    if not files or not files[0].is_file():
+        raise ArchiveError("archive_not_initialised", url=safe_url(archive.url))
     partial = _partial(out)
     taken_at = datetime.now(UTC)
     try:
-        with translated(archive.url), closing(sqlite3.connect(source)) as src, \
-                closing(sqlite3.connect(partial)) as dst:
-            src.backup(dst)
+        try:
+            with closing(sqlite3.connect(files[0])) as src, closing(sqlite3.connect(partial)) as dst:
+                src.backup(dst)
+        except (sqlite3.Error, OSError) as exc:
+            raise ArchiveError("archive_backup_failed", url=safe_url(archive.url), path=out, reason=str(exc)) from None
         copy = Archive(f"sqlite:///{partial}")
         verdict = copy.verify()
         copy.engine.dispose()

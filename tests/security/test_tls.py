@@ -7,16 +7,12 @@ never "Unexpected error". And the localhost certificate on a non-loopback bind w
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import ipaddress
 import os
-import pty
 import ssl
 import stat
 import subprocess
 import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
@@ -29,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from tests.live_server import free_port
+from tests.terminal import terminal
 
 PASS = "mật-khẩu-khoá"
 
@@ -155,38 +152,13 @@ def test_garbage_certificate_is_a_sentence(tmp_path):
 
 def test_encrypted_key_is_asked_for_once_in_a_terminal(pki, tmp_path):
     port = free_port()
-    master, slave = pty.openpty()
-    process = subprocess.Popen(_command(port, "--cert", str(pki["cert"]), "--key", str(pki["encrypted_key"])),
-                               env=_env(tmp_path), stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                               start_new_session=True,  # the pty is its controlling terminal, as in a console
-                               preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
-    os.close(slave)
-    seen = bytearray()
-
-    def drain():  # the terminal is read all along, as a console would (a full pty blocks the server)
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    threading.Thread(target=drain, daemon=True).start()
-    prompt = "Mật khẩu của khoá riêng".encode()
-    try:
-        deadline = time.monotonic() + 60
-        while prompt not in seen and time.monotonic() < deadline:
-            time.sleep(0.1)
-        os.write(master, (PASS + "\n").encode())
-        assert _served_certificate(port, process, lambda: seen.decode(errors="replace")) == pki["der"]
-        assert bytes(seen).count(prompt) == 1, seen.decode(errors="replace")  # asked once
-        assert PASS.encode() not in seen  # not echoed
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        os.close(master)
+    prompt = "Mật khẩu của khoá riêng"
+    with terminal(_command(port, "--cert", str(pki["cert"]), "--key", str(pki["encrypted_key"])),
+                  _env(tmp_path)) as console:
+        console.answer(prompt, PASS)
+        assert _served_certificate(port, console.process, console.text) == pki["der"]
+        assert console.text().count(prompt) == 1  # asked once, for every worker
+        assert PASS not in console.text()  # not echoed
 
 
 def test_localhost_certificate_on_a_non_loopback_bind_warns(tmp_path):
