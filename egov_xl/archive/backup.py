@@ -23,7 +23,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,21 +57,35 @@ class Comparison:
     newest_missing: datetime | None
 
 
-def _refuse_existing(out: Path) -> None:
-    if out.exists() or out.is_symlink():
-        raise ArchiveError("archive_backup_exists", path=out)
-
-
-def _partial(out: Path) -> Path:
-    return out.with_name(f".{out.name}.partial-{os.getpid()}")
-
-
-def _publish(partial: Path, out: Path) -> None:
-    """Give the finished copy its name, never over an existing file (a hard link fails then)."""
+def _reserve(out: Path, url: str) -> None:
+    """Claim the name `out` (an empty file, owner only) or refuse: a backup never overwrites,
+    and two backups started at once cannot take the same name."""
     try:
-        os.link(partial, out)
+        os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         raise ArchiveError("archive_backup_exists", path=out) from None
+    except OSError as exc:
+        raise ArchiveError("archive_backup_failed", url=safe_url(url), path=out, reason=exc.strerror or str(exc)) from None
+
+
+@contextmanager
+def _writing(out: Path, url: str) -> Iterator[Path]:
+    """A temporary file beside `out` to write the copy into; renamed onto the reserved `out`
+    once complete (a rename, so it works where hard links do not, e.g. a FAT backup disk).
+    On failure neither is left behind."""
+    _reserve(out, url)
+    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    done = False
+    try:
+        yield partial
+        partial.chmod(0o600)
+        os.replace(partial, out)
+        done = True
+    finally:
+        for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+        if not done:
+            out.unlink(missing_ok=True)
 
 
 def sqlite_backup(archive, out: Path) -> integrity.Verdict:
@@ -78,13 +93,11 @@ def sqlite_backup(archive, out: Path) -> integrity.Verdict:
     online backup API; verify the copy and record itself in it. Returns the copy's verdict."""
     from .store import Archive
 
-    _refuse_existing(out)
     files = sqlite_files(archive.url)
     if not files or not files[0].is_file():
         raise ArchiveError("archive_not_initialised", url=safe_url(archive.url))
-    partial = _partial(out)
     taken_at = datetime.now(UTC)
-    try:
+    with _writing(out, archive.url) as partial:
         try:
             with closing(sqlite3.connect(files[0])) as src, closing(sqlite3.connect(partial)) as dst:
                 src.backup(dst)
@@ -99,11 +112,7 @@ def sqlite_backup(archive, out: Path) -> integrity.Verdict:
             dst.execute(f"INSERT INTO {RECORD_TABLE} VALUES (?, ?, ?)",
                         (integrity.time_text(taken_at), verdict.revisions, verdict.fingerprint))
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        _publish(partial, out)
-        return verdict
-    finally:
-        for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-wal", "-shm", "-journal"))):
-            leftover.unlink(missing_ok=True)
+    return verdict
 
 
 def record(archive) -> Record | None:
@@ -164,19 +173,13 @@ def pg_dump_command(url: str, out: Path, tool: str = "pg_dump") -> list[str]:
 
 def pg_backup(url: str, out: Path) -> list[str]:
     """Run pg_dump of the archive at `url` into the new file `out`; returns the command run."""
-    _refuse_existing(out)
     tool = pg_tool("pg_dump")
     if tool is None:
         raise ArchiveError("archive_backup_no_tool", tool="pg_dump", command=" ".join(pg_dump_command(url, out)))
-    partial = _partial(out)
-    command = pg_dump_command(url, partial, tool)
     env = {**os.environ, **({"PGPASSWORD": p} if (p := libpq_url(url)[1]) else {})}
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+    with _writing(out, url) as partial:
+        done = subprocess.run(pg_dump_command(url, partial, tool), env=env, capture_output=True, text=True)
         if done.returncode != 0:
             reason = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:300]
             raise ArchiveError("archive_backup_failed", url=safe_url(url), path=out, reason=reason)
-        _publish(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
     return pg_dump_command(url, out, "pg_dump")
