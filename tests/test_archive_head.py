@@ -25,15 +25,8 @@ def test_head_revision_reads_no_file_in_request_threads(monkeypatch, tmp_path):
     CPython 3.11's `ast` now and then. The head must come without reading any file."""
     from concurrent.futures import ThreadPoolExecutor
 
+    expected = ScriptDirectory.from_config(db._alembic_config()).get_current_head()
     monkeypatch.setattr(db, "MIGRATIONS", tmp_path / "no-migrations-here")
     with ThreadPoolExecutor(32) as pool:
         heads = set(pool.map(lambda _: db.head_revision(), range(256)))
-    assert heads == {ScriptDirectory.from_config(_real_config()).get_current_head()}
-
-
-def _real_config():
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(db.Path(db.__file__).resolve().parent / "migrations"))
-    return config
+    assert heads == {expected}
