@@ -14,6 +14,7 @@ The environment variables, all optional:
 | EGOV_MAX_BODY_BYTES | limits.max_body_bytes | 10 MiB |
 | EGOV_AUTH_MAX_FAILURES | limits.auth_max_failures | 10 wrong tokens per client address… |
 | EGOV_AUTH_FAILURE_WINDOW_S | limits.auth_failure_window_s | …within 300 s, then 429 until the window passes |
+| EGOV_AUTH_MAX_FAILURES_PER_ADDRESS | limits.auth_max_failures_per_address | 100 wrong tokens of any kind from one address within the window (a NAT's ceiling against spraying) |
 | EGOV_MAX_SHEET_CELLS | max_sheet_cells | 20,000,000 (rows × columns from A1) |
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
@@ -22,6 +23,8 @@ The environment variables, all optional:
 | EGOV_RECALCULATE | limits.recalculate | 1 (0: formulas saved without results stay a warning, LibreOffice is not run) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
+| EGOV_APP_PASSWORD | app_password | none: the password `archive init --app-role` sets (prompted for when unset) |
+| EGOV_TLS_PASSPHRASE | tls_passphrase | none: the passphrase of an encrypted `serve --key` (prompted for in a terminal) |
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Limits:
     max_body_bytes: int = 10 * MIB
     auth_max_failures: int = 10
     auth_failure_window_s: float = 300.0
+    auth_max_failures_per_address: int = 100  # every token from one address (a commune office's NAT)
     # a workbook, checked before it is read (egov_xl/workbook/limits.py); a real form has about
     # 100 rows, a data sheet beside it up to 1,048,576 rows × a few columns
     max_sheet_cells: int = 20_000_000
@@ -92,6 +96,7 @@ _LIMIT_VARS = {
     "max_body_bytes": "EGOV_MAX_BODY_BYTES",
     "auth_max_failures": "EGOV_AUTH_MAX_FAILURES",
     "auth_failure_window_s": "EGOV_AUTH_FAILURE_WINDOW_S",
+    "auth_max_failures_per_address": "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS",
     "max_sheet_cells": "EGOV_MAX_SHEET_CELLS",
     "max_part_bytes": "EGOV_MAX_PART_BYTES",
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
@@ -116,6 +121,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     web_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)  # signs web sessions
     calendar_file: Path | None = None  # a province's reporting calendar; None: the package's
+    app_password: str | None = field(default=None, repr=False)  # archive init --app-role; never a CLI option
+    tls_passphrase: str | None = field(default=None, repr=False)  # an encrypted serve --key; never a CLI option
 
     @property
     def auth_enabled(self) -> bool:
@@ -139,6 +146,8 @@ class Settings:
             limits=limits,
             web_secret=env.get("EGOV_WEB_SECRET") or secrets.token_urlsafe(32),
             calendar_file=Path(calendar) if calendar else None,
+            app_password=env.get("EGOV_APP_PASSWORD") or None,
+            tls_passphrase=env.get("EGOV_TLS_PASSPHRASE") or None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 

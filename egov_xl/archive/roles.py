@@ -29,6 +29,9 @@ APP_WRITES = {
 APP_SEQUENCES = ("units", "periods", "reviews", "auth_failures")  # tables whose `id` sequence APP_WRITES' INSERT uses
 APP_FUNCTIONS = ("egov_archive_put",)
 
+# may the connected role create roles and set their passwords (a superuser may anything)
+CAN_CREATE_ROLES = text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+
 UNSAFE = text("""
     SELECT r.rolsuper OR r.rolname = current_user OR pg_has_role(r.rolname, current_user, 'MEMBER')
            OR pg_has_role(r.rolname, t.tableowner, 'MEMBER')
@@ -38,7 +41,9 @@ UNSAFE = text("""
 
 
 def grant_app_role(engine: Engine, role: str, password: str | None = None) -> None:
-    """Create (or re-grant) the server's role; run as the owner after the schema is upgraded."""
+    """Create (or re-grant) the server's role; run as the owner after the schema is upgraded.
+    Creating the role or setting its password needs an owner with CREATEROLE (said in a
+    sentence before anything is changed); re-granting an existing role does not."""
     if engine.dialect.name != "postgresql":
         raise ArchiveError("archive_roles_sqlite", url=str(engine.url))
     with translated(str(engine.url)), engine.begin() as conn:
@@ -51,6 +56,9 @@ def grant_app_role(engine: Engine, role: str, password: str | None = None) -> No
             conn.exec_driver_sql(sql.SQL(statement).format(*args).as_string(raw))
 
         exists = conn.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = :role"), {"role": role})
+        if (not exists or password is not None) and not conn.scalar(CAN_CREATE_ROLES):
+            owner = conn.scalar(text("SELECT current_user"))
+            raise ArchiveError("archive_role_needs_createrole", owner=owner, role=role)
         if not exists:
             run("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", name)
         if conn.scalar(UNSAFE, {"role": role}):

@@ -1,7 +1,7 @@
 """The command line `egov-xl`: one thin module per command group, calling the flows.
 
 `egov-xl validate FILE…` for batch work, `egov-xl forms` for definitions, `egov-xl archive`,
-`compare`, `consolidate`, `templates`, `serve`, `token`, `rules` and `stamp`. Each command
+`compare`, `consolidate`, `templates`, `serve`, `token`, `auth`, `rules` and `stamp`. Each command
 imports what it needs when it runs.
 
 Exit codes of `validate`: 0 no errors, 1 errors found, 2 an input could not be read.
@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from . import archive, coercion, forms, pipe, rules, stamp, templates, token
+from . import archive, auth, coercion, forms, pipe, rules, stamp, templates, token
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 from .compare import compare_command
 from .consolidate import consolidate_command
@@ -30,6 +30,22 @@ app = typer.Typer(
     no_args_is_help=True,
     help="egov-xl: kiểm tra Biểu mẫu 7 / Phụ lục VII (Chính quyền điện tử, Chính quyền số) trong tệp Excel.",
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from .. import __version__
+
+        typer.echo(f"egov-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="Phiên bản egov-xl.")) -> None:
+    """egov-xl"""
+
+
 app.command()(validate)
 app.add_typer(forms.app, name="forms")
 app.add_typer(archive.app, name="archive")
@@ -40,6 +56,7 @@ app.command("serve")(serve)
 app.add_typer(token.app, name="token")
 app.add_typer(rules.app, name="rules")
 app.add_typer(stamp.app, name="stamp")
+app.add_typer(auth.app, name="auth")
 
 
 def main() -> None:

@@ -38,25 +38,45 @@ def _accepted(texts: list[str], catalogue):
 @app.command("init")
 def archive_init(
     url: UrlOption = None,
-    app_role: Annotated[str | None, typer.Option("--app-role", help="PostgreSQL: vai trò của máy chủ (chỉ đọc và lưu mới).")] = None,
-    app_password: Annotated[str | None, typer.Option("--app-password", help="Mật khẩu đặt cho vai trò đó.")] = None,
+    app_role: Annotated[str | None, typer.Option("--app-role", help="PostgreSQL: vai trò của máy chủ (chỉ đọc và lưu mới); chủ sở hữu cần quyền CREATEROLE để tạo nó. Mật khẩu: biến EGOV_APP_PASSWORD hoặc nhập khi được hỏi.")] = None,
+    app_password: Annotated[str | None, typer.Option("--app-password", hidden=True)] = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Tạo hoặc nâng cấp lược đồ kho lưu trữ (PostgreSQL: chạy bằng vai trò chủ sở hữu)."""
     from ..archive.roles import grant_app_role
 
     catalogue = catalogue_for(lang)
+    if app_password is not None:
+        raise fail(catalogue, "archive_app_password_option")
     archive = open_archive(url, catalogue)
     revision = archive_call(catalogue, archive.init)
     out().print(catalogue.text("archive_initialised", url=archive.url, revision=revision), highlight=False)
     if app_role:
-        archive_call(catalogue, grant_app_role, archive.engine, app_role, app_password)
+        password = _app_password(catalogue, app_role) if archive.dialect == "postgresql" else None
+        archive_call(catalogue, grant_app_role, archive.engine, app_role, password)
         out().print(catalogue.text("archive_role_ready", role=app_role, url=archive.url), highlight=False)
 
 
+def _app_password(catalogue, role: str) -> str | None:
+    """The app role's password: EGOV_APP_PASSWORD (through the settings), else asked once in a
+    terminal (empty: keep the role's password); None when neither (the role keeps its own)."""
+    from ..settings import Settings
+
+    password = Settings.from_env().app_password
+    if password is None and sys.stdin.isatty():
+        password = typer.prompt(catalogue.text("archive_app_password_prompt", role=role), default="",
+                                hide_input=True, confirmation_prompt=True, show_default=False) or None
+    return password
+
+
 @app.command("verify")
-def archive_verify(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
-    """Kiểm tra chuỗi mã băm của mọi lần nộp; báo mắt xích hỏng đầu tiên (mã thoát 1)."""
+def archive_verify(
+    url: UrlOption = None,
+    against: Annotated[str | None, typer.Option("--against", help="Đối chiếu bản sao (--url) với kho đang chạy ở địa chỉ này.")] = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Kiểm tra chuỗi mã băm của mọi lần nộp; báo mắt xích hỏng đầu tiên (mã thoát 1).
+    Với --against: bản sao có đủ mọi lần nộp của kho đang chạy không."""
     catalogue = catalogue_for(lang)
     archive = open_archive(url, catalogue)
     verdict = archive_call(catalogue, archive.verify)
@@ -66,6 +86,84 @@ def archive_verify(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
                    revision=b.revision, what=catalogue.text(b.what, **b.params))
     out().print(catalogue.text("archive_intact", url=archive.url, revisions=verdict.revisions, chains=verdict.chains,
                                fingerprint=verdict.fingerprint), highlight=False)
+    taken = _check_backup_record(catalogue, archive, verdict)
+    if against is not None:
+        _compare_with_live(catalogue, archive, against, taken)
+
+
+def _when(moment) -> str:
+    return f"{moment.astimezone():%d/%m/%Y %H:%M:%S}"
+
+
+def _check_backup_record(catalogue, archive, verdict):
+    """A copy made by `archive backup` still holds what it recorded of itself; its time, or None
+    for any other archive."""
+    from ..archive.backup import record
+
+    found = archive_call(catalogue, record, archive)
+    if found is None:
+        return None
+    grown = verdict.revisions > found.revisions  # restored and used as the live archive since
+    if not grown and (verdict.revisions, verdict.fingerprint) != (found.revisions, found.fingerprint):
+        raise fail(catalogue, "archive_copy_altered", EXIT_ERRORS, url=archive.url, taken=_when(found.taken_at),
+                   revisions=found.revisions, recorded=found.fingerprint, found=verdict.fingerprint)
+    if not grown:
+        out().print(catalogue.text("archive_copy_recorded", taken=_when(found.taken_at), revisions=found.revisions),
+                    highlight=False)
+    return found.taken_at
+
+
+def _compare_with_live(catalogue, copy, live_url: str, taken) -> None:
+    from ..archive.backup import compare
+
+    live = open_archive(live_url, catalogue)
+    found = archive_call(catalogue, compare, copy, live)
+    if found.diverged is not None:
+        unit, key, revision = found.diverged
+        raise fail(catalogue, "archive_copy_diverged", EXIT_ERRORS, url=copy.url, live=live.url, unit=unit,
+                   period=_period_label(key), revision=revision)
+    if not found.missing:
+        fingerprint = archive_call(catalogue, live.verify).fingerprint
+        out().print(catalogue.text("archive_copy_matches", url=copy.url, live=live.url, fingerprint=fingerprint),
+                    highlight=False)
+    elif taken is None:  # not made by archive backup: nothing says it was complete when made
+        raise fail(catalogue, "archive_copy_behind", EXIT_ERRORS, url=copy.url, live=live.url,
+                   missing=found.missing, newest=_when(found.newest_missing))
+    else:
+        out().print(catalogue.text("archive_copy_newer", url=copy.url, live=live.url, taken=_when(taken),
+                                   missing=found.missing), highlight=False)
+
+
+def _period_label(key: str) -> str:
+    from ..core.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(key).label
+    except PeriodError:
+        return key
+
+
+@app.command("backup")
+def archive_backup(
+    target: Annotated[Path, typer.Argument(help="Tệp bản sao lưu mới (không ghi đè tệp đã có).")],
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Sao lưu kho đang chạy: SQLite bằng API sao lưu trực tuyến (một tệp tự đủ, kèm dấu vân
+    tay); PostgreSQL bằng pg_dump --format=custom (khôi phục: docs/admin/backup.md)."""
+    from ..archive.backup import pg_backup, sqlite_backup
+
+    catalogue = catalogue_for(lang)
+    archive = open_archive(url, catalogue)
+    archive_call(catalogue, archive.count_submissions)  # an archive at the newest schema, or a sentence
+    if archive.dialect == "postgresql":
+        command = archive_call(catalogue, pg_backup, archive.url, target)
+        out().print(catalogue.text("archive_backup_pg_done", url=archive.url, path=target,
+                                   command=" ".join(command)), highlight=False)
+        return
+    verdict = archive_call(catalogue, sqlite_backup, archive, target)
+    out().print(catalogue.text("archive_backup_done", url=archive.url, path=target, revisions=verdict.revisions,
+                               chains=verdict.chains, fingerprint=verdict.fingerprint), highlight=False)
 
 
 @app.command("put")

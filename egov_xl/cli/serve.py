@@ -17,8 +17,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
     https: Annotated[bool, typer.Option("--https/--http", help="HTTPS (Excel chỉ nạp phần bổ trợ qua HTTPS).")] = True,
-    cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS (PEM); mặc định tự tạo cho localhost.")] = None,
-    key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
+    cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS: PEM (có thể chứa cả khoá) hoặc .pfx/.p12; mặc định tự tạo cho localhost.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM); mật khẩu của khoá: EGOV_TLS_PASSPHRASE hoặc nhập khi được hỏi.")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
     hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ trong manifest (sau proxy).")] = None,
     allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
@@ -33,7 +33,6 @@ def serve(
     import uvicorn
 
     from ..server import launch
-    from ..server.certs import dev_certificate
     from ..settings import Settings
     from .token import token_call
 
@@ -45,8 +44,10 @@ def serve(
     if exposure is launch.Exposure.WARN:
         error(catalogue.text("serve_anonymous_warning", host=host))
     if settings.auth_enabled:
-        from ..server.tokens import entries
+        from ..server.tokens import convert_clear_text, entries
 
+        if converted := token_call(catalogue, convert_clear_text, settings.tokens_file):  # 0.1.0's file
+            error(catalogue.text("tokens_converted", path=settings.tokens_file, count=converted))
         token_call(catalogue, entries, settings.tokens_file)
     archive = open_archive(settings.archive_url, catalogue)
     archive_call(catalogue, archive.init)
@@ -54,16 +55,42 @@ def serve(
     os.environ.update(settings.to_env(project, hostname))
     ssl = {}
     scheme = "http"
+    project_dir = Path(os.environ["XLWINGS_PROJECT_DIR"])
     if https:
-        if cert is None or key is None:
-            cert, key = dev_certificate(settings.private_dir)
-        ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
-        scheme = "https"
-    leak = launch.served_secret([key, settings.tokens_file], Path(os.environ["XLWINGS_PROJECT_DIR"]))
-    if leak is not None:
-        raise fail(catalogue, "serve_secret_served", path=leak[0], folder=leak[1])
+        _refuse_served_secret(catalogue, [key or cert], project_dir)  # before a key is read (a PEM may hold one)
+        tls = _tls(catalogue, cert, key, settings, host)
+        ssl, key, scheme = tls.uvicorn(), tls.key, "https"
+    _refuse_served_secret(catalogue, [key, settings.tokens_file], project_dir)
     shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
     out().print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                                archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)
+
+
+def _refuse_served_secret(catalogue, paths: list[Path | None], project_dir: Path) -> None:
+    from ..server import launch
+
+    leak = launch.served_secret(paths, project_dir)
+    if leak is not None:
+        raise fail(catalogue, "serve_secret_served", path=leak[0], folder=leak[1])
+
+
+def _tls(catalogue, cert: Path | None, key: Path | None, settings, host: str):
+    """The certificate uvicorn serves: the organisation's (--cert [--key]), or the self-signed
+    localhost one, with a warning when other computers can reach this server."""
+    import sys
+
+    from ..server.certs import Tls, dev_certificate, organisation_tls
+    from ..server.launch import loopback
+
+    if cert is None and key is None:
+        if not loopback(host):
+            error(catalogue.text("serve_dev_cert_exposed", host=host))
+        return Tls(*dev_certificate(settings.private_dir), self_signed=True)
+
+    def ask(path: Path) -> str:
+        return typer.prompt(catalogue.text("serve_cert_passphrase_prompt", path=path), hide_input=True)
+
+    return archive_call(catalogue, organisation_tls, cert, key, settings.private_dir, settings.tls_passphrase,
+                        ask if sys.stdin.isatty() else None)

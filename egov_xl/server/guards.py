@@ -139,7 +139,8 @@ class Guard:
         from fastapi import HTTPException
 
         client = (scope.get("client") or ("?", 0))[0]
-        wait = await anyio.to_thread.run_sync(self.limiter.wait, client)  # one indexed read
+        token = headers.get("authorization", "")  # counted per address and token (its hash only)
+        wait = await anyio.to_thread.run_sync(self.limiter.wait, client, token)  # indexed reads
         if wait > 0:
             await self._too_many(send, client, wait)
             return False
@@ -149,7 +150,7 @@ class Guard:
             if exc.status_code != 401:
                 await answer(send, exc.status_code, str(exc.detail))
                 return False
-            wait = await anyio.to_thread.run_sync(self.limiter.fail, client)  # only failures write
+            wait = await anyio.to_thread.run_sync(self.limiter.fail, client, token)  # only failures write
             if wait > 0:
                 await self._too_many(send, client, wait)
             else:

@@ -24,9 +24,11 @@ class Runtime:
         self._archive_lock = Lock()
         from .auth_state import FailureLimiter
 
-        # wrong tokens per client, counted in the archive: add-in and web login, every worker
+        # wrong tokens per client and token, counted in the archive: add-in and web login, every worker
         self.auth_failures = FailureLimiter(self.archive, settings.limits.auth_max_failures,
-                                            settings.limits.auth_failure_window_s)
+                                            settings.limits.auth_failure_window_s,
+                                            per_address=settings.limits.auth_max_failures_per_address,
+                                            lang=settings.lang)
 
     def archive(self) -> Archive:
         """The archive this server writes to; on SQLite the file is created on first use (one

@@ -7,10 +7,12 @@
       "a3f1c2d4…":  {name: "Trần Thị B", units: ["HCM"], consolidates: true, created: "…"}
 
 `egov-xl token add` prints a new random token once and writes only its hash. A file of the
-older clear-text form (tokens as keys, no `format: sha256`) is refused, by the server and by
-the token commands, with a sentence asking the administrator to issue new tokens: its tokens
-lay in clear on disk (and, before the static-file containment fix, could be downloaded), so
-they must be treated as known to others and replaced, not merely hashed.
+older clear-text form (0.1.0's, tokens as keys, no `format: sha256`) is converted by `egov-xl
+serve` at start and by the token commands (`convert_clear_text`): each entry kept under its
+token's hash, the file replaced atomically (mode 0600), so the clear text is gone and clerks
+keep their tokens through the upgrade. A running server's worker still refuses a clear-text
+file it meets (one dropped in while it runs) with a sentence. The admin is told to re-issue the
+tokens soon: they lay in clear on disk.
 """
 
 from __future__ import annotations
@@ -80,11 +82,13 @@ def _grants(path: str, stamp: int) -> dict[str, Grant]:
 
 
 def entries(path: Path) -> list[Entry]:
+    convert_clear_text(path)
     return list(_read(path).values()) if path.is_file() else []
 
 
 def issue(path: Path, name: str, units: list[str], consolidates: bool = False) -> tuple[str, Entry]:
     """A new random token for `name`; only its hash is written. Returns the token (shown once)."""
+    convert_clear_text(path)
     found = _read(path) if path.is_file() else {}
     token = secrets.token_urlsafe(32)
     key = digest(token)
@@ -96,11 +100,35 @@ def issue(path: Path, name: str, units: list[str], consolidates: bool = False) -
 
 def revoke(path: Path, which: str) -> list[Entry]:
     """Remove the tokens whose id or holder's name is `which`; returns what was removed."""
+    convert_clear_text(path)
     found = _read(path) if path.is_file() else {}
     gone = [key for key, entry in found.items() if which in (entry.id, entry.grant.name)]
     if gone:
         _write(path, {key: entry for key, entry in found.items() if key not in gone})
     return [found[key] for key in gone]
+
+
+def convert_clear_text(path: Path | None) -> int:
+    """Upgrade a clear-text tokens file (0.1.0) in place: every entry kept, every field of it
+    (an id included) unchanged, under the SHA-256 of its token; the file replaced atomically
+    with mode 0600. Returns how many tokens were converted (0: nothing to convert)."""
+    if path is None or not path.is_file():
+        return 0
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TokensFileError("tokens_file_invalid", path=path, reason=exc) from None
+    listed = data.get("tokens") if isinstance(data, dict) else None
+    if not isinstance(listed, dict) or not listed or data.get("format") == FORMAT or "format" in data:
+        return 0  # hashed already, empty, or not a tokens file: _read says what is wrong
+    converted = {}
+    for number, (token, value) in enumerate(listed.items(), start=1):
+        if not isinstance(value, dict) or not value.get("name") or not str(token).strip():
+            raise TokensFileError("tokens_file_invalid", path=path, reason=f"tokens: #{number}")  # never the token
+        converted[digest(str(token))] = dict(value)
+    text = HEADER + yaml.safe_dump({"format": FORMAT, "tokens": converted}, allow_unicode=True, sort_keys=False)
+    write_private(path, text.encode("utf-8"))
+    return len(converted)
 
 
 def _read(path: Path) -> dict[str, Entry]:

@@ -114,14 +114,14 @@ def login_form(request: Request):
 def login(request: Request, token: str = Form(""), csrf: str = Form("")):
     found = visitor(request)
     check_csrf(found, csrf)
-    limiter = runtime.current().auth_failures  # the add-in's count: one budget per client address
+    limiter = runtime.current().auth_failures  # the add-in's count: per client address and token
     client = request.client.host if request.client else "?"
-    if (wait := limiter.wait(client)) > 0:
-        return _too_many(request, found, client, wait)
     token = token.strip()
+    if (wait := limiter.wait(client, token)) > 0:
+        return _too_many(request, found, client, wait)
     grant = grant_for(token, runtime.current().settings.tokens_file) if token else None
     if grant is None:
-        if (wait := limiter.fail(client)) > 0:
+        if (wait := limiter.fail(client, token)) > 0:
             return _too_many(request, found, client, wait)
         return _page(request, found, "login.html", status=401, failed=True)
     response = RedirectResponse(PATH, status_code=303)

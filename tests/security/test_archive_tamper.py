@@ -67,7 +67,8 @@ def shared(pg_cluster):
         name = pg_cluster.new_database()
         conn.execute(f"ALTER DATABASE {name} OWNER TO {OWNER}")
     owner_url = pg_cluster.url(name).replace("postgres@", f"{OWNER}@")
-    done = egov("archive", "init", "--url", owner_url, "--app-role", APP, "--app-password", "s3cret")
+    done = runner.invoke(app, ["archive", "init", "--url", owner_url, "--app-role", APP],
+                         env={"COLUMNS": "400", "EGOV_APP_PASSWORD": "s3cret"})
     assert done.exit_code == 0, done.output
     assert APP in done.output and "egov_archive_put" in done.output
     app_url = pg_cluster.url(name).replace("postgres@", f"{APP}@")

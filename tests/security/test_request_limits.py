@@ -33,10 +33,12 @@ ORIGIN: dict[str, str] = {}
 
 
 def _auth_env(folder, failures: int, window: float) -> tuple[dict[str, str], str]:
+    """`failures` wrong tokens of any kind from one address lock it (the per-address ceiling
+    against spraying set as low as the per-token count)."""
     token, _ = issue(folder / "tokens.yaml", "Cán bộ Sở A", ["SO-A"])
     env = {"EGOV_TOKENS_FILE": str(folder / "tokens.yaml"), "XLWINGS_AUTH_PROVIDERS": '["custom"]',
            "EGOV_ARCHIVE_URL": f"sqlite:///{folder / 'a.sqlite3'}", "EGOV_AUTH_MAX_FAILURES": str(failures),
-           "EGOV_AUTH_FAILURE_WINDOW_S": str(window)}
+           "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS": str(failures), "EGOV_AUTH_FAILURE_WINDOW_S": str(window)}
     return env, token
 
 

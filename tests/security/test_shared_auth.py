@@ -62,7 +62,7 @@ def test_two_workers_share_one_failure_budget(tmp_path):
     token, _ = issue(tmp_path / "tokens.yaml", "Cán bộ Sở A", ["SO-A"])
     env = {"EGOV_TOKENS_FILE": str(tmp_path / "tokens.yaml"), "XLWINGS_AUTH_PROVIDERS": '["custom"]',
            "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", "EGOV_AUTH_MAX_FAILURES": str(LIMIT),
-           "EGOV_AUTH_FAILURE_WINDOW_S": str(WINDOW)}
+           "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS": str(LIMIT), "EGOV_AUTH_FAILURE_WINDOW_S": str(WINDOW)}
     with live_server("--workers", "2", env=env) as base:
         started = time.monotonic()
         answers = [_guess(base, f"guess-{n}") for n in range(6 * LIMIT)]

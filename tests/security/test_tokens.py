@@ -1,6 +1,7 @@
 """Tokens are stored only as SHA-256: `egov-xl token add/list/revoke` through the real CLI, the
 file's mode and content, a live server honouring an issue and a revocation, and the refusal of
-an old clear-text tokens file (by the CLI, by `serve`, and by a running server)."""
+an old clear-text tokens file converted on upgrade (by the CLI and by `serve`: hashes computed
+from the clear tokens, the clear file replaced atomically, 0600), refused by a running server."""
 
 from __future__ import annotations
 
@@ -66,17 +67,46 @@ def test_issue_and_revoke_on_a_live_server(env, tmp_path):
         assert gone.returncode == 2 and 'tên "nobody"' in gone.stderr
 
 
-def test_clear_text_file_is_refused_everywhere(env, tmp_path):
+def _old_file(tmp_path, text: str = OLD):
     old = tmp_path / "private" / "tokens.yaml"
-    old.parent.mkdir()
-    old.write_text(OLD, encoding="utf-8")
+    old.parent.mkdir(exist_ok=True)
+    old.write_text(text, encoding="utf-8")
+    old.chmod(0o644)  # as 0.1.0 left it
+    return old
+
+
+def _converted(path) -> dict:
+    import yaml
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.yaml"]  # no clear copy, no temporary
+    text = path.read_text(encoding="utf-8")
+    assert "token-so-a" not in text
+    return yaml.safe_load(text)
+
+
+def test_clear_text_file_is_converted_by_the_token_commands(env, tmp_path):
+    old = _old_file(tmp_path, 'tokens:\n  "token-so-a": {name: "Cán bộ Sở A", units: ["SO-A"], id: "a1", note: x}\n')
     listed = _cli(env, "token", "list")
-    assert listed.returncode == 2
-    assert "còn ghi 1 mã ở dạng rõ" in listed.stderr and "egov-xl token add" in listed.stderr
-    assert _cli(env, "token", "add", "--name", "C", "--unit", "X").returncode == 2
-    assert old.read_text(encoding="utf-8") == OLD  # nothing stored is lost or overwritten
-    served = _cli({**env, "XLWINGS_AUTH_PROVIDERS": '["custom"]'}, "serve", "--http", "--port", "9")
-    assert served.returncode == 2 and "dạng rõ" in served.stderr
+    assert listed.returncode == 0, listed.stderr
+    assert "Cán bộ Sở A" in listed.stdout
+    data = _converted(old)
+    assert data["format"] == "sha256"
+    key = hashlib.sha256(b"token-so-a").hexdigest()
+    assert data["tokens"] == {key: {"name": "Cán bộ Sở A", "units": ["SO-A"], "id": "a1", "note": "x"}}
+    assert _cli(env, "token", "add", "--name", "C", "--unit", "X").returncode == 0  # and the file goes on
+    assert key in old.read_text(encoding="utf-8")
+
+
+def test_clear_text_file_is_converted_when_serve_starts_and_the_old_token_works(env, tmp_path):
+    old = _old_file(tmp_path)
+    body = {"client": "Office.js", "func_name": "num", "args": [[["2"]]], "runtime": "1.4",
+            "caller_address": "[B.xlsx]S!A1", "version": "0.37.8"}
+    with live_server(env={**env, "XLWINGS_AUTH_PROVIDERS": '["custom"]'}) as base:
+        answer = httpx.post(base + "/xlwings/custom-functions-call", json=body, headers={"Authorization": "token-so-a"})
+        assert answer.status_code == 200 and answer.json() == {"result": [[2.0]]}
+        assert "Đã chuyển tệp mã truy cập" in base.log.read_text(errors="replace")
+    _converted(old)
 
 
 def test_running_server_never_accepts_a_clear_text_token(env, tmp_path):

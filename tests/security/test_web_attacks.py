@@ -32,7 +32,8 @@ def _ratio(base: str, token: str) -> httpx.Response:
 def office(samples, tmp_path_factory):
     folder = tmp_path_factory.mktemp("web-attacks")
     seeded = seed_console(folder, samples)
-    env = {**seeded["env"], "EGOV_AUTH_MAX_FAILURES": "5", "EGOV_AUTH_FAILURE_WINDOW_S": "6"}
+    env = {**seeded["env"], "EGOV_AUTH_MAX_FAILURES": "5", "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS": "5",
+           "EGOV_AUTH_FAILURE_WINDOW_S": "6"}
     with live_server(env=env) as base:
         yield base
 
