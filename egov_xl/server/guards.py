@@ -260,7 +260,7 @@ def _declared_length(headers: dict[str, str]) -> int:
         return 0
 
 
-async def _read_body(receive, limit: int, idle_s: float = math.inf, total_s: float = math.inf) -> bytes | None:
+async def _read_body(receive, limit: int, idle_s: float | None = None, total_s: float | None = None) -> bytes | None:
     """The whole body, or None as soon as more than `limit` bytes arrived (the rest unread).
     TimeoutError when no bytes came for `idle_s`, or the whole body took longer than `total_s`."""
     chunks, size = [], 0
