@@ -48,3 +48,15 @@ def test_another_clerk_is_answered_while_a_heavy_upload_is_checked(samples, tmp_
     assert done["answer"].status_code == 200 and "BaoCao.xlsx" in done["answer"].text
     assert done["seconds"] > 1.0  # the check was heavy enough to measure anything
     assert len(latencies) >= 5 and max(latencies) < ANSWER_WITHIN_S, (max(latencies), len(latencies), done["seconds"])
+
+
+def test_console_routes_work_in_threads():
+    """Starlette runs a plain `def` route in its thread pool; the one `async` route (upload, which
+    must await the form) hands its checking to a thread. Exports and consolidation stay plain."""
+    import inspect
+
+    from egov_xl.web import router
+
+    on_the_loop = {route.name for route in router.routes if inspect.iscoroutinefunction(route.endpoint)}
+    assert on_the_loop == {"upload"}
+    assert {"board_export", "consolidation_download", "consolidation_page"} <= {r.name for r in router.routes}
