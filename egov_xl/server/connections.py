@@ -20,6 +20,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..settings import Limits
 
+GRACE_S = 0.25
+
 try:
     import resource
 except ImportError:  # Windows: no such limit to raise
@@ -33,6 +35,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.head_timeout = head_timeout
         self.head_timer: asyncio.TimerHandle | None = None
+        self.head_grace = False
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -53,6 +56,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self.head_grace = False
         self.head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
 
     def _disarm(self) -> None:
@@ -61,6 +65,10 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self.head_timer = None
 
     def _head_too_slow(self) -> None:
+        if not self.head_grace:  # uvloop runs due timers before reading the sockets: a loop that
+            self.head_grace = True  # was busy gets one more read of bytes that did arrive in time
+            self.head_timer = self.loop.call_later(GRACE_S, self._head_too_slow)
+            return
         self.head_timer = None
         if not self.transport.is_closing():
             self.transport.close()
