@@ -3,6 +3,7 @@ for a request's head, and counts no limit of its own):
 
 - a connection whose request head (request line and headers) is not complete within
   `limits.header_timeout_s` of its first byte, or of its opening, is closed (slowloris);
+  a head larger than MAX_HEAD_BYTES is answered 400 and closed (httptools sets no limit);
 - beyond `limits.max_connections` connections or requests in flight, uvicorn answers 503
   (`limit_concurrency`) instead of taking more work;
 - the process's open-files limit is raised to its hard limit at start, so the connections it
@@ -21,6 +22,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from ..settings import Limits
 
 GRACE_S = 0.25
+MAX_HEAD_BYTES = 64 * 1024  # a request head is a few hundred bytes; nginx's default allows 32 KiB
 
 try:
     import resource
@@ -36,6 +38,7 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         self.head_timeout = head_timeout
         self.head_timer: asyncio.TimerHandle | None = None
         self.head_grace = False
+        self.head_bytes = 0
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -43,8 +46,22 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self.head_bytes = 0
         if self.head_timer is None:
             self._arm()
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def _count(self, size: int) -> None:
+        self.head_bytes += size
+        if self.head_bytes > MAX_HEAD_BYTES:
+            raise ValueError("request head too large")  # httptools: a parser error, uvicorn answers 400
 
     def on_headers_complete(self) -> None:
         self._disarm()

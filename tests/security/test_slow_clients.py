@@ -113,6 +113,21 @@ def test_slow_request_heads_are_closed_and_another_clerk_is_answered(shared):
             conn.close()
 
 
+def test_a_huge_request_head_is_refused(shared):
+    line = b"X-Pad: " + b"a" * 1000 + b"\r\n"
+    with _connect(shared) as conn:
+        conn.sendall(b"GET /bao-cao/dang-nhap HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        sent = 0
+        try:
+            while sent < 8 * MIB:  # headers as fast as the line takes them, never finished
+                conn.sendall(line * 64)
+                sent += len(line) * 64
+        except OSError:
+            pass  # closed by the server
+        status, _, _ = _read_response(conn)
+    assert status == 400 and sent < 2 * MIB
+
+
 def _post_head(path: str, length: int, cookie: str = "") -> bytes:
     head = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {length}",
             "Content-Type: application/x-www-form-urlencoded"] + ([f"Cookie: {cookie}"] if cookie else [])
