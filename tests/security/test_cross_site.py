@@ -139,3 +139,19 @@ def test_a_name_re_pointed_at_this_pc_reaches_nothing(one_pc, samples):
     assert store.get("DV-REBIND", parse_period(PERIOD)) is None
     for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"LOCALHOST:{port}"):
         assert httpx.get(base + "/bao-cao/dang-nhap", headers={"Host": host}).status_code == 200
+
+
+def test_served_names():
+    from egov_xl.server.app import served_names
+    from egov_xl.server.guards import LOCAL_NAMES, host_name, served_host
+    from egov_xl.settings import Settings
+
+    assert [host_name(h) for h in ("[::1]:8000", "LOCALHOST:8443", "egov.local", "::1")] == \
+        ["::1", "localhost", "egov.local", "::1"]
+    names = served_names(Settings(archive_url="sqlite://", hosts=("may-so-noi-vu",)), "https://Egov.Tinh.gov.vn:8443/")
+    assert names == {"may-so-noi-vu", "egov.tinh.gov.vn"}
+    lan = {"server": ("192.168.1.5", 8000)}
+    assert served_host("192.168.1.5:8000", LOCAL_NAMES, lan)  # a clerk who typed the PC's address
+    assert served_host("[::1]:8000", LOCAL_NAMES, lan) and served_host("localhost", LOCAL_NAMES, lan)
+    assert not served_host("192.168.1.6:8000", LOCAL_NAMES, lan)
+    assert not served_host("evil.example", LOCAL_NAMES | names, lan)
