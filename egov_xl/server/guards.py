@@ -14,7 +14,7 @@ whatever upstream does), in this order, each before any request body is read:
 4. a body larger than `limits.max_body_bytes` is 413: at once from Content-Length, or, for a
    chunked body, as soon as the bytes read pass the limit; nothing larger is ever held.
 
-On one PC (no auth provider, every caller is the clerk), before anything else:
+On one PC (no auth provider, every caller is the clerk), right after the path check:
 
 0. a request whose Host header is not a name this server serves (localhost, a loopback or the
    connection's own address, this machine's name, XLWINGS_HOSTNAME, EGOV_HOSTS) is 421: a web
