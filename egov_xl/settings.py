@@ -15,6 +15,11 @@ The environment variables, all optional:
 | EGOV_AUTH_MAX_FAILURES | limits.auth_max_failures | 10 wrong tokens per client address… |
 | EGOV_AUTH_FAILURE_WINDOW_S | limits.auth_failure_window_s | …within 300 s, then 429 until the window passes |
 | EGOV_AUTH_MAX_FAILURES_PER_ADDRESS | limits.auth_max_failures_per_address | 100 wrong tokens of any kind from one address within the window (a NAT's ceiling against spraying) |
+| EGOV_HEADER_TIMEOUT_S | limits.header_timeout_s | 10 (a connection whose request head is not complete by then is closed) |
+| EGOV_BODY_IDLE_S | limits.body_idle_s | 20 (a request body that sends nothing for this long is answered 408) |
+| EGOV_BODY_TIMEOUT_S | limits.body_timeout_s | 300 (a whole request body, however steady) |
+| EGOV_MAX_ANONYMOUS_BODIES | limits.max_anonymous_bodies | 16 bodies read at once from senders not signed in (shared server) |
+| EGOV_MAX_CONNECTIONS | limits.max_connections | 1000 (uvicorn's limit_concurrency: beyond it, 503) |
 | EGOV_MAX_SHEET_CELLS | max_sheet_cells | 20,000,000 (rows × columns from A1) |
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
@@ -22,6 +27,7 @@ The environment variables, all optional:
 | EGOV_MAX_ANNOTATE_BYTES | max_annotate_bytes | 16 MiB (the sheets of a workbook given an annotated copy, unzipped) |
 | EGOV_RECALCULATE | limits.recalculate | 1 (0: formulas saved without results stay a warning, LibreOffice is not run) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
+| EGOV_HOSTS | hosts | none: one PC answers only to localhost, its own addresses and name, XLWINGS_HOSTNAME (comma-separated extra names) |
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 | EGOV_APP_PASSWORD | app_password | none: the password `archive init --app-role` sets (prompted for when unset) |
 | EGOV_TLS_PASSPHRASE | tls_passphrase | none: the passphrase of an encrypted `serve --key` (prompted for in a terminal) |
@@ -69,6 +75,12 @@ class Limits:
     auth_max_failures: int = 10
     auth_failure_window_s: float = 300.0
     auth_max_failures_per_address: int = 100  # every token from one address (a commune office's NAT)
+    # connections (egov_xl/server/connections.py, guards.py): slow clients cannot hold the server
+    header_timeout_s: float = 10.0
+    body_idle_s: float = 20.0
+    body_timeout_s: float = 300.0
+    max_anonymous_bodies: int = 16
+    max_connections: int = 1000
     # a workbook, checked before it is read (egov_xl/workbook/limits.py); a real form has about
     # 100 rows, a data sheet beside it up to 1,048,576 rows × a few columns
     max_sheet_cells: int = 20_000_000
@@ -97,6 +109,11 @@ _LIMIT_VARS = {
     "auth_max_failures": "EGOV_AUTH_MAX_FAILURES",
     "auth_failure_window_s": "EGOV_AUTH_FAILURE_WINDOW_S",
     "auth_max_failures_per_address": "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS",
+    "header_timeout_s": "EGOV_HEADER_TIMEOUT_S",
+    "body_idle_s": "EGOV_BODY_IDLE_S",
+    "body_timeout_s": "EGOV_BODY_TIMEOUT_S",
+    "max_anonymous_bodies": "EGOV_MAX_ANONYMOUS_BODIES",
+    "max_connections": "EGOV_MAX_CONNECTIONS",
     "max_sheet_cells": "EGOV_MAX_SHEET_CELLS",
     "max_part_bytes": "EGOV_MAX_PART_BYTES",
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
@@ -123,6 +140,7 @@ class Settings:
     calendar_file: Path | None = None  # a province's reporting calendar; None: the package's
     app_password: str | None = field(default=None, repr=False)  # archive init --app-role; never a CLI option
     tls_passphrase: str | None = field(default=None, repr=False)  # an encrypted serve --key; never a CLI option
+    hosts: tuple[str, ...] = ()  # names a one-PC server answers to beside its own (DNS rebinding)
 
     @property
     def auth_enabled(self) -> bool:
@@ -148,6 +166,7 @@ class Settings:
             calendar_file=Path(calendar) if calendar else None,
             app_password=env.get("EGOV_APP_PASSWORD") or None,
             tls_passphrase=env.get("EGOV_TLS_PASSPHRASE") or None,
+            hosts=tuple(h.strip() for h in (env.get("EGOV_HOSTS") or "").split(",") if h.strip()),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -169,6 +188,8 @@ class Settings:
             env["EGOV_PRIVATE_DIR"] = str(self.private_dir)
         if self.calendar_file is not None:
             env["EGOV_CALENDAR_FILE"] = str(self.calendar_file)
+        if self.hosts:
+            env["EGOV_HOSTS"] = ",".join(self.hosts)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
         if self.auth_providers:

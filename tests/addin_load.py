@@ -14,6 +14,8 @@ import httpx
 
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
 
+ADDIN_HEADERS = {"X-Egov-Session": "load-test"}  # what the ribbon sends (one PC refuses calls without it)
+
 
 @dataclass
 class Reply:
@@ -61,7 +63,7 @@ class Clerks:
         start = time.perf_counter()
         try:
             response = client.post(f"/xlwings/custom-scripts-call/{script}", content=self.body(script, unit),
-                                   headers={"Content-Type": "application/json"})
+                                   headers={"Content-Type": "application/json", **ADDIN_HEADERS})
         except httpx.HTTPError as exc:  # a timeout or a dropped connection is a reply's problem too
             return Reply(unit, script, 0, [type(exc).__name__], [], time.perf_counter() - start)
         seconds = time.perf_counter() - start
@@ -82,7 +84,7 @@ def round_trips(base: str, path: str, body: dict, count: int) -> list[float]:
     with httpx.Client(base_url=base, timeout=30) as client:
         for _ in range(count):
             start = time.perf_counter()
-            response = client.post(path, json=body)
+            response = client.post(path, json=body, headers=ADDIN_HEADERS)
             assert response.status_code == 200, response.text
             times.append(time.perf_counter() - start)
     return times

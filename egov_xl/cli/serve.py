@@ -64,8 +64,12 @@ def serve(
     shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
     out().print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
                                archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
+    from ..server import connections
+
+    connections.raise_open_files()  # inherited by the workers
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)
+                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl,
+                **connections.uvicorn_options(settings.limits))
 
 
 def _refuse_served_secret(catalogue, paths: list[Path | None], project_dir: Path) -> None:

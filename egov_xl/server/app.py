@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..settings import Settings
 from . import runtime
-from .guards import Guard, contain_static
+from .guards import Guard, contain_static, host_name
 from .session import ClientSession
 
 
@@ -32,4 +32,11 @@ def create_app(settings: Settings | None = None):
     return Guard(ClientSession(main_app),  # which Excel client calls, for the function context
                   settings, authenticate=authenticate, scripts=routes.custom_scripts,
                  functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
-                 limiter=started.auth_failures)  # shared with the web console's login
+                 limiter=started.auth_failures,  # shared with the web console's login
+                 hosts=served_names(settings, xlwings_settings.hostname), signed_in=web.signed_in_scope)
+
+
+def served_names(settings: Settings, hostname: str | None) -> frozenset[str]:
+    """The names a one-PC server answers to beside localhost and its own (guards.served_host)."""
+    names = [*settings.hosts, *([hostname] if hostname else [])]
+    return frozenset(host_name(name.split("://", 1)[-1].split("/", 1)[0]) for name in names)

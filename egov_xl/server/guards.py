@@ -14,6 +14,21 @@ whatever upstream does), in this order, each before any request body is read:
 4. a body larger than `limits.max_body_bytes` is 413: at once from Content-Length, or, for a
    chunked body, as soon as the bytes read pass the limit; nothing larger is ever held.
 
+On one PC (no auth provider, every caller is the clerk), right after the path check:
+
+0. a request whose Host header is not a name this server serves (localhost, a loopback or the
+   connection's own address, this machine's name, XLWINGS_HOSTNAME, EGOV_HOSTS) is 421: a web
+   page whose name was re-pointed at 127.0.0.1 (DNS rebinding) reaches nothing;
+   and a script or function POST must be a call of our add-in (`cross_site`): JSON, with a
+   header only a script of the same origin can add, not sent from another site; a form or a
+   `text/plain` POST from another web page (no CORS preflight) is 403 before its body is read.
+
+On a shared server, a console POST (/bao-cao/*) from a visitor not signed in is sent to the
+login form before its body is read; the bodies that may come from anyone (the login form) are
+small (ANONYMOUS_BODY_BYTES) and only `max_anonymous_bodies` are read at once (503 beyond).
+Every body is read with an idle and a total timeout (408). Every console page carries the
+headers of `CONSOLE_HEADERS` (a Content-Security-Policy that forbids framing and script).
+
 Refusals are JSON `{"detail": sentence}` (what xlwings' JavaScript client shows), Vietnamese,
 then " / " and English.
 """
@@ -24,6 +39,7 @@ import json
 import math
 import os
 import re
+import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
@@ -93,47 +109,99 @@ def contain_static(app) -> int:
 
 
 Authenticate = Callable[[dict[str, str]], Awaitable[None]]
+SignedIn = Callable[[dict], bool]  # a console request's scope → its visitor is signed in (cookie)
+
+ANONYMOUS_BODY_BYTES = 64 * 1024  # a login form is a few hundred bytes
+CONSOLE = "/bao-cao"
+CONSOLE_OPEN = frozenset({CONSOLE + "/dang-nhap"})  # console POSTs anyone may send
+# The console has no script of its own: nothing runs, nothing frames it, forms post only here.
+# Its stylesheet is one inline <style> (base.html) and charts are SVG data: images.
+CONSOLE_POLICY = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                  "frame-ancestors 'none'")
+CONSOLE_HEADERS = ((b"content-security-policy", CONSOLE_POLICY.encode()), (b"x-frame-options", b"DENY"),
+                   (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"))
+JSON_TYPES = frozenset({"application/json"})
+OUR_HEADERS = ("x-egov-session", "auth-provider")  # ours (ribbon.js), xlwings' client's (every call)
+SAME_SITE = frozenset({"same-origin", "none"})
 
 
 class Guard:
     """The ASGI layer described in the module docstring, in front of xlwings Server's app."""
 
     def __init__(self, app, settings: Settings, *, authenticate: Authenticate, scripts: ModuleType,
-                 functions: ModuleType, limiter: FailureLimiter, prefix: str = "/xlwings"):
+                 functions: ModuleType, limiter: FailureLimiter, prefix: str = "/xlwings",
+                 hosts: frozenset[str] = frozenset(), signed_in: SignedIn | None = None):
         self.app = app
         self.settings = settings
         self.authenticate = authenticate
         self.scripts, self.functions = scripts, functions
         self.prefix = prefix.rstrip("/") + "/"
         self.batch_prefix = self.prefix[:-len("xlwings/")] + "egov/"  # egov-xl's own add-in routes
+        self.console = self.prefix[:-len("/xlwings/")] + CONSOLE
         self.limiter = limiter
+        self.hosts = frozenset(h.lower() for h in hosts) | LOCAL_NAMES
+        self.signed_in = signed_in or (lambda scope: False)
+        self.anonymous_bodies = 0  # bodies being read from senders not signed in (one event loop)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if escapes(scope["path"]) or escapes(scope.get("raw_path", b"").decode("latin-1")):
             return await refuse(send, 404, "http_no_file")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        one_pc = not self.settings.auth_enabled
+        if one_pc and not served_host(headers.get("host", ""), self.hosts, scope):
+            return await refuse(send, 421, "http_wrong_host", host=headers.get("host", "")[:100])
+        if scope["path"].startswith(self.console):
+            send = with_headers(send, CONSOLE_HEADERS)
         if scope["method"] not in BODY_METHODS:
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         ours = scope["path"].startswith(self.prefix)
         needs_token = ours or scope["path"].startswith(self.batch_prefix)
+        if one_pc and needs_token and cross_site(headers):
+            return await refuse(send, 403, "http_cross_site")
         if needs_token and self.settings.auth_enabled and not await self._authenticated(scope, headers, send):
             return None
         if ours and (name := self._unknown_script(scope["path"])) is not None:
             return await refuse(send, 404, "http_unknown_script", name=name)
-        limit = self.settings.limits.max_body_bytes
+        signed = one_pc or needs_token or await self._console_signed_in(scope)
+        if not signed and scope["path"].startswith(self.console) and scope["path"] not in CONSOLE_OPEN:
+            return await to_login(send, self.console)
+        limit = self.settings.limits.max_body_bytes if signed else ANONYMOUS_BODY_BYTES
         if _declared_length(headers) > limit:
             return await refuse(send, 413, "http_body_too_large", limit=limit)
-        try:
-            body = await _read_body(receive, limit)
-        except ClientGone:
-            return None
+        body = await self._body(receive, send, limit, signed)
         if body is None:
-            return await refuse(send, 413, "http_body_too_large", limit=limit)
+            return None
         if ours and (name := self._unknown_function(scope["path"], body)) is not None:
             return await refuse(send, 404, "http_unknown_function", name=name)
         return await self.app(scope, _replay(body, receive), send)
+
+    async def _console_signed_in(self, scope) -> bool:
+        if not scope["path"].startswith(self.console):
+            return False
+        return await anyio.to_thread.run_sync(self.signed_in, scope)  # the tokens file, one archive read
+
+    async def _body(self, receive, send, limit: int, signed: bool) -> bytes | None:
+        """The request's body, or None once it has been answered (413, 408, 503) or is gone."""
+        if not signed and self.anonymous_bodies >= self.settings.limits.max_anonymous_bodies:
+            await refuse(send, 503, "http_busy", headers={"retry-after": "5"})
+            return None
+        self.anonymous_bodies += not signed
+        limits = self.settings.limits
+        try:
+            body = await _read_body(receive, limit, limits.body_idle_s, limits.body_timeout_s)
+        except ClientGone:
+            return None
+        except TimeoutError:
+            await refuse(send, 408, "http_body_timeout", seconds=round(limits.body_idle_s))
+            return None
+        finally:
+            self.anonymous_bodies -= not signed
+        if body is None:
+            await refuse(send, 413, "http_body_too_large", limit=limit)
+        return body
 
     async def _authenticated(self, scope, headers: dict[str, str], send) -> bool:
         from fastapi import HTTPException
@@ -193,20 +261,80 @@ def _declared_length(headers: dict[str, str]) -> int:
         return 0
 
 
-async def _read_body(receive, limit: int) -> bytes | None:
-    """The whole body, or None as soon as more than `limit` bytes arrived (the rest unread)."""
+async def _read_body(receive, limit: int, idle_s: float | None = None, total_s: float | None = None) -> bytes | None:
+    """The whole body, or None as soon as more than `limit` bytes arrived (the rest unread).
+    TimeoutError when no bytes came for `idle_s`, or the whole body took longer than `total_s`."""
     chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+    with anyio.fail_after(total_s):
+        while True:
+            with anyio.fail_after(idle_s):
+                message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+# one PC: which requests are the clerk's own -----------------------------------------------------
+
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", socket.gethostname().lower()})
+
+
+def host_name(value: str) -> str:
+    """The name in a Host header or a URL's authority, without port or brackets, lower case."""
+    value = value.strip().lower().rsplit("@", 1)[-1]
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.split(":", 1)[0] if value.count(":") == 1 else value
+
+
+def served_host(host: str, names: frozenset[str], scope) -> bool:
+    """True when `host` names this server: one of `names`, or the address the connection
+    came in on (a clerk who typed the PC's IP address)."""
+    name = host_name(host)
+    local = (scope.get("server") or ("",))[0] or ""
+    return bool(name) and (name in names or name == local.lower() or name.endswith(".localhost"))
+
+
+def cross_site(headers: dict[str, str]) -> bool:
+    """True when a script or function POST may come from another web page: not JSON, without
+    a header of our clients (either makes a cross-origin browser ask first, and we grant no
+    other origin), sent by the browser as cross-site, or from another origin."""
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media not in JSON_TYPES or not any(name in headers for name in OUR_HEADERS):
+        return True
+    if headers.get("sec-fetch-site", "none").lower() not in SAME_SITE:
+        return True
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    return origin.split("://", 1)[-1].rstrip("/").lower() != headers.get("host", "").strip().lower()
+
+
+def with_headers(send, extra: tuple[tuple[bytes, bytes], ...]):
+    """`send`, adding `extra` to the response's headers (those the app did not set itself)."""
+
+    async def sending(message):
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", ())}
+            added = [(name, value) for name, value in extra if name not in present]
+            message = {**message, "headers": [*message.get("headers", ()), *added]}
+        await send(message)
+
+    return sending
+
+
+async def to_login(send, console: str) -> None:
+    """A console POST from a visitor not signed in: off to the login form, its body unread."""
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", f"{console}/dang-nhap".encode()), (b"content-length", b"0"),
+                            (b"connection", b"close"), *CONSOLE_HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def _replay(body: bytes, receive):

@@ -37,6 +37,8 @@ def indicator_chart(item: Series, names: tuple[str, str, str, str]) -> str:
     chart = pygal.Line(title=item.code, allow_interruptions=True, **_config())
     chart.x_labels = [p.label for p in item.periods]
     for name, values, dash in zip(names, (item.own, item.median, item.low, item.high), DASHES, strict=True):
+        if dash and all(v is None for v in values):
+            continue  # peers not shown (web/unit.peer_view): no empty line in the legend
         style = {"width": 3 if dash is None else 2}
         if dash:
             style["dasharray"] = dash

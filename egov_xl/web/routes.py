@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.concurrency import run_in_threadpool
 from starlette.formparsers import MultiPartException
 
 from .. import definitions
@@ -31,7 +32,7 @@ from .board import build_board
 from .export import board_xlsx
 from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
-from .unit import blocks, difference, series
+from .unit import blocks, difference, peer_view, series
 from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -222,19 +223,22 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
     except (MultiPartException, StarletteHTTPException):  # too many files or fields, a malformed body (Starlette: English)
         return _deny(request, found, "web_upload_malformed", status=400, files=MAX_FILES)
     check_csrf(found, form.get("csrf"))
-    archiving, results = None, []
+    archiving = None
     try:
         if form.get("luu"):
             unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
             if not access.may_write(found, unit) or not unit:
                 return _deny(request, found, "addin_forbidden_write", unit=unit)
             archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
-        for item in form.getlist("tep"):
-            if hasattr(item, "read"):
-                results.append(check_upload(item.filename or "", await item.read(), _archive(), archiving))
+        files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
+        results = await run_in_threadpool(_check_files, files, archiving)  # off the event loop
     except UserError as exc:
         return _refuse(request, found, exc)
-    return _page(request, found, "upload.html", results=results, units=_own_units(found))
+    return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found))
+
+
+def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None) -> list:
+    return [check_upload(name, data, _archive(), archiving) for name, data in files]
 
 
 # unit page and reviews -------------------------------------------------------------------------
@@ -258,13 +262,14 @@ def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None
         old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
         changes = difference(old, new) if old and new else []
     info = tree[unit]
-    peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
-    values = overview.current_values(archive, [unit, *peers])  # one query, however many peers
-    items = series(values.get(unit, {}), [values.get(p, {}) for p in peers])
+    siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
+    view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))
+    values = overview.current_values(archive, [unit, *view.peers])  # one query, however many peers
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread)
     names = tuple(_both(k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
     return _page(request, found, "unit.html", info=info, blocks=blocks(archive, unit, _calendar()),
-                 changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(peers),
+                 changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(view.peers), peer_key=view.key,
                  may_review=access.may_review(found, unit, children_of))
 
 

@@ -75,16 +75,42 @@ class Series:
     changes: list[Decimal | None]  # change in percent against the period before
 
 
-def series(own: dict[Period, dict], peers: list[dict[Period, dict]]) -> list[Series]:
+MIN_MEDIAN_PEERS = 5  # a median over fewer units tells too much about each
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """Which peers' figures a unit's page may use: all of them with their spread (the visitor
+    may read every peer), or only their median over at least MIN_MEDIAN_PEERS, or nothing."""
+
+    peers: list[str]
+    spread: bool  # lowest and highest shown
+
+    @property
+    def key(self) -> str | None:
+        """The catalogue key of the sentence that says what the page compares with."""
+        return None if not self.peers else "web_peers" if self.spread else "web_peers_median"
+
+
+def peer_view(peers: list[str], readable) -> PeerView:
+    """`readable(unit)`: may the visitor read that unit."""
+    if all(readable(p) for p in peers):
+        return PeerView(peers, True)
+    return PeerView(peers if len(peers) >= MIN_MEDIAN_PEERS else [], False)
+
+
+def series(own: dict[Period, dict], peers: list[dict[Period, dict]], spread: bool = True) -> list[Series]:
+    """Each indicator over the periods, beside its peers' median (and lowest and highest,
+    with `spread`: peers the visitor may read)."""
     periods = sorted(own, key=lambda p: (p.end, p.key))
     codes = list(dict.fromkeys(code for period in periods for code in own[period]))
     result = []
     for code in codes:
         values = [own[p].get(code) for p in periods]
-        spread = [[v for peer in peers if (v := peer.get(p, {}).get(code)) is not None] for p in periods]
+        spreads = [[v for peer in peers if (v := peer.get(p, {}).get(code)) is not None] for p in periods]
         changes = [None] + [None if a is None or b is None else change_percent(b - a, a)
                             for a, b in zip(values, values[1:])]
-        result.append(Series(code, periods, values, [median(s) if s else None for s in spread],
-                             [min(s) if s else None for s in spread], [max(s) if s else None for s in spread],
-                             changes))
+        result.append(Series(code, periods, values, [median(s) if s else None for s in spreads],
+                             [min(s) if s and spread else None for s in spreads],
+                             [max(s) if s and spread else None for s in spreads], changes))
     return [s for s in result if any(v is not None for v in s.own)]

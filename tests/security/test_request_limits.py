@@ -103,11 +103,12 @@ def test_unknown_script_and_function_are_404_with_a_sentence(guarded):
 
 
 def test_unknown_names_are_404_without_auth_too(tmp_path):
+    addin = {"X-Egov-Session": "test-client"}  # one PC: calls carry the add-in's header (guards.cross_site)
     with live_server(env={"EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}) as base:
-        assert httpx.post(base + "/xlwings/custom-scripts-call/nope", json={}).status_code == 404
+        assert httpx.post(base + "/xlwings/custom-scripts-call/nope", json={}, headers=addin).status_code == 404
         body = {"client": "Office.js", "func_name": "_fail", "args": [], "runtime": "1.4"}
-        assert httpx.post(base + FUNCTION, json=body).status_code == 404
-        status, _, body, _ = stream_post(base, FUNCTION, 40 * MIB, chunked=True)
+        assert httpx.post(base + FUNCTION, json=body, headers=addin).status_code == 404
+        status, _, body, _ = stream_post(base, FUNCTION, 40 * MIB, addin, chunked=True)
         assert status == 413 and "EGOV_MAX_BODY_BYTES" in detail(body)
 
 
