@@ -22,13 +22,15 @@ from tests.fixtures.templates import template_with
 from tests.live_server import live_server
 
 TOKEN: dict[str, str] = {}  # issued by the fixture the way `egov-xl token add` does; the file holds hashes
+TOKEN_ID: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, samples):
     folder = tmp_path_factory.mktemp("live")
     tokens = folder / "tokens.yaml"
-    TOKEN["so-a"], _ = issue(tokens, "Cán bộ Sở A", ["SO-A"])
+    TOKEN["so-a"], entry = issue(tokens, "Cán bộ Sở A", ["SO-A", "SO-MOI"])
+    TOKEN_ID["so-a"] = entry.id
     TOKEN["tinh"], _ = issue(tokens, "Cán bộ Tỉnh", ["TINH"], consolidates=True)
     url = f"sqlite:///{folder / 'archive.sqlite3'}"
     store = Archive(url)
@@ -70,7 +72,19 @@ def test_clerk_archives_only_for_their_own_unit(server, samples):
                              "SO-A", "6T/2025")
     applied = apply_actions(book, response.json()["actions"])
     assert applied.alerts[0].endswith("lần nộp thứ 1.")
-    assert store.get("SO-A", parse_period("6T/2025")).meta.archived_by == "Cán bộ Sở A"
+    assert store.get("SO-A", parse_period("6T/2025")).meta.archived_by == f"Cán bộ Sở A ({TOKEN_ID['so-a']})"
+
+
+def test_a_unit_the_archive_does_not_know_is_refused(server, samples):
+    """The token names SO-MOI, the admin never imported it: nothing stored, no orphan unit."""
+    base, store = server
+    before = store.count_submissions()
+    response, book = _script(base, TOKEN["so-a"], samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+                             "SO-MOI", "6T/2025")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.alerts == ['Kho lưu trữ chưa có đơn vị "SO-MOI"; chưa có gì được lưu. Quản trị viên thêm đơn vị '
+                              "bằng egov-xl archive units import (hoặc thêm --create-unit nếu thật sự muốn tạo mới)."]
+    assert store.count_submissions() == before and "SO-MOI" not in store.children("TINH")
 
 
 def test_reads_follow_the_unit_tree(server, samples):

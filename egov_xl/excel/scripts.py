@@ -203,8 +203,10 @@ async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str 
         digest = hashlib.sha256(json.dumps(
             [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
             ensure_ascii=False).encode()).hexdigest()
-        result = put_checked(archive(), form, where_unit, when, getattr(current_user, "name", None) or "?",
-                             book.name, digest, _accepted(accepted), reason.strip() or None)
+        # on a shared server (sign-in on) only a unit the admin imported is archived; one PC creates its own
+        result = put_checked(archive(), form, where_unit, when, access.who(current_user),
+                             book.name, digest, _accepted(accepted), reason.strip() or None,
+                             create_unit=not access.auth_enabled())
         if result.stored is None:
             raise _Stop(catalogue.text("addin_refused_errors", errors=result.report.count(Severity.ERROR)))
         return catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,

@@ -25,19 +25,24 @@ _DECIMAL_OF_DELIMITER = {",": ".", ";": ",", "\t": None}
 
 
 def read(path: Path) -> WorkbookGrid:
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
+    lines, dialect = text_rows(path)
     grid = SheetGrid(path.stem, [], typed=False)
     grid.decimal = decide_decimal(cell for line in lines for cell in line) \
         or _DECIMAL_OF_DELIMITER.get(dialect.delimiter)
     for r, line in enumerate(lines):
         grid.values.append([_cell(grid, r, c, cell) for c, cell in enumerate(line)])
     return WorkbookGrid(str(path), [grid])
+
+
+def text_rows(path: Path) -> tuple[list[list[str]], type[csv.Dialect]]:
+    """The file's fields as text (decoded as below, BOM dropped, CRLF or LF) and its dialect."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect)), dialect
 
 
 def _cell(grid: SheetGrid, row: int, col: int, text: str) -> object:
