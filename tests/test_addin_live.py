@@ -31,6 +31,7 @@ def server(tmp_path_factory, samples):
     tokens = folder / "tokens.yaml"
     TOKEN["so-a"], entry = issue(tokens, "Cán bộ Sở A", ["SO-A", "SO-MOI"])
     TOKEN_ID["so-a"] = entry.id
+    TOKEN["twin"], _ = issue(tokens, "Cán bộ Sở A", ["SO-A"])  # another clerk of the same name
     TOKEN["tinh"], _ = issue(tokens, "Cán bộ Tỉnh", ["TINH"], consolidates=True)
     url = f"sqlite:///{folder / 'archive.sqlite3'}"
     store = Archive(url)
@@ -140,3 +141,22 @@ def test_review_status_only_for_units_the_clerk_reads(server, samples):
     response, book = _script(base, TOKEN["tinh"], samples["bieu-mau-7-dung.xlsx"], "trang_thai", "SO-A", "Q1/2025")
     applied = apply_actions(book, response.json()["actions"])
     assert applied.macros[0][2] == "pending"  # the province reads its department's standing
+
+
+def test_two_clerks_of_one_name_keep_their_own_function_context(server, samples):
+    """The function context is keyed by the token's id, not the display name: each clerk's
+    =EGOV.PRIOR("4.1.1") follows the period their own workbook set."""
+    base, _ = server
+    path = samples["bieu-mau-7-dung.xlsx"]
+    for who, period in (("so-a", "6T/2025"), ("twin", "Q1/2025")):
+        response, _ = _script(base, TOKEN[who], path, "dat_don_vi_ky", "SO-A", period)
+        assert response.status_code == 200
+
+    def prior(token):
+        body = {"client": "Office.js", "func_name": "prior", "args": [[["4.1.1"]], [[""]], [[""]]],
+                "caller_address": f"[{path.name}]Biểu mẫu 7!F12", "version": "0.37.8", "runtime": "1.4"}
+        return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=30,
+                          headers={"Authorization": token, "Auth-Provider": "custom"}).json()
+
+    assert prior(TOKEN["so-a"]) == {"result": [[180.0]]}  # 6T/2025: Kỳ trước is Q1/2025
+    assert prior(TOKEN["twin"]) == {"result": [[""]]}  # Q1/2025: nothing archived before it

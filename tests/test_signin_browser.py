@@ -147,3 +147,26 @@ def test_a_clerk_signs_in_checks_saves_and_is_refused_in_vietnamese(pane):
     text = page.text_content("#egov-signin-status")
     assert text.startswith("Tạm thời bị từ chối (mã 429): Máy 127.0.0.1 đã dùng mã truy cập sai 4 lần")
     assert store.get("SO-A", parse_period("6T/2025")).revision == 1  # nothing more was stored
+
+
+def test_entra_id_keeps_signing_the_calls(pane):
+    """With "entraid" configured, getAuth gives Entra ID's token as the package's auth.js did
+    (Office SSO itself cannot run here: xlwings.getAccessToken stands in for it); with both
+    providers, a token the clerk typed wins and says it is "custom"."""
+    page, *_ = pane
+    alone, both, typed = page.evaluate("""async () => {
+        const saved = config.authProviders;
+        xlwings.getAccessToken = async () => "Bearer entra-token";
+        config.authProviders = ["entraid"];
+        const alone = await getAuth();
+        config.authProviders = ["custom", "entraid"];
+        const both = await getAuth();
+        await egovSignIn.save("ma-cua-can-bo");
+        const typed = await getAuth();
+        await egovSignIn.forget();
+        config.authProviders = saved;
+        return [alone, both, typed];
+    }""")
+    assert alone == {"token": "Bearer entra-token", "provider": "entraid"}
+    assert both == alone
+    assert typed == {"token": "Bearer ma-cua-can-bo", "provider": "custom"}
