@@ -218,3 +218,23 @@ def test_tokens_name_only_known_units_and_carry_ids(tmp_path):
     assert len(entries(tokens_file)) == 3
     revoked = run("token", "revoke", twins[0].id)
     assert revoked.exit_code == 0 and [e.id for e in entries(tokens_file) if e.grant.name == "Trần Thị B"] == [twins[1].id]
+
+
+def test_units_import_updates_only_what_changed_on_both_back_ends(archive_url, tmp_path):
+    from egov_xl.flows.units import import_units
+
+    archive = Archive(archive_url)
+    archive.init()
+    path = _province(tmp_path / "tinh.xlsx", communes=20)
+    first = import_units(archive, path)
+    assert (len(first.written.created), first.written.changed, first.problems) == (21, [], [])
+    book = openpyxl.load_workbook(path)
+    sheet = book["Đơn vị"]
+    sheet["B3"] = "Đơn vị 1 (tên mới)"  # DV-001 renamed
+    sheet["C4"] = "DV-001"  # DV-002 moved below DV-001
+    book.save(path)
+    second = import_units(archive, path)
+    assert sorted(second.written.changed) == ["DV-001", "DV-002"] and len(second.written.unchanged) == 19
+    assert archive.children("DV-001") == ["DV-002"]
+    assert {u.code: u.name for u in archive_units.listed(archive)}["DV-001"] == "Đơn vị 1 (tên mới)"
+    assert import_units(archive, path).written.changed == []
