@@ -115,6 +115,12 @@ def test_a_clerk_signs_in_checks_saves_and_is_refused_in_vietnamese(pane):
     prior = page.evaluate("""async () => await egovStandin.functions.PRIOR(
         [["4.1.1"]], [["6T/2025"]], [["SO-A"]], [["ky-truoc"]], {address: "'Biểu mẫu 7'!F12"})""")
     assert prior == [[180]]  # Kỳ trước of SO-A's 4.1.1, through the clerk's token
+    batched = page.evaluate("""async () => {
+        const calls = ["1,5", "2.000", "3"].map((text, i) =>
+            egovStandin.functions.NUM([[text]], {address: `'Biểu mẫu 7'!H${i + 1}`}));
+        return await Promise.all(calls);
+    }""")  # the pure functions go as one batch to /egov/functions-batch, with the same token
+    assert batched == [[[1.5]], [[2000]], [[3]]] and page.evaluate("globalThis.xwRequest.egovBatched") is True
 
     page.reload()  # the task pane opened again: signed in without typing
     page.wait_for_selector("#egov-signin[data-state=signed-in]")
