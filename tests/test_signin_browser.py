@@ -145,9 +145,15 @@ def test_a_clerk_signs_in_checks_saves_and_is_refused_in_vietnamese(pane):
     assert _stored(page) is None
 
     page.evaluate("""() => new Promise((resolve) => egovStandin.handlers["egov-kiem-tra"]({completed: resolve}))""")
+    dialogs = page.evaluate("egovStandin.log.filter((e) => e[0] === 'dialog').map((e) => e[1])")
+    assert len(dialogs) == 1  # the ribbon with no token kept: refused here, nothing sent, nothing counted
+    assert "title=egov-xl – Không thực hiện được" in dialogs[0] and "prompt=Chưa đăng nhập: hãy mở Khung tác vụ" in dialogs[0]
+
+    page.evaluate("egovSignIn.save('ma-da-thu-hoi')")  # a token kept from before, no longer valid
+    page.evaluate("""() => new Promise((resolve) => egovStandin.handlers["egov-kiem-tra"]({completed: resolve}))""")
     dialogs = page.evaluate("egovStandin.log.filter((e) => e[0] === 'dialog').map((e) => e[1])")  # wrong token 3 of 4
-    assert len(dialogs) == 1
-    assert "title=egov-xl – Không thực hiện được" in dialogs[0] and "Chưa đăng nhập được (mã 401)" in dialogs[0]
+    assert len(dialogs) == 2 and "title=egov-xl – Không thực hiện được" in dialogs[1]
+    assert "prompt=Chưa đăng nhập được (mã 401)" in dialogs[1]
 
     _sign_in(page, "ma-sai-lan-nua")  # wrong token 4 of 4: this address waits
     text = page.text_content("#egov-signin-status")

@@ -130,12 +130,25 @@ function egovFailureText(error) {
 }
 
 class EgovFailure extends Error {
+  // from a failed request, or (a string) a refusal made here without asking the server
   constructor(error) {
-    super(egovFailureText(error));
+    super(typeof error === "string" ? error : egovFailureText(error));
     this.status = error && error.response ? error.response.status : 0;
+  }
+}
+
+const EGOV_NOT_SIGNED_IN = "Chưa đăng nhập: hãy mở Khung tác vụ egov-xl và nhập mã truy cập do quản trị viên cấp. "
+  + "Chưa có gì được thực hiện.";
+
+// Sign-in is required and no token was typed: a call could only be refused (and be counted
+// against this PC's address as a wrong token), so none is made.
+async function egovRequireSignIn() {
+  if (egovSignIn.custom() && !egovSignIn.entraid() && !(await egovSignIn.token())) {
+    throw new EgovFailure(EGOV_NOT_SIGNED_IN);
   }
 }
 
 globalThis.egovSignIn = egovSignIn;
 globalThis.egovFailureText = egovFailureText;
 globalThis.EgovFailure = EgovFailure;
+globalThis.egovRequireSignIn = egovRequireSignIn;

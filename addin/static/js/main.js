@@ -111,6 +111,7 @@ async function act(scriptName, extra, notify = "silent") {
       + "Chưa có gì được thực hiện.", "failed");
     return false;
   }
+  // (egovRun refuses too while no token is kept: the ribbon's commands have no pane state)
   status("Đang xử lý…");
   try {
     await globalThis.egovRun(scriptName, [notify, "vi", ...extra]);

@@ -67,6 +67,7 @@ function egovClientId() {
 // refusal or failure (401, 403, 429, 413, 5xx, no answer) is thrown as an EgovFailure carrying
 // one Vietnamese sentence, for the ribbon's dialog and the task pane to show.
 async function egovRun(scriptName, args) {
+  await egovRequireSignIn();
   const authResult =
     typeof globalThis.getAuth === "function"
       ? await globalThis.getAuth()
