@@ -25,6 +25,7 @@ from tests.excel_bridge import payload_from_xlsx
 from tests.fixtures.web import chromium  # noqa: F401  (the fixture)
 from tests.live_server import live_server
 from tests.test_browser import OFFICE_JS, STANDIN
+from tests.test_web_a11y import axe  # noqa: F401  (the fixture)
 
 FAILED = "#egov-status[data-state=failed]"
 
@@ -182,3 +183,16 @@ def test_entra_id_keeps_signing_the_calls(pane):
     assert alone == {"token": "Bearer entra-token", "provider": "entraid"}
     assert both == alone
     assert typed == {"token": "Bearer ma-cua-can-bo", "provider": "custom"}
+
+
+def test_the_sign_in_is_accessible(pane, axe):
+    """axe-core on the sign-in, signed out (the field) and signed in (who, Đăng xuất)."""
+    from tests.test_web_a11y import _violations
+
+    page, _, _, token, _ = pane
+    assert _violations(page, axe) == []
+    _sign_in(page, token)
+    assert page.get_attribute("#egov-signin", "data-state") == "signed-in"
+    assert _violations(page, axe) == []
+    page.focus("#egov-signout")  # reachable and named for a keyboard and a screen reader
+    assert page.evaluate("document.activeElement.textContent") == "Đăng xuất"
