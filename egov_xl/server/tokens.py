@@ -49,11 +49,6 @@ class Grant:
     consolidates: bool = False
     id: str = ""  # the token's short id (its hash's first ID_LENGTH hex digits): who, when names repeat
 
-    @property
-    def shown(self) -> str:
-        """The holder as logs, `archived_by` and lists show them: name and id ("Nguyễn Văn A (1a2b3c4d)")."""
-        return f"{self.name} ({self.id})" if self.id else self.name
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -82,7 +77,7 @@ def grant_by_digest(token_hash: str, path: Path | None) -> Grant | None:
 
 @lru_cache(maxsize=4)
 def _grants(path: str, stamp: int) -> dict[str, Grant]:
-    return {key: replace(entry.grant, id=entry.id) for key, entry in _read(Path(path)).items()}
+    return {key: entry.grant for key, entry in _read(Path(path)).items()}
 
 
 def entries(path: Path) -> list[Entry]:
