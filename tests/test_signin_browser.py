@@ -100,16 +100,18 @@ def test_a_clerk_signs_in_checks_saves_and_is_refused_in_vietnamese(pane):
     assert token not in properties  # kept by the add-in, never in the workbook
 
     page.fill("#egov-period", "6T/2025")
-    page.evaluate("document.getElementById('egov-status').textContent = ''")
-    page.click("#egov-set")
-    page.wait_for_function("document.getElementById('egov-status').textContent === 'Xong.'", timeout=30000)
-    page.click("#egov-validate")
-    page.wait_for_function("document.getElementById('egov-status').textContent === 'Xong.'"
-                           " && egovStandin.sheets.some((s) => s.name === 'Kiểm tra')", timeout=30000)
-    assert page.get_attribute("#egov-status", "data-state") == ""
-    page.evaluate("document.getElementById('egov-status').textContent = ''")
-    page.click("#egov-archive")
-    page.wait_for_function("document.getElementById('egov-status').textContent === 'Xong.'", timeout=30000)
+    said = _click_and_wait(page, "#egov-set")
+    assert said.startswith("Sổ này: đơn vị SO-A, "), said
+    said = _click_and_wait(page, "#egov-validate")  # the check's own sentence, not a bare "Xong."
+    assert said == "Không phát hiện vấn đề." and page.get_attribute("#egov-status", "data-state") == ""
+    assert page.evaluate("egovStandin.sheets.some((s) => s.name === 'Kiểm tra')")
+    page.fill("#egov-unit", "SO-B")  # not the clerk's unit: the save is refused, and says so
+    said = _click_and_wait(page, "#egov-archive")
+    assert said == "Tài khoản của bạn không được lưu báo cáo cho đơn vị SO-B. Chưa có gì được lưu."
+    assert page.is_visible(FAILED) and store.get("SO-B", parse_period("6T/2025")) is None
+    page.fill("#egov-unit", "SO-A")
+    said = _click_and_wait(page, "#egov-archive")
+    assert said.endswith("lần nộp thứ 1.") and page.get_attribute("#egov-status", "data-state") == ""
     stored = store.get("SO-A", parse_period("6T/2025"))
     assert stored.revision == 1 and stored.meta.archived_by == f"Cán bộ Sở A ({entry.id})"
 

@@ -85,20 +85,34 @@ def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid,
     return grids, checked, recognised[0]
 
 
-def _answer(catalogue, body) -> str:
-    """The script's one sentence: what `body` says, or why it stopped. A UserError it raises (a
-    file, a period, the archive) is rendered here: the one place the scripts render them."""
+def _outcome(catalogue, body) -> tuple[str, bool]:
+    """The script's one sentence and whether it did its work: what `body` says, or why it
+    stopped. A UserError it raises (a file, a period, the archive) is rendered here: the one
+    place the scripts render them."""
     try:
-        return body(catalogue)
+        return body(catalogue), True
     except _Stop as stop:
-        return str(stop)
+        return str(stop), False
     except UserError as exc:
-        return exc.render(catalogue)
+        return exc.render(catalogue), False
+
+
+def _answer(catalogue, body) -> str:
+    return _outcome(catalogue, body)[0]
+
+
+SAID_CALLBACK = "egovSaid"  # registered by the task pane (addin/static/js/main.js)
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    """Run `body`; its sentence goes to a message box ("alert", the ribbon), or, for the task
+    pane ("silent"), to the pane's own line, marked "refused" when nothing was done (a refused
+    save must never read "Xong.")."""
     encode_reply(book)
-    _say(book, _answer(_catalogue(lang), body), notify)
+    text, done = _outcome(_catalogue(lang), body)
+    _say(book, text, notify)
+    if notify == "silent":
+        book.impl.append_json_action(func="runMacro", args=[SAID_CALLBACK, text, "ok" if done else "refused"])
 
 
 @script

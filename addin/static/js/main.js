@@ -113,6 +113,7 @@ async function act(scriptName, extra, notify = "silent") {
   }
   // (egovRun refuses too while no token is kept: the ribbon's commands have no pane state)
   status("Đang xử lý…");
+  said = null;
   try {
     await globalThis.egovRun(scriptName, [notify, "vi", ...extra]);
   } catch (error) {
@@ -122,8 +123,19 @@ async function act(scriptName, extra, notify = "silent") {
     return false;
   }
   renderFindings(await readFindings());
-  status("Xong.");
+  if (said && said.state === "refused") {
+    status(said.text, "failed");
+    return false;
+  }
+  status(said ? said.text : "Xong.");
   return true;
+}
+
+// Called through the actions of a "silent" script's reply (runMacro): its one sentence, and
+// "refused" when it did nothing (a save refused for errors, another unit, a unit unknown).
+let said = null;
+function egovSaid(context, text, state) {
+  said = { text: String(text), state: String(state) };
 }
 
 // Sign-in (addin/static/js/auth.js keeps the token and hands it to every call) ----------------
@@ -217,6 +229,7 @@ async function refreshReviewStatus() {
 
 Office.onReady(async () => {
   globalThis.xlwings.registerCallback(egovReviewStatus);
+  globalThis.xlwings.registerCallback(egovSaid);
   try {
     await readNamedContext();
   } catch (error) {
