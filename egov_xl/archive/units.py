@@ -78,17 +78,19 @@ def write(archive: Archive, rows: list[UnitRecord]) -> Written:
     written are not touched (re-importing a file changes nothing)."""
     archive._require_schema()
     done = plan(archive, rows)
-    todo = [r for r in rows if r.code not in set(done.unchanged)]
+    unchanged = set(done.unchanged)
+    todo = [r for r in rows if r.code not in unchanged]
+    for row in todo:
+        unit_code(row.code)
     if not todo:
         return done
-    insert = _upserts(archive.dialect).unit
     with translated(archive.url), archive._writer.begin() as conn:
-        for row in todo:
-            unit_code(row.code)
-        conn.execute(insert, [{"unit_code": r.code, "unit_name": r.name} for r in todo])
+        conn.execute(_upserts(archive.dialect).unit, [{"unit_code": r.code, "unit_name": r.name} for r in todo])
         ids = dict(conn.execute(select(_U.code, _U.id)).all())
-        statement = (update(models.units).where(_U.code == bindparam("b_code"))
-                     .values(name=bindparam("b_name"), parent_id=bindparam("b_parent"), kind=bindparam("b_kind")))
-        conn.execute(statement, [{"b_code": r.code, "b_name": r.name, "b_parent": ids.get(r.parent) if r.parent else None,
-                                  "b_kind": r.kind} for r in todo])
+        conn.execute(_SET_UNIT, [{"b_code": r.code, "b_name": r.name, "b_kind": r.kind,
+                                  "b_parent": ids.get(r.parent) if r.parent else None} for r in todo])
     return done
+
+
+_SET_UNIT = (update(models.units).where(_U.code == bindparam("b_code"))
+             .values(name=bindparam("b_name"), parent_id=bindparam("b_parent"), kind=bindparam("b_kind")))
