@@ -31,7 +31,7 @@ FAILED = "#egov-status[data-state=failed]"
 
 
 @pytest.fixture
-def pane(samples, tmp_path, chromium):  # noqa: F811
+def pane(request, samples, tmp_path, chromium):  # noqa: F811
     project = tmp_path / "addin"
     shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
     payload, _ = payload_from_xlsx(samples["bieu-mau-7-dung.xlsx"])
@@ -50,7 +50,7 @@ def pane(samples, tmp_path, chromium):  # noqa: F811
     tokens = tmp_path / "private" / "tokens.yaml"
     token, entry = issue(tokens, "Cán bộ Sở A", ["SO-A"])
     env = {"EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]', "EGOV_AUTH_MAX_FAILURES": "4",
-           "XLWINGS_PROJECT_DIR": str(project)}
+           "XLWINGS_PROJECT_DIR": str(project), **getattr(request, "param", {})}
     with live_server("--project", str(project), "--url", url, env=env) as base:
         context = chromium.new_context()
         page = context.new_page()
@@ -198,3 +198,19 @@ def test_the_sign_in_is_accessible(pane, axe):
     assert _violations(page, axe) == []
     page.focus("#egov-signout")  # reachable and named for a keyboard and a screen reader
     assert page.evaluate("document.activeElement.textContent") == "Đăng xuất"
+
+
+@pytest.mark.parametrize("pane", [{"XLWINGS_AUTH_REQUIRED_ROLES": '["quan-tri"]'}], indirect=True)
+def test_a_forbidden_clerk_is_told_so_in_vietnamese(pane):
+    """xlwings Server's role check (403, its sentence in English) becomes a Vietnamese failure:
+    in the sign-in, and on the ribbon's dialog."""
+    page, store, _, token, _ = pane
+    _sign_in(page, token)
+    assert page.text_content("#egov-signin-status") == "Tài khoản không có quyền làm việc này (mã 403)."
+    assert _stored(page) is None and page.get_attribute("#egov-signin", "data-state") == "signed-out"
+    page.evaluate("(token) => egovSignIn.save(token)", token)  # as if kept from before the roles changed
+    page.evaluate("""() => new Promise((resolve) => egovStandin.handlers["egov-luu-ky-bao-cao"]({completed: resolve}))""")
+    dialogs = page.evaluate("egovStandin.log.filter((e) => e[0] === 'dialog').map((e) => e[1])")
+    assert len(dialogs) == 1 and "title=egov-xl – Không thực hiện được" in dialogs[0]
+    assert "prompt=Tài khoản không có quyền làm việc này (mã 403)." in dialogs[0] and "Auth error" not in dialogs[0]
+    assert store.count_submissions() == 1  # the seed only
