@@ -25,6 +25,7 @@ from egov_xl.cli import app
 from egov_xl.core.unit_codes import UnitCodeError, check_code
 from egov_xl.server.tokens import entries
 from tests.live_server import live_server
+from tests.security.test_archive_tamper import shared  # noqa: F401  (the fixture)
 
 PRECOMPOSED = "SỞ-A"
 DECOMPOSED = unicodedata.normalize("NFD", PRECOMPOSED)
@@ -238,3 +239,16 @@ def test_units_import_updates_only_what_changed_on_both_back_ends(archive_url, t
     assert archive.children("DV-001") == ["DV-002"]
     assert {u.code: u.name for u in archive_units.listed(archive)}["DV-001"] == "Đơn vị 1 (tên mới)"
     assert import_units(archive, path).written.changed == []
+
+
+def test_units_import_on_postgresql_is_the_owners_work(shared, tmp_path):
+    """The server's role may add units and rename them, not set their kind: one sentence, nothing
+    written; the owner imports."""
+    path = _province(tmp_path / "tinh.xlsx", communes=3)
+    runner = CliRunner()
+    as_server = runner.invoke(app, ["archive", "units", "import", str(path), "--url", shared["app_url"]],
+                              env={"COLUMNS": "300"})
+    assert as_server.exit_code == 2 and "không được làm việc này" in as_server.output and "Traceback" not in as_server.output
+    assert "DV-001" not in {u.code for u in archive_units.listed(shared["server"])}
+    as_owner = runner.invoke(app, ["archive", "units", "import", str(path), "--url", shared["owner_url"]])
+    assert as_owner.exit_code == 0 and "4 mới" in as_owner.output
