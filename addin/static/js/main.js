@@ -3,7 +3,9 @@ import "./stamp.js"; // the validation stamp written after Kiểm tra (egovStamp
 
 // egov-xl task pane: unit and period, the actions, the list of findings (read back from the
 // sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings, and where
-// the report stands (a return for correction shows its reason), told by the script trang_thai.
+// the report stands (a return for correction shows its reason), told by the script trang_thai;
+// and the clerk's sign-in (the token is kept and sent by auth.js). Each action's outcome is the
+// script's own sentence, or a failure in red; "Xong." only when the script said nothing.
 const REPORT_SHEET = "Kiểm tra";
 const accepted = new Map(); // "rule|code" -> {rule, code, reason}
 
@@ -100,6 +102,13 @@ async function selectCell(ref) {
   });
 }
 
+// Called through the actions of a "silent" script's reply (runMacro): its one sentence, and
+// "refused" when it did nothing (a save refused for errors, another unit, a unit unknown).
+let said = null;
+function egovSaid(context, text, state) {
+  said = { text: String(text), state: String(state) };
+}
+
 function signedOut() {
   return el("egov-signin").dataset.state === "signed-out";
 }
@@ -129,13 +138,6 @@ async function act(scriptName, extra, notify = "silent") {
   }
   status(said ? said.text : "Xong.");
   return true;
-}
-
-// Called through the actions of a "silent" script's reply (runMacro): its one sentence, and
-// "refused" when it did nothing (a save refused for errors, another unit, a unit unknown).
-let said = null;
-function egovSaid(context, text, state) {
-  said = { text: String(text), state: String(state) };
 }
 
 // Sign-in (addin/static/js/auth.js keeps the token and hands it to every call) ----------------
