@@ -25,7 +25,6 @@ from egov_xl.cli import app
 from egov_xl.core.unit_codes import UnitCodeError, check_code
 from egov_xl.server.tokens import entries
 from tests.live_server import live_server
-from tests.security.test_archive_tamper import shared  # noqa: F401  (the fixture)
 
 PRECOMPOSED = "SỞ-A"
 DECOMPOSED = unicodedata.normalize("NFD", PRECOMPOSED)
@@ -241,6 +240,25 @@ def test_units_import_updates_only_what_changed_on_both_back_ends(archive_url, t
     assert import_units(archive, path).written.changed == []
 
 
+@pytest.fixture
+def shared(pg_cluster):
+    """A database owned by a plain owner role, initialised by it with a server role (names of
+    this module's own: roles are cluster-wide)."""
+    import psycopg
+
+    owner, server = "egov_units_owner", "egov_units_app"
+    with psycopg.connect(host=str(pg_cluster.base), port=pg_cluster.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE")
+        name = pg_cluster.new_database()
+        conn.execute(f"ALTER DATABASE {name} OWNER TO {owner}")
+    owner_url = pg_cluster.url(name).replace("postgres@", f"{owner}@")
+    done = CliRunner().invoke(app, ["archive", "init", "--url", owner_url, "--app-role", server])
+    assert done.exit_code == 0, done.output
+    app_url = pg_cluster.url(name).replace("postgres@", f"{server}@")
+    return {"owner_url": owner_url, "app_url": app_url, "server": Archive(app_url)}
+
+
 def test_units_import_on_postgresql_is_the_owners_work(shared, tmp_path):
     """The server's role may add units and rename them, not set their kind: one sentence, nothing
     written; the owner imports."""
@@ -250,5 +268,6 @@ def test_units_import_on_postgresql_is_the_owners_work(shared, tmp_path):
                               env={"COLUMNS": "300"})
     assert as_server.exit_code == 2 and "không được làm việc này" in as_server.output and "Traceback" not in as_server.output
     assert "DV-001" not in {u.code for u in archive_units.listed(shared["server"])}
-    as_owner = runner.invoke(app, ["archive", "units", "import", str(path), "--url", shared["owner_url"]])
+    as_owner = runner.invoke(app, ["archive", "units", "import", str(path), "--url", shared["owner_url"]],
+                             env={"COLUMNS": "300"})
     assert as_owner.exit_code == 0 and "4 mới" in as_owner.output
