@@ -75,7 +75,7 @@ def build(tmp: Path) -> dict[str, list[str]]:
     many = [str(shutil.copy(one, folder / f"xa-{i:03d}.xlsx")) for i in range(PUT_FILES)]
     url = f"sqlite:///{tmp / 'archive.sqlite3'}"
     subprocess.run([EGOV, "archive", "init", "--url", url], check=True, stdout=subprocess.DEVNULL)
-    put = [EGOV, "archive", "put", "--unit", "XA", "--period", "Q1/2025", "--url", url, "--by", "bench"]
+    put = [EGOV, "archive", "put", "--unit", "XA", "--create-unit", "--period", "Q1/2025", "--url", url, "--by", "bench"]
     return {
         "python -c pass": [PY, "-c", "pass"],
         "python -c 'import sqlalchemy' (+ its SQLite dialect)": [PY, "-c", SQLALCHEMY],

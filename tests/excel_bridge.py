@@ -179,10 +179,10 @@ def _set_sheet_name(book, action, applied):
 def _run_macro(book, action, applied):
     """The add-in's JavaScript callbacks, recorded as the task pane receives them: egovStamp
     (addin/static/js/stamp.js) also sets custom document properties, as Excel would, deleting
-    an earlier stamp's properties; egovReviewStatus (main.js) only shows text in the pane."""
+    an earlier stamp's properties; egovReviewStatus and egovSaid (main.js) only show text in the pane."""
     applied.macros.append(list(action["args"]))
     name, *args = action["args"]
-    if name == "egovReviewStatus":
+    if name in ("egovReviewStatus", "egovSaid"):
         return
     if name != "egovStamp":
         raise AssertionError(f"the test bridge does not know the callback {name}")

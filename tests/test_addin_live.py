@@ -22,13 +22,16 @@ from tests.fixtures.templates import template_with
 from tests.live_server import live_server
 
 TOKEN: dict[str, str] = {}  # issued by the fixture the way `egov-xl token add` does; the file holds hashes
+TOKEN_ID: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, samples):
     folder = tmp_path_factory.mktemp("live")
     tokens = folder / "tokens.yaml"
-    TOKEN["so-a"], _ = issue(tokens, "Cán bộ Sở A", ["SO-A"])
+    TOKEN["so-a"], entry = issue(tokens, "Cán bộ Sở A", ["SO-A", "SO-MOI"])
+    TOKEN_ID["so-a"] = entry.id
+    TOKEN["twin"], _ = issue(tokens, "Cán bộ Sở A", ["SO-A"])  # another clerk of the same name
     TOKEN["tinh"], _ = issue(tokens, "Cán bộ Tỉnh", ["TINH"], consolidates=True)
     url = f"sqlite:///{folder / 'archive.sqlite3'}"
     store = Archive(url)
@@ -70,7 +73,19 @@ def test_clerk_archives_only_for_their_own_unit(server, samples):
                              "SO-A", "6T/2025")
     applied = apply_actions(book, response.json()["actions"])
     assert applied.alerts[0].endswith("lần nộp thứ 1.")
-    assert store.get("SO-A", parse_period("6T/2025")).meta.archived_by == "Cán bộ Sở A"
+    assert store.get("SO-A", parse_period("6T/2025")).meta.archived_by == f"Cán bộ Sở A ({TOKEN_ID['so-a']})"
+
+
+def test_a_unit_the_archive_does_not_know_is_refused(server, samples):
+    """The token names SO-MOI, the admin never imported it: nothing stored, no orphan unit."""
+    base, store = server
+    before = store.count_submissions()
+    response, book = _script(base, TOKEN["so-a"], samples["bieu-mau-7-dung.xlsx"], "luu_ky_bao_cao",
+                             "SO-MOI", "6T/2025")
+    applied = apply_actions(book, response.json()["actions"])
+    assert applied.alerts == ['Kho lưu trữ chưa có đơn vị "SO-MOI"; chưa có gì được lưu. Quản trị viên thêm đơn vị '
+                              "bằng egov-xl archive units import (hoặc thêm --create-unit nếu thật sự muốn tạo mới)."]
+    assert store.count_submissions() == before and "SO-MOI" not in store.children("TINH")
 
 
 def test_reads_follow_the_unit_tree(server, samples):
@@ -126,3 +141,22 @@ def test_review_status_only_for_units_the_clerk_reads(server, samples):
     response, book = _script(base, TOKEN["tinh"], samples["bieu-mau-7-dung.xlsx"], "trang_thai", "SO-A", "Q1/2025")
     applied = apply_actions(book, response.json()["actions"])
     assert applied.macros[0][2] == "pending"  # the province reads its department's standing
+
+
+def test_two_clerks_of_one_name_keep_their_own_function_context(server, samples):
+    """The function context is keyed by the token's id, not the display name: each clerk's
+    =EGOV.PRIOR("4.1.1") follows the period their own workbook set."""
+    base, _ = server
+    path = samples["bieu-mau-7-dung.xlsx"]
+    for who, period in (("so-a", "6T/2025"), ("twin", "Q1/2025")):
+        response, _ = _script(base, TOKEN[who], path, "dat_don_vi_ky", "SO-A", period)
+        assert response.status_code == 200
+
+    def prior(token):
+        body = {"client": "Office.js", "func_name": "prior", "args": [[["4.1.1"]], [[""]], [[""]]],
+                "caller_address": f"[{path.name}]Biểu mẫu 7!F12", "version": "0.37.8", "runtime": "1.4"}
+        return httpx.post(f"{base}/xlwings/custom-functions-call", json=body, timeout=30,
+                          headers={"Authorization": token, "Auth-Provider": "custom"}).json()
+
+    assert prior(TOKEN["so-a"]) == {"result": [[180.0]]}  # 6T/2025: Kỳ trước is Q1/2025
+    assert prior(TOKEN["twin"]) == {"result": [[""]]}  # Q1/2025: nothing archived before it

@@ -138,7 +138,7 @@ def test_put_imports_sqlalchemy_core_only(tmp_path, samples):
     url = f"sqlite:///{tmp_path / 'core.sqlite3'}"
     Archive(url).init()
     code = ("import sys; from egov_xl.cli import main; sys.argv = ['egov-xl', 'archive', 'put', "
-            f"{str(samples['bieu-mau-7-dung.xlsx'])!r}, '--unit', 'XA', '--period', 'Q1/2025', '--url', {url!r}]\n"
+            f"{str(samples['bieu-mau-7-dung.xlsx'])!r}, '--unit', 'XA', '--create-unit', '--period', 'Q1/2025', '--url', {url!r}]\n"
             "try: main()\nexcept SystemExit as done: code = done.code\n"
             "print(code, sorted({m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'alembic', "
             "'sqlalchemy.dialects.postgresql'))}), 'sqlalchemy.sql' in sys.modules, file=sys.stderr)")

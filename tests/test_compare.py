@@ -125,8 +125,10 @@ def test_archive_cli_end_to_end(archive_url, samples, tmp_path):
         return runner.invoke(app, [str(a) for a in args], env=env)
 
     assert run("archive", "init").exit_code == 0
+    unknown = run("archive", "put", samples["bieu-mau-7-dung.xlsx"], "--unit", "HCM", "--period", "Q1/2025")
+    assert unknown.exit_code == 2 and 'Kho lưu trữ chưa có đơn vị "HCM"' in unknown.output  # no orphan unit
     assert run("archive", "put", samples["bieu-mau-7-dung.xlsx"], "--unit", "HCM", "--period", "Q1/2025",
-               "--by", "Nguyễn Văn A").exit_code == 0
+               "--by", "Nguyễn Văn A", "--create-unit").exit_code == 0
     refused = run("archive", "put", samples["bieu-mau-7-seed.xlsx"], "--unit", "HCM", "--period", "6T/2025")
     # the form's 7 errors and 2 year-to-date counts below Quý I's (the prior rules run at submission)
     assert refused.exit_code == 1 and "biểu mẫu còn 9 lỗi" in refused.output

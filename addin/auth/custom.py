@@ -21,5 +21,6 @@ async def validate_token(token_string: str):
                             detail=bilingual(exc.key, **exc.params)) from None
     if grant is None:
         raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail=bilingual("http_unauthenticated"))
-    return User(id=grant.name, name=grant.name, roles=["clerk"],
-                claims={"units": sorted(grant.units), "consolidates": grant.consolidates})
+    # the id is the token's short id: two clerks of one name keep their own function context
+    return User(id=grant.id, name=grant.name, roles=["clerk"],
+                claims={"units": sorted(grant.units), "consolidates": grant.consolidates, "token_id": grant.id})

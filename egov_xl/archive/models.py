@@ -30,6 +30,7 @@ units = Table(  # a reporting unit: a province, a department, a commune, an agen
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
     Column("parent_id", Integer, ForeignKey("units.id")),
+    Column("kind", String(32)),  # core/unit_kinds.py; None when never imported (migration 0006)
 )
 
 editions = Table(

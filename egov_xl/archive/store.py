@@ -15,6 +15,7 @@ from . import integrity, models
 from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
 from ..core.periods import Period, parse_period
 from ..core.report import ArchivedValue
+from ..core.unit_codes import UnitCodeError, check_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class NewSubmission:
     summary: dict
     accepted: list[Accepted] = field(default_factory=list)
     forced_reason: str | None = None
+    create_unit: bool = True  # False: a unit the archive does not know is refused (archive_unit_unknown)
 
 
 @dataclass(slots=True)
@@ -187,15 +189,13 @@ def _upserts(dialect: str) -> _Upserts:
 
 
 def unit_code(code: str) -> str:
-    """The one check of a unit code, the same on SQLite and PostgreSQL (which would refuse a
-    longer one): not empty, no surrounding spaces, at most UNIT_CODE_MAX characters."""
-    if not code or not code.strip():
-        raise ArchiveError("archive_unit_empty")
-    if code != code.strip():
-        raise ArchiveError("archive_unit_spaces", unit=code)
-    if len(code) > UNIT_CODE_MAX:
-        raise ArchiveError("archive_unit_too_long", unit=code, length=len(code), max=UNIT_CODE_MAX)
-    return code
+    """The one check of a unit code, the same on SQLite and PostgreSQL: the documented set of
+    characters (core/unit_codes.py: A–Z 0–9 - _ ., NFC, nothing invisible or look-alike), at
+    most UNIT_CODE_MAX characters."""
+    try:
+        return check_code(code)
+    except UnitCodeError as exc:
+        raise ArchiveError(exc.key, **exc.params) from None
 
 
 META = select(_S.archived_by, _S.archived_at, _S.source_name, _S.content_hash, _S.rules_version, _S.summary,
@@ -270,7 +270,7 @@ class Archive:
         with translated(self.url), self._writer.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
-            unit_id = self._unit_id(conn, new.unit)
+            unit_id = self._unit_id(conn, new.unit, create=new.create_unit)
             period_id = self._period_id(conn, new.period)
             self._edition(conn, new.edition_id, new.edition_title)
             write = self._put_postgresql if self.dialect == "postgresql" else self._put_sqlite
@@ -314,8 +314,13 @@ class Archive:
         conn.execute(INSERT_SEAL, {"submission_id": submission_id, **asdict(seal)})
         return revision
 
-    def _unit_id(self, conn: Connection, code: str) -> int:
+    def _unit_id(self, conn: Connection, code: str, create: bool = True) -> int:
         unit_code(code)
+        if not create:
+            unit_id = conn.scalar(UNIT_ID, {"unit_code": code})
+            if unit_id is None:
+                raise ArchiveError("archive_unit_unknown", unit=code)
+            return unit_id
         conn.execute(_upserts(self.dialect).unit, {"unit_code": code, "unit_name": code})
         return conn.scalar(UNIT_ID, {"unit_code": code})
 

@@ -15,11 +15,14 @@ import typer
 from .common import (EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, LangOption, PeriodOption, UnitOption,
                      UrlOption, archive_call, catalogue_for, error, fail, note, open_archive, out,
                      period as parse_period)
+from .units import CreateUnitOption, require_units
+from .units import app as units_app
 
 app = typer.Typer(
     no_args_is_help=True,
     help="Kho lưu trữ số liệu đã nộp: SQLite trên máy (mặc định) hoặc PostgreSQL dùng chung (EGOV_ARCHIVE_URL).",
 )
+app.add_typer(units_app, name="units")
 
 
 def _accepted(texts: list[str], catalogue):
@@ -175,6 +178,7 @@ def archive_put(
     accept: Annotated[list[str] | None, typer.Option("--accept", help="Chấp nhận cảnh báo: QUY_TAC:MA=Lý do.")] = None,
     force: Annotated[str | None, typer.Option("--force", help="Lý do buộc lưu dù còn lỗi.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính chứa biểu mẫu.")] = None,
+    create_unit: CreateUnitOption = False,
     url: UrlOption = None,
     lang: LangOption = Lang.vi,
 ) -> None:
@@ -188,8 +192,9 @@ def archive_put(
     when = parse_period(period, catalogue)
     accepted = _accepted(accept or [], catalogue)
     archive = open_archive(url, catalogue)
+    require_units(archive, [unit], create_unit, catalogue)
     put = partial(put_file, archive, unit=unit, period=when, archived_by=by or getpass.getuser(),
-                  accepted=accepted, force_reason=force, sheet=sheet)
+                  accepted=accepted, force_reason=force, sheet=sheet, create_unit=create_unit)
     if len(files) == 1:
         _put_one(files[0], put, unit, catalogue)
     codes = [_put_line(file, put, unit, catalogue) for file in files]

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .common import Lang, LangOption, catalogue_for, err, fail, out
+from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, err, fail, open_archive, out
+from .units import CreateUnitOption, DryRunOption, check_output, report_rows, require_units
 
 app = typer.Typer(no_args_is_help=True, help="Mã truy cập của cán bộ (tệp EGOV_TOKENS_FILE, chỉ lưu mã băm SHA-256).")
 
@@ -35,12 +36,18 @@ def token_add(
     name: Annotated[str, typer.Option("--name", help="Họ tên cán bộ.")],
     unit: Annotated[list[str], typer.Option("--unit", help="Mã đơn vị được báo cáo (lặp lại cho nhiều đơn vị).")],
     consolidates: Annotated[bool, typer.Option("--consolidates", help="Đơn vị tổng hợp: đọc cả các đơn vị cấp dưới.")] = False,
+    create_unit: CreateUnitOption = False,
+    url: UrlOption = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Cấp một mã truy cập mới (hiện một lần; tệp chỉ lưu mã băm)."""
     from ..server.tokens import issue
 
     catalogue = catalogue_for(lang)
+    archive = open_archive(url, catalogue)
+    require_units(archive, unit, create_unit, catalogue)
+    if create_unit:
+        _create_units(archive, unit, catalogue)
     token, entry = token_call(catalogue, issue, _tokens_file(), name, unit, consolidates)
     err().print(catalogue.text("token_issued", id=entry.id, name=name, units=", ".join(sorted(entry.grant.units))),
                 highlight=False, soft_wrap=True)
@@ -55,9 +62,15 @@ def token_revoke(
     """Thu hồi mã truy cập theo mã số hoặc họ tên."""
     from ..server.tokens import revoke
 
+    from ..server.tokens import AmbiguousName
+
     catalogue = catalogue_for(lang)
     path = _tokens_file()
-    gone = token_call(catalogue, revoke, path, which)
+    try:
+        gone = token_call(catalogue, revoke, path, which)
+    except AmbiguousName as exc:
+        ids = ", ".join(entry.id for entry in exc.entries)
+        raise fail(catalogue, "token_ambiguous", name=exc.name, count=len(exc.entries), ids=ids) from None
     if not gone:
         raise fail(catalogue, "token_not_found", which=which, path=path)
     for entry in gone:
@@ -84,3 +97,47 @@ def token_list(lang: LangOption = Lang.vi) -> None:
         table.add_row(entry.id, entry.grant.name, ", ".join(sorted(entry.grant.units)),
                       "✓" if entry.grant.consolidates else "", entry.created)
     out().print(table)
+
+
+def _create_units(archive, codes: list[str], catalogue) -> None:
+    from ..archive import units
+
+    missing = sorted(set(codes) - archive_call(catalogue, units.known, archive, codes))
+    if missing:
+        archive_call(catalogue, units.write, archive, [units.UnitRecord(c, c, None, None) for c in missing])
+        err().print(catalogue.text("units_created", units=", ".join(missing)), highlight=False)
+
+
+@app.command("import")
+def token_import(
+    file: Annotated[Path, typer.Argument(help="Tệp .xlsx/.csv: cột Họ tên, Đơn vị (một hoặc nhiều mã), Tổng hợp (tuỳ chọn).")],
+    output: Annotated[Path | None, typer.Option("--out", help="Tệp CSV mới nhận các mã (tạo với quyền 0600; từ chối nếu đã có).")] = None,
+    dry_run: DryRunOption = False,
+    create_unit: CreateUnitOption = False,
+    url: UrlOption = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Cấp mã cho mỗi cán bộ trong bảng chưa có mã; các mã mới ghi một lần vào tệp --out."""
+    from ..flows.units import import_clerks
+
+    catalogue = catalogue_for(lang)
+    if output is None and not dry_run:
+        raise fail(catalogue, "tokens_out_needed")
+    if output is not None and not dry_run:
+        check_output(output, catalogue)
+    archive = open_archive(url, catalogue)
+    result = token_call(catalogue, archive_call, catalogue, import_clerks, archive, _tokens_file(), file, output,
+                        dry_run, create_unit)
+    if result.problems:
+        report_rows(catalogue, file, result.problems, "tokens_rejected")
+    if result.created_units:
+        err().print(catalogue.text("units_created", units=", ".join(result.created_units)), highlight=False)
+    if dry_run:
+        out().print(catalogue.text("tokens_dry_run", path=file, issued=result.to_issue, kept=len(result.kept)),
+                    highlight=False)
+    elif not result.issued:
+        out().print(catalogue.text("tokens_import_nothing", path=file, kept=len(result.kept), out=output),
+                    highlight=False)
+    else:
+        out().print(catalogue.text("tokens_imported", issued=len(result.issued), kept=len(result.kept), out=output),
+                    highlight=False)

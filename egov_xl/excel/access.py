@@ -16,7 +16,18 @@ from ..server.tokens import Grant, TokensFileError, grant_by_digest, grant_for
 from ..server.tokens import digest as token_digest
 
 __all__ = ["Grant", "TokensFileError", "grant_by_digest", "grant_for", "may_read", "may_review", "may_write",
-           "token_digest", "units_of"]
+           "token_digest", "units_of", "who"]
+
+
+def who(user) -> str:
+    """The signed-in holder as `archived_by` keeps them: "name (token id)" for a token, since
+    display names may repeat; the name alone for a user with no separate id (Entra ID keeps its
+    object id apart), "?" for nobody."""
+    name = getattr(user, "name", None) or ""
+    token_id = (getattr(user, "claims", {}) or {}).get("token_id")
+    if token_id:
+        return f"{name} ({token_id})"
+    return name or "?"
 
 
 def auth_enabled() -> bool:

@@ -85,20 +85,34 @@ def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid,
     return grids, checked, recognised[0]
 
 
-def _answer(catalogue, body) -> str:
-    """The script's one sentence: what `body` says, or why it stopped. A UserError it raises (a
-    file, a period, the archive) is rendered here: the one place the scripts render them."""
+def _outcome(catalogue, body) -> tuple[str, bool]:
+    """The script's one sentence and whether it did its work: what `body` says, or why it
+    stopped. A UserError it raises (a file, a period, the archive) is rendered here: the one
+    place the scripts render them."""
     try:
-        return body(catalogue)
+        return body(catalogue), True
     except _Stop as stop:
-        return str(stop)
+        return str(stop), False
     except UserError as exc:
-        return exc.render(catalogue)
+        return exc.render(catalogue), False
+
+
+def _answer(catalogue, body) -> str:
+    return _outcome(catalogue, body)[0]
+
+
+SAID_CALLBACK = "egovSaid"  # registered by the task pane (addin/static/js/main.js)
 
 
 def _run(book: xw.Book, lang: str, notify: str, body) -> None:
+    """Run `body`; its sentence goes to a message box ("alert", the ribbon), or, for the task
+    pane ("silent"), to the pane's own line, marked "refused" when nothing was done (a refused
+    save must never read "Xong.")."""
     encode_reply(book)
-    _say(book, _answer(_catalogue(lang), body), notify)
+    text, done = _outcome(_catalogue(lang), body)
+    _say(book, text, notify)
+    if notify == "silent":
+        book.impl.append_json_action(func="runMacro", args=[SAID_CALLBACK, text, "ok" if done else "refused"])
 
 
 @script
@@ -203,8 +217,10 @@ async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str 
         digest = hashlib.sha256(json.dumps(
             [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
             ensure_ascii=False).encode()).hexdigest()
-        result = put_checked(archive(), form, where_unit, when, getattr(current_user, "name", None) or "?",
-                             book.name, digest, _accepted(accepted), reason.strip() or None)
+        # on a shared server (sign-in on) only a unit the admin imported is archived; one PC creates its own
+        result = put_checked(archive(), form, where_unit, when, access.who(current_user),
+                             book.name, digest, _accepted(accepted), reason.strip() or None,
+                             create_unit=not access.auth_enabled())
         if result.stored is None:
             raise _Stop(catalogue.text("addin_refused_errors", errors=result.report.count(Severity.ERROR)))
         return catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,

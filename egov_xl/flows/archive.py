@@ -49,6 +49,7 @@ def put_file(
     accepted: list[Accepted] = (),
     force_reason: str | None = None,
     sheet: str | None = None,
+    create_unit: bool = True,
 ) -> PutResult:
     """Validate, then archive as the next revision; refuse a form with errors unless forced."""
     from .stamp import archive_record  # the file's validation stamp, as found, goes into the summary
@@ -56,7 +57,7 @@ def put_file(
     checked = pick_form(path, sheet)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason,
-                       stamp=archive_record(path, checked))
+                       stamp=archive_record(path, checked), create_unit=create_unit)
 
 
 def put_checked(
@@ -70,10 +71,12 @@ def put_checked(
     accepted: list[Accepted] = (),
     force_reason: str | None = None,
     stamp: dict | None = None,
+    create_unit: bool = True,
 ) -> PutResult:
     """Archive a validated form (from a file or from Excel), checked again against what the
     unit archived before (the prior-period rules, flows/references.py); refuse errors unless
-    forced. `stamp`, when given, is kept in the summary under "stamp"."""
+    forced. `stamp`, when given, is kept in the summary under "stamp". With `create_unit` False,
+    a unit the archive does not know is refused (ArchiveError archive_unit_unknown), nothing stored."""
     checked = against_archive(archive, checked, unit, period)
     report = checked.report
     offered = _offered(archive, unit, period, report, accepted)
@@ -88,6 +91,7 @@ def put_checked(
         content_hash=content_hash, rules_version=definitions.rules_version(),
         summary={**summary_of(report), **({"stamp": stamp} if stamp else {})},
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
+        create_unit=create_unit,
     ))
     return PutResult(report, stored, offered)
 

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +49,7 @@ class Grant:
     name: str
     units: frozenset[str] = field(default_factory=frozenset)
     consolidates: bool = False
+    id: str = ""  # the token's short id (its hash's first ID_LENGTH hex digits): who, when names repeat
 
 
 @dataclass(frozen=True)
@@ -88,21 +89,52 @@ def entries(path: Path) -> list[Entry]:
 
 def issue(path: Path, name: str, units: list[str], consolidates: bool = False) -> tuple[str, Entry]:
     """A new random token for `name`; only its hash is written. Returns the token (shown once)."""
+    return issue_many(path, [Grant(name, frozenset(units), consolidates)])[0]
+
+
+def issue_many(path: Path, grants: list[Grant]) -> list[tuple[str, Entry]]:
+    """A new random token for each grant, written in one replacement of the file; each token's
+    id (its hash's first ID_LENGTH hex digits) differs from every other id in the file."""
     convert_clear_text(path)
     found = _read(path) if path.is_file() else {}
-    token = secrets.token_urlsafe(32)
-    key = digest(token)
+    ids = {entry.id for entry in found.values()}
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    found[key] = Entry(key[:ID_LENGTH], Grant(name, frozenset(units), consolidates), created)
+    issued = []
+    for grant in grants:
+        token, key = _fresh(ids)
+        ids.add(key[:ID_LENGTH])
+        found[key] = Entry(key[:ID_LENGTH], replace(grant, id=key[:ID_LENGTH]), created)
+        issued.append((token, found[key]))
     _write(path, found)
-    return token, found[key]
+    return issued
+
+
+def _fresh(ids: set[str]) -> tuple[str, str]:
+    while True:  # a repeated 32-bit id is rare; draw again rather than ever show two alike
+        token = secrets.token_urlsafe(32)
+        key = digest(token)
+        if key[:ID_LENGTH] not in ids:
+            return token, key
+
+
+class AmbiguousName(Exception):
+    """Several tokens carry this display name: revoke one by its id."""
+
+    def __init__(self, name: str, entries: list[Entry]):
+        super().__init__(name)
+        self.name, self.entries = name, entries
 
 
 def revoke(path: Path, which: str) -> list[Entry]:
-    """Remove the tokens whose id or holder's name is `which`; returns what was removed."""
+    """Remove the token whose id is `which`, or the one token whose holder's name is `which`
+    (AmbiguousName when several share it); returns what was removed."""
     convert_clear_text(path)
     found = _read(path) if path.is_file() else {}
-    gone = [key for key, entry in found.items() if which in (entry.id, entry.grant.name)]
+    gone = [key for key, entry in found.items() if entry.id == which]
+    if not gone:
+        gone = [key for key, entry in found.items() if entry.grant.name == which]
+        if len(gone) > 1:
+            raise AmbiguousName(which, [found[key] for key in gone])
     if gone:
         _write(path, {key: entry for key, entry in found.items() if key not in gone})
     return [found[key] for key in gone]
@@ -131,6 +163,25 @@ def convert_clear_text(path: Path | None) -> int:
     return len(converted)
 
 
+def already_issued(path: Path, grants: list[Grant]) -> list[Entry | None]:
+    """For each grant, the issued token it matches (same name, units and consolidation), or None.
+    The k-th request for one holder matches the k-th such token in the file, so two clerks of
+    one name and unit each get one token, and importing the same list again issues nothing."""
+    found = entries(path)
+    pool: dict[tuple, list[Entry]] = {}
+    for entry in found:
+        pool.setdefault(_same(entry.grant), []).append(entry)
+    matched = []
+    for grant in grants:
+        waiting = pool.get(_same(grant))
+        matched.append(waiting.pop(0) if waiting else None)
+    return matched
+
+
+def _same(grant: Grant) -> tuple:
+    return grant.name, grant.units, grant.consolidates
+
+
 def _read(path: Path) -> dict[str, Entry]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -152,7 +203,7 @@ def _entry(path: Path, key: str, value) -> Entry:
     if not _HEX.fullmatch(key) or not isinstance(value, dict) or not value.get("name"):
         raise TokensFileError("tokens_file_invalid", path=path, reason=key[:ID_LENGTH])
     grant = Grant(str(value["name"]), frozenset(str(u) for u in value.get("units") or []),
-                  bool(value.get("consolidates", False)))
+                  bool(value.get("consolidates", False)), key[:ID_LENGTH])
     return Entry(key[:ID_LENGTH], grant, str(value.get("created", "")))
 
 

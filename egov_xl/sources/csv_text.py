@@ -28,13 +28,7 @@ _DECIMAL_OF_DELIMITER = {",": ".", ";": ",", "\t": None}
 
 
 def read(path: Path) -> WorkbookGrid:
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:  # a title line unlike the rest ("UBND xã A, huyện B") defeats the sniffer
-        dialect = _by_count(text[:4096])
-    lines = list(csv.reader(io.StringIO(text), dialect))
+    lines, dialect = text_rows(path)
     grid = SheetGrid(path.stem, [], typed=False)
     width = max((len(line) for line in lines), default=0)
     columns = ([line[c] for line in lines if c < len(line)] for c in range(width))
@@ -58,6 +52,17 @@ def _by_count(sample: str) -> type[csv.Dialect]:
     counts = {d: sum(d in line for line in lines) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: (counts[d], d == ";"))
     return {";": _Semicolon, "\t": _Tab}.get(best, csv.excel) if counts[best] else csv.excel
+
+
+def text_rows(path: Path) -> tuple[list[list[str]], type[csv.Dialect]]:
+    """The file's fields as text (decoded as below, BOM dropped, CRLF or LF) and its dialect."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:  # a title line unlike the rest ("UBND xã A, huyện B") defeats the sniffer
+        dialect = _by_count(text[:4096])
+    return list(csv.reader(io.StringIO(text), dialect)), dialect
 
 
 def _cell(grid: SheetGrid, row: int, col: int, text: str) -> object:

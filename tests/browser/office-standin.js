@@ -3,10 +3,13 @@
 // is). It models the Excel objects xlwings Server's client and egov-xl's pages touch, holds
 // one workbook (BOOK, filled in by the test), and drives a scenario once the page has loaded:
 // the ribbon's Kiểm tra command, then the task pane's Kiểm tra button, then (with BOOK.review)
-// the task pane's unit and period set and the review status it shows.
+// the task pane's unit and period set and the review status it shows. With BOOK.scenario false
+// the page is left to the test (Playwright), which reaches the workbook, the ribbon's handlers,
+// the custom functions and the log through globalThis.egovStandin.
 const BOOK = __BOOK__;
 const log = [];
 const handlers = {};
+const functions = {};
 
 function letters(col) {
   let text = "";
@@ -105,11 +108,16 @@ globalThis.Office = {
   actions: { associate: (name, handler) => { handlers[name] = handler; } },
   AsyncResultStatus: { Failed: "failed" }, EventType: {}, HostType: { Excel: "Excel" },
 };
-globalThis.Excel = { run: async (fn) => fn(context), ClearApplyTo: { all: "All" } };
-globalThis.CustomFunctions = { associate: (name) => log.push(["function", name]), Error: Error,
+globalThis.Excel = { run: async (fn) => fn(context), ClearApplyTo: { all: "All" },
+  RequestContext: function RequestContext() { // what custom functions use
+    return { ...context, application: { cultureInfo: { name: "vi-VN", load() {},
+      datetimeFormat: { shortDatePattern: "dd/MM/yyyy", load() {} } } } };
+  } };
+globalThis.CustomFunctions = { associate: (name, fn) => { functions[name] = fn; log.push(["function", name]); }, Error: Error,
   ErrorCode: { invalidValue: "invalidValue" } };
 
-window.addEventListener("load", () => setTimeout(async () => {
+globalThis.egovStandin = { log, handlers, functions, sheets, workbook };
+if (BOOK.scenario !== false) window.addEventListener("load", () => setTimeout(async () => {
   const out = document.createElement("pre");
   out.id = "egov-test-result";
   try {

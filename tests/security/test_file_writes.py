@@ -91,7 +91,10 @@ def _archive_with_formula_text(samples, tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'kho.sqlite3'}"
     source = formula_form(samples["phu-luc-vii-dung.xlsx"], tmp_path)
     assert run("archive", "init", "--url", url).exit_code == 0
-    result = run("archive", "put", source, "--unit", "=cmd|'x'!A0", "--period", "Quý I 2024",
+    # a unit code may no longer hold "=" (core/unit_codes.py): the formula text rides in its name
+    assert run("archive", "unit", "TINH", "--name", "Tỉnh", "--url", url).exit_code == 0
+    assert run("archive", "unit", "SO-X", "--name", "=cmd|'x'!A0", "--parent", "TINH", "--url", url).exit_code == 0
+    result = run("archive", "put", source, "--unit", "SO-X", "--period", "Quý I 2024",
                  "--force", "kiểm thử", "--url", url)
     assert result.exit_code == 0, result.output
     return url
@@ -183,8 +186,6 @@ def test_consolidate_and_export_never_write_over_the_archive(samples, tmp_path):
     """Before: `consolidate -o archive.sqlite3` replaced the SQLite archive (every revision) by
     an .xlsx, and `archive export -o archive.sqlite3 --overwrite` by a CSV."""
     url = _archive_with_formula_text(samples, tmp_path)
-    assert run("archive", "unit", "TINH", "--name", "Tỉnh", "--url", url).exit_code == 0
-    assert run("archive", "unit", "=cmd|'x'!A0", "--name", "Sở", "--parent", "TINH", "--url", url).exit_code == 0
     database = Path(url.removeprefix("sqlite:///"))
     os.link(database, tmp_path / "lien-ket.db")
     before = digest(database)

@@ -62,7 +62,7 @@ def test_xfd4096_and_archive_put_are_refused(tmp_path):
     url = f"sqlite:///{tmp_path / 'kho.sqlite3'}"
     assert egov("archive", "init", "--url", url).returncode == 0
     far = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576")
-    assert_refused(egov("archive", "put", far, "--unit", "X", "--period", "Quý I 2024", "--url", url), far,
+    assert_refused(egov("archive", "put", far, "--unit", "X", "--create-unit", "--period", "Quý I 2024", "--url", url), far,
                    "vượt giới hạn")
 
 

@@ -26,7 +26,14 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
-    return {"EGOV_PRIVATE_DIR": str(tmp_path / "private"), "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
+    from egov_xl.archive.store import Archive
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    archive = Archive(url)
+    archive.init()
+    for code in ("SO-A", "SO-B"):  # `token add` names only units the archive knows
+        archive.set_unit(code, code)
+    return {"EGOV_PRIVATE_DIR": str(tmp_path / "private"), "EGOV_ARCHIVE_URL": url}
 
 
 def test_add_prints_the_token_once_and_stores_only_its_hash(env, tmp_path):

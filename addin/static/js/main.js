@@ -3,7 +3,9 @@ import "./stamp.js"; // the validation stamp written after Kiểm tra (egovStamp
 
 // egov-xl task pane: unit and period, the actions, the list of findings (read back from the
 // sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings, and where
-// the report stands (a return for correction shows its reason), told by the script trang_thai.
+// the report stands (a return for correction shows its reason), told by the script trang_thai;
+// and the clerk's sign-in (the token is kept and sent by auth.js). Each action's outcome is the
+// script's own sentence, or a failure in red; "Xong." only when the script said nothing.
 const REPORT_SHEET = "Kiểm tra";
 const accepted = new Map(); // "rule|code" -> {rule, code, reason}
 
@@ -11,8 +13,12 @@ function el(id) {
   return document.getElementById(id);
 }
 
-function status(text) {
-  el("egov-status").textContent = text;
+// The pane's one-line status; a failure is shown as such (red, data-state="failed"), never as "Xong."
+function status(text, state = "") {
+  const box = el("egov-status");
+  box.textContent = text;
+  box.dataset.state = state;
+  box.classList.toggle("text-danger", state === "failed");
 }
 
 function contextArgs() {
@@ -96,14 +102,109 @@ async function selectCell(ref) {
   });
 }
 
+// Called through the actions of a "silent" script's reply (runMacro): its one sentence, and
+// "refused" when it did nothing (a save refused for errors, another unit, a unit unknown).
+let said = null;
+function egovSaid(context, text, state) {
+  said = { text: String(text), state: String(state) };
+}
+
+function signedOut() {
+  return el("egov-signin").dataset.state === "signed-out";
+}
+
 async function act(scriptName, extra, notify = "silent") {
+  if (signedOut()) { // no call that can only be refused (and counted as a wrong token)
+    renderFindings([]);
+    status("Chưa đăng nhập: hãy nhập mã truy cập do quản trị viên cấp ở mục Đăng nhập phía trên. "
+      + "Chưa có gì được thực hiện.", "failed");
+    return false;
+  }
+  // (egovRun refuses too while no token is kept: the ribbon's commands have no pane state)
   status("Đang xử lý…");
+  said = null;
   try {
     await globalThis.egovRun(scriptName, [notify, "vi", ...extra]);
-    renderFindings(await readFindings());
-    status("Xong.");
   } catch (error) {
-    status(`Lỗi: ${error}`);
+    renderFindings([]); // nothing was checked: no list that could pass for a clean form
+    status(error instanceof globalThis.EgovFailure ? error.message : globalThis.egovFailureText(error), "failed");
+    if (error.status === 401) await showSignedOut("");
+    return false;
+  }
+  renderFindings(await readFindings());
+  if (said && said.state === "refused") {
+    status(said.text, "failed");
+    return false;
+  }
+  status(said ? said.text : "Xong.");
+  return true;
+}
+
+// Sign-in (addin/static/js/auth.js keeps the token and hands it to every call) ----------------
+
+function signinStatus(text, state = "") {
+  const box = el("egov-signin-status");
+  box.textContent = text;
+  box.dataset.state = state;
+  box.classList.toggle("text-danger", state === "failed");
+}
+
+function describe(who) {
+  const units = who.units.map((unit) => (unit.name ? `${unit.code} (${unit.name})` : unit.code)).join(", ");
+  const id = who.id && who.id !== who.name ? ` – mã số ${who.id}` : "";
+  const scope = who.consolidates ? "; đơn vị tổng hợp: xem được cả các đơn vị cấp dưới" : "";
+  return `Đã đăng nhập: ${who.name}${id}. Đơn vị báo cáo: ${units || "chưa có"}${scope}.`;
+}
+
+function showSignedIn(who) {
+  el("egov-signin-form").classList.add("d-none");
+  el("egov-signed-in").classList.remove("d-none");
+  el("egov-signout").classList.toggle("d-none", !globalThis.egovSignIn.custom());
+  el("egov-who").textContent = describe(who);
+  el("egov-signin").dataset.state = "signed-in";
+  if (!el("egov-unit").value && who.units.length === 1) el("egov-unit").value = who.units[0].code;
+}
+
+async function showSignedOut(text) {
+  await globalThis.egovSignIn.forget();
+  el("egov-token").value = "";
+  el("egov-signin-form").classList.remove("d-none");
+  el("egov-signed-in").classList.add("d-none");
+  el("egov-who").textContent = "";
+  el("egov-signin").dataset.state = "signed-out";
+  if (text) signinStatus(text, "failed");
+}
+
+async function signIn(token) {
+  signinStatus("Đang kiểm tra mã truy cập…");
+  try {
+    const who = await globalThis.egovSignIn.whoami(token);
+    await globalThis.egovSignIn.save(token);
+    showSignedIn(who);
+    signinStatus("");
+  } catch (error) {
+    el("egov-signin").dataset.state = "signed-out";
+    signinStatus(globalThis.egovFailureText(error), "failed"); // the token is not kept
+  }
+}
+
+async function restoreSignIn() {
+  const sign = globalThis.egovSignIn;
+  if (!sign.custom() && !sign.entraid()) return; // one PC, no sign-in
+  el("egov-signin").classList.remove("d-none");
+  if (sign.custom() && !(await sign.token()) && !sign.entraid()) {
+    el("egov-signin").dataset.state = "signed-out";
+    return;
+  }
+  try {
+    showSignedIn(await sign.whoami());
+  } catch (error) {
+    if (error.response && error.response.status === 401) {
+      await showSignedOut("Mã truy cập đã lưu trên máy này không còn dùng được (sai hoặc đã bị thu hồi); "
+        + "hãy nhập mã mới do quản trị viên cấp.");
+    } else {
+      signinStatus(globalThis.egovFailureText(error), "failed");
+    }
   }
 }
 
@@ -120,7 +221,7 @@ function egovReviewStatus(context, text, state) {
 
 async function refreshReviewStatus() {
   const [unit, period] = contextArgs();
-  if (!unit || !period) return;
+  if (!unit || !period || signedOut()) return;
   try {
     await globalThis.egovRun("trang_thai", ["silent", "vi", unit, period]);
   } catch (error) {
@@ -130,11 +231,26 @@ async function refreshReviewStatus() {
 
 Office.onReady(async () => {
   globalThis.xlwings.registerCallback(egovReviewStatus);
+  globalThis.xlwings.registerCallback(egovSaid);
   try {
     await readNamedContext();
   } catch (error) {
     console.error(error);
   }
+  el("egov-signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const token = el("egov-token").value.trim();
+    if (!token) {
+      signinStatus("Hãy nhập mã truy cập do quản trị viên cấp.", "failed");
+      return;
+    }
+    await signIn(token);
+  });
+  el("egov-signout").addEventListener("click", async () => {
+    await showSignedOut("");
+    signinStatus("Đã đăng xuất; mã truy cập không còn lưu trên máy này.");
+  });
+  await restoreSignIn();
   el("egov-context").addEventListener("submit", async (event) => {
     event.preventDefault();
     await act("dat_don_vi_ky", contextArgs());

@@ -61,24 +61,60 @@ function egovClientId() {
   }
 }
 
+// A script call of ours: the workbook as xlwings' client sends it, our details and arguments,
+// the token from getAuth (addin/static/js/auth.js), the reply's actions applied. Unlike
+// xlwings.runPython, which shows a failure itself and then returns as if all went well, a
+// refusal or failure (401, 403, 429, 413, 5xx, no answer) is thrown as an EgovFailure carrying
+// one Vietnamese sentence, for the ribbon's dialog and the task pane to show.
 async function egovRun(scriptName, args) {
+  await egovRequireSignIn();
   const authResult =
     typeof globalThis.getAuth === "function"
       ? await globalThis.getAuth()
       : { token: "", provider: "" };
   const details = await egovDetails();
-  await xlwings.runPython({
-    scriptName: scriptName,
-    auth: authResult.token,
-    headers: { "Auth-Provider": authResult.provider, "X-Egov-Session": egovClientId() },
-    args: [details, ...args],
+  const headers = { "Auth-Provider": authResult.provider, "X-Egov-Session": egovClientId() };
+  await Excel.run(async (context) => {
+    const payload = await xlwings.getBookData({ auth: authResult.token, headers: headers }, context);
+    payload.args = [details, ...args];
+    const url = `${window.location.origin}${config.appPath}/xlwings/custom-scripts-call/${scriptName}`;
+    let response;
+    try {
+      response = await globalThis.xwRequest.post(url, payload, {
+        headers: headers,
+        timeout: config.requestTimeout * 1000,
+      });
+    } catch (error) {
+      throw new EgovFailure(error);
+    }
+    if (response.data != null) {
+      await xlwings.runActions(response.data, context);
+    }
   });
+}
+
+// A failure of a ribbon command, in xlwings' dialog (the one the scripts' messages use), with
+// a Vietnamese title.
+const EGOV_ALERTS = new URL("./alerts/parent.js", document.currentScript ? document.currentScript.src
+  : `${window.location.origin}/static/js/ribbon.js`).href;
+const EGOV_FAILURE_TITLE = "egov-xl – Không thực hiện được";
+
+async function egovShowFailure(error) {
+  const text = error instanceof EgovFailure ? error.message : egovFailureText(error);
+  try {
+    const { xlAlert } = await import(EGOV_ALERTS);
+    await xlAlert(text, EGOV_FAILURE_TITLE, "ok", "critical", "");
+  } catch (shown) {
+    console.error(text, shown);
+  }
 }
 
 function egovCommand(scriptName) {
   return async (event) => {
     try {
       await egovRun(scriptName, ["alert"]);
+    } catch (error) {
+      await egovShowFailure(error);
     } finally {
       event.completed();
     }
@@ -87,6 +123,7 @@ function egovCommand(scriptName) {
 
 globalThis.egovDetails = egovDetails;
 globalThis.egovRun = egovRun;
+globalThis.egovShowFailure = egovShowFailure;
 
 Office.actions.associate("egov-kiem-tra", egovCommand("kiem_tra"));
 Office.actions.associate("egov-lam-moi-so-sanh", egovCommand("lam_moi_so_sanh"));
