@@ -178,7 +178,7 @@ def test_ytd_decrease_refused_at_archive_put(archive_url, tmp_path):
         return runner.invoke(app, [str(a) for a in args], env=env)
 
     assert run("archive", "init").exit_code == 0
-    assert run("archive", "put", form(tmp_path, "q1"), "--unit", "HCM", "--period", "Q1/2025").exit_code == 0
+    assert run("archive", "put", form(tmp_path, "q1"), "--unit", "HCM", "--period", "Q1/2025", "--create-unit").exit_code == 0
     refused = run("archive", "put", form(tmp_path, "h1", **YTD_DECREASE), "--unit", "HCM", "--period", "6T/2025")
     assert refused.exit_code == 1, refused.output
     assert "biểu mẫu còn 1 lỗi" in refused.output

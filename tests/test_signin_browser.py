@@ -49,7 +49,7 @@ def pane(request, samples, tmp_path, chromium):  # noqa: F811
     put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-A", parse_period("Q1/2025"), "seed")
     tokens = tmp_path / "private" / "tokens.yaml"
     token, entry = issue(tokens, "Cán bộ Sở A", ["SO-A"])
-    env = {"EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]', "EGOV_AUTH_MAX_FAILURES": "4",
+    env = {"EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]', "EGOV_AUTH_MAX_FAILURES": "4", "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS": "4",
            "XLWINGS_PROJECT_DIR": str(project), **getattr(request, "param", {})}
     with live_server("--project", str(project), "--url", url, env=env) as base:
         context = chromium.new_context()

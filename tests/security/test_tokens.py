@@ -101,7 +101,7 @@ def test_clear_text_file_is_converted_by_the_token_commands(env, tmp_path):
     assert data["format"] == "sha256"
     key = hashlib.sha256(b"token-so-a").hexdigest()
     assert data["tokens"] == {key: {"name": "Cán bộ Sở A", "units": ["SO-A"], "id": "a1", "note": "x"}}
-    assert _cli(env, "token", "add", "--name", "C", "--unit", "X").returncode == 0  # and the file goes on
+    assert _cli(env, "token", "add", "--name", "C", "--unit", "SO-B").returncode == 0  # and the file goes on
     assert key in old.read_text(encoding="utf-8")
 
 
