@@ -22,6 +22,7 @@ The environment variables, all optional:
 | EGOV_RECALCULATE | limits.recalculate | 1 (0: formulas saved without results stay a warning, LibreOffice is not run) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
+| EGOV_PUBLIC_URL | public_url | none: the address a request came to (`serve --public-url`/`--hostname`) |
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .server.public_url import PublicUrl, parse as parse_public_url
 
 MIB = 1024 * 1024
 
@@ -116,6 +119,12 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     web_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)  # signs web sessions
     calendar_file: Path | None = None  # a province's reporting calendar; None: the package's
+    public_url: PublicUrl | None = None  # where Excel reaches the server (manifest, banner, app path)
+
+    @property
+    def app_path(self) -> str:
+        """The path prefix every route lives under ("" or "/prefix", from the public URL)."""
+        return self.public_url.prefix if self.public_url else ""
 
     @property
     def auth_enabled(self) -> bool:
@@ -128,6 +137,7 @@ class Settings:
         private = Path(env.get("EGOV_PRIVATE_DIR") or data_dir(env) / "private")
         tokens = env.get("EGOV_TOKENS_FILE")
         calendar = env.get("EGOV_CALENDAR_FILE")
+        public = env.get("EGOV_PUBLIC_URL")
         limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
@@ -139,16 +149,16 @@ class Settings:
             limits=limits,
             web_secret=env.get("EGOV_WEB_SECRET") or secrets.token_urlsafe(32),
             calendar_file=Path(calendar) if calendar else None,
+            public_url=parse_public_url(public) if public else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
-    def to_env(self, project: Path | None = None, hostname: str | None = None,
-               environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    def to_env(self, project: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment that carries these settings to server worker processes (uvicorn
         starts each worker afresh; it reads them back with `from_env`). Given the xlwings Server
         `project` folder, it also holds xlwings Server's own settings (a variable already set in
-        `environ` keeps its value, except the hostname)."""
-        env = _xlwings_env(project, hostname, os.environ if environ is None else environ) if project else {}
+        `environ` keeps its value, except those of the public URL)."""
+        env = _xlwings_env(project, self.public_url, os.environ if environ is None else environ) if project else {}
         env |= {
             "EGOV_ARCHIVE_URL": self.archive_url,
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
@@ -162,18 +172,19 @@ class Settings:
             env["EGOV_CALENDAR_FILE"] = str(self.calendar_file)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
+        if self.public_url is not None:
+            env["EGOV_PUBLIC_URL"] = str(self.public_url)
         if self.auth_providers:
             env["XLWINGS_AUTH_PROVIDERS"] = json.dumps(list(self.auth_providers))
         return env
 
 
-def _xlwings_env(project: Path, hostname: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+def _xlwings_env(project: Path, public_url: PublicUrl | None, environ: Mapping[str, str]) -> dict[str, str]:
     xlwings = {
         "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
         "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
         "XLWINGS_LOG_LEVEL": "WARNING",  # not a line per request: a full stderr pipe stalls every worker
     }
-    if hostname:
-        xlwings["XLWINGS_HOSTNAME"] = hostname
-    return {k: v for k, v in xlwings.items() if k not in environ or k == "XLWINGS_HOSTNAME"}
+    public = public_url.xlwings_env() if public_url else {}
+    return {k: v for k, v in xlwings.items() if k not in environ} | public

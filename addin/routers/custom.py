@@ -3,10 +3,11 @@
 
 from fastapi import APIRouter, Body
 from xlwings_server import dependencies as dep
+from xlwings_server.config import settings
 
 from egov_xl.excel.batch import run_batch
 
-router = APIRouter()
+router = APIRouter(prefix=settings.app_path)  # beside <app path>/xlwings (function-batch.js)
 
 
 @router.post("/egov/functions-batch")

@@ -9,7 +9,6 @@ import typer
 
 from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, error, fail, open_archive, out
 
-ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 SHUTDOWN_GRACE_S = 5  # on SIGTERM, calls in flight get this long; an archive write is all or nothing
 
 
@@ -20,11 +19,12 @@ def serve(
     cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS (PEM); mặc định tự tạo cho localhost.")] = None,
     key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
-    hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ trong manifest (sau proxy).")] = None,
+    hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ[:cổng] trong manifest, khi Excel gọi thẳng máy chủ này.")] = None,
+    public_url: Annotated[str | None, typer.Option("--public-url", help="Địa chỉ sau proxy: https://tên[:cổng][/tiền-tố].")] = None,
     allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
                                                   help="Cho phép nghe trên địa chỉ ngoài máy này mà không xác thực.")] = False,
     url: UrlOption = None,
-    project: Annotated[Path, typer.Option("--project", help="Thư mục dự án xlwings Server.")] = ADDIN_DIR,
+    project: Annotated[Path | None, typer.Option("--project", help="Thư mục dự án xlwings Server (mặc định: phần bổ trợ cài cùng gói).")] = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Chạy máy chủ phần bổ trợ Excel (xlwings Server) với kho lưu trữ SQLite hoặc PostgreSQL."""
@@ -38,7 +38,9 @@ def serve(
     from .token import token_call
 
     catalogue = catalogue_for(lang)
-    settings = Settings.from_env(archive_url=url, lang=lang.value)
+    settings = Settings.from_env(archive_url=url, lang=lang.value,
+                                 public_url=_public_url(catalogue, public_url, hostname, port))
+    project = _addin(catalogue, project)
     exposure = launch.exposure(host, settings.auth_enabled, allow_anonymous)
     if exposure is launch.Exposure.REFUSE:
         raise fail(catalogue, "serve_anonymous_refused", host=host)
@@ -51,7 +53,7 @@ def serve(
     archive = open_archive(settings.archive_url, catalogue)
     archive_call(catalogue, archive.init)
     # uvicorn starts each worker afresh: the one place settings travel to them is the environment
-    os.environ.update(settings.to_env(project, hostname))
+    os.environ.update(settings.to_env(project))
     ssl = {}
     scheme = "http"
     if https:
@@ -62,8 +64,40 @@ def serve(
     leak = launch.served_secret([key, settings.tokens_file], Path(os.environ["XLWINGS_PROJECT_DIR"]))
     if leak is not None:
         raise fail(catalogue, "serve_secret_served", path=leak[0], folder=leak[1])
-    shown_host = hostname or ("localhost" if host in ("127.0.0.1", "0.0.0.0") else host)
-    out().print(catalogue.text("serve_ready", manifest=f"{scheme}://{shown_host}:{port}/manifest.xml",
+    base = _base_url(settings, scheme, host, port)
+    out().print(catalogue.text("serve_ready", manifest=f"{base}/manifest.xml", console=f"{base}/bao-cao",
                                archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)
+
+
+def _public_url(catalogue, public_url: str | None, hostname: str | None, port: int):
+    """Where Excel reaches this server: --public-url (behind a proxy) or --hostname (directly)."""
+    from ..core.errors import UserError
+    from ..server import public_url as urls
+
+    try:
+        if public_url:
+            return urls.parse(public_url)
+        return urls.from_hostname(hostname, port) if hostname else None
+    except UserError as exc:
+        raise fail(catalogue, exc.key, **exc.params) from None
+
+
+def _addin(catalogue, project: Path | None) -> Path:
+    """The add-in folder to serve, refused unless it is ours (xlwings Server would otherwise
+    serve its stock example add-in without a word)."""
+    from ..server.project import addin_dir, missing_part
+
+    project = (project or addin_dir()).resolve()
+    if (part := missing_part(project)) is not None:
+        raise fail(catalogue, "serve_not_addin", folder=project, part=part)
+    return project
+
+
+def _base_url(settings, scheme: str, host: str, port: int) -> str:
+    """The address the banner shows: the public URL, else this server's own."""
+    if settings.public_url is not None:
+        return str(settings.public_url)
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1") else host
+    return f"{scheme}://{shown}:{port}"

@@ -22,8 +22,9 @@ def create_app(settings: Settings | None = None):
     from .. import web
 
     contain_static(app)
-    if not any(getattr(route, "path", "") == web.PATH for route in app.router.routes):  # once per process
-        app.include_router(web.router)  # the receiving office's pages, served through the same guard
+    console = settings.app_path + web.PATH  # under the public URL's prefix, like xlwings Server's routes
+    if not any(getattr(route, "path", "") == console for route in app.router.routes):  # once per process
+        app.include_router(web.router, prefix=settings.app_path)  # the receiving office's pages, same guard
 
     async def authenticate(headers: dict[str, str]) -> None:
         await dependencies.authenticate(token_string=headers.get("authorization", ""),

@@ -28,7 +28,7 @@ from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation
 from .board import build_board
 from .export import board_xlsx
-from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
+from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
 from .unit import blocks, difference, series
 from .upload import XLSX, Archiving, check_upload
@@ -70,12 +70,17 @@ def _shown(value) -> str:
 
 
 TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity,
+                             t=_both, quote=quote, kept=_kept, severity=_severity,
                              shown=_shown)
 
 
+def _where() -> dict[str, str]:
+    """The console's own address and its style sheet's, under the public URL's prefix."""
+    return {"base": base(), "css": runtime.current().settings.app_path + STATIC}
+
+
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **context},
+    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **_where(), **context},
                                           status_code=status)
     if found.fresh:
         write_cookie(request, response, found)
@@ -123,7 +128,7 @@ def login(request: Request, token: str = Form(""), csrf: str = Form("")):
         if (wait := limiter.fail(client)) > 0:
             return _too_many(request, found, client, wait)
         return _page(request, found, "login.html", status=401, failed=True)
-    response = RedirectResponse(PATH, status_code=303)
+    response = RedirectResponse(base(), status_code=303)
     write_cookie(request, response, start_session(token_digest(token)))
     return response
 
@@ -142,7 +147,7 @@ def logout(request: Request, csrf: str = Form("")):
     check_csrf(found, csrf)
     if found.grant is not None:
         end(found)
-    response = RedirectResponse(f"{PATH}/dang-nhap", status_code=303)
+    response = RedirectResponse(f"{base()}/dang-nhap", status_code=303)
     write_cookie(request, response, start_session(None))
     return response
 
@@ -173,7 +178,7 @@ def _board(request: Request, found: Visitor, root: str | None, period: str | Non
 def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
                found: Visitor = Depends(signed_in)):
     if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
-        return RedirectResponse(f"{PATH}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
+        return RedirectResponse(f"{base()}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
     board, roots, refused = _board(request, found, don_vi, ky, loai)
     if refused:
         return refused
@@ -284,7 +289,7 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
     if not target:
         raise HTTPException(status_code=404)
     overview.add_review(archive, target[0].id, quyet_dinh, ly_do.strip(), found.name)
-    return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
+    return RedirectResponse(f"{base()}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
 
 
 # consolidation ---------------------------------------------------------------------------------
