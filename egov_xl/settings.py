@@ -157,7 +157,7 @@ class Settings:
         """The environment that carries these settings to server worker processes (uvicorn
         starts each worker afresh; it reads them back with `from_env`). Given the xlwings Server
         `project` folder, it also holds xlwings Server's own settings (a variable already set in
-        `environ` keeps its value, except those of the public URL)."""
+        `environ` keeps its value, except the project folder and those of the public URL)."""
         env = _xlwings_env(project, self.public_url, os.environ if environ is None else environ) if project else {}
         env |= {
             "EGOV_ARCHIVE_URL": self.archive_url,
@@ -187,4 +187,5 @@ def _xlwings_env(project: Path, public_url: PublicUrl | None, environ: Mapping[s
         "XLWINGS_LOG_LEVEL": "WARNING",  # not a line per request: a full stderr pipe stalls every worker
     }
     public = public_url.xlwings_env() if public_url else {}
-    return {k: v for k, v in xlwings.items() if k not in environ} | public
+    chosen = {"XLWINGS_PROJECT_DIR": xlwings.pop("XLWINGS_PROJECT_DIR")}  # the folder serve checked
+    return {k: v for k, v in xlwings.items() if k not in environ} | chosen | public

@@ -68,7 +68,7 @@ def serve(
     out().print(catalogue.text("serve_ready", manifest=f"{base}/manifest.xml", console=f"{base}/bao-cao",
                                archive=archive.url, licence=os.environ["XLWINGS_LICENSE_KEY"]), highlight=False)
     uvicorn.run("egov_xl.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl)
+                log_level="warning", timeout_graceful_shutdown=SHUTDOWN_GRACE_S, **ssl, **_logging())
 
 
 def _public_url(catalogue, public_url: str | None, hostname: str | None, port: int):
@@ -85,11 +85,14 @@ def _public_url(catalogue, public_url: str | None, hostname: str | None, port: i
 
 
 def _addin(catalogue, project: Path | None) -> Path:
-    """The add-in folder to serve, refused unless it is ours (xlwings Server would otherwise
-    serve its stock example add-in without a word)."""
+    """The add-in folder to serve (--project, else XLWINGS_PROJECT_DIR, else the one installed with
+    the package), refused unless it is ours (xlwings Server would otherwise serve its stock
+    example add-in without a word)."""
+    import os
+
     from ..server.project import addin_dir, missing_part
 
-    project = (project or addin_dir()).resolve()
+    project = Path(project or os.environ.get("XLWINGS_PROJECT_DIR") or addin_dir()).resolve()
     if (part := missing_part(project)) is not None:
         raise fail(catalogue, "serve_not_addin", folder=project, part=part)
     return project
@@ -101,3 +104,10 @@ def _base_url(settings, scheme: str, host: str, port: int) -> str:
         return str(settings.public_url)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1") else host
     return f"{scheme}://{shown}:{port}"
+
+
+def _logging() -> dict:
+    """Timestamped lines in every worker, our access line instead of uvicorn's (observe.py)."""
+    from ..server.observe import LOG_CONFIG
+
+    return {"log_config": LOG_CONFIG, "access_log": False}

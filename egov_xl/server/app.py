@@ -30,7 +30,22 @@ def create_app(settings: Settings | None = None):
         await dependencies.authenticate(token_string=headers.get("authorization", ""),
                                         auth_provider=headers.get("auth-provider"))
 
-    return Guard(ClientSession(main_app),  # which Excel client calls, for the function context
-                  settings, authenticate=authenticate, scripts=routes.custom_scripts,
-                 functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
-                 limiter=started.auth_failures)  # shared with the web console's login
+    guarded = Guard(ClientSession(main_app),  # which Excel client calls, for the function context
+                    settings, authenticate=authenticate, scripts=routes.custom_scripts,
+                    functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
+                    limiter=started.auth_failures)  # shared with the web console's login
+    return observed(app, guarded, settings, started.archive, console)
+
+
+def observed(app, guarded, settings: Settings, archive, console: str):
+    """Health, access and failure lines around everything (observe.py); a failure in a route is
+    answered with a sentence and an id instead of xlwings Server's "An error occurred."."""
+    from fastapi import Request
+
+    from . import observe
+
+    async def failed(request: Request, exc: Exception):
+        return observe.failure_response(request.url.path, exc, console)
+
+    app.exception_handlers[Exception] = failed  # read when the app's middleware is built, at its first request
+    return observe.Observed(guarded, settings.app_path, archive, console)

@@ -22,6 +22,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..excel.access import Grant, grant_by_digest
 from ..server import runtime
 from ..server.auth_state import end_session, session_ended
+from ..server.observe import note_user
+from ..server.tokens import ID_LENGTH
 
 COOKIE = "egov_session"
 PATH = "/bao-cao"
@@ -82,6 +84,7 @@ def visitor(request: Request) -> Visitor:
         return _anonymous(settings)
     found = Visitor(data["n"], digest if grant else None, grant, open_mode=not settings.auth_enabled)
     if grant is not None:
+        note_user(digest[:ID_LENGTH])  # the access log's user (egov_xl/server/observe.py)
         found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates}
     return found
 
