@@ -37,16 +37,18 @@ def live_server(*args: str, env: dict[str, str] | None = None, ready: str = "/")
 
 @contextmanager
 def live_process(*args: str, env: dict[str, str] | None = None, ready: str = "/",
-                 command: tuple[str, ...] = (sys.executable, "-m", "egov_xl")) -> Iterator[tuple[str, subprocess.Popen]]:
+                 command: tuple[str, ...] = (sys.executable, "-m", "egov_xl"),
+                 inherit: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
     """`live_server`, also yielding the server process (one worker: the process that serves);
-    `command` is how egov-xl is started (an installed `egov-xl` script, for the bundle's test)."""
+    `command` is how egov-xl is started (an installed `egov-xl` script, for the bundle's test),
+    `inherit=False` starts it with `env` alone, not this process's environment."""
     port = free_port()
     # Output to a file, never a pipe nobody reads: once a pipe's 64 KiB fill, every write the
     # server makes blocks, and so does the server.
     log = Path(tempfile.mkdtemp(prefix="egov-serve-")) / "server.log"
     with log.open("w") as out:
         process = subprocess.Popen([*command, "serve", "--http", "--port", str(port),
-                                    *args], env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+                                    *args], env={**(os.environ if inherit else {}), **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     base = Base(f"http://127.0.0.1:{port}")
     base.process, base.log = process, log
     try:
