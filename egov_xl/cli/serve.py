@@ -19,12 +19,15 @@ def serve(
     cert: Annotated[Path | None, typer.Option("--cert", help="Chứng chỉ TLS (PEM); mặc định tự tạo cho localhost.")] = None,
     key: Annotated[Path | None, typer.Option("--key", help="Khoá riêng của chứng chỉ (PEM).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Số tiến trình phục vụ.")] = 1,
-    hostname: Annotated[str | None, typer.Option("--hostname", help="Tên máy chủ[:cổng] trong manifest, khi Excel gọi thẳng máy chủ này.")] = None,
-    public_url: Annotated[str | None, typer.Option("--public-url", help="Địa chỉ sau proxy: https://tên[:cổng][/tiền-tố].")] = None,
+    hostname: Annotated[str | None, typer.Option(
+        "--hostname", help="Tên máy chủ (hoặc tên:cổng) trong manifest, khi Excel gọi thẳng máy chủ này.")] = None,
+    public_url: Annotated[str | None, typer.Option(
+        "--public-url", envvar="EGOV_PUBLIC_URL", help="Địa chỉ sau proxy: https://tên, https://tên:cổng hoặc https://tên:cổng/tiền-tố.")] = None,
     allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
                                                   help="Cho phép nghe trên địa chỉ ngoài máy này mà không xác thực.")] = False,
     url: UrlOption = None,
-    project: Annotated[Path | None, typer.Option("--project", help="Thư mục dự án xlwings Server (mặc định: phần bổ trợ cài cùng gói).")] = None,
+    project: Annotated[Path | None, typer.Option(
+        "--project", help="Thư mục dự án xlwings Server (mặc định: phần bổ trợ cài cùng gói).")] = None,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Chạy máy chủ phần bổ trợ Excel (xlwings Server) với kho lưu trữ SQLite hoặc PostgreSQL."""

@@ -80,8 +80,8 @@ def _where() -> dict[str, str]:
 
 
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **_where(), **context},
-                                          status_code=status)
+    page = {"me": found, "csrf": csrf_token(found), **_where(), **context}
+    response = TEMPLATES.TemplateResponse(request, name, page, status_code=status)
     if found.fresh:
         write_cookie(request, response, found)
     return response
