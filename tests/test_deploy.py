@@ -140,6 +140,9 @@ def test_live_nginx_in_front_of_the_server(tmp_path):
                 assert client.get(css).status_code == 200
                 upload = client.get(f"{PREFIX}/bao-cao/kiem-tra")
                 assert upload.status_code == 200 and f'action="{PREFIX}/bao-cao/kiem-tra"' in upload.text
+                # a client naming another address for itself: nginx sets the header, never appends
+                spoofed = client.get(f"{PREFIX}/bao-cao/kiem-tra", headers={"X-Forwarded-For": "203.0.113.9"})
+                assert spoofed.status_code == 200
                 big = client.post(f"{PREFIX}/xlwings/custom-scripts-call/kiem_tra", content=b"x" * (13 * 1024 * 1024))
                 assert big.status_code == 413 and "nginx" in big.text  # stopped at the proxy
             plain = httpx.get(f"http://127.0.0.1:{http}{PREFIX}/bao-cao")
@@ -149,3 +152,5 @@ def test_live_nginx_in_front_of_the_server(tmp_path):
             proxy.wait(timeout=10)
         served = base.log.read_text(encoding="utf-8")
         assert f'route="{PREFIX}/bao-cao" status=200' in served  # the request came through nginx
+        assert f'client=127.0.0.1 user=- method=GET route="{PREFIX}/bao-cao/kiem-tra" status=200' in served
+        assert "203.0.113.9" not in served
