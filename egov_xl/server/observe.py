@@ -31,7 +31,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from .. import definitions
 from ..archive.db import ArchiveError
+from ..core.errors import UserError
 from .guards import bilingual
 from .tokens import ID_LENGTH, digest
 
@@ -88,7 +90,8 @@ def failure(exc: BaseException) -> str:
     ident = secrets.token_hex(4)
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f"{frame.filename}:{frame.lineno}" if frame else "?"
-    message = (str(exc).strip().splitlines() or [""])[0][:300]
+    said = exc.render(definitions.catalogue("en")) if isinstance(exc, UserError) else str(exc)
+    message = (said.strip().splitlines() or [""])[0][:300]
     log.error("failure id=%s archive_down=%s type=%s at=%s message=%s", ident, archive_down(exc), type(exc).__name__,
               where, json.dumps(message, ensure_ascii=False))
     if where not in _traced:
