@@ -31,7 +31,8 @@ PREFIX = "/egov-xl"
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
+    places = (f"/usr/sbin/{name}", f"/usr/bin/{name}")  # /usr/sbin is not on every PATH
+    found = shutil.which(name) or next((place for place in places if os.path.exists(place)), None)
     if found is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{name} is required under CI=true (scripts/system-packages installs it)")
@@ -71,9 +72,11 @@ def _nginx_config(folder: Path, upstream: int, https: int, http: int) -> Path:
             .replace("egov.tinh.gov.vn", "localhost")
             .replace("/etc/egov-xl/tls/fullchain.pem", str(cert)).replace("/etc/egov-xl/tls/privkey.pem", str(key))
             .replace("127.0.0.1:8000", f"127.0.0.1:{upstream}")
-            .replace("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;").replace("listen 80;", f"listen 127.0.0.1:{http};"))
+            .replace("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;")
+            .replace("listen 80;", f"listen 127.0.0.1:{http};"))
     (folder / "egov-xl.conf").write_text(site, encoding="utf-8")
-    temps = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temps = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in kinds)
     main = folder / "nginx.conf"
     main.write_text(f"""{"user root;" if os.geteuid() == 0 else ""}
 worker_processes 1;

@@ -6,6 +6,8 @@ sheet, redirects, the session cookie's path), over HTTP against the real server.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -95,11 +97,8 @@ def test_default_banner_names_this_server(tmp_path):
 
 
 def test_bad_public_url_is_one_sentence(tmp_path):
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-m", "egov_xl", "serve", "--http", "--public-url", "http://egov.tinh.gov.vn"],
-                          capture_output=True, text=True, timeout=60,
+    command = [sys.executable, "-m", "egov_xl", "serve", "--http", "--public-url", "http://egov.tinh.gov.vn"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert done.returncode == 2
     assert "Địa chỉ công khai \"http://egov.tinh.gov.vn\" không hợp lệ" in " ".join(done.stderr.split())
