@@ -47,6 +47,7 @@ def installed(tmp_path_factory) -> Path:
                           timeout=900, env={**_offline_env(home), "PYTHON": python})
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Đã cài egov-xl: {target}/venv/bin/egov-xl" in done.stdout
+    assert (target / "docs" / "install.md").is_file() and (target / "deploy" / "egov-xl.service").is_file()
     return target / "venv"
 
 

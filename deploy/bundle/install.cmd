@@ -14,4 +14,6 @@ if not exist "%WHEELS%" (
 )
 py -3 -m venv "%TARGET%\venv" || exit /b 1
 "%TARGET%\venv\Scripts\python.exe" -m pip install --quiet --no-index --find-links "%WHEELS%" egov-xl || exit /b 1
+xcopy /E /I /Y /Q "%HERE%deploy" "%TARGET%\deploy" >nul
+xcopy /E /I /Y /Q "%HERE%docs" "%TARGET%\docs" >nul
 echo Đã cài egov-xl: %TARGET%\venv\Scripts\egov-xl.exe

@@ -13,4 +13,5 @@ if [ ! -d "$wheels" ]; then
 fi
 "$py" -m venv "$target/venv"
 "$target/venv/bin/python" -m pip install --quiet --no-index --find-links "$wheels" egov-xl
+cp -R "$here/deploy" "$here/docs" "$target/"  # the service, proxy example and guide beside it
 echo "Đã cài egov-xl: $target/venv/bin/egov-xl"
