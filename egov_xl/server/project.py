@@ -17,8 +17,11 @@ SCRIPTS_MODULE = "egov_xl.excel.scripts"  # custom_scripts/__init__.py imports o
 
 
 def addin_dir() -> Path:
-    """The add-in installed with this package."""
+    """The add-in installed with this package (in a clone installed before it was packaged,
+    the clone's `addin/`)."""
     spec = importlib.util.find_spec("egov_xl.addin")
+    if spec is None or not spec.submodule_search_locations:
+        return Path(__file__).resolve().parents[2] / "addin"
     return Path(next(iter(spec.submodule_search_locations)))
 
 
