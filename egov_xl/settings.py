@@ -153,7 +153,7 @@ class Settings:
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
-    def to_env(self, project: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    def to_env(self, project: Path | None = None, *, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment that carries these settings to server worker processes (uvicorn
         starts each worker afresh; it reads them back with `from_env`). Given the xlwings Server
         `project` folder, it also holds xlwings Server's own settings (a variable already set in
