@@ -22,7 +22,8 @@ def serve(
     hostname: Annotated[str | None, typer.Option(
         "--hostname", help="Tên máy chủ (hoặc tên:cổng) trong manifest, khi Excel gọi thẳng máy chủ này.")] = None,
     public_url: Annotated[str | None, typer.Option(
-        "--public-url", envvar="EGOV_PUBLIC_URL", help="Địa chỉ sau proxy: https://tên, https://tên:cổng hoặc https://tên:cổng/tiền-tố.")] = None,
+        "--public-url", envvar="EGOV_PUBLIC_URL",
+        help="Địa chỉ sau proxy: https://tên, https://tên:cổng hoặc https://tên:cổng/tiền-tố.")] = None,
     allow_anonymous: Annotated[bool, typer.Option("--allow-anonymous",
                                                   help="Cho phép nghe trên địa chỉ ngoài máy này mà không xác thực.")] = False,
     url: UrlOption = None,
