@@ -31,6 +31,7 @@ The environment variables, all optional:
 | EGOV_CALENDAR_FILE | calendar_file | egov_xl/archive/calendar.yaml (due dates, kinds of unit) |
 | EGOV_APP_PASSWORD | app_password | none: the password `archive init --app-role` sets (prompted for when unset) |
 | EGOV_TLS_PASSPHRASE | tls_passphrase | none: the passphrase of an encrypted `serve --key` (prompted for in a terminal) |
+| EGOV_PUBLIC_URL | public_url | none: the address a request came to (`serve --public-url`/`--hostname`) |
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .server.public_url import PublicUrl, parse as parse_public_url
 
 MIB = 1024 * 1024
 
@@ -141,6 +144,12 @@ class Settings:
     app_password: str | None = field(default=None, repr=False)  # archive init --app-role; never a CLI option
     tls_passphrase: str | None = field(default=None, repr=False)  # an encrypted serve --key; never a CLI option
     hosts: tuple[str, ...] = ()  # names a one-PC server answers to beside its own (DNS rebinding)
+    public_url: PublicUrl | None = None  # where Excel reaches the server (manifest, banner, app path)
+
+    @property
+    def app_path(self) -> str:
+        """The path prefix every route lives under ("" or "/prefix", from the public URL)."""
+        return self.public_url.prefix if self.public_url else ""
 
     @property
     def auth_enabled(self) -> bool:
@@ -153,6 +162,7 @@ class Settings:
         private = Path(env.get("EGOV_PRIVATE_DIR") or data_dir(env) / "private")
         tokens = env.get("EGOV_TOKENS_FILE")
         calendar = env.get("EGOV_CALENDAR_FILE")
+        public = env.get("EGOV_PUBLIC_URL")
         limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
@@ -167,16 +177,16 @@ class Settings:
             app_password=env.get("EGOV_APP_PASSWORD") or None,
             tls_passphrase=env.get("EGOV_TLS_PASSPHRASE") or None,
             hosts=tuple(h.strip() for h in (env.get("EGOV_HOSTS") or "").split(",") if h.strip()),
+            public_url=parse_public_url(public) if public else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
-    def to_env(self, project: Path | None = None, hostname: str | None = None,
-               environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    def to_env(self, project: Path | None = None, *, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment that carries these settings to server worker processes (uvicorn
         starts each worker afresh; it reads them back with `from_env`). Given the xlwings Server
         `project` folder, it also holds xlwings Server's own settings (a variable already set in
-        `environ` keeps its value, except the hostname)."""
-        env = _xlwings_env(project, hostname, os.environ if environ is None else environ) if project else {}
+        `environ` keeps its value, except the project folder and those of the public URL)."""
+        env = _xlwings_env(project, self.public_url, os.environ if environ is None else environ) if project else {}
         env |= {
             "EGOV_ARCHIVE_URL": self.archive_url,
             "EGOV_ARCHIVE_BUSY_MS": str(self.sqlite_busy_ms),
@@ -192,18 +202,20 @@ class Settings:
             env["EGOV_HOSTS"] = ",".join(self.hosts)
         if self.tokens_file is not None:
             env["EGOV_TOKENS_FILE"] = str(self.tokens_file)
+        if self.public_url is not None:
+            env["EGOV_PUBLIC_URL"] = str(self.public_url)
         if self.auth_providers:
             env["XLWINGS_AUTH_PROVIDERS"] = json.dumps(list(self.auth_providers))
         return env
 
 
-def _xlwings_env(project: Path, hostname: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+def _xlwings_env(project: Path, public_url: PublicUrl | None, environ: Mapping[str, str]) -> dict[str, str]:
     xlwings = {
         "XLWINGS_PROJECT_DIR": str(project.resolve()), "XLWINGS_LICENSE_KEY": "noncommercial",
         "XLWINGS_ENVIRONMENT": "prod", "XLWINGS_ENABLE_SOCKETIO": "false", "XLWINGS_ENABLE_HOTRELOAD": "false",
         "XLWINGS_ENABLE_EXAMPLES": "false", "XLWINGS_FUNCTIONS_NAMESPACE": "EGOV",
         "XLWINGS_LOG_LEVEL": "WARNING",  # not a line per request: a full stderr pipe stalls every worker
     }
-    if hostname:
-        xlwings["XLWINGS_HOSTNAME"] = hostname
-    return {k: v for k, v in xlwings.items() if k not in environ or k == "XLWINGS_HOSTNAME"}
+    public = public_url.xlwings_env() if public_url else {}
+    chosen = {"XLWINGS_PROJECT_DIR": xlwings.pop("XLWINGS_PROJECT_DIR")}  # the folder serve checked
+    return {k: v for k, v in xlwings.items() if k not in environ} | chosen | public

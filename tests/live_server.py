@@ -29,28 +29,32 @@ class Base(str):
 
 
 @contextmanager
-def live_server(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `egov-xl serve --http` with extra `args`; yields the base URL once it answers."""
-    with live_process(*args, env=env) as (base, _):
+def live_server(*args: str, env: dict[str, str] | None = None, ready: str = "/") -> Iterator[str]:
+    """Run `egov-xl serve --http` with extra `args`; yields the base URL once `ready` answers."""
+    with live_process(*args, env=env, ready=ready) as (base, _):
         yield base
 
 
 @contextmanager
-def live_process(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`live_server`, also yielding the server process (one worker: the process that serves)."""
+def live_process(*args: str, env: dict[str, str] | None = None, ready: str = "/",
+                 command: tuple[str, ...] = (sys.executable, "-m", "egov_xl"),
+                 inherit: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`live_server`, also yielding the server process (one worker: the process that serves);
+    `command` is how egov-xl is started (an installed `egov-xl` script, for the bundle's test),
+    `inherit=False` starts it with `env` alone, not this process's environment."""
     port = free_port()
     # Output to a file, never a pipe nobody reads: once a pipe's 64 KiB fill, every write the
     # server makes blocks, and so does the server.
     log = Path(tempfile.mkdtemp(prefix="egov-serve-")) / "server.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", str(port),
-                                    *args], env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*command, "serve", "--http", "--port", str(port),
+                                    *args], env={**(os.environ if inherit else {}), **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     base = Base(f"http://127.0.0.1:{port}")
     base.process, base.log = process, log
     try:
         for _ in range(150):
             try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
+                if httpx.get(base + ready, timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)

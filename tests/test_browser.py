@@ -1,7 +1,8 @@
 """The task pane and a ribbon command in headless Chromium, against a live server: the real
 taskpane.html, ribbon.js, main.js and xlwings client, with a stand-in office.js holding a real
 workbook (the Phụ lục VII seed rendition). The task pane also shows that the unit's report
-was returned for correction, with the receiving office's reason, as text."""
+was returned for correction, with the receiving office's reason, as text. The same again with
+the server under a path prefix (`--public-url https://…/egov-xl`): the client's calls follow it."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
+@pytest.mark.parametrize("prefix", ["", "/egov-xl"])  # also behind a proxy at https://…/egov-xl (--public-url)
+def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path, prefix):
     browser = _chromium()
     if browser is None:
         if os.environ.get("CI") == "true":
@@ -54,12 +56,13 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path):
     submission = next(r.id for r in overview.revisions(store, ["RV-WEB"]) if r.revision == stored.stored.revision)
     overview.add_review(store, submission, "returned", "Thiếu số liệu <b>xã</b> ở 4.2.2", "Cán bộ Tỉnh")
     env = {"EGOV_ARCHIVE_URL": url, "XLWINGS_PROJECT_DIR": str(project)}
-    with live_server("--project", str(project), env=env) as base:
+    public = ("--public-url", f"https://egov.tinh.gov.vn{prefix}") if prefix else ()
+    with live_server("--project", str(project), *public, env=env, ready=prefix + "/") as base:
         done = subprocess.run(
             [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
-             f"{base}/taskpane.html"],
+             f"{base}{prefix}/taskpane.html"],
             capture_output=True, text=True, timeout=120)
     match = re.search(r'<pre id="egov-test-result">(.*?)</pre>', done.stdout, re.S)
     assert match, done.stdout[-2000:] + done.stderr[-2000:]

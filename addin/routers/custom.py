@@ -6,11 +6,12 @@ batches (egov_xl/excel/batch.py), and who is signed in, for the task pane's sign
 import anyio
 from fastapi import APIRouter, Body
 from xlwings_server import dependencies as dep
+from xlwings_server.config import settings
 
 from egov_xl.excel.batch import run_batch
 from egov_xl.excel.signin import signed_in
 
-router = APIRouter()
+router = APIRouter(prefix=settings.app_path)  # beside <app path>/xlwings (function-batch.js)
 
 
 @router.post("/egov/functions-batch")

@@ -22,18 +22,34 @@ def create_app(settings: Settings | None = None):
     from .. import web
 
     contain_static(app)
-    if not any(getattr(route, "path", "") == web.PATH for route in app.router.routes):  # once per process
-        app.include_router(web.router)  # the receiving office's pages, served through the same guard
+    console = settings.app_path + web.PATH  # under the public URL's prefix, like xlwings Server's routes
+    if not any(getattr(route, "path", "") == console for route in app.router.routes):  # once per process
+        app.include_router(web.router, prefix=settings.app_path)  # the receiving office's pages, same guard
 
     async def authenticate(headers: dict[str, str]) -> None:
         await dependencies.authenticate(token_string=headers.get("authorization", ""),
                                         auth_provider=headers.get("auth-provider"))
 
-    return Guard(ClientSession(main_app),  # which Excel client calls, for the function context
-                  settings, authenticate=authenticate, scripts=routes.custom_scripts,
-                 functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
-                 limiter=started.auth_failures,  # shared with the web console's login
-                 hosts=served_names(settings, xlwings_settings.hostname), signed_in=web.signed_in_scope)
+    guarded = Guard(ClientSession(main_app),  # which Excel client calls, for the function context
+                    settings, authenticate=authenticate, scripts=routes.custom_scripts,
+                    functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
+                    limiter=started.auth_failures,  # shared with the web console's login
+                    hosts=served_names(settings, xlwings_settings.hostname), signed_in=web.signed_in_scope)
+    return observed(app, guarded, settings, started.archive, console)
+
+
+def observed(app, guarded, settings: Settings, archive, console: str):
+    """Health, access and failure lines around everything (observe.py); a failure in a route is
+    answered with a sentence and an id instead of xlwings Server's "An error occurred."."""
+    from fastapi import Request
+
+    from . import observe
+
+    async def failed(request: Request, exc: Exception):
+        return observe.failure_response(request.url.path, exc, console)
+
+    app.exception_handlers[Exception] = failed  # read when the app's middleware is built, at its first request
+    return observe.Observed(guarded, settings.app_path, archive, console)
 
 
 def served_names(settings: Settings, hostname: str | None) -> frozenset[str]:

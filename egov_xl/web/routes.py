@@ -30,7 +30,7 @@ from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation
 from .board import build_board
 from .export import board_xlsx
-from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
+from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
 from .unit import blocks, difference, peer_view, series
 from .upload import XLSX, Archiving, check_upload
@@ -72,13 +72,18 @@ def _shown(value) -> str:
 
 
 TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity,
+                             t=_both, quote=quote, kept=_kept, severity=_severity,
                              shown=_shown)
 
 
+def _where() -> dict[str, str]:
+    """The console's own address and its style sheet's, under the public URL's prefix."""
+    return {"base": base(), "css": runtime.current().settings.app_path + STATIC}
+
+
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **context},
-                                          status_code=status)
+    page = {"me": found, "csrf": csrf_token(found), **_where(), **context}
+    response = TEMPLATES.TemplateResponse(request, name, page, status_code=status)
     if found.fresh:
         write_cookie(request, response, found)
     return response
@@ -125,7 +130,7 @@ def login(request: Request, token: str = Form(""), csrf: str = Form("")):
         if (wait := limiter.fail(client, token)) > 0:
             return _too_many(request, found, client, wait)
         return _page(request, found, "login.html", status=401, failed=True)
-    response = RedirectResponse(PATH, status_code=303)
+    response = RedirectResponse(base(), status_code=303)
     write_cookie(request, response, start_session(token_digest(token)))
     return response
 
@@ -144,7 +149,7 @@ def logout(request: Request, csrf: str = Form("")):
     check_csrf(found, csrf)
     if found.grant is not None:
         end(found)
-    response = RedirectResponse(f"{PATH}/dang-nhap", status_code=303)
+    response = RedirectResponse(f"{base()}/dang-nhap", status_code=303)
     write_cookie(request, response, start_session(None))
     return response
 
@@ -175,7 +180,7 @@ def _board(request: Request, found: Visitor, root: str | None, period: str | Non
 def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
                found: Visitor = Depends(signed_in)):
     if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
-        return RedirectResponse(f"{PATH}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
+        return RedirectResponse(f"{base()}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
     board, roots, refused = _board(request, found, don_vi, ky, loai)
     if refused:
         return refused
@@ -288,7 +293,7 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
         return _refuse(request, found, exc)
     if not reviews.review(archive, unit, period, lan, quyet_dinh, ly_do, found.name):
         raise HTTPException(status_code=404)
-    return RedirectResponse(f"{PATH}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
+    return RedirectResponse(f"{base()}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
 
 
 # consolidation ---------------------------------------------------------------------------------

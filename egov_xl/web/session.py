@@ -22,9 +22,16 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..excel.access import Grant, grant_by_digest
 from ..server import runtime
 from ..server.auth_state import end_session, session_ended
+from ..server.observe import note_user
+from ..server.tokens import ID_LENGTH
 
 COOKIE = "egov_session"
 PATH = "/bao-cao"
+
+
+def base() -> str:
+    """The console's address on this server: PATH under the public URL's prefix, if any."""
+    return runtime.current().settings.app_path + PATH
 MAX_AGE = 12 * 3600  # one working day
 
 
@@ -77,6 +84,7 @@ def visitor(request: Request) -> Visitor:
         return _anonymous(settings)
     found = Visitor(data["n"], digest if grant else None, grant, open_mode=not settings.auth_enabled)
     if grant is not None:
+        note_user(digest[:ID_LENGTH])  # the access log's user (egov_xl/server/observe.py)
         found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates}
     return found
 
@@ -85,7 +93,7 @@ def signed_in(request: Request) -> Visitor:
     """The visitor, who must be logged in on a shared server; else off to the login form."""
     found = visitor(request)
     if not found.signed_in:
-        raise HTTPException(status_code=303, headers={"Location": f"{PATH}/dang-nhap"})
+        raise HTTPException(status_code=303, headers={"Location": f"{base()}/dang-nhap"})
     return found
 
 
@@ -109,7 +117,7 @@ def check_csrf(found: Visitor, sent: str | None) -> None:
 def write_cookie(request: Request, response: Response, found: Visitor) -> None:
     value = _serializer().dumps({"n": found.nonce, "d": found.digest})
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
-    response.set_cookie(COOKIE, value, max_age=MAX_AGE, path=PATH, httponly=True, samesite="strict", secure=secure)
+    response.set_cookie(COOKIE, value, max_age=MAX_AGE, path=base(), httponly=True, samesite="strict", secure=secure)
 
 
 def end(found: Visitor) -> None:
