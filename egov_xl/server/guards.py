@@ -113,7 +113,7 @@ SignedIn = Callable[[dict], bool]  # a console request's scope → its visitor i
 
 ANONYMOUS_BODY_BYTES = 64 * 1024  # a login form is a few hundred bytes
 CONSOLE = "/bao-cao"
-CONSOLE_OPEN = frozenset({CONSOLE + "/dang-nhap"})  # console POSTs anyone may send
+CONSOLE_OPEN = ("/dang-nhap",)  # console POSTs anyone may send (under the console, wherever it is)
 # The console has no script of its own: nothing runs, nothing frames it, forms post only here.
 # Its stylesheet is one inline <style> (base.html) and charts are SVG data: images.
 CONSOLE_POLICY = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
@@ -139,6 +139,7 @@ class Guard:
         self.prefix = prefix.rstrip("/") + "/"
         self.batch_prefix = self.prefix[:-len("xlwings/")] + "egov/"  # egov-xl's own add-in routes
         self.console = self.prefix[:-len("/xlwings/")] + CONSOLE
+        self.console_open = frozenset(self.console + path for path in CONSOLE_OPEN)
         self.limiter = limiter
         self.hosts = frozenset(h.lower() for h in hosts) | LOCAL_NAMES
         self.signed_in = signed_in or (lambda scope: False)
@@ -166,7 +167,7 @@ class Guard:
         if ours and (name := self._unknown_script(scope["path"])) is not None:
             return await refuse(send, 404, "http_unknown_script", name=name)
         signed = one_pc or needs_token or await self._console_signed_in(scope)
-        if not signed and scope["path"].startswith(self.console) and scope["path"] not in CONSOLE_OPEN:
+        if not signed and scope["path"].startswith(self.console) and scope["path"] not in self.console_open:
             return await to_login(send, self.console)
         limit = self.settings.limits.max_body_bytes if signed else ANONYMOUS_BODY_BYTES
         if _declared_length(headers) > limit:
