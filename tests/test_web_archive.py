@@ -17,7 +17,8 @@ from egov_xl.archive.db import ArchiveError, translated
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
-from egov_xl.web.board import build_board
+from egov_xl import definitions
+from egov_xl.web.board import Query, build_board
 from egov_xl.web.export import board_xlsx
 
 
@@ -43,7 +44,10 @@ def test_calendar_due_dates_and_kinds(tmp_path):
     assert calendar.due(q1).isoformat() == "2025-03-20"
     assert calendar.on_time(q1, datetime(2025, 3, 20, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
     assert not calendar.on_time(q1, datetime(2025, 3, 20, 17, 0, tzinfo=UTC))
-    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND Quận 1") == "dia-phuong"
+    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND phường Hoàn Kiếm") == "xa-phuong"
+    assert calendar.kind_of("Văn phòng UBND tỉnh") == "so-nganh" and calendar.kind_of("Công an tỉnh") == "nganh-doc"
+    assert calendar.kind_of("UBND đặc khu Phú Quốc") == "xa-phuong" and calendar.kind_of("Xã Tân Lập") == "xa-phuong"
+    assert not any("huyện" in k.vi for k in calendar.kinds)  # district level abolished on 1/7/2025
     own = tmp_path / "lich.yaml"
     own.write_text("utc_offset_hours: 7\ndue_days_after_cutoff: {Q1: 1}\nunit_kinds: {}\n", encoding="utf-8")
     assert load_calendar(own).due(q1).isoformat() == "2025-03-15"
@@ -54,16 +58,16 @@ def test_board_counts_and_export_keeps_text(tmp_path, samples):
     archive.init()
     archive.set_unit("HCM", "UBND Thành phố")
     archive.set_unit("SO-NV", '=HYPERLINK("http://evil","x")', "HCM")
-    archive.set_unit("Q1", "UBND Quận 1", "HCM")
+    archive.set_unit("Q1", "Sở Tư pháp", "HCM")
     archive.set_unit("P1", "Phường 1", "Q1")
     put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
     put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
     board = build_board(archive, load_calendar(), "HCM")
-    assert [r.unit.code for r in board.rows] == ["Q1", "P1", "SO-NV"]  # the whole tree below HCM
+    # the whole tree below HCM, grouped by kind (sở first, xã/phường next, unclassified last)
+    assert [r.unit.code for r in board.rows] == ["Q1", "P1", "SO-NV"]
     (rate,) = board.rates
     assert (rate.submitted, rate.total) == (1, 3) and board.rows[1].cells["2025-Q1"].revisions == 2
-    assert [r.unit.code for r in build_board(archive, load_calendar(), "HCM", kind="so-nganh").rows] == []
-    words = {k: k for k in ("missing", "on_time", "late", "accepted", "returned")}
-    book = load_workbook(io.BytesIO(board_xlsx(board, ["a"] * 12, words)))
+    assert [r.unit.code for r in build_board(archive, load_calendar(), "HCM", Query(kind="so-nganh")).rows] == ["Q1"]
+    book = load_workbook(io.BytesIO(board_xlsx(board, definitions.catalogue("vi"), load_calendar())))
     cell = next(c for c in book.active["B"] if c.value and c.value.startswith("=HYPERLINK"))
     assert cell.data_type == "s"

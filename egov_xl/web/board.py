@@ -1,16 +1,28 @@
 """Tình hình nộp báo cáo: which units under a consolidating unit reported for which periods,
-on time or late, clean or with errors, and how the office reviewed the current revision."""
+on time or late, clean or with errors, how the office reviewed the current revision, and who
+sent a returned report back unchanged. Counted over every unit below the root (for the summary
+on top); shown a page at a time, filtered by status in one period, searched, sorted and grouped
+by kind of unit."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..archive import overview
 from ..archive.calendar import Calendar
 from ..archive.overview import Review, Revision
+from ..archive.store import Archive
 from ..archive.tree import TreeUnit
 from ..core.periods import Period, PeriodError, parse_period
-from ..archive.store import Archive
+
+PAGE_SIZE = 50
+# the summary's groups (a unit may be in several), in the order shown, with their URL words
+STATES = {"submitted": "da-nop", "on_time": "dung-han", "late": "tre-han", "errors": "co-loi",
+          "returned": "tra-lai", "pending": "cho-danh-gia", "missing": "chua-nop"}
+SORTS = ("ma", "ten", "trang-thai")
+_WORST_FIRST = ("missing", "returned", "errors", "late", "pending")
 
 
 @dataclass(frozen=True)
@@ -20,14 +32,31 @@ class Cell:
     current: Revision
     on_time: bool
     review: Review | None  # the review in force for the current revision
+    unchanged: int | None = None  # the current revision is identical to this returned one
 
     @property
     def errors(self) -> int:
-        return int(self.current.summary.get("errors", 0))
+        return int(self.current.summary.get("errors", 0) or 0)
 
     @property
     def warnings(self) -> int:
-        return int(self.current.summary.get("warnings", 0))
+        return int(self.current.summary.get("warnings", 0) or 0)
+
+    @property
+    def states(self) -> set[str]:
+        found = {"submitted", "on_time" if self.on_time else "late"}
+        if self.errors:
+            found.add("errors")
+        if self.unchanged is not None or (self.review and self.review.decision == "returned"):
+            found.add("returned")
+        if self.review is None:
+            found.add("pending")
+        return found
+
+    @property
+    def clean_pending(self) -> bool:
+        """Waiting for review, no error, not an unchanged copy of a returned revision."""
+        return self.review is None and not self.errors and self.unchanged is None
 
 
 @dataclass(frozen=True)
@@ -48,43 +77,140 @@ class Row:
     kind: str | None
     cells: dict[str, Cell | None] = field(default_factory=dict)
 
+    def states(self, period: Period) -> set[str]:
+        cell = self.cells.get(period.key)
+        return {"missing"} if cell is None else cell.states
+
+    @property
+    def contact(self) -> str:
+        """Who last submitted for the unit (the person a reminder reaches), if anyone did."""
+        latest = [c.current for c in self.cells.values() if c is not None]
+        return max(latest, key=lambda r: r.archived_at).archived_by if latest else ""
+
 
 @dataclass
 class Board:
-    root: str
-    periods: list[Period]
-    rows: list[Row]
-    rates: list[Rate]
+    root: TreeUnit
+    periods: list[Period]  # the columns
     all_periods: list[Period]
+    focus: Period | None  # the period the summary counts and the status filter look at
+    units: int  # units below the root of the chosen kind and matching the search
+    counts: dict[str, int]
+    rates: list[Rate]
+    matched: list[Row]  # every row passing the filters, in order
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.matched) // self.page_size))
+
+    @property
+    def rows(self) -> list[Row]:
+        start = (self.page - 1) * self.page_size
+        return self.matched[start:start + self.page_size]
+
+    def clean_pending(self) -> list[Cell]:
+        """The focus period's revisions waiting for review without errors, among the matched rows."""
+        if self.focus is None:
+            return []
+        cells = (row.cells.get(self.focus.key) for row in self.matched)
+        return [cell for cell in cells if cell is not None and cell.clean_pending]
 
 
-def in_force(found: dict[int, list[Review]], revision: Revision) -> Review | None:
-    return (found.get(revision.id) or [None])[-1]
+@dataclass(frozen=True)
+class Query:
+    """What the reader asked of the board (the page's URL parameters, checked)."""
+
+    period: str | None = None
+    kind: str | None = None
+    state: str | None = None  # a key of STATES
+    search: str = ""
+    sort: str = "ma"
+    page: int = 1
+
+    @classmethod
+    def of(cls, period=None, kind=None, state=None, search=None, sort=None, page=None) -> Query:
+        words = {word: key for key, word in STATES.items()}
+        return cls(period or None, kind or None, words.get(state or ""), (search or "").strip()[:100],
+                   sort if sort in SORTS else "ma", max(1, page or 1))
 
 
-def build_board(archive: Archive, calendar: Calendar, root: str, period_key: str | None = None,
-                kind: str | None = None) -> Board:
+def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | None = None) -> Board:
+    query = query or Query()
     tree = overview.units(archive)
-    codes = [c for c in overview.below(tree, root) if not kind or calendar.kind_of(tree[c].name) == kind]
-    revisions = overview.revisions(archive, codes)
+    codes = [c for c in overview.below(tree, root)
+             if (not query.kind or calendar.kind_of(tree[c].name) == query.kind) and _found(tree[c], query.search)]
+    revisions = overview.revisions(archive, codes, findings=False)
+    in_force = overview.reviews_in_force(archive, codes)
     grouped: dict[tuple[str, str], list[Revision]] = {}
     for revision in revisions:
         grouped.setdefault((revision.unit, revision.period.key), []).append(revision)
     all_periods = sorted({r.period for r in revisions}, key=lambda p: (p.end, p.key))
-    periods = [p for p in all_periods if p.key == _key(period_key)] if period_key else all_periods
-    found = overview.reviews(archive, [group[-1].id for group in grouped.values()])
+    chosen = _key(query.period)
+    periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
+    focus = periods[-1] if periods else None
     rows = []
     for code in codes:
         row = Row(tree[code], calendar.kind_of(tree[code].name))
         for period in periods:
             group = grouped.get((code, period.key))
-            row.cells[period.key] = None if not group else Cell(
-                len(group), group[0], group[-1], calendar.on_time(period, group[0].archived_at),
-                in_force(found, group[-1]))
+            row.cells[period.key] = _cell(group, calendar, in_force) if group else None
         rows.append(row)
+    counts = {key: sum(1 for r in rows if key in r.states(focus)) for key in STATES} if focus else {}
     rates = [Rate(p, sum(1 for r in rows if r.cells[p.key]),
                   sum(1 for r in rows if r.cells[p.key] and r.cells[p.key].on_time), len(rows)) for p in periods]
-    return Board(root, periods, rows, rates, all_periods)
+    matched = [r for r in rows if not query.state or (focus and query.state in r.states(focus))]
+    matched.sort(key=_order(query.sort, focus, [k.key for k in calendar.kinds]))
+    board = Board(tree[root], periods, all_periods, focus, len(rows), counts, rates, matched)
+    board.page = min(query.page, board.pages)
+    return board
+
+
+def _cell(group: list[Revision], calendar: Calendar, in_force: dict[int, Review]) -> Cell:
+    current = group[-1]
+    review = in_force.get(current.id)
+    unchanged = None
+    if review is None:
+        twins = [r for r in group[:-1] if r.content_hash == current.content_hash
+                 and (seen := in_force.get(r.id)) is not None and seen.decision == "returned"]
+        unchanged = twins[-1].revision if twins else None
+    return Cell(len(group), group[0], current, calendar.on_time(group[0].period, group[0].archived_at), review,
+                unchanged)
+
+
+def _order(sort: str, focus: Period | None, kinds: list[str]):
+    """Rows grouped by kind (the calendar's order, unclassified last), then by the chosen key."""
+    def kind_rank(row: Row) -> int:
+        return kinds.index(row.kind) if row.kind in kinds else len(kinds)
+
+    def status_rank(row: Row) -> int:
+        states = row.states(focus) if focus else set()
+        return next((i for i, key in enumerate(_WORST_FIRST) if key in states), len(_WORST_FIRST))
+
+    if sort == "ten":
+        return lambda row: (kind_rank(row), folded(row.unit.name), natural(row.unit.code))
+    if sort == "trang-thai":
+        return lambda row: (kind_rank(row), status_rank(row), natural(row.unit.code))
+    return lambda row: (kind_rank(row), natural(row.unit.code))
+
+
+def natural(code: str) -> tuple:
+    """XA-2 before XA-10."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", code))
+
+
+def folded(text: str) -> str:
+    """Lower case without diacritics, so "ninh binh" finds "Ninh Bình" and "đ" matches "d"."""
+    text = unicodedata.normalize("NFD", (text or "").casefold().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _found(unit: TreeUnit, search: str) -> bool:
+    if not search:
+        return True
+    wanted = folded(search)
+    return wanted in folded(unit.code) or wanted in folded(unit.name)
 
 
 def _key(text: str | None) -> str | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from urllib.parse import quote
+from datetime import datetime
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -25,12 +26,12 @@ from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
 from ..flows.consolidate import consolidate_unit
-from . import charts, consolidation
-from .board import build_board
+from . import charts, consolidation, wording
+from .board import PAGE_SIZE, STATES, Query, build_board
 from .export import board_xlsx
 from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
-from .unit import blocks, difference, series
+from .unit import blocks, difference, ratio_codes, series
 from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -45,52 +46,30 @@ def _text(lang: str, key: str, **params) -> str:
     return definitions.catalogue(lang).text(key, **params)
 
 
-def _both(key: str, **params) -> str:
-    return f"{_text('vi', key, **params)} / {_text('en', key, **params)}"
-
-
-def _kept(lang: str, entry: dict) -> str:
-    """A finding kept in an archived revision's summary, as a sentence in `lang`."""
-    catalogue = definitions.catalogue(lang)
-    return catalogue.stored_message(entry)
-
-
-def _severity(entry: dict) -> str:
-    word = str(entry.get("severity", ""))
-    return " / ".join(definitions.catalogue(lang).severities.get(word, word) for lang in ("vi", "en"))
-
-
-def _shown(value) -> str:
-    """A number the way a Vietnamese reader writes it (1.400 ; 89,5)."""
-    from decimal import Decimal
-
-    from ..core.tolerance import display
-
-    return display(Decimal(str(value)))
-
-
-TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, css=STATIC, base=PATH, quote=quote, kept=_kept, severity=_severity,
-                             shown=_shown)
+TEMPLATES.env.globals.update(css=STATIC, base=PATH, quote=quote, **wording.GLOBALS)
+TEMPLATES.env.filters.update(wording.FILTERS)
 
 
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, name, {"me": found, "csrf": csrf_token(found), **context},
-                                          status_code=status)
+    lang = wording.language(request)
+    response = TEMPLATES.TemplateResponse(
+        request, name, {"me": found, "csrf": csrf_token(found), "lang": lang, "zone": _calendar().zone,
+                        "here": wording.here(request), **context}, status_code=status)
     if found.fresh:
         write_cookie(request, response, found)
     return response
 
 
 def _deny(request: Request, found: Visitor, key: str, status: int = 403, **params) -> HTMLResponse:
-    return _page(request, found, "message.html", status=status, message=_both(key, **params))
+    return _page(request, found, "message.html", status=status,
+                 message=_text(wording.language(request), key, **params))
 
 
 def _refuse(request: Request, found: Visitor, error: UserError) -> HTMLResponse:
-    """A UserError as the page's one sentence (Vietnamese / English): the one place the pages
+    """A UserError as the page's one sentence in the reader's language: the one place the pages
     render them. The archive unreachable is 503; bad input (a period, a file) is 400."""
     status = 503 if isinstance(error, ArchiveError) else 400
-    text = f"{error.render(definitions.catalogue('vi'))} / {error.render(definitions.catalogue('en'))}"
+    text = error.render(definitions.catalogue(wording.language(request)))
     return _page(request, found, "message.html", status=status, message=text)
 
 
@@ -157,44 +136,101 @@ def _roots(found: Visitor, tree: dict) -> list[str]:
     return sorted(code for code in parents if not tree[code].parent)
 
 
-def _board(request: Request, found: Visitor, root: str | None, period: str | None, kind: str | None):
+def _board(request: Request, found: Visitor, root: str | None, query: Query):
     archive = _archive()
     tree = overview.units(archive)
     roots = _roots(found, tree)
     root = root or (roots[0] if roots else None)
     if root is None:
         return None, roots, _deny(request, found, "web_no_units", status=200)
+    if root not in tree:
+        return None, roots, _deny(request, found, "web_unknown_unit", status=404, unit=root)
     if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, overview.children_in(tree)))):
         return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
-    return build_board(archive, _calendar(), root, period, kind or None), roots, None
+    return build_board(archive, _calendar(), root, query), [tree[c] for c in roots], None
+
+
+def _query(ky=None, loai=None, trang_thai=None, tim=None, xep=None, trang=None) -> Query:
+    return Query.of(ky, loai, trang_thai, tim, xep, trang)
 
 
 @router.get("", response_class=HTMLResponse)
 def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
-               found: Visitor = Depends(signed_in)):
+               trang_thai: str | None = None, tim: str | None = None, xep: str | None = None,
+               trang: int | None = None, da_chap_nhan: int | None = None, found: Visitor = Depends(signed_in)):
     if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
         return RedirectResponse(f"{PATH}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
-    board, roots, refused = _board(request, found, don_vi, ky, loai)
+    query = _query(ky, loai, trang_thai, tim, xep, trang)
+    board, roots, refused = _board(request, found, don_vi, query)
     if refused:
         return refused
-    names = (_both("web_chart_reported"), _both("web_chart_on_time"))
-    chart = charts.rate_chart(board.rates, _both("web_chart_rate"), names) if board.rates else None
-    return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds,
-                 chosen_period=ky or "", chosen_kind=loai or "", chart=chart, calendar=_calendar())
+    lang = wording.language(request)
+    names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
+    chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
+    may_review = access.may_review(found, board.root.code, overview.children_in(overview.units(_archive())))
+    return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
+                 states=STATES, chart=chart, calendar=_calendar(), may_review=may_review, accepted_now=da_chap_nhan,
+                 link=lambda **changed: _board_link(board, query, **changed))
+
+
+def _board_link(board, query: Query, path: str = "", **changed) -> str:
+    """The board's URL with the reader's choices, some of them changed (page back to 1 unless given)."""
+    params = {"don_vi": board.root.code, "ky": query.period or "", "loai": query.kind or "",
+              "trang_thai": STATES.get(query.state or "", ""), "tim": query.search,
+              "xep": "" if query.sort == "ma" else query.sort, **changed}
+    kept = {k: v for k, v in params.items() if v not in ("", None, 1)}
+    return f"{PATH}{path}?{urlencode(kept)}" if kept else f"{PATH}{path}"
 
 
 @router.get("/xuat.xlsx")
 def board_export(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+                 trang_thai: str | None = None, tim: str | None = None, xep: str | None = None,
                  found: Visitor = Depends(signed_in)):
-    board, _, refused = _board(request, found, don_vi, ky, loai)
+    board, _, refused = _board(request, found, don_vi, _query(ky, loai, trang_thai, tim, xep))
     if refused:
         return refused
-    heads = [_both(k) for k in ("web_col_unit", "web_col_name", "web_col_period", "web_col_status",
-                                "web_col_revisions", "web_col_errors", "web_col_warnings", "web_col_accepted",
-                                "web_col_first", "web_col_by", "web_col_review", "web_col_reason")]
-    words = {k: _both(f"web_{k}") for k in ("missing", "on_time", "late", "accepted", "returned")}
-    return Response(board_xlsx(board, heads, words), media_type=XLSX,
+    data = board_xlsx(board, definitions.catalogue(wording.language(request)), _calendar())
+    return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="tinh-hinh-nop.xlsx"'})
+
+
+@router.get("/nhac-nop", response_class=HTMLResponse)
+def reminder_list(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+                  found: Visitor = Depends(signed_in)):
+    """Danh sách đơn vị chưa nộp / trễ hạn of one period, printable for the reminder letter."""
+    board, _, refused = _board(request, found, don_vi, _query(ky, loai))
+    if refused:
+        return refused
+    focus = board.focus
+    late = [r for r in board.matched if focus and r.states(focus) & {"missing", "late"}]
+    return _page(request, found, "reminder.html", board=board, late=late, calendar=_calendar(),
+                 today=datetime.now(_calendar().zone))
+
+
+@router.post("/chap-nhan")
+def bulk_accept(request: Request, csrf: str = Form(""), don_vi: str = Form(""), ky: str = Form(""),
+                loai: str = Form(""), tim: str = Form(""), found: Visitor = Depends(signed_in)):
+    """Accept, in one go, the chosen period's revisions waiting for review that have no error."""
+    check_csrf(found, csrf)
+    query = _query(ky, loai, "cho-danh-gia", tim)
+    board, _, refused = _board(request, found, don_vi, query)
+    if refused:
+        return refused
+    children_of = overview.children_in(overview.units(_archive()))
+    cells = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    overview.accept_all(_archive(), [c.current.id for c in cells], found.name)
+    target = _board_link(board, query, trang_thai="", da_chap_nhan=len(cells))
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/ngon-ngu")
+def choose_language(request: Request, chon: str = "vi", ve: str = PATH):
+    """The language switch: Vietnamese or English, kept in a cookie; back to the page it came from."""
+    back = ve if ve.startswith(PATH) and not ve.startswith("//") else PATH
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(wording.LANG_COOKIE, chon if chon in wording.LANGUAGES else "vi", max_age=365 * 86400,
+                        path=PATH, samesite="lax", httponly=True)
+    return response
 
 
 # upload ----------------------------------------------------------------------------------------
@@ -230,7 +266,8 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
         for item in form.getlist("tep"):
             if hasattr(item, "read"):
-                results.append(check_upload(item.filename or "", await item.read(), _archive(), archiving))
+                results.append(check_upload(item.filename or "", await item.read(), _archive(), archiving,
+                                            wording.language(request)))
     except UserError as exc:
         return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=_own_units(found))
@@ -241,6 +278,12 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
 @router.get("/don-vi/{unit}", response_class=HTMLResponse)
 def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
               found: Visitor = Depends(signed_in)):
+    return _unit_view(request, found, unit, ky, tu, den)
+
+
+def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = None, tu: int | None = None,
+               den: int | None = None, kept: dict | None = None) -> HTMLResponse:
+    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill again."""
     archive = _archive()
     tree = overview.units(archive)
     children_of = overview.children_in(tree)
@@ -259,12 +302,13 @@ def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None
     info = tree[unit]
     peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
     values = overview.current_values(archive, [unit, *peers])  # one query, however many peers
-    items = series(values.get(unit, {}), [values.get(p, {}) for p in peers])
-    names = tuple(_both(k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in peers], ratio_codes())
+    lang = wording.language(request)
+    names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
-    return _page(request, found, "unit.html", info=info, blocks=blocks(archive, unit, _calendar()),
-                 changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(peers),
-                 may_review=access.may_review(found, unit, children_of))
+    return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
+                 blocks=blocks(archive, unit, _calendar()), changes=changes, diff=(ky, tu, den), pictures=pictures,
+                 peers=len(peers), may_review=access.may_review(found, unit, children_of), kept=kept or {})
 
 
 @router.post("/don-vi/{unit}/danh-gia")
@@ -274,12 +318,15 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
     archive = _archive()
     if not access.may_review(found, unit, overview.children_in(overview.units(archive))):
         return _deny(request, found, "web_forbidden_review", unit=unit)
-    if quyet_dinh not in overview.DECISIONS or (quyet_dinh == "returned" and not ly_do.strip()):
-        return _deny(request, found, "web_review_reason", status=400)
     try:
         period = parse_period(ky)
     except UserError as exc:
         return _refuse(request, found, exc)
+    why = ("web_review_choose" if quyet_dinh not in overview.DECISIONS else
+           "web_review_reason" if quyet_dinh == "returned" and not ly_do.strip() else None)
+    if why:  # the form comes back filled, with the reason it was not recorded
+        kept = {"period": period.key, "decision": quyet_dinh, "reason": ly_do, "why": why}
+        return _unit_view(request, found, unit, kept=kept)
     target = [r for r in overview.revisions(archive, [unit]) if r.period == period and r.revision == lan]
     if not target:
         raise HTTPException(status_code=404)
@@ -303,7 +350,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     if unit not in allowed:
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
-    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods}
+    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
+               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
@@ -321,19 +369,20 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
 
 @router.get("/tong-hop", response_class=HTMLResponse)
 def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
-                       chi_tieu: str | None = None, found: Visitor = Depends(signed_in)):
+                       chi_tieu: str | None = None, trang: int = 1, found: Visitor = Depends(signed_in)):
     result, context, refused = _consolidation(request, found, don_vi, ky)
     if refused:
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
-    names = tuple(_both(k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
-    spreads = [(code, charts.distribution_chart(values, marked, _both("web_chart_distribution", code=code,
-                                                                        n=len(values)), names))
+    lang = wording.language(request)
+    names = tuple(_text(lang, k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
+    spreads = [(code, charts.distribution_chart(values, marked, _text(lang, "web_chart_distribution", code=code,
+                                                                            n=len(values)), names))
                for code, values, marked in consolidation.distributions(result, chi_tieu)]
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
-                 spreads=spreads, findings=findings, **context)
+                 spreads=spreads, findings=findings, share_page=max(1, trang), **context)
 
 
 @router.get("/tong-hop.xlsx")

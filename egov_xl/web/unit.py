@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
+from .. import definitions
 from ..archive import overview
 from ..archive.calendar import Calendar
 from ..archive.overview import Review, Revision
 from ..core.periods import Period
 from ..archive.store import Archive, Stored
 from ..core.prior import change_percent
+from ..core.spec import Kind
 
 
 @dataclass
@@ -44,23 +46,37 @@ class Change:
     code: str
     old: Decimal | None
     new: Decimal | None
+    ratio: bool = False  # a ratio or a percentage: its change is in percentage points
 
     @property
     def percent(self) -> Decimal | None:
-        if self.old is None or self.new is None:
-            return None
-        return change_percent(self.new - self.old, self.old)
+        """The change: in percentage points for a ratio, else in percent of the old value."""
+        return step(self.old, self.new, self.ratio)
+
+
+def step(old: Decimal | None, new: Decimal | None, ratio: bool) -> Decimal | None:
+    if old is None or new is None:
+        return None
+    return new - old if ratio else change_percent(new - old, old)
+
+
+def ratio_codes(edition_id: str | None = None) -> frozenset[str]:
+    """The codes whose value is a ratio or a percentage (in this edition, or in any)."""
+    found = [definitions.edition(edition_id)] if edition_id else list(definitions.editions())
+    return frozenset(row.code for edition in found if edition for row in edition.rows
+                     if row.kind in (Kind.RATIO, Kind.PERCENT))
 
 
 def difference(old: Stored, new: Stored) -> list[Change]:
     """Indicators whose value differs between two revisions, in the form's order."""
     codes = list(dict.fromkeys([*old.values, *new.values]))
+    ratios = ratio_codes(new.edition_id)
     changes = []
     for code in codes:
         a, b = old.values.get(code), new.values.get(code)
         before, after = a.number if a else None, b.number if b else None
         if before != after:
-            changes.append(Change(code, before, after))
+            changes.append(Change(code, before, after, code in ratios))
     return changes
 
 
@@ -72,19 +88,19 @@ class Series:
     median: list[Decimal | None]
     low: list[Decimal | None]
     high: list[Decimal | None]
-    changes: list[Decimal | None]  # change in percent against the period before
+    changes: list[Decimal | None]  # change against the period before (percentage points for a ratio)
+    ratio: bool = False
 
 
-def series(own: dict[Period, dict], peers: list[dict[Period, dict]]) -> list[Series]:
+def series(own: dict[Period, dict], peers: list[dict[Period, dict]], ratios: frozenset[str] = frozenset()) -> list[Series]:
     periods = sorted(own, key=lambda p: (p.end, p.key))
     codes = list(dict.fromkeys(code for period in periods for code in own[period]))
     result = []
     for code in codes:
         values = [own[p].get(code) for p in periods]
         spread = [[v for peer in peers if (v := peer.get(p, {}).get(code)) is not None] for p in periods]
-        changes = [None] + [None if a is None or b is None else change_percent(b - a, a)
-                            for a, b in zip(values, values[1:])]
+        changes = [None] + [step(a, b, code in ratios) for a, b in zip(values, values[1:])]
         result.append(Series(code, periods, values, [median(s) if s else None for s in spread],
                              [min(s) if s else None for s in spread], [max(s) if s else None for s in spread],
-                             changes))
+                             changes, code in ratios))
     return [s for s in result if any(v is not None for v in s.own)]
