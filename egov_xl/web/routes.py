@@ -308,7 +308,7 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
     return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
                  blocks=blocks(archive, unit, _calendar()), changes=changes, diff=(ky, tu, den), pictures=pictures,
-                 peers=len(peers), may_review=access.may_review(found, unit, children_of), kept=kept or {})
+                 peers=len(peers), may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
 
 
 @router.post("/don-vi/{unit}/danh-gia")
