@@ -24,6 +24,10 @@ class UnitKind:
     en: str
     prefixes: tuple[str, ...]
 
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return _folded(self.prefixes)
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -43,9 +47,14 @@ class Calendar:
     def kind_of(self, name: str) -> str | None:
         folded = (name or "").strip().casefold()
         for kind in self.kinds:
-            if any(folded.startswith(prefix.casefold()) for prefix in kind.prefixes):
+            if folded.startswith(kind.folded):
                 return kind.key
         return None
+
+
+@lru_cache(maxsize=64)
+def _folded(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(prefix.casefold() for prefix in prefixes)
 
 
 def load_calendar(path: Path | None = None) -> Calendar:

@@ -7,6 +7,7 @@ by kind of unit."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -139,44 +140,51 @@ class Query:
 def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | None = None) -> Board:
     query = query or Query()
     tree = overview.units(archive)
-    codes = [c for c in overview.below(tree, root)
-             if (not query.kind or calendar.kind_of(tree[c].name) == query.kind) and _found(tree[c], query.search)]
+    kinds = {c: calendar.kind_of(tree[c].name) for c in overview.below(tree, root)}
+    codes = [c for c, kind in kinds.items() if (not query.kind or kind == query.kind) and _found(tree[c], query.search)]
     revisions = overview.revisions(archive, codes, findings=False)
     in_force = overview.reviews_in_force(archive, codes)
     grouped: dict[tuple[str, str], list[Revision]] = {}
+    periods_by_key: dict[str, Period] = {}
     for revision in revisions:
-        grouped.setdefault((revision.unit, revision.period.key), []).append(revision)
-    all_periods = sorted({r.period for r in revisions}, key=lambda p: (p.end, p.key))
+        key = periods_by_key.setdefault(revision.period.key, revision.period).key
+        grouped.setdefault((revision.unit, key), []).append(revision)
+    all_periods = sorted(periods_by_key.values(), key=lambda p: (p.end, p.key))
     chosen = _key(query.period)
     periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
+    keys = [p.key for p in periods]
     focus = periods[-1] if periods else None
+    due = {p.key: calendar.due(p) for p in periods}
     rows = []
     for code in codes:
-        row = Row(tree[code], calendar.kind_of(tree[code].name))
-        for period in periods:
-            group = grouped.get((code, period.key))
-            row.cells[period.key] = _cell(group, calendar, in_force) if group else None
+        row = Row(tree[code], kinds[code])
+        for key in keys:
+            group = grouped.get((code, key))
+            row.cells[key] = _cell(group, calendar, due[key], in_force) if group else None
         rows.append(row)
-    counts = {key: sum(1 for r in rows if key in r.states(focus)) for key in STATES} if focus else {}
+    focused = [(row, row.states(focus)) for row in rows] if focus else []
+    counts = {key: sum(1 for _, states in focused if key in states) for key in STATES} if focus else {}
     rates = [Rate(p, sum(1 for r in rows if r.cells[p.key]),
                   sum(1 for r in rows if r.cells[p.key] and r.cells[p.key].on_time), len(rows)) for p in periods]
-    matched = [r for r in rows if not query.state or (focus and query.state in r.states(focus))]
+    matched = [row for row, states in focused if query.state in states] if query.state and focus else rows
+    if query.state and not focus:
+        matched = []
     matched.sort(key=_order(query.sort, focus, [k.key for k in calendar.kinds]))
     board = Board(tree[root], periods, all_periods, focus, len(rows), counts, rates, matched)
     board.page = min(query.page, board.pages)
     return board
 
 
-def _cell(group: list[Revision], calendar: Calendar, in_force: dict[int, Review]) -> Cell:
+def _cell(group: list[Revision], calendar: Calendar, due, in_force: dict[int, Review]) -> Cell:
     current = group[-1]
     review = in_force.get(current.id)
     unchanged = None
-    if review is None:
+    if review is None and len(group) > 1:
         twins = [r for r in group[:-1] if r.content_hash == current.content_hash
                  and (seen := in_force.get(r.id)) is not None and seen.decision == "returned"]
         unchanged = twins[-1].revision if twins else None
-    return Cell(len(group), group[0], current, calendar.on_time(group[0].period, group[0].archived_at), review,
-                unchanged)
+    on_time = group[0].archived_at.astimezone(calendar.zone).date() <= due
+    return Cell(len(group), group[0], current, on_time, review, unchanged)
 
 
 def _order(sort: str, focus: Period | None, kinds: list[str]):
@@ -195,6 +203,7 @@ def _order(sort: str, focus: Period | None, kinds: list[str]):
     return lambda row: (kind_rank(row), natural(row.unit.code))
 
 
+@lru_cache(maxsize=65536)
 def natural(code: str) -> tuple:
     """XA-2 before XA-10."""
     return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", code))
