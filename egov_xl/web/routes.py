@@ -167,9 +167,10 @@ def board_page(request: Request, don_vi: str | None = None, ky: str | None = Non
     lang = wording.language(request)
     names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
     chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
-    may_review = access.may_review(found, board.root.code, overview.children_in(overview.units(_archive())))
+    children_of = overview.children_in(overview.units(_archive()))
+    clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
     return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
-                 states=STATES, chart=chart, calendar=_calendar(), may_review=may_review, accepted_now=da_chap_nhan,
+                 states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
                  link=lambda **changed: _board_link(board, query, **changed))
 
 
@@ -178,7 +179,7 @@ def _board_link(board, query: Query, path: str = "", **changed) -> str:
     params = {"don_vi": board.root.code, "ky": query.period or "", "loai": query.kind or "",
               "trang_thai": STATES.get(query.state or "", ""), "tim": query.search,
               "xep": "" if query.sort == "ma" else query.sort, **changed}
-    kept = {k: v for k, v in params.items() if v not in ("", None, 1)}
+    kept = {k: v for k, v in params.items() if v not in ("", None) and not (k == "trang" and v == 1)}
     return f"{PATH}{path}?{urlencode(kept)}" if kept else f"{PATH}{path}"
 
 
