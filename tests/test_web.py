@@ -200,6 +200,9 @@ def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, c
     assert download.value.suggested_filename == "tong-hop-TINH-2025-Q1.xlsx"
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert {"Chi tiết tổng hợp", "Thiếu và lỗi"} <= set(book.sheetnames)
+    for sheet in book.worksheets:  # ready to print: a print area, A4 fitted to the width, the office named
+        assert sheet.print_area and int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.fitToWidth == 1
+        assert "UBND Tỉnh Mẫu" in sheet.oddHeader.center.text
     assert any(cell.value == total for line in book.worksheets[0].iter_rows() for cell in line)
     detail = [line for line in book["Chi tiết tổng hợp"].iter_rows(values_only=True) if line[3] == "4.2.2"]
     assert {line[0]: line[4] for line in detail} == {unit: int(v) for unit, v in values.items()}

@@ -395,5 +395,6 @@ def consolidation_download(request: Request, don_vi: str | None = None, ky: str 
     if result is None:
         return _deny(request, found, "web_no_periods", status=404, unit=context["unit"])
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"tong-hop-{result.consolidation.unit}-{result.period.key}.xlsx")
-    return Response(consolidation.filled_xlsx(result, definitions.catalogue("vi")), media_type=XLSX,
+    office = context["info"].name
+    return Response(consolidation.filled_xlsx(result, definitions.catalogue("vi"), office), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
