@@ -53,6 +53,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     clerk.click("button:has-text('Kiểm tra')")
     results = clerk.locator(".file-result")
     assert results.count() == 2
+    assert "2 tệp" in clerk.inner_text("#tom-tat-lo") and "0 tệp đã nộp" in clerk.inner_text("#tom-tat-lo")
+    assert {".xls", ".ods", ".xlsb", ".docx"} <= set(clerk.get_attribute("#tep", "accept").split(","))  # every reader
     first = results.nth(0).inner_text()
     assert "Chưa lưu" in first and "Phụ lục VII!D33" in first and "mẫu số 6.5.1 bằng 0" in first
     assert archive.get("SO-TTTT", parse_period("Q1/2025")) is None  # errors and no reason: nothing stored
@@ -75,6 +77,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     assert cell.get_attribute("data-state") in ("on-time", "late")
     assert "2/4 đã nộp" in office.inner_text("[data-rate='2025-Q1']")
     office.click("a:has-text('SO-TTTT')")
+    form = office.locator("#bieu-mau-da-nop")  # the form as submitted comes first, in Vietnamese numbers
+    assert form.locator("tr[data-code]").count() > 10 and not office.locator("#ky-chua-nop").count()
     section = office.locator("#ky-2025-Q1")
     section.locator("select[name=quyet_dinh]").select_option("returned")
     section.locator("input[name=ly_do]").fill("Chỉ tiêu 6.4 chưa khớp sổ theo dõi")

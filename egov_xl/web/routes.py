@@ -25,13 +25,14 @@ from ..core.periods import parse_period
 from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
+from ..sources import SUFFIXES
 from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation, wording
 from .board import PAGE_SIZE, STATES, Query, build_board
 from .export import board_xlsx
 from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
-from .unit import blocks, difference, ratio_codes, series
+from .unit import blocks, difference, missed_periods, ratio_codes, series, submitted_form
 from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -238,7 +239,7 @@ def choose_language(request: Request, chon: str = "vi", ve: str = PATH):
 
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
-    return _page(request, found, "upload.html", results=None, units=_own_units(found))
+    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES)
 
 
 def _own_units(found: Visitor) -> list[str]:
@@ -271,7 +272,7 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
                                             wording.language(request)))
     except UserError as exc:
         return _refuse(request, found, exc)
-    return _page(request, found, "upload.html", results=results, units=_own_units(found))
+    return _page(request, found, "upload.html", results=results, units=_own_units(found), suffixes=SUFFIXES)
 
 
 # unit page and reviews -------------------------------------------------------------------------
@@ -301,14 +302,24 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
         old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
         changes = difference(old, new) if old and new else []
     info = tree[unit]
-    peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
+    calendar = _calendar()
+    kind = calendar.kind_of(info.name)  # peers of the same kind only: a commune beside communes
+    peers = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
+             and calendar.kind_of(i.name) == kind]
     values = overview.current_values(archive, [unit, *peers])  # one query, however many peers
     items = series(values.get(unit, {}), [values.get(p, {}) for p in peers], ratio_codes())
     lang = wording.language(request)
     names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
+    found_blocks = blocks(archive, unit, calendar)
+    latest = found_blocks[0] if found_blocks else None
+    form = submitted_form(archive.get(unit, latest.period, with_meta=False),
+                          latest.revisions[-1][0].summary.get("findings") or []) if latest else []
+    due = consolidation.periods_below(archive, tree, info.parent) if info.parent else []
     return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
-                 blocks=blocks(archive, unit, _calendar()), changes=changes, diff=(ky, tu, den), pictures=pictures,
+                 parent=tree.get(info.parent) if info.parent else None, form=form, latest=latest,
+                 missed=missed_periods(due, found_blocks, calendar),
+                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures,
                  peers=len(peers), may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
 
 

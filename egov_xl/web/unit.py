@@ -104,3 +104,40 @@ def series(own: dict[Period, dict], peers: list[dict[Period, dict]], ratios: fro
                              [min(s) if s else None for s in spread], [max(s) if s else None for s in spread],
                              changes, code in ratios))
     return [s for s in result if any(v is not None for v in s.own)]
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One line of the form as the unit submitted it: code, label, value, and what the check said."""
+
+    code: str
+    label: str
+    value: Decimal | None
+    typed: str | None
+    findings: list[dict]
+    header: bool = False
+
+
+def submitted_form(stored: Stored | None, findings: list[dict]) -> list[FormLine]:
+    """The current revision of a period laid out in its edition's order, each line with the
+    findings kept for its code (the page reads them as sentences)."""
+    if stored is None:
+        return []
+    edition = definitions.edition(stored.edition_id)
+    by_code: dict[str, list[dict]] = {}
+    for entry in findings:
+        by_code.setdefault(str(entry.get("code") or ""), []).append(entry)
+    if edition is None:  # an edition no longer shipped: the values in archive order, without labels
+        return [FormLine(code, "", v.number, v.typed, by_code.get(code, [])) for code, v in stored.values.items()]
+    lines = []
+    for row in edition.rows:
+        kept = stored.values.get(row.code)
+        lines.append(FormLine(row.code, row.label, kept.number if kept else None, kept.typed if kept else None,
+                              by_code.get(row.code, []), row.kind is Kind.HEADER))
+    return lines
+
+
+def missed_periods(due_periods: list[Period], blocks: list[PeriodBlock], calendar: Calendar) -> list[tuple[Period, object]]:
+    """The periods the unit's peers reported and it did not, newest first, with their due dates."""
+    reported = {b.period.key for b in blocks}
+    return [(p, calendar.due(p)) for p in due_periods if p.key not in reported]

@@ -49,6 +49,11 @@ class FileResult:
     no_copy: str | None = None  # sentence: checked, but too large for an annotated copy
     unchanged: str | None = None  # sentence: identical to a revision returned for correction
 
+    @property
+    def clean(self) -> bool:
+        """Read, and no form in it with an error."""
+        return self.error is None and bool(self.forms) and not any(f["summary"]["errors"] for f in self.forms)
+
 
 def safe_name(name: str) -> str:
     """The file's own name without any folder, usable on every file system."""
