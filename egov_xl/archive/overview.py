@@ -197,3 +197,14 @@ def accept_all(archive: Archive, submission_ids: list[int], by: str) -> None:
     with translated(archive.url), archive._writer.begin() as conn:
         conn.execute(insert(models.reviews), [dict(submission_id=i, decision="accepted", reason=None,
                                                    reviewed_by=by, reviewed_at=moment) for i in submission_ids])
+
+
+def stamp(archive: Archive) -> tuple[int, int]:
+    """The newest revision's and the newest review's ids: both tables are append-only, so the
+    pair changes whenever anything the board shows about revisions and reviews changes."""
+    archive._require_schema()
+    query = select(select(func.max(models.Submission.id)).scalar_subquery(),
+                   select(func.max(models.Review.id)).scalar_subquery())
+    with translated(archive.url), archive._reader.connect() as conn:
+        newest, reviewed = conn.execute(query).one()
+    return newest or 0, reviewed or 0

@@ -7,6 +7,7 @@ by kind of unit."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
@@ -77,10 +78,14 @@ class Row:
     unit: TreeUnit
     kind: str | None
     cells: dict[str, Cell | None] = field(default_factory=dict)
+    _states: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
-    def states(self, period: Period) -> set[str]:
-        cell = self.cells.get(period.key)
-        return {"missing"} if cell is None else cell.states
+    def states(self, period: Period) -> frozenset[str]:
+        key = period.key
+        if key not in self._states:  # rows are kept between requests (_rows): worked out once
+            cell = self.cells.get(key)
+            self._states[key] = frozenset({"missing"} if cell is None else cell.states)
+        return self._states[key]
 
     @property
     def contact(self) -> str:
@@ -101,6 +106,7 @@ class Board:
     matched: list[Row]  # every row passing the filters, in order
     page: int = 1
     page_size: int = PAGE_SIZE
+    tree: dict[str, TreeUnit] = field(default_factory=dict, repr=False)  # the unit tree it was built from
 
     @property
     def pages(self) -> int:
@@ -137,42 +143,63 @@ class Query:
                    sort if sort in SORTS else "ma", max(1, page or 1))
 
 
-def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | None = None) -> Board:
+_BUILT: OrderedDict[tuple, tuple] = OrderedDict()  # recent boards' rows, by what they were built from
+_KEEP = 16
+
+
+def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | None = None,
+                tree: dict[str, TreeUnit] | None = None) -> Board:
+    """The board below `root` as `query` asks; `tree` is the unit tree when already read."""
     query = query or Query()
-    tree = overview.units(archive)
+    tree = tree if tree is not None else overview.units(archive)
     kinds = {c: calendar.kind_of(tree[c].name) for c in overview.below(tree, root)}
     codes = [c for c, kind in kinds.items() if (not query.kind or kind == query.kind) and _found(tree[c], query.search)]
+    periods, all_periods, rows = _rows(archive, calendar, tree, kinds, codes, _key(query.period))
+    focus = periods[-1] if periods else None
+    focused = [(row, row.states(focus)) for row in rows] if focus else []
+    counts = {key: sum(1 for _, states in focused if key in states) for key in STATES} if focus else {}
+    rates = [Rate(p, sum(1 for r in rows if r.cells[p.key]),
+                  sum(1 for r in rows if r.cells[p.key] and r.cells[p.key].on_time), len(rows)) for p in periods]
+    if query.state:
+        matched = [row for row, states in focused if query.state in states]
+    else:
+        matched = list(rows)
+    matched.sort(key=_order(query.sort, focus, [k.key for k in calendar.kinds]))
+    board = Board(tree[root], periods, all_periods, focus, len(rows), counts, rates, matched, tree=tree)
+    board.page = min(query.page, board.pages)
+    return board
+
+
+def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds: dict[str, str | None],
+          codes: list[str], chosen: str | None) -> tuple[list[Period], list[Period], list[Row]]:
+    """Every unit's cells, built once per state of the archive: revisions and reviews are
+    append-only, so their newest ids (overview.stamp) tell when a built board is stale; the
+    units' names and the calendar are part of the key too."""
+    key = (archive.url, id(calendar), chosen, overview.stamp(archive), hash(tuple((c, tree[c].name) for c in codes)))
+    if key in _BUILT:
+        _BUILT.move_to_end(key)
+        return _BUILT[key]
     revisions = overview.revisions(archive, codes, findings=False)
     in_force = overview.reviews_in_force(archive, codes)
     grouped: dict[tuple[str, str], list[Revision]] = {}
     periods_by_key: dict[str, Period] = {}
     for revision in revisions:
-        key = periods_by_key.setdefault(revision.period.key, revision.period).key
-        grouped.setdefault((revision.unit, key), []).append(revision)
+        period_key = periods_by_key.setdefault(revision.period.key, revision.period).key
+        grouped.setdefault((revision.unit, period_key), []).append(revision)
     all_periods = sorted(periods_by_key.values(), key=lambda p: (p.end, p.key))
-    chosen = _key(query.period)
     periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
-    keys = [p.key for p in periods]
-    focus = periods[-1] if periods else None
     due = {p.key: calendar.due(p) for p in periods}
     rows = []
     for code in codes:
         row = Row(tree[code], kinds[code])
-        for key in keys:
-            group = grouped.get((code, key))
-            row.cells[key] = _cell(group, calendar, due[key], in_force) if group else None
+        for period_key in due:
+            group = grouped.get((code, period_key))
+            row.cells[period_key] = _cell(group, calendar, due[period_key], in_force) if group else None
         rows.append(row)
-    focused = [(row, row.states(focus)) for row in rows] if focus else []
-    counts = {key: sum(1 for _, states in focused if key in states) for key in STATES} if focus else {}
-    rates = [Rate(p, sum(1 for r in rows if r.cells[p.key]),
-                  sum(1 for r in rows if r.cells[p.key] and r.cells[p.key].on_time), len(rows)) for p in periods]
-    matched = [row for row, states in focused if query.state in states] if query.state and focus else rows
-    if query.state and not focus:
-        matched = []
-    matched.sort(key=_order(query.sort, focus, [k.key for k in calendar.kinds]))
-    board = Board(tree[root], periods, all_periods, focus, len(rows), counts, rates, matched)
-    board.page = min(query.page, board.pages)
-    return board
+    _BUILT[key] = (periods, all_periods, rows)
+    while len(_BUILT) > _KEEP:
+        _BUILT.popitem(last=False)
+    return periods, all_periods, rows
 
 
 def _cell(group: list[Revision], calendar: Calendar, due, in_force: dict[int, Review]) -> Cell:

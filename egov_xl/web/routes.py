@@ -148,7 +148,7 @@ def _board(request: Request, found: Visitor, root: str | None, query: Query):
         return None, roots, _deny(request, found, "web_unknown_unit", status=404, unit=root)
     if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, overview.children_in(tree)))):
         return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
-    return build_board(archive, _calendar(), root, query), [tree[c] for c in roots], None
+    return build_board(archive, _calendar(), root, query, tree), [tree[c] for c in roots], None
 
 
 def _query(ky=None, loai=None, trang_thai=None, tim=None, xep=None, trang=None) -> Query:
@@ -168,7 +168,7 @@ def board_page(request: Request, don_vi: str | None = None, ky: str | None = Non
     lang = wording.language(request)
     names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
     chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
-    children_of = overview.children_in(overview.units(_archive()))
+    children_of = overview.children_in(board.tree)
     clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
     return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
                  states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
