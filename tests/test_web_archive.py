@@ -71,3 +71,35 @@ def test_board_counts_and_export_keeps_text(tmp_path, samples):
     book = load_workbook(io.BytesIO(board_xlsx(board, definitions.catalogue("vi"), load_calendar())))
     cell = next(c for c in book.active["B"] if c.value and c.value.startswith("=HYPERLINK"))
     assert cell.data_type == "s"
+
+
+def test_board_kept_between_requests_follows_new_revisions_reviews_and_periods(tmp_path):
+    from egov_xl.web import board as boards
+    from tests.fixtures.big_province import load_province
+    from tests.fixtures.consolidation import bm7_values, put_values
+
+    archive = Archive(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    archive.init()
+    load_province(archive, 200)
+    calendar = load_calendar()
+
+    def seen() -> tuple:
+        board = build_board(archive, calendar, "NB")
+        return board.counts, [(row.unit.code, {key: cell and (cell.revisions, cell.review and cell.review.decision,
+                                                              cell.unchanged) for key, cell in row.cells.items()})
+                              for row in board.matched]
+
+    before = seen()
+    missing = next(code for code, cells in before[1] if cells["2026-Q3"] is None)
+    put_values(archive, missing, parse_period("Q3/2026"), bm7_values(20))  # a new revision
+    reported = next(code for code, cells in before[1] if cells["2026-Q3"] and cells["2026-Q3"][1] is None)
+    reviewed = next(r for r in overview.revisions(archive, [reported]) if r.period.key == "2026-Q3")
+    overview.add_review(archive, reviewed.id, "returned", "Thiếu số liệu", "office")  # a new review
+    kept = seen()
+    boards._BUILT.clear()
+    assert kept == seen() != before  # brought up to date = built afresh
+    assert kept[0]["missing"] == before[0]["missing"] - 1
+    put_values(archive, missing, parse_period("Q1/2027"), bm7_values(20))  # a new period: a new column
+    kept = seen()
+    boards._BUILT.clear()
+    assert kept == seen() and "2027-Q1" in dict(kept[1])[missing]

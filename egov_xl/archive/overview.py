@@ -71,10 +71,12 @@ def below(tree: dict[str, TreeUnit], root: str) -> list[str]:
     return list(found)
 
 
-def revisions(archive: Archive, unit_codes: list[str], findings: bool = True) -> list[Revision]:
+def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
+              ids: tuple[int, int | None] = (0, None)) -> list[Revision]:
     """Every revision of these units, oldest first within each unit-period. Without `findings`
     the summary holds only the error and warning counts (read in SQL: no JSON decoded per row),
-    which is what the board needs for thousands of units."""
+    which is what the board needs for thousands of units. `ids` (after, up to) bounds the
+    revisions' ids: the table is append-only, so a reader may fetch only what is new."""
     if not unit_codes:
         return []
     archive._require_schema()
@@ -84,7 +86,7 @@ def revisions(archive: Archive, unit_codes: list[str], findings: bool = True) ->
     query = (select(s.id, u.code, p.key, s.revision, s.archived_by, s.archived_at, s.source_name,
                     s.content_hash, s.forced_reason, accepted, *summary)
              .join(u, s.unit_id == u.id).join(p, s.period_id == p.id)
-             .where(u.code.in_(unit_codes)).order_by(u.code, p.end, s.revision))
+             .where(u.code.in_(unit_codes), *_bounded(s.id, ids)).order_by(u.code, p.end, s.revision))
     periods: dict[str, Period] = {}
     found = []
     with translated(archive.url), archive._reader.connect() as conn:
@@ -97,15 +99,21 @@ def revisions(archive: Archive, unit_codes: list[str], findings: bool = True) ->
     return found
 
 
-def reviews_in_force(archive: Archive, unit_codes: list[str]) -> dict[int, Review]:
-    """The review in force (the latest) of every reviewed revision of these units, one query."""
+def _bounded(column, ids: tuple[int, int | None]) -> list:
+    after, upto = ids
+    return [column > after] + ([column <= upto] if upto is not None else [])
+
+
+def reviews_in_force(archive: Archive, unit_codes: list[str], ids: tuple[int, int | None] = (0, None)) -> dict[int, Review]:
+    """The review in force (the latest) of every reviewed revision of these units, one query;
+    `ids` (after, up to) bounds the reviews' ids (append-only, like revisions)."""
     if not unit_codes:
         return {}
     archive._require_schema()
     r, s, u = models.Review, models.Submission, models.Unit
     query = (select(r.submission_id, r.decision, r.reason, r.reviewed_by, r.reviewed_at)
              .join(s, r.submission_id == s.id).join(u, s.unit_id == u.id)
-             .where(u.code.in_(unit_codes)).order_by(r.id))
+             .where(u.code.in_(unit_codes), *_bounded(r.id, ids)).order_by(r.id))
     with translated(archive.url), archive._reader.connect() as conn:
         rows = conn.execute(query).all()  # one fetch: far cheaper than row by row at thousands of units
     return {row[0]: Review(row[0], row[1], row[2], row[3], _utc(row[4])) for row in rows}  # the last one wins

@@ -143,7 +143,19 @@ class Query:
                    sort if sort in SORTS else "ma", max(1, page or 1))
 
 
-_BUILT: OrderedDict[tuple, tuple] = OrderedDict()  # recent boards' rows, by what they were built from
+@dataclass
+class _Built:
+    """A board's cells as of an archive state, with what they were made from (to bring up to date)."""
+
+    stamp: tuple[int, int]
+    grouped: dict[tuple[str, str], list[Revision]]
+    in_force: dict[int, Review]
+    periods: list[Period]
+    all_periods: list[Period]
+    rows: list[Row]
+
+
+_BUILT: OrderedDict[tuple, _Built] = OrderedDict()  # recent boards, by what they were built from
 _KEEP = 16
 
 
@@ -172,34 +184,58 @@ def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | 
 
 def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds: dict[str, str | None],
           codes: list[str], chosen: str | None) -> tuple[list[Period], list[Period], list[Row]]:
-    """Every unit's cells, built once per state of the archive: revisions and reviews are
-    append-only, so their newest ids (overview.stamp) tell when a built board is stale; the
-    units' names and the calendar are part of the key too."""
-    key = (archive.url, id(calendar), chosen, overview.stamp(archive), hash(tuple((c, tree[c].name) for c in codes)))
-    if key in _BUILT:
-        _BUILT.move_to_end(key)
-        return _BUILT[key]
-    revisions = overview.revisions(archive, codes, findings=False)
-    in_force = overview.reviews_in_force(archive, codes)
-    grouped: dict[tuple[str, str], list[Revision]] = {}
-    periods_by_key: dict[str, Period] = {}
-    for revision in revisions:
-        period_key = periods_by_key.setdefault(revision.period.key, revision.period).key
-        grouped.setdefault((revision.unit, period_key), []).append(revision)
-    all_periods = sorted(periods_by_key.values(), key=lambda p: (p.end, p.key))
-    periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
-    due = {p.key: calendar.due(p) for p in periods}
-    rows = []
-    for code in codes:
-        row = Row(tree[code], kinds[code])
-        for period_key in due:
-            group = grouped.get((code, period_key))
-            row.cells[period_key] = _cell(group, calendar, due[period_key], in_force) if group else None
-        rows.append(row)
-    _BUILT[key] = (periods, all_periods, rows)
+    """Every unit's cells. Revisions and reviews are append-only, so their newest ids
+    (overview.stamp) tell whether a board built before is current; if not, only the revisions
+    and reviews added since are read and only their units' rows built again (a deadline day's
+    stream of revisions does not rebuild 3,400 rows each time). A new period rebuilds all."""
+    key = (archive.url, id(calendar), chosen, hash(tuple((c, tree[c].name) for c in codes)))
+    stamp = overview.stamp(archive)
+    built = _BUILT.get(key)
+    if built is None or built.stamp != stamp:
+        built = _update(built, archive, calendar, tree, kinds, codes, chosen, stamp)
+        _BUILT[key] = built
+    _BUILT.move_to_end(key)
     while len(_BUILT) > _KEEP:
         _BUILT.popitem(last=False)
-    return periods, all_periods, rows
+    return built.periods, built.all_periods, built.rows
+
+
+def _update(built: _Built | None, archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit],
+            kinds: dict[str, str | None], codes: list[str], chosen: str | None, stamp: tuple[int, int]) -> _Built:
+    since = built.stamp if built else (0, 0)
+    new = overview.revisions(archive, codes, findings=False, ids=(since[0], stamp[0]))
+    reviewed = overview.reviews_in_force(archive, codes, ids=(since[1], stamp[1]))
+    if built is None or any(r.period not in built.all_periods for r in new):
+        built = _Built(stamp, {}, {}, [], [], [])
+        if since != (0, 0):  # a new period: read everything again
+            new = overview.revisions(archive, codes, findings=False, ids=(0, stamp[0]))
+            reviewed = overview.reviews_in_force(archive, codes, ids=(0, stamp[1]))
+        changed = None
+    else:
+        owner = {r.id: r.unit for group in built.grouped.values() for r in group} | {r.id: r.unit for r in new}
+        changed = {r.unit for r in new} | {owner[i] for i in reviewed if i in owner}
+    grouped = dict(built.grouped)
+    for revision in new:
+        grouped[(revision.unit, revision.period.key)] = [*grouped.get((revision.unit, revision.period.key), []),
+                                                          revision]
+    in_force = {**built.in_force, **reviewed}
+    all_periods = sorted({key[1]: group[0].period for key, group in grouped.items()}.values(),
+                         key=lambda p: (p.end, p.key))
+    periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
+    due = {p.key: calendar.due(p) for p in periods}
+    kept = {row.unit.code: row for row in built.rows} if changed is not None else {}
+    rows = [kept[code] if code in kept and code not in changed else _row(tree[code], kinds[code], grouped, due,
+                                                                          calendar, in_force)
+            for code in codes]
+    return _Built(stamp, grouped, in_force, periods, all_periods, rows)
+
+
+def _row(unit: TreeUnit, kind: str | None, grouped, due: dict, calendar: Calendar, in_force) -> Row:
+    row = Row(unit, kind)
+    for period_key, day in due.items():
+        group = grouped.get((unit.code, period_key))
+        row.cells[period_key] = _cell(group, calendar, day, in_force) if group else None
+    return row
 
 
 def _cell(group: list[Revision], calendar: Calendar, due, in_force: dict[int, Review]) -> Cell:
