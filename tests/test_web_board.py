@@ -86,6 +86,8 @@ def test_board_export_and_reminder_list_are_ready_to_print(province, chromium):
     assert listed.count() == expected["missing"] + expected["late"]
     late = page.locator("#danh-sach-nhac tbody tr", has_text="Trễ hạn").first
     assert "Cán bộ" in late.inner_text()  # who to call: the unit's last submitter
+    called = page.locator("#danh-sach-nhac tbody tr", has_text="Chưa nộp").all_inner_texts()
+    assert sum("Cán bộ" in line for line in called) > len(called) // 2  # known from earlier periods
     page.emulate_media(media="print")
     assert page.locator("nav").first.is_hidden()
     page.close()

@@ -205,8 +205,10 @@ def reminder_list(request: Request, don_vi: str | None = None, ky: str | None = 
         return refused
     focus = board.focus
     late = [r for r in board.matched if focus and r.states(focus) & {"missing", "late"}]
+    every = build_board(_archive(), _calendar(), board.root.code, _query(loai=loai), board.tree)
+    contacts = {row.unit.code: row.contact for row in every.matched}  # who submitted last, any period
     return _page(request, found, "reminder.html", board=board, late=late, calendar=_calendar(),
-                 today=datetime.now(_calendar().zone))
+                 today=datetime.now(_calendar().zone), contacts=contacts)
 
 
 @router.post("/chap-nhan")
