@@ -91,6 +91,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     notice = clerk.inner_text(".returned")
     assert "trả lại để sửa" in notice and "Chỉ tiêu 6.4 chưa khớp sổ theo dõi" in notice
     chart = clerk.locator("figure.indicator img.chart").first  # two periods now: a chart per indicator
+    assert clerk.locator("[id='chi-tieu-1']").count() == 0  # a coded 0/1 row has no chart
+    assert "Tỷ lệ hồ sơ TTHC" in clerk.get_attribute("[id='chi-tieu-6.4'] img", "alt")  # named, not code only
     assert chart.get_attribute("src").startswith("data:image/svg+xml;")
     svg = base64.b64decode(chart.get_attribute("src").split(",", 1)[1]).decode()
     assert "<svg" in svg and "Trung vị" in svg and not re.search(r'(href|src)="https?:', svg)  # nothing fetched

@@ -32,7 +32,8 @@ from .board import PAGE_SIZE, STATES, Query, build_board
 from .export import board_xlsx
 from .session import (PATH, Visitor, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
-from .unit import blocks, difference, missed_periods, ratio_codes, series, submitted_form
+from ..core.spec import Kind
+from .unit import blocks, difference, missed_periods, ratio_codes, row_names, series, submitted_form
 from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -312,7 +313,10 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     items = series(values.get(unit, {}), [values.get(p, {}) for p in peers], ratio_codes())
     lang = wording.language(request)
     names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
-    pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
+    labels = row_names()  # charts titled by name; none for a coded (0/1/2) status
+    items = [item for item in items if labels.get(item.code, ("", None))[1] is not Kind.CODED]
+    pictures = [(item, charts.indicator_chart(item, names, _title(item.code, labels))
+                 if len(item.periods) > 1 else None, _title(item.code, labels)) for item in items]
     found_blocks = blocks(archive, unit, calendar)
     latest = found_blocks[0] if found_blocks else None
     form = submitted_form(archive.get(unit, latest.period, with_meta=False),
@@ -323,6 +327,12 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
                  missed=missed_periods(due, found_blocks, calendar),
                  blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures,
                  peers=len(peers), may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
+
+
+def _title(code: str, labels: dict) -> str:
+    label = labels.get(code, ("", None))[0]
+    text = f"{code} {label}".strip()
+    return text if len(text) <= 90 else text[:89] + "…"
 
 
 @router.post("/don-vi/{unit}/danh-gia")

@@ -141,3 +141,12 @@ def missed_periods(due_periods: list[Period], blocks: list[PeriodBlock], calenda
     """The periods the unit's peers reported and it did not, newest first, with their due dates."""
     reported = {b.period.key for b in blocks}
     return [(p, calendar.due(p)) for p in due_periods if p.key not in reported]
+
+
+def row_names() -> dict[str, tuple[str, Kind]]:
+    """Each indicator code's label and kind, from the newest edition that has it."""
+    found: dict[str, tuple[str, Kind]] = {}
+    for edition in definitions.editions():
+        for row in edition.rows:
+            found.setdefault(row.code, (row.label, row.kind))
+    return found
