@@ -103,3 +103,26 @@ def test_board_kept_between_requests_follows_new_revisions_reviews_and_periods(t
     kept = seen()
     boards._BUILT.clear()
     assert kept == seen() and "2027-Q1" in dict(kept[1])[missing]
+
+
+def test_board_counts_accepted_warnings_per_revision(tmp_path):
+    from decimal import Decimal
+
+    from egov_xl.archive.store import Accepted, NewSubmission
+    from egov_xl.core.report import ArchivedValue
+
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive.init()
+    archive.set_unit("TINH", "UBND tỉnh")
+    for code in ("XA-1", "XA-2"):
+        archive.set_unit(code, f"UBND xã {code}", "TINH")
+    for code, accepted in (("XA-1", 2), ("XA-2", 0), ("XA-1", 1)):
+        archive.put(NewSubmission(
+            unit=code, period=parse_period("Q1/2026"), edition_id="bm7-2025", edition_title="Biểu mẫu 7",
+            values=[ArchivedValue("4.1.1", Decimal(1))], archived_by="a", source_name="a.xlsx",
+            content_hash="0" * 64, rules_version="t", summary={"errors": 0, "warnings": accepted},
+            accepted=[Accepted("prior.change", "4.1.1", f"lý do {n}") for n in range(accepted)]))
+    board = build_board(archive, load_calendar(), "TINH")
+    cells = {row.unit.code: row.cells["2026-Q1"] for row in board.rows}
+    assert (cells["XA-1"].revisions, cells["XA-1"].current.accepted, cells["XA-1"].first.accepted) == (2, 1, 2)
+    assert cells["XA-2"].current.accepted == 0

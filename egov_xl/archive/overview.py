@@ -81,11 +81,15 @@ def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
         return []
     archive._require_schema()
     s, u, p, a = models.Submission, models.Unit, models.Period, models.AcceptedWarning
-    accepted = select(func.count(a.id)).where(a.submission_id == s.id).scalar_subquery()
+    # accepted warnings counted in one pass, joined (accepted_warnings has no index on submission_id:
+    # a correlated count would scan it once per revision)
+    counted = (select(a.submission_id, func.count(a.id).label("n")).where(a.submission_id > ids[0])
+               .group_by(a.submission_id).subquery())
     summary = (s.summary,) if findings else (s.summary["errors"].as_integer(), s.summary["warnings"].as_integer())
     query = (select(s.id, u.code, p.key, s.revision, s.archived_by, s.archived_at, s.source_name,
-                    s.content_hash, s.forced_reason, accepted, *summary)
+                    s.content_hash, s.forced_reason, func.coalesce(counted.c.n, 0), *summary)
              .join(u, s.unit_id == u.id).join(p, s.period_id == p.id)
+             .outerjoin(counted, counted.c.submission_id == s.id)
              .where(u.code.in_(unit_codes), *_bounded(s.id, ids)).order_by(u.code, p.end, s.revision))
     periods: dict[str, Period] = {}
     found = []
