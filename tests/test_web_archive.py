@@ -126,3 +126,16 @@ def test_board_counts_accepted_warnings_per_revision(tmp_path):
     cells = {row.unit.code: row.cells["2026-Q1"] for row in board.rows}
     assert (cells["XA-1"].revisions, cells["XA-1"].current.accepted, cells["XA-1"].first.accepted) == (2, 1, 2)
     assert cells["XA-2"].current.accepted == 0
+
+
+def test_board_on_time_is_the_calendars_judgement_at_the_minute(tmp_path):
+    from tests.fixtures.big_province import load_province
+
+    archive = Archive(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    archive.init()
+    load_province(archive, 120)
+    calendar = load_calendar()
+    board = build_board(archive, calendar, "NB")
+    cells = [(p, row.cells[p.key]) for row in board.rows for p in board.periods if row.cells[p.key]]
+    assert {cell.on_time for _, cell in cells} == {True, False}
+    assert all(cell.on_time == calendar.on_time(p, cell.first.archived_at) for p, cell in cells)

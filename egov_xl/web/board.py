@@ -11,6 +11,7 @@ from collections import OrderedDict
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ..archive import overview
 from ..archive.calendar import Calendar
@@ -222,7 +223,7 @@ def _update(built: _Built | None, archive: Archive, calendar: Calendar, tree: di
     all_periods = sorted({key[1]: group[0].period for key, group in grouped.items()}.values(),
                          key=lambda p: (p.end, p.key))
     periods = [p for p in all_periods if p.key == chosen] if chosen else all_periods
-    due = {p.key: calendar.due(p) for p in periods}
+    due = {p.key: calendar.deadline(p) for p in periods}  # one moment per period, compared per revision
     kept = {row.unit.code: row for row in built.rows} if changed is not None else {}
     rows = [kept[code] if code in kept and code not in changed else _row(tree[code], kinds[code], grouped, due,
                                                                           calendar, in_force)
@@ -238,7 +239,7 @@ def _row(unit: TreeUnit, kind: str | None, grouped, due: dict, calendar: Calenda
     return row
 
 
-def _cell(group: list[Revision], calendar: Calendar, due, in_force: dict[int, Review]) -> Cell:
+def _cell(group: list[Revision], calendar: Calendar, due: datetime, in_force: dict[int, Review]) -> Cell:
     current = group[-1]
     review = in_force.get(current.id)
     unchanged = None
@@ -246,7 +247,7 @@ def _cell(group: list[Revision], calendar: Calendar, due, in_force: dict[int, Re
         twins = [r for r in group[:-1] if r.content_hash == current.content_hash
                  and (seen := in_force.get(r.id)) is not None and seen.decision == "returned"]
         unchanged = twins[-1].revision if twins else None
-    on_time = group[0].archived_at.astimezone(calendar.zone).date() <= due
+    on_time = group[0].archived_at < due
     return Cell(len(group), group[0], current, on_time, review, unchanged)
 
 
