@@ -150,3 +150,21 @@ def test_one_language_per_page_with_a_switch(console, chromium):
     office.click("#ngon-ngu")
     assert "Các lần nộp" in office.inner_text("main")
     office.context.close()
+
+
+def test_a_word_file_gets_an_annotated_copy_too(console, chromium, tmp_path):
+    from tests.fixtures.formats import write_docx
+    from tests.fixtures.renditions import BM7_SEED, parse_seed
+
+    source = write_docx(tmp_path / "bao-cao.docx", parse_seed(BM7_SEED))
+    clerk = login(chromium, console["base"], TOKENS["so"])
+    clerk.goto(console["base"] + "/bao-cao/kiem-tra")
+    clerk.set_input_files("#tep", [source])
+    clerk.click("button:has-text('Kiểm tra')")
+    assert "1 tệp" in clerk.inner_text("#tom-tat-lo")
+    with clerk.expect_download() as download:
+        clerk.locator(".file-result a[download]").click()
+    assert download.value.suggested_filename == "kiem-tra-bao-cao-docx.xlsx"
+    copy = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert "Kiểm tra" in copy.sheetnames and any(c.comment for row in copy.worksheets[0].iter_rows() for c in row)
+    clerk.context.close()

@@ -75,9 +75,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
             checked = pick_form(path) if archiving else None
             reports = [checked.report] if checked else _reports(path)
             result.forms = [_form(report, words) for report in reports]
-            target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
-            if path.suffix.lower() in (".xlsx", ".xlsm"):
-                _annotated(result, path, target, reports, vi, words)
+            _annotated(result, path, Path(folder) / copy_name(path), reports, vi, words)  # every format
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
@@ -86,6 +84,14 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         if archiving:
             _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), words)
     return result
+
+
+def copy_name(path: Path) -> str:
+    """The annotated copy's name: kiem-tra-<name> for an .xlsx/.xlsm (kept as it is), an .xlsx
+    named with the kind it came from for anything else (kiem-tra-bao-cao-docx.xlsx)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "kiem-tra-" + path.name
+    return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}.xlsx"
 
 
 def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words) -> None:
@@ -100,7 +106,7 @@ def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words)
         shown = UserError(exc.key, **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
         result.no_copy = shown.render(words)
         return
-    result.annotated_name = "kiem-tra-" + path.name
+    result.annotated_name = target.name
     result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
 
 
