@@ -245,10 +245,11 @@ def upload_form(request: Request, found: Visitor = Depends(signed_in)):
     return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES)
 
 
-def _own_units(found: Visitor) -> list[str]:
-    if found.open_mode:
-        return sorted(overview.units(_archive()))
-    return sorted(found.grant.units)
+def _own_units(found: Visitor) -> list[tuple[str, str]]:
+    """(code, name) of the units the visitor may submit for, by code."""
+    tree = overview.units(_archive())
+    codes = sorted(tree) if found.open_mode else sorted(found.grant.units)
+    return [(code, tree[code].name if code in tree else "") for code in codes]
 
 
 @router.post("/kiem-tra", response_class=HTMLResponse)
