@@ -7,6 +7,7 @@ by kind of unit."""
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 import unicodedata
@@ -158,6 +159,7 @@ class _Built:
 
 _BUILT: OrderedDict[tuple, _Built] = OrderedDict()  # recent boards, by what they were built from
 _KEEP = 16
+_LOCK = threading.Lock()
 
 
 def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | None = None,
@@ -191,13 +193,16 @@ def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds
     stream of revisions does not rebuild 3,400 rows each time). A new period rebuilds all."""
     key = (archive.url, id(calendar), chosen, hash(tuple((c, tree[c].name) for c in codes)))
     stamp = overview.stamp(archive)
-    built = _BUILT.get(key)
-    if built is None or built.stamp != stamp:
+    with _LOCK:
+        built = _BUILT.get(key)
+    if built is None or built.stamp != stamp:  # built outside the lock: _update never changes `built`
         built = _update(built, archive, calendar, tree, kinds, codes, chosen, stamp)
-        _BUILT[key] = built
-    _BUILT.move_to_end(key)
-    while len(_BUILT) > _KEEP:
-        _BUILT.popitem(last=False)
+    with _LOCK:  # requests run on worker threads
+        if key not in _BUILT or _BUILT[key].stamp < built.stamp:
+            _BUILT[key] = built
+        _BUILT.move_to_end(key)
+        while len(_BUILT) > _KEEP:
+            _BUILT.popitem(last=False)
     return built.periods, built.all_periods, built.rows
 
 
