@@ -108,7 +108,8 @@ def _bounded(column, ids: tuple[int, int | None]) -> list:
     return [column > after] + ([column <= upto] if upto is not None else [])
 
 
-def reviews_in_force(archive: Archive, unit_codes: list[str], ids: tuple[int, int | None] = (0, None)) -> dict[int, Review]:
+def reviews_in_force(archive: Archive, unit_codes: list[str],
+                     ids: tuple[int, int | None] = (0, None)) -> dict[int, Review]:
     """The review in force (the latest) of every reviewed revision of these units, one query;
     `ids` (after, up to) bounds the reviews' ids (append-only, like revisions)."""
     if not unit_codes:

@@ -92,7 +92,8 @@ class Series:
     ratio: bool = False
 
 
-def series(own: dict[Period, dict], peers: list[dict[Period, dict]], ratios: frozenset[str] = frozenset()) -> list[Series]:
+def series(own: dict[Period, dict], peers: list[dict[Period, dict]],
+           ratios: frozenset[str] = frozenset()) -> list[Series]:
     periods = sorted(own, key=lambda p: (p.end, p.key))
     codes = list(dict.fromkeys(code for period in periods for code in own[period]))
     result = []
@@ -137,7 +138,8 @@ def submitted_form(stored: Stored | None, findings: list[dict]) -> list[FormLine
     return lines
 
 
-def missed_periods(due_periods: list[Period], blocks: list[PeriodBlock], calendar: Calendar) -> list[tuple[Period, object]]:
+def missed_periods(due_periods: list[Period], blocks: list[PeriodBlock],
+                   calendar: Calendar) -> list[tuple[Period, object]]:
     """The periods the unit's peers reported and it did not, newest first, with their due dates."""
     reported = {b.period.key for b in blocks}
     return [(p, calendar.due(p)) for p in due_periods if p.key not in reported]
