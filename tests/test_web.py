@@ -53,6 +53,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     clerk.click("button:has-text('Kiểm tra')")
     results = clerk.locator(".file-result")
     assert results.count() == 2
+    assert "2 tệp" in clerk.inner_text("#tom-tat-lo") and "0 tệp đã nộp" in clerk.inner_text("#tom-tat-lo")
+    assert {".xls", ".ods", ".xlsb", ".docx"} <= set(clerk.get_attribute("#tep", "accept").split(","))  # every reader
     first = results.nth(0).inner_text()
     assert "Chưa lưu" in first and "Phụ lục VII!D33" in first and "mẫu số 6.5.1 bằng 0" in first
     assert archive.get("SO-TTTT", parse_period("Q1/2025")) is None  # errors and no reason: nothing stored
@@ -75,6 +77,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     assert cell.get_attribute("data-state") in ("on-time", "late")
     assert "2/4 đã nộp" in office.inner_text("[data-rate='2025-Q1']")
     office.click("a:has-text('SO-TTTT')")
+    form = office.locator("#bieu-mau-da-nop")  # the form as submitted comes first, in Vietnamese numbers
+    assert form.locator("tr[data-code]").count() > 10 and not office.locator("#ky-chua-nop").count()
     section = office.locator("#ky-2025-Q1")
     section.locator("select[name=quyet_dinh]").select_option("returned")
     section.locator("input[name=ly_do]").fill("Chỉ tiêu 6.4 chưa khớp sổ theo dõi")
@@ -87,6 +91,8 @@ def test_clerk_uploads_checks_archives_and_the_office_returns_it(console, chromi
     notice = clerk.inner_text(".returned")
     assert "trả lại để sửa" in notice and "Chỉ tiêu 6.4 chưa khớp sổ theo dõi" in notice
     chart = clerk.locator("figure.indicator img.chart").first  # two periods now: a chart per indicator
+    assert clerk.locator("[id='chi-tieu-1']").count() == 0  # a coded 0/1 row has no chart
+    assert "Tỷ lệ hồ sơ TTHC" in clerk.get_attribute("[id='chi-tieu-6.4'] img", "alt")  # named, not code only
     assert chart.get_attribute("src").startswith("data:image/svg+xml;")
     svg = base64.b64decode(chart.get_attribute("src").split(",", 1)[1]).decode()
     assert "<svg" in svg and not re.search(r'(href|src)="https?:', svg)  # nothing fetched
@@ -201,6 +207,9 @@ def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, c
     assert download.value.suggested_filename == "tong-hop-TINH-2025-Q1.xlsx"
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert {"Chi tiết tổng hợp", "Thiếu và lỗi"} <= set(book.sheetnames)
+    for sheet in book.worksheets:  # ready to print: a print area, A4 fitted to the width, the office named
+        assert sheet.print_area and int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.fitToWidth == 1
+        assert "UBND Tỉnh Mẫu" in sheet.oddHeader.center.text
     assert any(cell.value == total for line in book.worksheets[0].iter_rows() for cell in line)
     detail = [line for line in book["Chi tiết tổng hợp"].iter_rows(values_only=True) if line[3] == "4.2.2"]
     assert {line[0]: line[4] for line in detail} == {unit: int(v) for unit, v in values.items()}

@@ -20,7 +20,8 @@ from tests.fixtures.web import chromium, console, login  # noqa: F401 (fixtures)
 AXE_DIR = Path(__file__).with_name("a11y")
 AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ("/bao-cao", "/bao-cao/kiem-tra", "/bao-cao/don-vi/SO-NV", "/bao-cao/tong-hop",
-         "/bao-cao/tong-hop?don_vi=TINH&ky=2025-Q1&chi_tieu=4.2.2")
+         "/bao-cao/tong-hop?don_vi=TINH&ky=2025-Q1&chi_tieu=4.2.2", "/bao-cao?trang_thai=chua-nop&xep=trang-thai",
+         "/bao-cao/nhac-nop")
 
 
 @pytest.fixture(scope="module")

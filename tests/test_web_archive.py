@@ -17,7 +17,8 @@ from egov_xl.archive.db import ArchiveError, translated
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
-from egov_xl.web.board import build_board
+from egov_xl import definitions
+from egov_xl.web.board import Query, build_board
 from egov_xl.web.export import board_xlsx
 
 
@@ -43,7 +44,10 @@ def test_calendar_due_dates_and_kinds(tmp_path):
     assert calendar.due(q1).isoformat() == "2025-03-20"
     assert calendar.on_time(q1, datetime(2025, 3, 20, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
     assert not calendar.on_time(q1, datetime(2025, 3, 20, 17, 0, tzinfo=UTC))
-    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND Quận 1") == "dia-phuong"
+    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND phường Hoàn Kiếm") == "xa-phuong"
+    assert calendar.kind_of("Văn phòng UBND tỉnh") == "so-nganh" and calendar.kind_of("Công an tỉnh") == "nganh-doc"
+    assert calendar.kind_of("UBND đặc khu Phú Quốc") == "xa-phuong" and calendar.kind_of("Xã Tân Lập") == "xa-phuong"
+    assert not any("huyện" in k.vi for k in calendar.kinds)  # district level abolished on 1/7/2025
     own = tmp_path / "lich.yaml"
     own.write_text("utc_offset_hours: 7\ndue_days_after_cutoff: {Q1: 1}\nunit_kinds: {}\n", encoding="utf-8")
     assert load_calendar(own).due(q1).isoformat() == "2025-03-15"
@@ -54,16 +58,84 @@ def test_board_counts_and_export_keeps_text(tmp_path, samples):
     archive.init()
     archive.set_unit("HCM", "UBND Thành phố")
     archive.set_unit("SO-NV", '=HYPERLINK("http://evil","x")', "HCM")
-    archive.set_unit("Q1", "UBND Quận 1", "HCM")
+    archive.set_unit("Q1", "Sở Tư pháp", "HCM")
     archive.set_unit("P1", "Phường 1", "Q1")
     put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
     put_file(archive, samples["phu-luc-vii-dung.xlsx"], "P1", parse_period("Q1/2025"), "a")
     board = build_board(archive, load_calendar(), "HCM")
-    assert [r.unit.code for r in board.rows] == ["Q1", "P1", "SO-NV"]  # the whole tree below HCM
+    # the whole tree below HCM, grouped by kind (sở first, xã/phường next, unclassified last)
+    assert [r.unit.code for r in board.rows] == ["Q1", "P1", "SO-NV"]
     (rate,) = board.rates
     assert (rate.submitted, rate.total) == (1, 3) and board.rows[1].cells["2025-Q1"].revisions == 2
-    assert [r.unit.code for r in build_board(archive, load_calendar(), "HCM", kind="so-nganh").rows] == []
-    words = {k: k for k in ("missing", "on_time", "late", "accepted", "returned")}
-    book = load_workbook(io.BytesIO(board_xlsx(board, ["a"] * 12, words)))
+    assert [r.unit.code for r in build_board(archive, load_calendar(), "HCM", Query(kind="so-nganh")).rows] == ["Q1"]
+    book = load_workbook(io.BytesIO(board_xlsx(board, definitions.catalogue("vi"), load_calendar())))
     cell = next(c for c in book.active["B"] if c.value and c.value.startswith("=HYPERLINK"))
     assert cell.data_type == "s"
+
+
+def test_board_kept_between_requests_follows_new_revisions_reviews_and_periods(tmp_path):
+    from egov_xl.web import board as boards
+    from tests.fixtures.big_province import load_province
+    from tests.fixtures.consolidation import bm7_values, put_values
+
+    archive = Archive(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    archive.init()
+    load_province(archive, 200)
+    calendar = load_calendar()
+
+    def seen() -> tuple:
+        board = build_board(archive, calendar, "NB")
+        return board.counts, [(row.unit.code, {key: cell and (cell.revisions, cell.review and cell.review.decision,
+                                                              cell.unchanged) for key, cell in row.cells.items()})
+                              for row in board.matched]
+
+    before = seen()
+    missing = next(code for code, cells in before[1] if cells["2026-Q3"] is None)
+    put_values(archive, missing, parse_period("Q3/2026"), bm7_values(20))  # a new revision
+    reported = next(code for code, cells in before[1] if cells["2026-Q3"] and cells["2026-Q3"][1] is None)
+    reviewed = next(r for r in overview.revisions(archive, [reported]) if r.period.key == "2026-Q3")
+    overview.add_review(archive, reviewed.id, "returned", "Thiếu số liệu", "office")  # a new review
+    kept = seen()
+    boards._BUILT.clear()
+    assert kept == seen() != before  # brought up to date = built afresh
+    assert kept[0]["missing"] == before[0]["missing"] - 1
+    put_values(archive, missing, parse_period("Q1/2027"), bm7_values(20))  # a new period: a new column
+    kept = seen()
+    boards._BUILT.clear()
+    assert kept == seen() and "2027-Q1" in dict(kept[1])[missing]
+
+
+def test_board_counts_accepted_warnings_per_revision(tmp_path):
+    from decimal import Decimal
+
+    from egov_xl.archive.store import Accepted, NewSubmission
+    from egov_xl.core.report import ArchivedValue
+
+    archive = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    archive.init()
+    archive.set_unit("TINH", "UBND tỉnh")
+    for code in ("XA-1", "XA-2"):
+        archive.set_unit(code, f"UBND xã {code}", "TINH")
+    for code, accepted in (("XA-1", 2), ("XA-2", 0), ("XA-1", 1)):
+        archive.put(NewSubmission(
+            unit=code, period=parse_period("Q1/2026"), edition_id="bm7-2025", edition_title="Biểu mẫu 7",
+            values=[ArchivedValue("4.1.1", Decimal(1))], archived_by="a", source_name="a.xlsx",
+            content_hash="0" * 64, rules_version="t", summary={"errors": 0, "warnings": accepted},
+            accepted=[Accepted("prior.change", "4.1.1", f"lý do {n}") for n in range(accepted)]))
+    board = build_board(archive, load_calendar(), "TINH")
+    cells = {row.unit.code: row.cells["2026-Q1"] for row in board.rows}
+    assert (cells["XA-1"].revisions, cells["XA-1"].current.accepted, cells["XA-1"].first.accepted) == (2, 1, 2)
+    assert cells["XA-2"].current.accepted == 0
+
+
+def test_board_on_time_is_the_calendars_judgement_at_the_minute(tmp_path):
+    from tests.fixtures.big_province import load_province
+
+    archive = Archive(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    archive.init()
+    load_province(archive, 120)
+    calendar = load_calendar()
+    board = build_board(archive, calendar, "NB")
+    cells = [(p, row.cells[p.key]) for row in board.rows for p in board.periods if row.cells[p.key]]
+    assert {cell.on_time for _, cell in cells} == {True, False}
+    assert all(cell.on_time == calendar.on_time(p, cell.first.archived_at) for p, cell in cells)

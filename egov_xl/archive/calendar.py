@@ -5,7 +5,7 @@ settings' calendar_file)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,10 @@ class UnitKind:
     en: str
     prefixes: tuple[str, ...]
 
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return _folded(self.prefixes)
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -35,17 +39,27 @@ class Calendar:
         part = "month" if period.kind is PeriodKind.MONTH else KEY_PART[period.kind]
         return period.end + timedelta(days=self.due_days.get(part, 6))
 
+    def deadline(self, period: Period) -> datetime:
+        """The first moment that is late: midnight after the due day in the office's clock, in
+        UTC (the archive's zone, so a comparison needs no conversion)."""
+        return datetime.combine(self.due(period) + timedelta(days=1), time.min, tzinfo=self.zone).astimezone(UTC)
+
     def on_time(self, period: Period, archived_at: datetime) -> bool:
         if archived_at.tzinfo is None:  # SQLite hands back UTC without its zone
             archived_at = archived_at.replace(tzinfo=UTC)
-        return archived_at.astimezone(self.zone).date() <= self.due(period)
+        return archived_at < self.deadline(period)
 
     def kind_of(self, name: str) -> str | None:
         folded = (name or "").strip().casefold()
         for kind in self.kinds:
-            if any(folded.startswith(prefix.casefold()) for prefix in kind.prefixes):
+            if folded.startswith(kind.folded):
                 return kind.key
         return None
+
+
+@lru_cache(maxsize=64)
+def _folded(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(prefix.casefold() for prefix in prefixes)
 
 
 def load_calendar(path: Path | None = None) -> Calendar:

@@ -60,31 +60,82 @@ def units(archive: Archive) -> dict[str, TreeUnit]:
 def below(tree: dict[str, TreeUnit], root: str) -> list[str]:
     """Every unit under `root` (not `root` itself), depth first, each once."""
     children = _children(tree)
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a set for the test
     stack = sorted(children.get(root, []), reverse=True)
     while stack:
         code = stack.pop()
         if code in found or code == root:
             continue
-        found.append(code)
+        found[code] = None
         stack.extend(sorted(children.get(code, []), reverse=True))
-    return found
+    return list(found)
 
 
-def revisions(archive: Archive, unit_codes: list[str]) -> list[Revision]:
-    """Every revision of these units, oldest first within each unit-period."""
+def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
+              ids: tuple[int, int | None] = (0, None)) -> list[Revision]:
+    """Every revision of these units, oldest first within each unit-period. Without `findings`
+    the summary holds only the error and warning counts (read in SQL: no JSON decoded per row),
+    which is what the board needs for thousands of units. `ids` (after, up to) bounds the
+    revisions' ids: the table is append-only, so a reader may fetch only what is new."""
     if not unit_codes:
         return []
     archive._require_schema()
     s, u, p, a = models.Submission, models.Unit, models.Period, models.AcceptedWarning
-    accepted = select(func.count(a.id)).where(a.submission_id == s.id).scalar_subquery()
+    # accepted warnings counted in one pass, joined (accepted_warnings has no index on submission_id:
+    # a correlated count would scan it once per revision)
+    counted = (select(a.submission_id, func.count(a.id).label("n")).where(a.submission_id > ids[0])
+               .group_by(a.submission_id).subquery())
+    summary = (s.summary,) if findings else (s.summary["errors"].as_integer(), s.summary["warnings"].as_integer())
     query = (select(s.id, u.code, p.key, s.revision, s.archived_by, s.archived_at, s.source_name,
-                    s.content_hash, s.summary, s.forced_reason, accepted)
+                    s.content_hash, s.forced_reason, func.coalesce(counted.c.n, 0), *summary)
              .join(u, s.unit_id == u.id).join(p, s.period_id == p.id)
-             .where(u.code.in_(unit_codes)).order_by(u.code, p.end, s.revision))
+             .outerjoin(counted, counted.c.submission_id == s.id)
+             .where(u.code.in_(unit_codes), *_bounded(s.id, ids)).order_by(u.code, p.end, s.revision))
+    periods: dict[str, Period] = {}
+    found = []
     with translated(archive.url), archive._reader.connect() as conn:
-        return [Revision(row[0], row[1], parse_period(row[2]), row[3], row[4], _utc(row[5]), row[6], row[7],
-                         row[8] or {}, row[9], row[10]) for row in conn.execute(query)]
+        rows = conn.execute(query).all()
+    for row in rows:
+        kept = (row[10] or {}) if findings else {"errors": row[10] or 0, "warnings": row[11] or 0}
+        period = periods.get(row[2]) or periods.setdefault(row[2], parse_period(row[2]))
+        found.append(Revision(row[0], row[1], period, row[3], row[4], _utc(row[5]), row[6], row[7],
+                              kept, row[8], row[9]))
+    return found
+
+
+def _bounded(column, ids: tuple[int, int | None]) -> list:
+    after, upto = ids
+    return [column > after] + ([column <= upto] if upto is not None else [])
+
+
+def reviews_in_force(archive: Archive, unit_codes: list[str],
+                     ids: tuple[int, int | None] = (0, None)) -> dict[int, Review]:
+    """The review in force (the latest) of every reviewed revision of these units, one query;
+    `ids` (after, up to) bounds the reviews' ids (append-only, like revisions)."""
+    if not unit_codes:
+        return {}
+    archive._require_schema()
+    r, s, u = models.Review, models.Submission, models.Unit
+    query = (select(r.submission_id, r.decision, r.reason, r.reviewed_by, r.reviewed_at)
+             .join(s, r.submission_id == s.id).join(u, s.unit_id == u.id)
+             .where(u.code.in_(unit_codes), *_bounded(r.id, ids)).order_by(r.id))
+    with translated(archive.url), archive._reader.connect() as conn:
+        rows = conn.execute(query).all()  # one fetch: far cheaper than row by row at thousands of units
+    return {row[0]: Review(row[0], row[1], row[2], row[3], _utc(row[4])) for row in rows}  # the last one wins
+
+
+def returned_twin(archive: Archive, unit: str, period: Period, content_hash: str) -> int | None:
+    """The number of an earlier revision of `unit` for `period` with this very content whose
+    review in force is a return for correction: the same file sent back unchanged."""
+    found = [r for r in revisions(archive, [unit], findings=False) if r.period == period]
+    if not found:
+        return None
+    in_force = reviews_in_force(archive, [unit])
+    for revision in reversed(found):
+        review = in_force.get(revision.id)
+        if revision.content_hash == content_hash and review is not None and review.decision == "returned":
+            return revision.revision
+    return None
 
 
 def current_values(archive: Archive, unit_codes: list[str]) -> dict[str, dict[Period, dict[str, Decimal | None]]]:
@@ -148,3 +199,25 @@ def add_review(archive: Archive, submission_id: int, decision: str, reason: str 
         conn.execute(insert(models.reviews).values(submission_id=submission_id, decision=decision,
                                                    reason=reason or None, reviewed_by=by,
                                                    reviewed_at=datetime.now(UTC)))
+
+
+def accept_all(archive: Archive, submission_ids: list[int], by: str) -> None:
+    """Accept many revisions in one transaction (the board's bulk accept of clean reports)."""
+    if not submission_ids:
+        return
+    archive._require_schema()
+    moment = datetime.now(UTC)
+    with translated(archive.url), archive._writer.begin() as conn:
+        conn.execute(insert(models.reviews), [dict(submission_id=i, decision="accepted", reason=None,
+                                                   reviewed_by=by, reviewed_at=moment) for i in submission_ids])
+
+
+def stamp(archive: Archive) -> tuple[int, int]:
+    """The newest revision's and the newest review's ids: both tables are append-only, so the
+    pair changes whenever anything the board shows about revisions and reviews changes."""
+    archive._require_schema()
+    query = select(select(func.max(models.Submission.id)).scalar_subquery(),
+                   select(func.max(models.Review.id)).scalar_subquery())
+    with translated(archive.url), archive._reader.connect() as conn:
+        newest, reviewed = conn.execute(query).one()
+    return newest or 0, reviewed or 0

@@ -32,9 +32,10 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def indicator_chart(item: Series, names: tuple[str, str, str, str]) -> str:
-    """The unit's value over periods against its peers' median, lowest and highest."""
-    chart = pygal.Line(title=item.code, allow_interruptions=True, **_config())
+def indicator_chart(item: Series, names: tuple[str, str, str, str], title: str | None = None) -> str:
+    """The unit's value over periods against its peers' median, lowest and highest; titled
+    with the indicator's code and name when given."""
+    chart = pygal.Line(title=title or item.code, allow_interruptions=True, **_config())
     chart.x_labels = [p.label for p in item.periods]
     for name, values, dash in zip(names, (item.own, item.median, item.low, item.high), DASHES, strict=True):
         if dash and all(v is None for v in values):

@@ -104,7 +104,26 @@ def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[t
     return found
 
 
-def filled_xlsx(result: ConsolidatedForm, catalogue: Catalogue) -> bytes:
+def filled_xlsx(result: ConsolidatedForm, catalogue: Catalogue, office: str = "") -> bytes:
+    """The filled template, each sheet ready to print: A4 fitted to the page width, a print area
+    over what is filled, the header row repeated, the office's name and the period in the page
+    header, page numbers in the footer."""
+    book = filled_book(result, catalogue)
+    for sheet in book.worksheets:
+        _print_setup(sheet, office, result.period.label)
     out = BytesIO()
-    filled_book(result, catalogue).save(out)
+    book.save(out)
     return out.getvalue()
+
+
+def _print_setup(sheet, office: str, period: str) -> None:
+    sheet.print_area = sheet.dimensions
+    wide = sheet.max_column > 6
+    sheet.page_setup.orientation = "landscape" if wide else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.freeze_panes == "A2":  # a table with its header on row 1: repeated on every page
+        sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = f"{office} — {period}".replace("&", "&&") if office else period
+    sheet.oddFooter.center.text = "&P / &N"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from urllib.parse import quote
+from datetime import datetime
+from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -26,13 +27,16 @@ from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
 from ..flows import review as reviews
+from ..sources import SUFFIXES
 from ..flows.consolidate import consolidate_unit
-from . import charts, consolidation
-from .board import build_board
+from . import charts, consolidation, wording
+from .board import PAGE_SIZE, STATES, Query, build_board
 from .export import board_xlsx
 from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
-from .unit import blocks, difference, peer_view, series
+from ..core.spec import Kind
+from .unit import (blocks, difference, missed_periods, peer_view, ratio_codes, row_names, series,
+                   submitted_form)
 from .upload import XLSX, Archiving, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -47,33 +51,8 @@ def _text(lang: str, key: str, **params) -> str:
     return definitions.catalogue(lang).text(key, **params)
 
 
-def _both(key: str, **params) -> str:
-    return f"{_text('vi', key, **params)} / {_text('en', key, **params)}"
-
-
-def _kept(lang: str, entry: dict) -> str:
-    """A finding kept in an archived revision's summary, as a sentence in `lang`."""
-    catalogue = definitions.catalogue(lang)
-    return catalogue.stored_message(entry)
-
-
-def _severity(entry: dict) -> str:
-    word = str(entry.get("severity", ""))
-    return " / ".join(definitions.catalogue(lang).severities.get(word, word) for lang in ("vi", "en"))
-
-
-def _shown(value) -> str:
-    """A number the way a Vietnamese reader writes it (1.400 ; 89,5)."""
-    from decimal import Decimal
-
-    from ..core.tolerance import display
-
-    return display(Decimal(str(value)))
-
-
-TEMPLATES.env.globals.update(tv=lambda key, **p: _text("vi", key, **p), te=lambda key, **p: _text("en", key, **p),
-                             t=_both, quote=quote, kept=_kept, severity=_severity,
-                             shown=_shown)
+TEMPLATES.env.globals.update(css=STATIC, base=PATH, quote=quote, **wording.GLOBALS)
+TEMPLATES.env.filters.update(wording.FILTERS)
 
 
 def _where() -> dict[str, str]:
@@ -82,22 +61,25 @@ def _where() -> dict[str, str]:
 
 
 def _page(request: Request, found: Visitor, name: str, status: int = 200, **context) -> HTMLResponse:
-    page = {"me": found, "csrf": csrf_token(found), **_where(), **context}
-    response = TEMPLATES.TemplateResponse(request, name, page, status_code=status)
+    lang = wording.language(request)
+    response = TEMPLATES.TemplateResponse(
+        request, name, {"me": found, "csrf": csrf_token(found), "lang": lang, "zone": _calendar().zone,
+                        "here": wording.here(request), **_where(), **context}, status_code=status)
     if found.fresh:
         write_cookie(request, response, found)
     return response
 
 
 def _deny(request: Request, found: Visitor, key: str, status: int = 403, **params) -> HTMLResponse:
-    return _page(request, found, "message.html", status=status, message=_both(key, **params))
+    return _page(request, found, "message.html", status=status,
+                 message=_text(wording.language(request), key, **params))
 
 
 def _refuse(request: Request, found: Visitor, error: UserError) -> HTMLResponse:
-    """A UserError as the page's one sentence (Vietnamese / English): the one place the pages
+    """A UserError as the page's one sentence in the reader's language: the one place the pages
     render them. The archive unreachable is 503; bad input (a period, a file) is 400."""
     status = 503 if isinstance(error, ArchiveError) else 400
-    text = f"{error.render(definitions.catalogue('vi'))} / {error.render(definitions.catalogue('en'))}"
+    text = error.render(definitions.catalogue(wording.language(request)))
     return _page(request, found, "message.html", status=status, message=text)
 
 
@@ -164,57 +146,118 @@ def _roots(found: Visitor, tree: dict) -> list[str]:
     return sorted(code for code in parents if not tree[code].parent)
 
 
-def _board(request: Request, found: Visitor, root: str | None, period: str | None, kind: str | None):
+def _board(request: Request, found: Visitor, root: str | None, query: Query):
     archive = _archive()
     tree = overview.units(archive)
     roots = _roots(found, tree)
     root = root or (roots[0] if roots else None)
     if root is None:
         return None, roots, _deny(request, found, "web_no_units", status=200)
+    if root not in tree:
+        return None, roots, _deny(request, found, "web_unknown_unit", status=404, unit=root)
     if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, overview.children_in(tree)))):
         return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
-    return build_board(archive, _calendar(), root, period, kind or None), roots, None
+    return build_board(archive, _calendar(), root, query, tree), [tree[c] for c in roots], None
+
+
+def _query(ky=None, loai=None, trang_thai=None, tim=None, xep=None, trang=None) -> Query:
+    return Query.of(ky, loai, trang_thai, tim, xep, trang)
 
 
 @router.get("", response_class=HTMLResponse)
 def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
-               found: Visitor = Depends(signed_in)):
+               trang_thai: str | None = None, tim: str | None = None, xep: str | None = None,
+               trang: int | None = None, da_chap_nhan: int | None = None, found: Visitor = Depends(signed_in)):
     if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
         return RedirectResponse(f"{base()}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
-    board, roots, refused = _board(request, found, don_vi, ky, loai)
+    query = _query(ky, loai, trang_thai, tim, xep, trang)
+    board, roots, refused = _board(request, found, don_vi, query)
     if refused:
         return refused
-    names = (_both("web_chart_reported"), _both("web_chart_on_time"))
-    chart = charts.rate_chart(board.rates, _both("web_chart_rate"), names) if board.rates else None
-    return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds,
-                 chosen_period=ky or "", chosen_kind=loai or "", chart=chart, calendar=_calendar())
+    lang = wording.language(request)
+    names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
+    chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
+    children_of = overview.children_in(board.tree)
+    clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
+                 states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
+                 link=lambda **changed: _board_link(board, query, **changed))
+
+
+def _board_link(board, query: Query, path: str = "", **changed) -> str:
+    """The board's URL with the reader's choices, some of them changed (page back to 1 unless given)."""
+    params = {"don_vi": board.root.code, "ky": query.period or "", "loai": query.kind or "",
+              "trang_thai": STATES.get(query.state or "", ""), "tim": query.search,
+              "xep": "" if query.sort == "ma" else query.sort, **changed}
+    kept = {k: v for k, v in params.items() if v not in ("", None) and not (k == "trang" and v == 1)}
+    return f"{base()}{path}?{urlencode(kept)}" if kept else f"{base()}{path}"
 
 
 @router.get("/xuat.xlsx")
 def board_export(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+                 trang_thai: str | None = None, tim: str | None = None, xep: str | None = None,
                  found: Visitor = Depends(signed_in)):
-    board, _, refused = _board(request, found, don_vi, ky, loai)
+    board, _, refused = _board(request, found, don_vi, _query(ky, loai, trang_thai, tim, xep))
     if refused:
         return refused
-    heads = [_both(k) for k in ("web_col_unit", "web_col_name", "web_col_period", "web_col_status",
-                                "web_col_revisions", "web_col_errors", "web_col_warnings", "web_col_accepted",
-                                "web_col_first", "web_col_by", "web_col_review", "web_col_reason")]
-    words = {k: _both(f"web_{k}") for k in ("missing", "on_time", "late", "accepted", "returned")}
-    return Response(board_xlsx(board, heads, words), media_type=XLSX,
+    data = board_xlsx(board, definitions.catalogue(wording.language(request)), _calendar())
+    return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="tinh-hinh-nop.xlsx"'})
+
+
+@router.get("/nhac-nop", response_class=HTMLResponse)
+def reminder_list(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
+                  found: Visitor = Depends(signed_in)):
+    """Danh sách đơn vị chưa nộp / trễ hạn of one period, printable for the reminder letter."""
+    board, _, refused = _board(request, found, don_vi, _query(ky, loai))
+    if refused:
+        return refused
+    focus = board.focus
+    late = [r for r in board.matched if focus and r.states(focus) & {"missing", "late"}]
+    every = build_board(_archive(), _calendar(), board.root.code, _query(loai=loai), board.tree)
+    contacts = {row.unit.code: row.contact for row in every.matched}  # who submitted last, any period
+    return _page(request, found, "reminder.html", board=board, late=late, calendar=_calendar(),
+                 today=datetime.now(_calendar().zone), contacts=contacts)
+
+
+@router.post("/chap-nhan")
+def bulk_accept(request: Request, csrf: str = Form(""), don_vi: str = Form(""), ky: str = Form(""),
+                loai: str = Form(""), tim: str = Form(""), found: Visitor = Depends(signed_in)):
+    """Accept, in one go, the chosen period's revisions waiting for review that have no error."""
+    check_csrf(found, csrf)
+    query = _query(ky, loai, "cho-danh-gia", tim)
+    board, _, refused = _board(request, found, don_vi, query)
+    if refused:
+        return refused
+    children_of = overview.children_in(overview.units(_archive()))
+    cells = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    overview.accept_all(_archive(), [c.current.id for c in cells], found.name)
+    target = _board_link(board, query, trang_thai="", da_chap_nhan=len(cells))
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/ngon-ngu")
+def choose_language(request: Request, chon: str = "vi", ve: str = ""):
+    """The language switch: Vietnamese or English, kept in a cookie; back to the page it came from."""
+    back = ve if ve.startswith(base()) and not ve.startswith("//") else base()
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(wording.LANG_COOKIE, chon if chon in wording.LANGUAGES else "vi", max_age=365 * 86400,
+                        path=base(), samesite="lax", httponly=True)
+    return response
 
 
 # upload ----------------------------------------------------------------------------------------
 
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
-    return _page(request, found, "upload.html", results=None, units=_own_units(found))
+    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES)
 
 
-def _own_units(found: Visitor) -> list[str]:
-    if found.open_mode:
-        return sorted(overview.units(_archive()))
-    return sorted(found.grant.units)
+def _own_units(found: Visitor) -> list[tuple[str, str]]:
+    """(code, name) of the units the visitor may submit for, by code."""
+    tree = overview.units(_archive())
+    codes = sorted(tree) if found.open_mode else sorted(found.grant.units)
+    return [(code, tree[code].name if code in tree else "") for code in codes]
 
 
 @router.post("/kiem-tra", response_class=HTMLResponse)
@@ -236,14 +279,15 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
                 return _deny(request, found, "addin_forbidden_write", unit=unit)
             archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
-        results = await run_in_threadpool(_check_files, files, archiving)  # off the event loop
+        results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
     except UserError as exc:
         return _refuse(request, found, exc)
-    return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found))
+    return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
+                 suffixes=SUFFIXES)
 
 
-def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None) -> list:
-    return [check_upload(name, data, _archive(), archiving) for name, data in files]
+def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str) -> list:
+    return [check_upload(name, data, _archive(), archiving, lang) for name, data in files]
 
 
 # unit page and reviews -------------------------------------------------------------------------
@@ -251,6 +295,12 @@ def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None) ->
 @router.get("/don-vi/{unit}", response_class=HTMLResponse)
 def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
               found: Visitor = Depends(signed_in)):
+    return _unit_view(request, found, unit, ky, tu, den)
+
+
+def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = None, tu: int | None = None,
+               den: int | None = None, kept: dict | None = None) -> HTMLResponse:
+    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill again."""
     archive = _archive()
     tree = overview.units(archive)
     children_of = overview.children_in(tree)
@@ -267,15 +317,35 @@ def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None
         old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
         changes = difference(old, new) if old and new else []
     info = tree[unit]
-    siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit]
-    view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))
+    calendar = _calendar()
+    kind = calendar.kind_of(info.name)  # peers of the same kind only: a commune beside communes
+    siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
+                and calendar.kind_of(i.name) == kind]
+    view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))  # figures only for readers
     values = overview.current_values(archive, [unit, *view.peers])  # one query, however many peers
-    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread)
-    names = tuple(_both(k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
-    pictures = [(item, charts.indicator_chart(item, names) if len(item.periods) > 1 else None) for item in items]
-    return _page(request, found, "unit.html", info=info, blocks=blocks(archive, unit, _calendar()),
-                 changes=changes, diff=(ky, tu, den), pictures=pictures, peers=len(view.peers), peer_key=view.key,
-                 may_review=access.may_review(found, unit, children_of))
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
+    lang = wording.language(request)
+    names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
+    labels = row_names()  # charts titled by name; none for a coded (0/1/2) status
+    items = [item for item in items if labels.get(item.code, ("", None))[1] is not Kind.CODED]
+    pictures = [(item, charts.indicator_chart(item, names, _title(item.code, labels))
+                 if len(item.periods) > 1 else None, _title(item.code, labels)) for item in items]
+    found_blocks = blocks(archive, unit, calendar)
+    latest = found_blocks[0] if found_blocks else None
+    form = submitted_form(archive.get(unit, latest.period, with_meta=False),
+                          latest.revisions[-1][0].summary.get("findings") or []) if latest else []
+    due = consolidation.periods_below(archive, tree, info.parent) if info.parent else []
+    return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
+                 parent=tree.get(info.parent) if info.parent else None, form=form, latest=latest,
+                 missed=missed_periods(due, found_blocks, calendar),
+                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures,
+                 peers=len(view.peers), peer_key=view.key, may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
+
+
+def _title(code: str, labels: dict) -> str:
+    label = labels.get(code, ("", None))[0]
+    text = f"{code} {label}".strip()
+    return text if len(text) <= 90 else text[:89] + "…"
 
 
 @router.post("/don-vi/{unit}/danh-gia")
@@ -285,12 +355,15 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
     archive = _archive()
     if not access.may_review(found, unit, overview.children_in(overview.units(archive))):
         return _deny(request, found, "web_forbidden_review", unit=unit)
-    if not reviews.valid(quyet_dinh, ly_do):
-        return _deny(request, found, "web_review_reason", status=400)
     try:
         period = parse_period(ky)
     except UserError as exc:
         return _refuse(request, found, exc)
+    why = ("web_review_choose" if quyet_dinh not in reviews.DECISIONS else
+           None if reviews.valid(quyet_dinh, ly_do) else "web_review_reason")
+    if why:  # the form comes back filled, with the reason it was not recorded
+        kept = {"period": period.key, "decision": quyet_dinh, "reason": ly_do, "why": why}
+        return _unit_view(request, found, unit, kept=kept)
     if not reviews.review(archive, unit, period, lan, quyet_dinh, ly_do, found.name):
         raise HTTPException(status_code=404)
     return RedirectResponse(f"{base()}/don-vi/{quote(unit)}#ky-{period.key}", status_code=303)
@@ -312,7 +385,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     if unit not in allowed:
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
-    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods}
+    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
+               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
@@ -330,19 +404,20 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
 
 @router.get("/tong-hop", response_class=HTMLResponse)
 def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
-                       chi_tieu: str | None = None, found: Visitor = Depends(signed_in)):
+                       chi_tieu: str | None = None, trang: int = 1, found: Visitor = Depends(signed_in)):
     result, context, refused = _consolidation(request, found, don_vi, ky)
     if refused:
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
-    names = tuple(_both(k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
-    spreads = [(code, charts.distribution_chart(values, marked, _both("web_chart_distribution", code=code,
-                                                                        n=len(values)), names))
+    lang = wording.language(request)
+    names = tuple(_text(lang, k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
+    spreads = [(code, charts.distribution_chart(values, marked, _text(lang, "web_chart_distribution", code=code,
+                                                                            n=len(values)), names))
                for code, values, marked in consolidation.distributions(result, chi_tieu)]
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
-                 spreads=spreads, findings=findings, **context)
+                 spreads=spreads, findings=findings, share_page=max(1, trang), **context)
 
 
 @router.get("/tong-hop.xlsx")
@@ -354,5 +429,6 @@ def consolidation_download(request: Request, don_vi: str | None = None, ky: str 
     if result is None:
         return _deny(request, found, "web_no_periods", status=404, unit=context["unit"])
     name = re.sub(r"[^A-Za-z0-9._-]", "_", f"tong-hop-{result.consolidation.unit}-{result.period.key}.xlsx")
-    return Response(consolidation.filled_xlsx(result, definitions.catalogue("vi")), media_type=XLSX,
+    office = context["info"].name
+    return Response(consolidation.filled_xlsx(result, definitions.catalogue("vi"), office), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
+from .. import definitions
 from ..archive import overview
 from ..archive.calendar import Calendar
 from ..archive.overview import Review, Revision
 from ..core.periods import Period
 from ..archive.store import Archive, Stored
 from ..core.prior import change_percent
+from ..core.spec import Kind
 
 
 @dataclass
@@ -44,23 +46,37 @@ class Change:
     code: str
     old: Decimal | None
     new: Decimal | None
+    ratio: bool = False  # a ratio or a percentage: its change is in percentage points
 
     @property
     def percent(self) -> Decimal | None:
-        if self.old is None or self.new is None:
-            return None
-        return change_percent(self.new - self.old, self.old)
+        """The change: in percentage points for a ratio, else in percent of the old value."""
+        return step(self.old, self.new, self.ratio)
+
+
+def step(old: Decimal | None, new: Decimal | None, ratio: bool) -> Decimal | None:
+    if old is None or new is None:
+        return None
+    return new - old if ratio else change_percent(new - old, old)
+
+
+def ratio_codes(edition_id: str | None = None) -> frozenset[str]:
+    """The codes whose value is a ratio or a percentage (in this edition, or in any)."""
+    found = [definitions.edition(edition_id)] if edition_id else list(definitions.editions())
+    return frozenset(row.code for edition in found if edition for row in edition.rows
+                     if row.kind in (Kind.RATIO, Kind.PERCENT))
 
 
 def difference(old: Stored, new: Stored) -> list[Change]:
     """Indicators whose value differs between two revisions, in the form's order."""
     codes = list(dict.fromkeys([*old.values, *new.values]))
+    ratios = ratio_codes(new.edition_id)
     changes = []
     for code in codes:
         a, b = old.values.get(code), new.values.get(code)
         before, after = a.number if a else None, b.number if b else None
         if before != after:
-            changes.append(Change(code, before, after))
+            changes.append(Change(code, before, after, code in ratios))
     return changes
 
 
@@ -72,7 +88,8 @@ class Series:
     median: list[Decimal | None]
     low: list[Decimal | None]
     high: list[Decimal | None]
-    changes: list[Decimal | None]  # change in percent against the period before
+    changes: list[Decimal | None]  # change against the period before (percentage points for a ratio)
+    ratio: bool = False
 
 
 MIN_MEDIAN_PEERS = 5  # a median over fewer units tells too much about each
@@ -99,18 +116,65 @@ def peer_view(peers: list[str], readable) -> PeerView:
     return PeerView(peers if len(peers) >= MIN_MEDIAN_PEERS else [], False)
 
 
-def series(own: dict[Period, dict], peers: list[dict[Period, dict]], spread: bool = True) -> list[Series]:
+def series(own: dict[Period, dict], peers: list[dict[Period, dict]], spread: bool = True,
+           ratios: frozenset[str] = frozenset()) -> list[Series]:
     """Each indicator over the periods, beside its peers' median (and lowest and highest,
-    with `spread`: peers the visitor may read)."""
+    with `spread`: peers the visitor may read); a ratio's change in percentage points."""
     periods = sorted(own, key=lambda p: (p.end, p.key))
     codes = list(dict.fromkeys(code for period in periods for code in own[period]))
     result = []
     for code in codes:
         values = [own[p].get(code) for p in periods]
         spreads = [[v for peer in peers if (v := peer.get(p, {}).get(code)) is not None] for p in periods]
-        changes = [None] + [None if a is None or b is None else change_percent(b - a, a)
-                            for a, b in zip(values, values[1:])]
+        changes = [None] + [step(a, b, code in ratios) for a, b in zip(values, values[1:])]
         result.append(Series(code, periods, values, [median(s) if s else None for s in spreads],
                              [min(s) if s and spread else None for s in spreads],
-                             [max(s) if s and spread else None for s in spreads], changes))
+                             [max(s) if s and spread else None for s in spreads], changes, code in ratios))
     return [s for s in result if any(v is not None for v in s.own)]
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One line of the form as the unit submitted it: code, label, value, and what the check said."""
+
+    code: str
+    label: str
+    value: Decimal | None
+    typed: str | None
+    findings: list[dict]
+    header: bool = False
+
+
+def submitted_form(stored: Stored | None, findings: list[dict]) -> list[FormLine]:
+    """The current revision of a period laid out in its edition's order, each line with the
+    findings kept for its code (the page reads them as sentences)."""
+    if stored is None:
+        return []
+    edition = definitions.edition(stored.edition_id)
+    by_code: dict[str, list[dict]] = {}
+    for entry in findings:
+        by_code.setdefault(str(entry.get("code") or ""), []).append(entry)
+    if edition is None:  # an edition no longer shipped: the values in archive order, without labels
+        return [FormLine(code, "", v.number, v.typed, by_code.get(code, [])) for code, v in stored.values.items()]
+    lines = []
+    for row in edition.rows:
+        kept = stored.values.get(row.code)
+        lines.append(FormLine(row.code, row.label, kept.number if kept else None, kept.typed if kept else None,
+                              by_code.get(row.code, []), row.kind is Kind.HEADER))
+    return lines
+
+
+def missed_periods(due_periods: list[Period], blocks: list[PeriodBlock],
+                   calendar: Calendar) -> list[tuple[Period, object]]:
+    """The periods the unit's peers reported and it did not, newest first, with their due dates."""
+    reported = {b.period.key for b in blocks}
+    return [(p, calendar.due(p)) for p in due_periods if p.key not in reported]
+
+
+def row_names() -> dict[str, tuple[str, Kind]]:
+    """Each indicator code's label and kind, from the newest edition that has it."""
+    found: dict[str, tuple[str, Kind]] = {}
+    for edition in definitions.editions():
+        for row in edition.rows:
+            found.setdefault(row.code, (row.label, row.kind))
+    return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import definitions
+from ..archive import overview
 from ..archive.store import Archive
 from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
@@ -47,6 +48,12 @@ class FileResult:
     stored: str | None = None  # sentence: archived as revision n
     refused: str | None = None  # sentence: not archived, and why
     no_copy: str | None = None  # sentence: checked, but too large for an annotated copy
+    unchanged: str | None = None  # sentence: identical to a revision returned for correction
+
+    @property
+    def clean(self) -> bool:
+        """Read, and no form in it with an error."""
+        return self.error is None and bool(self.forms) and not any(f["summary"]["errors"] for f in self.forms)
 
 
 def safe_name(name: str) -> str:
@@ -56,8 +63,10 @@ def safe_name(name: str) -> str:
     return base[:120]
 
 
-def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None) -> FileResult:
-    vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
+def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None, lang: str = "vi") -> FileResult:
+    """Check one uploaded file (and archive it when asked); every sentence in `lang`, the
+    annotated copy in Vietnamese (it is the form's own language)."""
+    vi, words = definitions.catalogue("vi"), definitions.catalogue(lang)
     name = safe_name(name)
     result = FileResult(name)
     with tempfile.TemporaryDirectory(prefix="egov-web-") as folder:
@@ -67,21 +76,27 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
             checked = against_archive(archive, pick_form(path), archiving.unit, archiving.period) \
                 if archiving else None
             reports = [checked.report] if checked else _reports(path)
-            result.forms = [_form(report, vi, en) for report in reports]
-            target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
-            if path.suffix.lower() in (".xlsx", ".xlsm"):
-                _annotated(result, path, target, reports, vi, en)
+            result.forms = [_form(report, words) for report in reports]
+            _annotated(result, path, Path(folder) / copy_name(path), reports, vi, words)  # every format
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
-            result.error, result.forms = _both(shown.render(vi), shown.render(en)), []
+            result.error, result.forms = shown.render(words), []
             return result
         if archiving:
-            _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), vi, en)
+            _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), words)
     return result
 
 
-def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en) -> None:
+def copy_name(path: Path) -> str:
+    """The annotated copy's name: kiem-tra-<name> for an .xlsx/.xlsm (kept as it is), an .xlsx
+    named with the kind it came from for anything else (kiem-tra-bao-cao-docx.xlsx)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "kiem-tra-" + path.name
+    return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}.xlsx"
+
+
+def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words) -> None:
     """The annotated copy, as a data URL; a workbook too large for it keeps its findings and
     says why it has no copy. Any other failure (openpyxl refusing a part calamine never read)
     is the file's answer."""
@@ -91,9 +106,9 @@ def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en) ->
         if exc.key != "limit_annotate":
             raise
         shown = UserError(exc.key, **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
-        result.no_copy = _both(shown.render(vi), shown.render(en))
+        result.no_copy = shown.render(words)
         return
-    result.annotated_name = "kiem-tra-" + path.name
+    result.annotated_name = target.name
     result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
 
 
@@ -103,29 +118,27 @@ def _reports(path: Path) -> list[FormReport]:
     return validate_file(path)
 
 
-def _form(report: FormReport, vi, en) -> dict:
+def _form(report: FormReport, words) -> dict:
     rows = []
     for finding in report.findings:
-        row = finding_row(finding, vi)
-        row["message_en"] = en.message(finding)
-        row["severity_text"] = f"{vi.severity(finding.severity)} / {en.severity(finding.severity)}"
+        row = finding_row(finding, words)
+        row["severity_text"] = words.severity(finding.severity)
         row["cell_a1"] = finding.cell.a1 if finding.cell else ""
         row["sheet"] = finding.cell.sheet if finding.cell else ""
         rows.append(row)
     return {"sheet": report.sheet, "title": report.form_title, "summary": summary(report), "findings": rows}
 
 
-def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, digest: str, vi, en) -> None:
+def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, digest: str, words) -> None:
+    twin = overview.returned_twin(archive, archiving.unit, archiving.period, digest)
     put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
                       force_reason=archiving.reason or None)
     if put.stored is None:
         params = dict(path=result.name, errors=put.report.count(Severity.ERROR))
-        result.refused = _both(vi.text("web_refused", **params), en.text("web_refused", **params))
+        result.refused = words.text("web_refused", **params)
         return
     params = dict(form=checked.form.edition.short_title, unit=archiving.unit, period=archiving.period.label,
                   revision=put.stored.revision)
-    result.stored = _both(vi.text("archive_stored", **params), en.text("archive_stored", **params))
-
-
-def _both(vi: str, en: str) -> str:
-    return vi if vi == en else f"{vi} / {en}"
+    result.stored = words.text("archive_stored", **params)
+    if twin is not None:  # the very file the office returned: archived, but said so, here and on the board
+        result.unchanged = words.text("web_unchanged_upload", revision=twin)

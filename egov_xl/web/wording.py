@@ -1,0 +1,92 @@
+"""How the console's pages speak: one language per page (Vietnamese; English when the reader
+chose it with the switch, kept in a cookie), Vietnamese number notation (1.234,5), times in
+the office's clock (the calendar's UTC offset) with the offset written beside them, a ratio's
+change in percentage points."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timezone
+from decimal import Decimal
+
+import jinja2
+from fastapi import Request
+
+from .. import definitions
+from ..core.tolerance import display, signed
+
+LANG_COOKIE = "egov_lang"
+LANGUAGES = ("vi", "en")
+
+
+def language(request: Request) -> str:
+    """The reader's language: Vietnamese unless they switched to English (cookie)."""
+    chosen = request.cookies.get(LANG_COOKIE, "")
+    return chosen if chosen in LANGUAGES else "vi"
+
+
+def here(request: Request) -> str:
+    """This page's path and query, for the language switch to come back to."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+@jinja2.pass_context
+def _t(context, key: str, **params) -> str:
+    return definitions.catalogue(context.get("lang", "vi")).text(key, **params)
+
+
+@jinja2.pass_context
+def _kept(context, entry: dict) -> str:
+    """A finding kept in an archived revision's summary, as a sentence."""
+    return definitions.catalogue(context.get("lang", "vi")).stored_message(entry)
+
+
+@jinja2.pass_context
+def _severity(context, entry: dict) -> str:
+    word = str(entry.get("severity", ""))
+    return definitions.catalogue(context.get("lang", "vi")).severities.get(word, word)
+
+
+def number(value) -> str:
+    """A number the way a Vietnamese reader writes it (1.400 ; 89,5); empty for none."""
+    if value is None or value == "":
+        return ""
+    return display(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def change(value, decimals: int = 1) -> str:
+    """A change with its sign (+2,5 ; -16,9); empty for none."""
+    if value is None:
+        return ""
+    return signed(value if isinstance(value, Decimal) else Decimal(str(value)), decimals)
+
+
+def percent(part: int, whole: int) -> str:
+    """part of whole in percent, one decimal, Vietnamese notation (86,5 %)."""
+    if not whole:
+        return "0 %"
+    return f"{display(Decimal(100 * part) / Decimal(whole), 1)} %"
+
+
+def local(moment: datetime | None, zone: timezone, with_time: bool = True) -> str:
+    """A stored (UTC) moment in the office's clock, labelled with its offset: 20/03/2025 14:05 (UTC+7)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    shown = moment.astimezone(zone)
+    return shown.strftime("%d/%m/%Y %H:%M") + f" ({offset(zone)})" if with_time else shown.strftime("%d/%m/%Y")
+
+
+def offset(zone: timezone) -> str:
+    hours = zone.utcoffset(None).total_seconds() / 3600
+    return f"UTC{hours:+g}"
+
+
+@jinja2.pass_context
+def _local(context, moment, with_time: bool = True) -> str:
+    return local(moment, context.get("zone") or UTC, with_time)
+
+
+GLOBALS = {"t": _t, "kept": _kept, "severity": _severity, "shown": number, "percent": percent}
+FILTERS = {"local": _local, "num": number, "change": change}
