@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.numbers import decide_decimal
+from ..settings import Limits
+from .budget import CellBudget
 
 ERRORS = (UnicodeDecodeError, csv.Error)
 
@@ -24,13 +26,14 @@ _CSV_PERCENT = re.compile(r"^(\d+)%$")
 _DECIMAL_OF_DELIMITER = {",": ".", ";": ",", "\t": None}
 
 
-def read(path: Path) -> WorkbookGrid:
+def read(path: Path, limits: Limits) -> WorkbookGrid:
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    _count(path, text, dialect, limits)
     lines = list(csv.reader(io.StringIO(text), dialect))
     grid = SheetGrid(path.stem, [], typed=False)
     grid.decimal = decide_decimal(cell for line in lines for cell in line) \
@@ -38,6 +41,17 @@ def read(path: Path) -> WorkbookGrid:
     for r, line in enumerate(lines):
         grid.values.append([_cell(grid, r, c, cell) for c, cell in enumerate(line)])
     return WorkbookGrid(str(path), [grid])
+
+
+def _count(path: Path, text: str, dialect, limits: Limits) -> None:
+    """The CSV's cells (lines × the longest line, as the grid holds them from A1) against the
+    budget, counted before any line is kept."""
+    rows = cols = 0
+    for line in csv.reader(io.StringIO(text), dialect):
+        rows, cols = rows + 1, max(cols, len(line))
+        if rows * cols > limits.max_sheet_cells:
+            break  # over already: no need to read on
+    CellBudget(path, limits).take(path.stem, rows, cols)
 
 
 def _cell(grid: SheetGrid, row: int, col: int, text: str) -> object:
