@@ -85,13 +85,14 @@ def archive_put(
     from functools import partial
 
     from ..flows.archive import put_file
+    from ..settings import Settings
 
     catalogue = catalogue_for(lang)
     when = parse_period(period, catalogue)
     accepted = _accepted(accept or [], catalogue)
     archive = open_archive(url, catalogue)
     put = partial(put_file, archive, unit=unit, period=when, archived_by=by or getpass.getuser(),
-                  accepted=accepted, force_reason=force, sheet=sheet)
+                  accepted=accepted, force_reason=force, sheet=sheet, limits=Settings.from_env().limits)
     if len(files) == 1:
         _put_one(files[0], put, unit, catalogue)
     codes = [_put_line(file, put, unit, catalogue) for file in files]

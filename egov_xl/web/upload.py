@@ -18,9 +18,11 @@ from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
 from ..flows.archive import put_checked
-from ..flows.check import pick_form
+from ..flows.check import pick_form, validate_file
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
+from ..server import runtime
+from ..settings import Limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
@@ -55,7 +57,11 @@ def safe_name(name: str) -> str:
     return base[:120]
 
 
-def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None) -> FileResult:
+def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None,
+                 limits: Limits | None = None) -> FileResult:
+    """Check (and archive) one uploaded file, read like every file through flows.check's opener
+    with the settings' limits (the server's settings when not given)."""
+    limits = limits or runtime.current().settings.limits
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
     name = safe_name(name)
     result = FileResult(name)
@@ -63,12 +69,12 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            checked = pick_form(path) if archiving else None
-            reports = [checked.report] if checked else _reports(path)
+            checked = pick_form(path, limits=limits) if archiving else None
+            reports = [checked.report] if checked else validate_file(path, limits=limits)
             result.forms = [_form(report, vi, en) for report in reports]
             target = Path(folder) / ("kiem-tra-" + name if path.suffix.lower() != ".csv" else name + ".xlsx")
             if path.suffix.lower() in (".xlsx", ".xlsm"):
-                _annotated(result, path, target, reports, vi, en)
+                _annotated(result, path, target, reports, vi, en, limits)
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
@@ -79,12 +85,12 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
     return result
 
 
-def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en) -> None:
+def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en, limits: Limits) -> None:
     """The annotated copy, as a data URL; a workbook too large for it keeps its findings and
     says why it has no copy. Any other failure (openpyxl refusing a part calamine never read)
     is the file's answer."""
     try:
-        annotate(path, target, reports, vi)
+        annotate(path, target, reports, vi, limits)
     except UserError as exc:
         if exc.key != "limit_annotate":
             raise
@@ -93,12 +99,6 @@ def _annotated(result: FileResult, path: Path, target: Path, reports, vi, en) ->
         return
     result.annotated_name = "kiem-tra-" + path.name
     result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
-
-
-def _reports(path: Path) -> list[FormReport]:
-    from ..flows.check import validate_file
-
-    return validate_file(path)
 
 
 def _form(report: FormReport, vi, en) -> dict:
