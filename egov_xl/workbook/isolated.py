@@ -18,6 +18,7 @@ RLIMIT_AS) workers are spawned and only the time limit and the isolation apply.
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import multiprocessing
 import os
 import threading
@@ -99,8 +100,14 @@ def _context():
 
 
 def _confine(memory: int) -> None:
-    """In a new worker: cap its address space at what it has now plus `memory`, and send a
-    native crash's own report (English, for a developer) nowhere: the file's sentence says it."""
+    """In a new worker: cap its address space at what it has now plus `memory`, and send what
+    readers print (xlrd's debugging lines, a native crash's report: English, for a developer)
+    nowhere: the caller's output stays its own (JSON on stdout), the file's sentence says it."""
+    faulthandler.disable()  # a test runner's, inherited by a forked worker
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         import resource
     except ImportError:  # Windows
@@ -110,9 +117,6 @@ def _confine(memory: int) -> None:
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
 
 
 def _address_space() -> int:
