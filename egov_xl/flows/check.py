@@ -12,22 +12,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import definitions
-from ..core.engine import check_form, locate_form
 from ..core.errors import UserError
-from ..core.findings import FormReport
 from ..core.grid import WorkbookGrid
-from ..core.locate import Region, find_regions, find_regions_by_codes
-from ..core.match import LocatedForm
 from ..settings import Limits
 from ..workbook import ReadError, load_details, start_reading
-from .recalculated import fill_results
+
+if TYPE_CHECKING:
+    from ..core.findings import FormReport
+    from ..core.locate import Region
+    from ..core.match import LocatedForm
+
+# The definitions, the engine and the recalculation are imported where they are used: a file's
+# read starts first, and they are imported while its reader process reads (open_source).
 
 
 @lru_cache(maxsize=1)
 def report_sheets() -> frozenset[str]:
     """Sheets egov-xl writes itself (the findings list of an annotated copy) are never forms."""
+    from .. import definitions
+
     return frozenset(definitions.catalogue(lang).text("report_sheet") for lang in definitions.LANGUAGES)
 
 
@@ -54,14 +59,26 @@ def open_source(source: str | Path | WorkbookGrid, limits: Limits) -> Source:
         return Source(source)
     path = Path(source)
     reading = start_reading(path, limits)
-    definitions.editions(), definitions.rulebook()  # loaded while the reader process reads
-    workbook = reading()
+    try:
+        _prepare()  # while the reader process reads
+    finally:
+        workbook = reading()
 
     def load(regions: list[Region]) -> None:
+        from .recalculated import fill_results
+
         load_details(path, workbook, regions, limits)
         fill_results(path, workbook, regions, limits)
 
     return Source(workbook, load)
+
+
+def _prepare() -> None:
+    """What every check needs: the engine's modules, the forms and the rules."""
+    from .. import definitions
+    from ..core import engine  # noqa: F401
+
+    definitions.editions(), definitions.rulebook(), report_sheets()
 
 
 def check_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[Checked]:
@@ -75,6 +92,10 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
     """Validate every form table of grids already read (from a file, or from Excel).
 
     `load(regions)`, when given, fills number formats and formulas of the located rows."""
+    from .. import definitions
+    from ..core.engine import check_form, locate_form
+    from ..core.locate import find_regions, find_regions_by_codes
+
     _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
     located = [(grid, region) for grid in sheets for region in find_regions(grid)]
@@ -93,7 +114,11 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
 
 
 def _known(form_id: str | None) -> None:
-    if form_id is not None and definitions.edition(form_id) is None:
+    if form_id is None:
+        return
+    from .. import definitions
+
+    if definitions.edition(form_id) is None:
         known = ", ".join(e.id for e in definitions.editions())
         raise ReadError("unknown_form_id", form=form_id, known=known)
 

@@ -1,18 +1,21 @@
 """Every file reader runs in a child process, so that its failure cannot hurt anyone else.
 
-python-calamine (Rust) aborts the whole process when an allocation fails (SIGABRT: a 2 KB .xls
-whose sector chain loops does that) and raises `PanicException`, a BaseException that passes
-every `except Exception`; python-docx and lxml can take gigabytes. Here each read runs in a
-worker of a process pool (pebble: a task that times out or whose worker dies fails alone, and
-the pool starts a new worker) with an address-space limit (RLIMIT_AS, `max_reader_memory` above
-what the worker starts with) and a time limit (`reader_timeout_s`). An abort, a panic, a
-timeout or a MemoryError becomes the file's one sentence; the other files of a batch, and the
-other clerks of a server, get their answers.
+python-calamine (Rust) aborts the whole process when an allocation fails (SIGABRT: a few-KB
+.xls whose sector chain loops does that) and raises `PanicException`, a BaseException that
+passes every `except Exception`; python-docx and lxml can take gigabytes. Here each read runs
+in a reader process with an address-space limit (RLIMIT_AS: `max_reader_memory` above what the
+process starts with) and a time limit (`reader_timeout_s`). An abort, a panic, a timeout or a
+MemoryError becomes the file's one sentence; the other files of a batch, and the other clerks
+of a server, get their answers.
 
-The pool is made once per process and reused, so the start-up is paid once; it is safe to call
-from several threads at once. Workers are forked while the process has one thread (the CLI, a
-test), otherwise started by a fork server (a web server runs threads). On Windows (no fork, no
-RLIMIT_AS) workers are spawned and only the time limit and the isolation apply.
+The readers form a small pool (at most `reader_workers` at once, each reused for up to
+`_TASKS_PER_WORKER` files, so the start-up is paid once), safe to call from several threads at
+once. A reader that dies or runs out of time is killed and replaced; only its own file fails
+(with concurrent.futures' pool a dead worker breaks every pending task, and pebble's import
+costs about 100 ms of every command's start, asyncio included). Readers are forked while the
+process has one thread (the CLI, a test), otherwise started by a fork server (a web server runs
+threads). On Windows (no fork, no RLIMIT_AS) they are spawned and only the time limit and the
+isolation apply.
 """
 
 from __future__ import annotations
@@ -22,43 +25,121 @@ import faulthandler
 import multiprocessing
 import os
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
-
-from pebble import ProcessExpired, ProcessPool
 
 from ..settings import Limits
 from ..sources.errors import ReadError, reason
 
 _MIB = 1024 * 1024
-_TASKS_PER_WORKER = 25  # a worker that read a large file gives its memory back when it is replaced
+_TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
 _lock = threading.Lock()
-_pools: dict[tuple[int, int], ProcessPool] = {}
+_pools: dict[tuple[int, int], "_Pool"] = {}
 
 
 def run(func, path, limits: Limits, *args):
     """`func(path, limits, *args)` in a reader process: its result, or its ReadError raised
-    here; a worker that dies, panics, runs out of memory or of time is the file's ReadError."""
+    here; a reader that dies, panics, runs out of memory or of time is the file's ReadError."""
     return submit(func, path, limits, *args)()
 
 
 def submit(func, path, limits: Limits, *args):
-    """Start `func(path, limits, *args)` in a reader process; the returned callable waits for
-    it and answers as `run` does (the caller may do other work meanwhile)."""
-    future = _pool(limits).schedule(_call, args=(func, path, limits, *args), timeout=limits.reader_timeout_s)
-    return lambda: _outcome(future, path, limits)
-
-
-def _outcome(future, path, limits: Limits):
+    """Start `func(path, limits, *args)` in a reader process; the returned callable (to be
+    called once) waits for it and answers as `run` does, so the caller may work meanwhile."""
+    pool = _pool(limits)
+    worker = pool.take()
     try:
-        ok, value = future.result()
-    except FutureTimeout:
-        raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}") from None
-    except ProcessExpired:
+        worker.conn.send((func, path, limits, args))
+    except BaseException:
+        pool.drop(worker)
+        raise
+    return lambda: _outcome(pool, worker, path, limits)
+
+
+def _outcome(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+    try:
+        if not worker.conn.poll(limits.reader_timeout_s):
+            pool.drop(worker)
+            raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
+        ok, value = worker.conn.recv()
+    except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
+        pool.drop(worker)
         raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
+    except ReadError:
+        raise
+    except BaseException:  # interrupted while waiting: the reader's answer would be out of step
+        pool.drop(worker)
+        raise
     if ok:
+        pool.give(worker)
         return value
     key, params = value
+    (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
     raise ReadError(key, **params)
+
+
+class _Worker:
+    """One reader process and the pipe to it."""
+
+    def __init__(self, context, memory: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory), daemon=True, name="egov-reader")
+        self.process.start()
+        child.close()
+        self.tasks = 0
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+class _Pool:
+    """At most `size` readers busy at once; idle ones wait for the next file."""
+
+    def __init__(self, memory: int, size: int) -> None:
+        self.memory, self.slots, self.idle = memory, threading.BoundedSemaphore(max(size, 1)), []
+        self.guard = threading.Lock()
+
+    def take(self) -> _Worker:
+        self.slots.acquire()
+        try:
+            with self.guard:
+                if self.idle:
+                    return self.idle.pop()
+            return _Worker(_context(), self.memory)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def give(self, worker: _Worker) -> None:
+        worker.tasks += 1
+        if worker.tasks >= _TASKS_PER_WORKER:
+            self.drop(worker)
+            return
+        with self.guard:
+            self.idle.append(worker)
+        self.slots.release()
+
+    def drop(self, worker: _Worker) -> None:
+        worker.stop()
+        self.slots.release()
+
+    def close(self) -> None:
+        with self.guard:
+            idle, self.idle = self.idle, []
+        for worker in idle:
+            worker.stop()
+
+
+def _serve(conn, memory: int) -> None:
+    """The reader process: one task at a time until the pipe closes."""
+    _confine(memory)
+    while True:
+        try:
+            func, path, limits, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_call(func, path, limits, *args))
 
 
 def _call(func, path, limits: Limits, *args):
@@ -77,15 +158,12 @@ def _call(func, path, limits: Limits, *args):
         return False, ("reader_panic", {"path": str(path), "reason": reason(exc)})
 
 
-def _pool(limits: Limits) -> ProcessPool:
+def _pool(limits: Limits) -> _Pool:
     key = (limits.max_reader_memory, limits.reader_workers)
     with _lock:
-        pool = _pools.get(key)
-        if pool is None or not pool.active:
-            pool = _pools[key] = ProcessPool(max_workers=limits.reader_workers, max_tasks=_TASKS_PER_WORKER,
-                                             initializer=_confine, initargs=(limits.max_reader_memory,),
-                                             context=_context())
-        return pool
+        if key not in _pools:
+            _pools[key] = _Pool(limits.max_reader_memory, limits.reader_workers)
+        return _pools[key]
 
 
 def _context():
@@ -134,8 +212,6 @@ def _size(size: int) -> str:
 @atexit.register
 def _stop() -> None:
     with _lock:
-        for pool in _pools.values():
-            pool.stop()
-        for pool in _pools.values():
-            pool.join(timeout=5)
-        _pools.clear()
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.close()

@@ -14,20 +14,23 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import sources
-from ..core.grid import WorkbookGrid
-from ..core.locate import Region
 from ..settings import Limits
+from ..sources import SUFFIXES
 from ..sources.errors import ReadError, reason
 from . import isolated
-from .limits import guard
-from .xlsx_details import read_details
+
+if TYPE_CHECKING:
+    from ..core.grid import WorkbookGrid
+    from ..core.locate import Region
+
+# The checks and readers are imported by the reader process that runs them (`_read`,
+# `_details`): a command starts its first read before it imports the rest of the package.
 
 __all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook", "start_reading"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")  # the kinds whose formats and formulas load_details reads
-SUFFIXES = sources.SUFFIXES
 
 
 def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
@@ -49,6 +52,9 @@ def start_reading(path: str | Path, limits: Limits | None = None):
 
 def _read(path: Path, limits: Limits) -> WorkbookGrid:
     """In the reader process: the cheap checks, then the reader."""
+    from .. import sources
+    from .limits import guard
+
     try:
         guard(path, limits)
     except OSError as exc:
@@ -75,6 +81,8 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
 
 
 def _details(path: Path, limits: Limits, wanted: dict[str, set[int]]):
+    from .xlsx_details import read_details
+
     try:
         return read_details(path, wanted)
     except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
