@@ -194,3 +194,25 @@ def test_a_looping_xls_and_an_aborting_xlsx_leave_a_single_worker_server_standin
     assert "kiem-tra-dung.xlsx" in answer.text  # the good file's answer and its annotated copy
     assert again.status_code == 200 and process.poll() is None
     assert httpx.get(base + "/", timeout=10).status_code == 200
+
+
+def test_the_reader_pool_answers_several_threads_at_once(legacy, tmp_path):
+    """A web server calls the pool from several threads (uploads run off the event loop): each
+    call gets its own file's answer, an aborting reader among them included."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    limits = Limits(max_reader_memory=256 * MIB, reader_workers=2)
+    bad = looping(legacy["tiny"], tmp_path / "vong.xls")
+
+    def read(path: Path) -> str:
+        try:
+            return ",".join(s.name for s in isolated.run(read_source, path, limits).sheets)
+        except ReadError as exc:
+            return exc.key
+
+    paths = [legacy["form"], bad, legacy["tiny"], legacy["form_xls"], bad, legacy["form"]] * 2
+    with ThreadPoolExecutor(max_workers=4) as threads:
+        answers = list(threads.map(read, paths))
+    expected = {legacy["form"]: "Biểu mẫu", bad: "reader_crashed", legacy["tiny"]: "Dữ liệu",
+                legacy["form_xls"]: "Biểu mẫu"}
+    assert answers == [expected[p] for p in paths]
