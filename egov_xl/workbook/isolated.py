@@ -194,10 +194,14 @@ def _confine(memory: int) -> None:
     cap = _address_space() + memory
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # a platform that does not bound the address space (macOS)
+        pass
 
 
 def _address_space() -> int:
+    """Bytes of address space this process holds now (Linux; 0 where /proc does not say)."""
     try:
         with open("/proc/self/statm", encoding="ascii") as stat:
             return int(stat.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
