@@ -47,7 +47,7 @@ def submit(func, path, limits: Limits, *args):
     pool = _pool(limits)
     worker = pool.take()
     try:
-        worker.conn.send((func, path, limits, args))
+        worker.conn.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
     except BaseException:
         pool.drop(worker)
         raise
@@ -136,9 +136,14 @@ def _serve(conn, memory: int) -> None:
     _confine(memory)
     while True:
         try:
-            func, path, limits, args = conn.recv()
+            folder, func, path, limits, args = conn.recv()
         except (EOFError, OSError):
             return
+        try:
+            os.chdir(folder)
+        except OSError as exc:
+            conn.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
+            continue
         conn.send(_call(func, path, limits, *args))
 
 

@@ -216,3 +216,13 @@ def test_the_reader_pool_answers_several_threads_at_once(legacy, tmp_path):
     expected = {legacy["form"]: "Biểu mẫu", bad: "reader_crashed", legacy["tiny"]: "Dữ liệu",
                 legacy["form_xls"]: "Biểu mẫu"}
     assert answers == [expected[p] for p in paths]
+
+
+def test_a_relative_path_is_read_from_the_callers_folder(legacy, tmp_path, monkeypatch):
+    """A reader process is reused across calls: it reads a relative path from the folder the
+    caller is in now, not the one it was started in."""
+    limits = Limits()
+    assert [s.name for s in isolated.run(read_source, legacy["tiny"], limits).sheets] == ["Dữ liệu"]
+    (tmp_path / "o-day.xls").write_bytes(legacy["form_xls"].read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert [s.name for s in isolated.run(read_source, Path("o-day.xls"), limits).sheets] == ["Biểu mẫu"]
