@@ -24,6 +24,11 @@ The environment variables, all optional:
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
 | EGOV_MAX_ZIP_RATIO | max_zip_ratio | 200 (unzipped ÷ zipped, parts over 1 MiB) |
+| EGOV_MAX_FILE_CELLS | max_file_cells | 30,000,000 (all sheets or tables of a file together) |
+| EGOV_MAX_WORD_TABLES | max_word_tables | 200 (tables in a Word document) |
+| EGOV_MAX_READER_MEMORY | max_reader_memory | 1 GiB (address space a reader process may add, RLIMIT_AS) |
+| EGOV_READER_TIMEOUT_S | reader_timeout_s | 120 (seconds a reader may take for one file) |
+| EGOV_READER_WORKERS | reader_workers | 2 (reader processes, reused across files) |
 | EGOV_MAX_ANNOTATE_BYTES | max_annotate_bytes | 16 MiB (the sheets of a workbook given an annotated copy, unzipped) |
 | EGOV_RECALCULATE | limits.recalculate | 1 (0: formulas saved without results stay a warning, LibreOffice is not run) |
 | EGOV_WEB_SECRET | web_secret | random, made once by the entry point (sessions end on restart) |
@@ -90,6 +95,14 @@ class Limits:
     max_part_bytes: int = 512 * MIB
     max_unzipped_bytes: int = 1024 * MIB
     max_zip_ratio: int = 200
+    # the whole file: every sheet (or Word table, or CSV line) together, and a Word file's tables
+    max_file_cells: int = 30_000_000
+    max_word_tables: int = 200
+    # each reader runs in a child process (egov_xl/workbook/isolated.py): what it may allocate
+    # beyond its start, how long it may take, how many run at once
+    max_reader_memory: int = 1024 * MIB
+    reader_timeout_s: float = 120.0
+    reader_workers: int = 2
     # the annotated copy is built by openpyxl in memory (≈ 30 × the sheets' XML): a form is a few
     # hundred KB; a workbook whose sheets unzip to more gets its findings but no copy
     max_annotate_bytes: int = 16 * MIB
@@ -121,6 +134,11 @@ _LIMIT_VARS = {
     "max_part_bytes": "EGOV_MAX_PART_BYTES",
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",
     "max_zip_ratio": "EGOV_MAX_ZIP_RATIO",
+    "max_file_cells": "EGOV_MAX_FILE_CELLS",
+    "max_word_tables": "EGOV_MAX_WORD_TABLES",
+    "max_reader_memory": "EGOV_MAX_READER_MEMORY",
+    "reader_timeout_s": "EGOV_READER_TIMEOUT_S",
+    "reader_workers": "EGOV_READER_WORKERS",
     "max_annotate_bytes": "EGOV_MAX_ANNOTATE_BYTES",
     "recalculate": "EGOV_RECALCULATE",
 }

@@ -187,6 +187,7 @@ def archive_put(
     from functools import partial
 
     from ..flows.archive import put_file
+    from ..settings import Settings
 
     catalogue = catalogue_for(lang)
     when = parse_period(period, catalogue)
@@ -194,7 +195,8 @@ def archive_put(
     archive = open_archive(url, catalogue)
     require_units(archive, [unit], create_unit, catalogue)
     put = partial(put_file, archive, unit=unit, period=when, archived_by=by or getpass.getuser(),
-                  accepted=accepted, force_reason=force, sheet=sheet, create_unit=create_unit)
+                  accepted=accepted, force_reason=force, sheet=sheet, create_unit=create_unit,
+                  limits=Settings.from_env().limits)
     if len(files) == 1:
         _put_one(files[0], put, unit, catalogue)
     codes = [_put_line(file, put, unit, catalogue) for file in files]

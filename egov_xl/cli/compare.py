@@ -24,13 +24,14 @@ def compare_command(
 ) -> None:
     """So sánh biểu mẫu với kỳ trước và cùng kỳ năm trước trong kho lưu trữ."""
     from ..flows.compare import compare_file
+    from ..settings import Settings
     from ..core.findings import Severity
     from ..output.compare import comparison_dict, emit_comparison
 
     catalogue = catalogue_for(lang)
     when = parse_period(period, catalogue)
     archive = open_archive(url, catalogue)
-    result = archive_call(catalogue, compare_file, archive, file, unit, when, sheet)
+    result = archive_call(catalogue, compare_file, archive, file, unit, when, sheet, Settings.from_env().limits)
     if format is Format.json:
         data = comparison_dict(result, unit, when, catalogue)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

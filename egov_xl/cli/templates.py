@@ -44,12 +44,13 @@ def templates_fill(
 ) -> None:
     """Chuyển số liệu của biểu mẫu trong một tệp bất kỳ sang tệp mẫu sạch."""
     from ..flows.check import pick_form
+    from ..settings import Settings
     from ..output.files import SameFileError
     from ..template.fill import fill_template, save_filled
     from ..template.recalc import RecalcError, recalculate, soffice
 
     catalogue = catalogue_for(lang)
-    checked = archive_call(catalogue, pick_form, source, sheet, form)
+    checked = archive_call(catalogue, pick_form, source, sheet, form, Settings.from_env().limits)
     if not checked.form.recognised:
         raise fail(catalogue, "template_unknown_form", path=source)
     result = fill_template(checked.form)

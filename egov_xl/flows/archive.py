@@ -14,6 +14,7 @@ from ..core.messages import kept_params
 from ..core.periods import Period
 from ..core.report import ArchivedValue, archive_rows
 from ..workbook import ReadError
+from ..settings import Limits
 from .check import Checked, pick_form
 from .references import against_archive
 
@@ -50,11 +51,12 @@ def put_file(
     force_reason: str | None = None,
     sheet: str | None = None,
     create_unit: bool = True,
+    limits: Limits | None = None,
 ) -> PutResult:
     """Validate, then archive as the next revision; refuse a form with errors unless forced."""
     from .stamp import archive_record  # the file's validation stamp, as found, goes into the summary
 
-    checked = pick_form(path, sheet)
+    checked = pick_form(path, sheet, limits=limits)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason,
                        stamp=archive_record(path, checked), create_unit=create_unit)

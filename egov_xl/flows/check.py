@@ -1,27 +1,38 @@
-"""Check a file or a workbook: read → locate → match → check → reports; pick the one form to
-archive or compare."""
+"""Check a file or a workbook: open → locate → match → check → reports; pick the one form to
+archive or compare.
+
+`open_source` is the one way in for every entry point (CLI, web upload, archiving, compare,
+templates, stamps): a file is read by its reader in a reader process, with the limits of the
+settings (egov_xl/workbook/isolated.py), and grids already read (from Excel) are taken as they
+are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import definitions
-from ..core.engine import check_form, locate_form
 from ..core.errors import UserError
-from ..core.findings import FormReport
 from ..core.grid import SheetGrid, WorkbookGrid
-from ..core.locate import find_regions, find_regions_by_codes
-from ..core.match import LocatedForm
 from ..settings import Limits
-from ..workbook import ReadError, load_details, read_workbook
-from .recalculated import fill_results
+from ..workbook import ReadError, load_details, start_reading
+
+if TYPE_CHECKING:
+    from ..core.findings import FormReport
+    from ..core.locate import Region
+    from ..core.match import LocatedForm
+
+# The definitions, the engine and the recalculation are imported where they are used: a file's
+# read starts first, and they are imported while its reader process reads (open_source).
 
 
 @lru_cache(maxsize=1)
 def report_sheets() -> frozenset[str]:
     """Sheets egov-xl writes itself (the findings list of an annotated copy) are never forms."""
+    from .. import definitions
+
     return frozenset(definitions.catalogue(lang).text("report_sheet") for lang in definitions.LANGUAGES)
 
 
@@ -31,24 +42,60 @@ class Checked:
     report: FormReport
 
 
+@dataclass(slots=True)
+class Source:
+    """An input ready to check: its grids, and (for a file) how to fill the number formats,
+    formulas and formula results of the rows where forms were located."""
+
+    workbook: WorkbookGrid
+    load: Callable[[list[Region]], None] | None = None
+
+
+def open_source(source: str | Path | WorkbookGrid, limits: Limits) -> Source:
+    """A file (read in a reader process: an abort, a panic, a timeout or too much memory is the
+    file's ReadError) or grids already read. Formulas of the form rows saved without results
+    are recalculated when loaded (flows/recalculated.py)."""
+    if isinstance(source, WorkbookGrid):
+        return Source(source)
+    path = Path(source)
+    reading = start_reading(path, limits)
+    try:
+        _prepare()  # while the reader process reads
+    finally:
+        workbook = reading()
+
+    def load(regions: list[Region]) -> None:
+        from .recalculated import fill_results
+
+        load_details(path, workbook, regions, limits)
+        fill_results(path, workbook, regions, limits)
+
+    return Source(workbook, load)
+
+
+def _prepare() -> None:
+    """What every check needs: the engine's modules, the forms and the rules."""
+    from .. import definitions
+    from ..core import engine  # noqa: F401
+
+    definitions.editions(), definitions.rulebook(), report_sheets()
+
+
 def check_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[Checked]:
-    """Validate every form table in the file. Raises ReadError for an unusable input.
-    Formulas of the form rows saved without results are recalculated (flows/recalculated.py)."""
+    """Validate every form table in the file. Raises ReadError for an unusable input."""
     _known(form_id)
-    limits = limits or Limits()
-    workbook = read_workbook(path, limits)
-
-    def load(regions):
-        load_details(path, workbook, regions)
-        fill_results(Path(path), workbook, regions, limits)
-
-    return check_workbook(workbook, form_id, load)
+    source = open_source(path, limits or Limits())
+    return check_workbook(source.workbook, form_id, source.load)
 
 
 def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None) -> list[Checked]:
     """Validate every form table of grids already read (from a file, or from Excel).
 
     `load(regions)`, when given, fills number formats and formulas of the located rows."""
+    from .. import definitions
+    from ..core.engine import check_form, locate_form
+    from ..core.locate import find_regions, find_regions_by_codes
+
     _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
     located = [(grid, region) for grid in sheets for region in find_regions(grid)]
@@ -67,7 +114,11 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
 
 
 def _known(form_id: str | None) -> None:
-    if form_id is not None and definitions.edition(form_id) is None:
+    if form_id is None:
+        return
+    from .. import definitions
+
+    if definitions.edition(form_id) is None:
         known = ", ".join(e.id for e in definitions.editions())
         raise ReadError("unknown_form_id", form=form_id, known=known)
 
@@ -84,14 +135,15 @@ def validate_each(paths: list[Path], form_id: str | None, limits: Limits):
             yield path, validate_file(path, form_id, limits), None
         except ReadError as exc:
             yield path, [], exc
-        except Exception as exc:  # noqa: BLE001 - one file, one answer (MemoryError included)
+        except Exception as exc:  # noqa: BLE001 - one file, one answer (the reader's own failures are ReadErrors)
             yield path, [], ReadError("file_failed", path=str(path), reason=f"{type(exc).__name__}: {exc}"[:200])
 
 
-def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = None) -> Checked:
+def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = None,
+              limits: Limits | None = None) -> Checked:
     """The one form of a file (or of its sheet `sheet`) to archive, compare or fill a template
     with. A file holding several forms, none chosen, is a UserError "archive_many_forms"."""
-    checked = check_file(path, form_id)
+    checked = check_file(path, form_id, limits)
     if sheet is not None:
         checked = [c for c in checked if c.form.sheet == sheet]
         if not checked:
@@ -105,6 +157,10 @@ def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = 
 def check_range(grid: SheetGrid) -> FormReport | None:
     """The first form table in one sheet's grid (a range given to a worksheet function),
     checked; None when it holds no table header."""
+    from .. import definitions
+    from ..core.engine import check_form, locate_form
+    from ..core.locate import find_regions
+
     regions = find_regions(grid)
     if not regions:
         return None

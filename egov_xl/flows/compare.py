@@ -10,6 +10,7 @@ from .. import definitions
 from ..archive.store import Archive, Stored
 from ..core.periods import Period
 from ..core.prior import Comparison, compare
+from ..settings import Limits
 from .check import Checked, pick_form
 from .references import reference, references
 
@@ -30,5 +31,5 @@ def compare_form(archive: Archive, checked: Checked, unit: str, period: Period) 
 
 
 def compare_file(archive: Archive, path: str | Path, unit: str, period: Period,
-                 sheet: str | None = None) -> CompareResult:
-    return compare_form(archive, pick_form(path, sheet), unit, period)
+                 sheet: str | None = None, limits: Limits | None = None) -> CompareResult:
+    return compare_form(archive, pick_form(path, sheet, limits=limits), unit, period)

@@ -30,7 +30,7 @@ def fill_results(path: Path, workbook: WorkbookGrid, regions: list[Region], limi
         try:
             computed = recalculate(copy, Path(work) / "recalculated.xlsx")
             again = read_workbook(computed, limits)
-            load_details(computed, again, regions)
+            load_details(computed, again, regions, limits)
         except (RecalcError, ReadError, OSError, subprocess.SubprocessError):
             return
     sheets = {grid.name: grid for grid in again.sheets}

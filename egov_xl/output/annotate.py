@@ -61,7 +61,7 @@ def annotate(source: str | Path, target: str | Path, reports: list[FormReport], 
         check_annotatable(source, limits or Limits())
         book, titles, results = _load(source), {}, _results(source)
     else:
-        (book, titles), results = _book_of_grids(read_workbook(source).sheets), {}
+        (book, titles), results = _book_of_grids(read_workbook(source, limits).sheets), {}
     findings = [f for report in reports for f in report.findings]
     _mark_cells(book, marks(findings, catalogue, titles))
     _report_sheet(book, report_plan(reports, findings, catalogue, titles))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core.grid import WorkbookGrid
 from ..core.legacy_text import convert_workbook
+from ..settings import Limits
 from .errors import ReadError, reason
 
 # suffix → the module (in this package) that reads it; each module names its own ERRORS
@@ -26,8 +27,9 @@ WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
 __all__ = ["ReadError", "SUFFIXES", "read_source"]
 
 
-def read_source(path: str | Path) -> WorkbookGrid:
-    """Read any supported file into grids; one ReadError sentence for anything else."""
+def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
+    """Read any supported file into grids; one ReadError sentence for anything else. Call it
+    through egov_xl/workbook (read_workbook), which runs it in a reader process."""
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
@@ -36,7 +38,7 @@ def read_source(path: str | Path) -> WorkbookGrid:
         raise ReadError("file_format", path=str(path))
     reader = importlib.import_module(f".{name}", __name__)
     try:
-        workbook = reader.read(path)
+        workbook = reader.read(path, limits or Limits())
     except ReadError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:

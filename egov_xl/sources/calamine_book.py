@@ -20,6 +20,8 @@ import python_calamine
 
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table, may_hold_code
+from ..settings import Limits
+from .budget import CellBudget
 
 ERRORS = (python_calamine.CalamineError,)
 
@@ -27,14 +29,18 @@ _FORMATS = {".xls": "xls_formats", ".ods": "ods_formats"}  # suffix → module w
 _DROPPED = ()  # a row no table can use: its values are not kept
 
 
-def read(path: Path) -> WorkbookGrid:
+def read(path: Path, limits: Limits) -> WorkbookGrid:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
+    budget = CellBudget(path, limits)  # the cells calamine really gave, whatever the file declared
     try:
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
-            sheets.append(SheetGrid(meta.name, form_rows(book.get_sheet_by_name(meta.name))))
+            sheet = book.get_sheet_by_name(meta.name)
+            if sheet.end is not None:
+                budget.take(meta.name, sheet.end[0] + 1, sheet.end[1] + 1)
+            sheets.append(SheetGrid(meta.name, form_rows(sheet)))
     finally:
         book.close()
     workbook = WorkbookGrid(str(path), sheets)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.numbers import decide_file_decimal
+from ..settings import Limits
+from .budget import CellBudget
 
 ERRORS = (UnicodeDecodeError, csv.Error)
 
@@ -27,8 +29,10 @@ _CSV_PERCENT = re.compile(r"^(\d+)%$")
 _DECIMAL_OF_DELIMITER = {",": ".", ";": ",", "\t": None}
 
 
-def read(path: Path) -> WorkbookGrid:
-    lines, dialect = text_rows(path)
+def read(path: Path, limits: Limits) -> WorkbookGrid:
+    text, dialect = _text(path)
+    _count(path, text, dialect, limits)
+    lines = list(csv.reader(io.StringIO(text), dialect))
     grid = SheetGrid(path.stem, [], typed=False)
     width = max((len(line) for line in lines), default=0)
     columns = ([line[c] for line in lines if c < len(line)] for c in range(width))
@@ -56,13 +60,30 @@ def _by_count(sample: str) -> type[csv.Dialect]:
 
 def text_rows(path: Path) -> tuple[list[list[str]], type[csv.Dialect]]:
     """The file's fields as text (decoded as below, BOM dropped, CRLF or LF) and its dialect."""
+    text, dialect = _text(path)
+    return list(csv.reader(io.StringIO(text), dialect)), dialect
+
+
+def _text(path: Path) -> tuple[str, type[csv.Dialect]]:
+    """The file's text and its dialect."""
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else _decode(raw)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:  # a title line unlike the rest ("UBND xã A, huyện B") defeats the sniffer
         dialect = _by_count(text[:4096])
-    return list(csv.reader(io.StringIO(text), dialect)), dialect
+    return text, dialect
+
+
+def _count(path: Path, text: str, dialect, limits: Limits) -> None:
+    """The CSV's cells (lines × the longest line, as the grid holds them from A1) against the
+    budget, counted before any line is kept."""
+    rows = cols = 0
+    for line in csv.reader(io.StringIO(text), dialect):
+        rows, cols = rows + 1, max(cols, len(line))
+        if rows * cols > limits.max_sheet_cells:
+            break  # over already: no need to read on
+    CellBudget(path, limits).take(path.stem, rows, cols)
 
 
 def _cell(grid: SheetGrid, row: int, col: int, text: str) -> object:

@@ -19,6 +19,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ..core.grid import SheetGrid, WorkbookGrid
+from ..settings import Limits
 from . import WORD_TABLE
 
 ERRORS = (zipfile.BadZipFile, KeyError, PackageNotFoundError, SyntaxError)
@@ -26,7 +27,8 @@ ERRORS = (zipfile.BadZipFile, KeyError, PackageNotFoundError, SyntaxError)
 _CAPTION_PARAGRAPHS = 12
 
 
-def read(path: Path) -> WorkbookGrid:
+def read(path: Path, limits: Limits) -> WorkbookGrid:
+    """The limits guard counted the tables and their cells before python-docx parses the file."""
     document = docx.Document(str(path))
     grids = []
     caption: list[str] = []

@@ -19,10 +19,12 @@ from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
 from ..flows.archive import put_checked
-from ..flows.check import pick_form
+from ..flows.check import pick_form, validate_file
 from ..flows.references import against_archive
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
+from ..server import runtime
+from ..settings import Limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
@@ -63,9 +65,12 @@ def safe_name(name: str) -> str:
     return base[:120]
 
 
-def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None, lang: str = "vi") -> FileResult:
-    """Check one uploaded file (and archive it when asked); every sentence in `lang`, the
-    annotated copy in Vietnamese (it is the form's own language)."""
+def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None, lang: str = "vi",
+                 limits: Limits | None = None) -> FileResult:
+    """Check one uploaded file (and archive it when asked), read like every file through
+    flows.check's opener with the settings' limits (the server's when not given); every
+    sentence in `lang`, the annotated copy in Vietnamese (it is the form's own language)."""
+    limits = limits or runtime.current().settings.limits
     vi, words = definitions.catalogue("vi"), definitions.catalogue(lang)
     name = safe_name(name)
     result = FileResult(name)
@@ -73,11 +78,11 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            checked = against_archive(archive, pick_form(path), archiving.unit, archiving.period) \
+            checked = against_archive(archive, pick_form(path, limits=limits), archiving.unit, archiving.period) \
                 if archiving else None
-            reports = [checked.report] if checked else _reports(path)
+            reports = [checked.report] if checked else validate_file(path, limits=limits)
             result.forms = [_form(report, words) for report in reports]
-            _annotated(result, path, Path(folder) / copy_name(path), reports, vi, words)  # every format
+            _annotated(result, path, Path(folder) / copy_name(path), reports, vi, words, limits)  # every format
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
@@ -96,12 +101,12 @@ def copy_name(path: Path) -> str:
     return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}.xlsx"
 
 
-def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words) -> None:
+def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words, limits: Limits) -> None:
     """The annotated copy, as a data URL; a workbook too large for it keeps its findings and
     says why it has no copy. Any other failure (openpyxl refusing a part calamine never read)
     is the file's answer."""
     try:
-        annotate(path, target, reports, vi)
+        annotate(path, target, reports, vi, limits)
     except UserError as exc:
         if exc.key != "limit_annotate":
             raise
@@ -110,12 +115,6 @@ def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words)
         return
     result.annotated_name = target.name
     result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
-
-
-def _reports(path: Path) -> list[FormReport]:
-    from ..flows.check import validate_file
-
-    return validate_file(path)
 
 
 def _form(report: FormReport, words) -> dict:

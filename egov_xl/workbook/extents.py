@@ -21,6 +21,10 @@ _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+class TooManyTables(Exception):
+    """A Word document holds more top-level tables than allowed (the walk stops there)."""
+
+
 @dataclass(slots=True)
 class Extent:
     """The bottom-right corner a sheet's cells reach, 1-based (what a reader allocates from A1)."""
@@ -90,9 +94,10 @@ def ods_extents(archive: zipfile.ZipFile) -> Iterator[tuple[str, Extent]]:
     return iter(done)
 
 
-def docx_extents(archive: zipfile.ZipFile) -> Iterator[tuple[str, Extent]]:
+def docx_extents(archive: zipfile.ZipFile, most_tables: int | None = None) -> Iterator[tuple[str, Extent]]:
     """Each top-level table of word/document.xml: its rows × the widest row's grid columns
-    (cells skipped before the row, plus each cell's span)."""
+    (cells skipped before the row, plus each cell's span). More than `most_tables` tables raise
+    TooManyTables as soon as the walk meets one more."""
     done: list[tuple[str, Extent]] = []
     stack: list[dict] = []
     top = 0
@@ -125,6 +130,8 @@ def docx_extents(archive: zipfile.ZipFile) -> Iterator[tuple[str, Extent]]:
             stack.pop()
             if not stack:
                 top += 1
+                if most_tables is not None and top > most_tables:
+                    raise TooManyTables(top)
                 done.append((WORD_TABLE.format(index=top), table["extent"]))
 
     _walk(archive, "word/document.xml", start, end)

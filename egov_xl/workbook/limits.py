@@ -1,26 +1,25 @@
-"""What an .xlsx may cost, checked before any reader (python-calamine, openpyxl) sees it.
+"""What a file may cost, checked cheaply before its reader runs (in a reader process with its
+own memory and time limits, egov_xl/workbook/isolated.py, which catches whatever gets past).
 
-A 6 KB workbook whose one cell sits at XFD1048576 makes calamine allocate every cell from A1
-to it (512 GB, then an abort); a 4 MB zip can unpack to a 4 GB sheet. Here every part is
-streamed through zipfile (which stops at the size the archive declares and checks its CRC),
-the zip's claims are compared with the limits, and each worksheet's XML is scanned for the
-cell positions it actually uses (the <dimension> tag may lie or be missing).
-
-The scan is bounded: fixed-size chunks, one regular expression for the `r="B12"` attributes.
-Sheets whose cells or rows carry no position, or whose elements carry a namespace prefix, are
-walked with an incremental XML parser instead, which counts positions as calamine does.
-
-The other kinds: an .ods and a .docx are zips too (same zip checks; the cells an .ods table's
-repeated rows and columns expand to, and the grid columns a Word table's spans expand to, are
-counted by walking content.xml or word/document.xml). An .xlsb is a zip of binary sheets: the
-same zip checks, and the cells its sheets reach, read from their BIFF12 cell records
-(xlsb_extents). A .csv and an .xls (an OLE file; BIFF8 holds at most 65,536 × 256 cells) are
-bounded by their size.
+Only cheap checks, none of which reads a sheet's cells: the sizes a zip declares and the true
+sizes of its parts as zipfile streams them (it stops at the declared size and checks the CRC),
+each part's compression ratio, and the cells each sheet may expand to, against the limits for a
+sheet and for the whole file:
+- an .xlsx/.xlsm declares its extent in `<dimension ref="A1:D10"/>` before its cells (Excel
+  always writes it); a missing or lying tag is the reader process's memory limit's business;
+- an .ods and a .docx: the cells repeated rows and columns expand to, and the grid columns a
+  Word table's spans expand to, counted by walking content.xml or word/document.xml with expat
+  (a Word file's tables are counted too, and the walk stops past the limit);
+- an .xlsb: the cells its sheets reach, from their BIFF12 cell records (xlsb_extents);
+- an .xls (an OLE file; BIFF8 holds at most 65,536 × 256 cells): its size, and its sector chains
+  walked once (ole_chains: a loop makes the readers allocate until the process aborts);
+- a .csv: its size (its reader counts the cells before keeping any).
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,34 +28,36 @@ from xml.parsers import expat
 
 from ..core.grid import column_index
 from ..settings import Limits
+from ..sources.budget import CellBudget
 from ..sources.errors import ReadError, reason
-from .extents import Extent, docx_extents, ods_extents
+from .extents import Extent, TooManyTables, docx_extents, ods_extents
+from .ole_chains import ChainError, check_chains
 from .xlsb_extents import xlsb_extents
 from .xlsx_details import sheet_parts
 
-CHUNK = 4 * 1024 * 1024
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this may compress as well as they like
-# One attribute `r="B12"` (`\sr\s*=\s*"…"`), written to start with its literal "r" (the look-behind
-# asks for the white space before it) so that the engine jumps from "r" to "r"; two patterns with
-# one group each (the same matches) cost less than one with two groups.
-_REF_AT = rb'r(?<=\sr)\s*=\s*["\']'
-_REF_LETTERS = re.compile(_REF_AT + rb'([A-Za-z]{0,3})\d{1,10}["\']')
-_REF_DIGITS = re.compile(_REF_AT + rb'[A-Za-z]{0,3}(\d{1,10})["\']')
-_CELL = re.compile(r"([A-Za-z]{1,3})(\d{1,10})")
+DIMENSION_HEAD = 64 * 1024  # a sheet part's <dimension> comes before its cells
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*["\']([^"\']{0,40})["\']')
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,10})")
 _XML_ERRORS = (expat.ExpatError, ValueError, SyntaxError)
 
 
 def guard(path: Path, limits: Limits) -> None:
     """Called before a file is read: a zip by its parts and the cells its sheets reach, any
-    other file by its size."""
+    other file by its size (an .xls by its sector chains too)."""
     kind = _ZIPPED.get(path.suffix.lower())
-    if kind is None:
-        size = path.stat().st_size
-        if size > limits.max_part_bytes:
-            raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
-                            limit=_mib(limits.max_part_bytes))
+    if kind is not None:
+        _check_archive(path, limits, *kind)
         return
-    _check_archive(path, limits, *kind)
+    size = path.stat().st_size
+    if size > limits.max_part_bytes:
+        raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
+                        limit=_mib(limits.max_part_bytes))
+    if path.suffix.lower() == ".xls":
+        try:
+            check_chains(path.read_bytes())
+        except (ChainError, struct.error) as exc:
+            raise ReadError("file_damaged", path=str(path), reason=reason(exc)) from None
 
 
 def check_xlsx(path: Path, limits: Limits) -> None:
@@ -74,23 +75,39 @@ def check_annotatable(path: Path, limits: Limits) -> None:
 
 
 def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> None:
-    """The zip checks, then each sheet's extent; a broken zip is `damaged` (the .xlsx sentence
-    says to save it again from Excel; other kinds get the plain one)."""
+    """The zip checks, then each sheet's extent against the budget of a sheet and of the file;
+    a broken zip is `damaged` (the .xlsx sentence says to save it again from Excel; other kinds
+    get the plain one)."""
+    budget = CellBudget(path, limits)
     try:
         with zipfile.ZipFile(path) as archive:
             _check_zip(path, archive, limits)
-            for sheet, extent in extents(archive):
-                if extent.cells > limits.max_sheet_cells:
-                    raise ReadError("limit_cells", path=str(path), sheet=sheet, rows=f"{extent.rows:,}",
-                                    cols=f"{extent.cols:,}", limit=f"{limits.max_sheet_cells:,}")
+            for sheet, extent in extents(archive, limits):
+                budget.take(sheet, extent.rows, extent.cols)
+    except TooManyTables:
+        raise ReadError("limit_word_tables", path=str(path), limit=f"{limits.max_word_tables:,}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
             RuntimeError, *_XML_ERRORS) as exc:
         raise ReadError(damaged, path=str(path), reason=reason(exc)) from None
 
 
-def _xlsx_extents(archive: zipfile.ZipFile) -> Iterator[tuple[str, Extent]]:
+def _xlsx_extents(archive: zipfile.ZipFile, limits: Limits | None = None) -> Iterator[tuple[str, Extent]]:
     for part, sheet in _worksheets(archive).items():
-        yield sheet, _extent(archive, part)
+        yield sheet, _declared_extent(archive, part)
+
+
+def _declared_extent(archive: zipfile.ZipFile, part: str) -> Extent:
+    """The bottom-right corner of the sheet's `<dimension ref="A1:D10"/>` (none: nothing)."""
+    with archive.open(part) as stream:
+        head = stream.read(DIMENSION_HEAD)
+    cut = head.find(b"sheetData")
+    match = _DIMENSION.search(head if cut < 0 else head[:cut])
+    extent = Extent()
+    if match:
+        corner = _CELL.fullmatch(match.group(1).decode("ascii", "replace").rpartition(":")[2].strip())
+        if corner:
+            extent.reach(int(corner.group(2)), column_index(corner.group(1).upper()) + 1)
+    return extent
 
 
 def _check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
@@ -128,77 +145,10 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
 
 
-def _extent(archive: zipfile.ZipFile, part: str) -> Extent:
-    extent = Extent()
-    with archive.open(part) as stream:
-        tail = b""
-        first = True
-        while chunk := stream.read(CHUNK):
-            data, tail = _complete_tags(tail + chunk)
-            if first and b"<worksheet" not in data:
-                return _walked_extent(archive, part)  # prefixed elements: walk them
-            first = False
-            if not _scan_chunk(data, extent):
-                return _walked_extent(archive, part)
-        _scan_chunk(tail, extent)
-    return extent
-
-
-def _complete_tags(data: bytes) -> tuple[bytes, bytes]:
-    cut = data.rfind(b">") + 1
-    return data[:cut], data[cut:]
-
-
-def _scan_chunk(data: bytes, extent: Extent) -> bool:
-    """Fold one chunk's positions into `extent`; False when some cell or row has no position."""
-    letters = _REF_LETTERS.findall(data)  # b"" for a row's position
-    cells = len(letters) - letters.count(b"")
-    if cells < data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"):
-        return False
-    if len(letters) - cells < data.count(b"<row ") + data.count(b"<row>"):
-        return False
-    if letters:
-        numbers = {d.lstrip(b"0") for d in set(_REF_DIGITS.findall(data))}  # "A0000000001" is row 1, as read
-        longest = len(max(numbers, key=len))
-        row = int(max(n for n in numbers if len(n) == longest) or b"0")
-        names = {name.upper() for name in set(letters) if name}
-        col = column_index(max(names, key=lambda b: (len(b), b)).decode()) + 1 if names else 0
-        extent.reach(row, col)
-    return True
-
-
-def _walked_extent(archive: zipfile.ZipFile, part: str) -> Extent:
-    """Positions counted as a reader does: a row or cell without `r` follows the one before.
-    expat with handlers only: no tree is kept, memory stays flat however long the sheet."""
-    extent = Extent()
-    position = {"row": 0, "col": 0}
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        tag, ref = name.rpartition(":")[2], attributes.get("r", "")
-        if tag == "row":
-            position["row"] = int(ref) if ref.isdigit() else position["row"] + 1
-            position["col"] = 0
-        elif tag == "c":
-            match = _CELL.fullmatch(ref)
-            if match:
-                position["col"] = column_index(match.group(1)) + 1
-                extent.reach(int(match.group(2)), position["col"])
-            else:
-                position["col"] += 1
-                extent.reach(max(position["row"], 1), position["col"])
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = start
-    with archive.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    return extent
-
-
 # suffix of a zip → (its sheets' extents, the key for a broken zip); other suffixes: their size
 _ZIPPED = {
     ".xlsx": (_xlsx_extents, "file_damaged"), ".xlsm": (_xlsx_extents, "file_damaged"),
-    ".xlsb": (xlsb_extents, "file_unreadable"), ".ods": (ods_extents, "file_unreadable"),
-    ".docx": (docx_extents, "file_unreadable"),
+    ".xlsb": (lambda archive, limits: xlsb_extents(archive), "file_unreadable"),
+    ".ods": (lambda archive, limits: ods_extents(archive), "file_unreadable"),
+    ".docx": (lambda archive, limits: docx_extents(archive, limits.max_word_tables), "file_unreadable"),
 }

@@ -1,4 +1,6 @@
-"""Files → `WorkbookGrid`: the limits guard first, then the reader for the file's kind.
+"""Files → `WorkbookGrid`: the limits guard first, then the reader for the file's kind, both in
+a reader process (egov_xl/workbook/isolated.py: an abort, a panic, a timeout or too much memory
+is the file's sentence, never the caller's end).
 
 Values come from egov_xl/sources (python-calamine for spreadsheets, row by row, keeping only
 the rows a form table can use). Number formats and formula text of an .xlsx/.xlsm, which
@@ -12,51 +14,76 @@ from __future__ import annotations
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import sources
-from ..core.grid import WorkbookGrid
-from ..core.locate import Region
 from ..settings import Limits
+from ..sources import SUFFIXES
 from ..sources.errors import ReadError, reason
-from .limits import guard
-from .xlsx_details import read_details
+from . import isolated
 
-__all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook"]
+if TYPE_CHECKING:
+    from ..core.grid import WorkbookGrid
+    from ..core.locate import Region
+
+# The checks and readers are imported by the reader process that runs them (`_read`,
+# `_details`): a command starts its first read before it imports the rest of the package.
+
+__all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook", "start_reading"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")  # the kinds whose formats and formulas load_details reads
-SUFFIXES = sources.SUFFIXES
 
 
 def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     """Any supported file → grids, once the limits guard has passed it (egov_xl/sources: one
-    reader per kind of file)."""
+    reader per kind of file), in a reader process."""
+    return start_reading(path, limits)()
+
+
+def start_reading(path: str | Path, limits: Limits | None = None):
+    """`read_workbook` started: the returned callable waits for the grids (or raises the file's
+    ReadError), so the caller can prepare the check while the reader process reads."""
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
     if path.suffix.lower() not in SUFFIXES:
         raise ReadError("file_format", path=str(path))
+    return isolated.submit(_read, path, limits or Limits())
+
+
+def _read(path: Path, limits: Limits) -> WorkbookGrid:
+    """In the reader process: the cheap checks, then the reader."""
+    from .. import sources
+    from .limits import guard
+
     try:
-        guard(path, limits or Limits())
+        guard(path, limits)
     except OSError as exc:
         raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
-    return sources.read_source(path)
+    return sources.read_source(path, limits)
 
 
-def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]) -> None:
-    """Fill number formats and formulas of the located rows into the workbook's grids."""
+def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region], limits: Limits | None = None) -> None:
+    """Fill number formats and formulas of the located rows into the workbook's grids (read in
+    a reader process)."""
     path = Path(path)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not regions:
         return
     wanted: dict[str, set[int]] = {}
     for region in regions:
         wanted.setdefault(region.sheet, set()).update(region.code_rows)
-    try:
-        details = read_details(path, wanted)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
-        raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
+    details = isolated.run(_details, path, limits or Limits(), wanted)
     for grid in workbook.sheets:
         formats, formulas, uncomputed, hidden = details.get(grid.name, ({}, {}, set(), set()))
         grid.formats.update(formats)
         grid.formulas.update(formulas)
         grid.uncomputed.update(uncomputed)
         grid.hidden_rows.update(hidden)
+
+
+def _details(path: Path, limits: Limits, wanted: dict[str, set[int]]):
+    from .xlsx_details import read_details
+
+    try:
+        return read_details(path, wanted)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
+        raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None

@@ -2,8 +2,11 @@
 
 The worst files run in a child process whose address space is capped (RLIMIT_AS 1.5 GB): before
 the limits, one cell at XFD1048576 made python-calamine ask for 512 GB and abort (exit 134),
-XFD4096 took 2.7 GB. A hypothesis generator builds malformed packages (positions, dimensions,
-styles, shared strings, zip structure) and one capped batch must answer for every file."""
+XFD4096 took 2.7 GB. A sheet that declares such an extent (`<dimension>`, as Excel writes it)
+is refused before it is read; one that hides it (no tag, or a lying one) is read in the reader
+process, whose memory limit ends the read with the file's sentence. A hypothesis generator
+builds malformed packages (positions, dimensions, styles, shared strings, zip structure) and
+one capped batch must answer for every file."""
 
 from __future__ import annotations
 
@@ -36,10 +39,10 @@ def egov(*args, env: dict | None = None, timeout: float = 120) -> subprocess.Com
                           preexec_fn=_cap, env={**os.environ, "COLUMNS": "2000", **(env or {})})
 
 
-def one_far_cell(path: Path, ref: str) -> Path:
+def one_far_cell(path: Path, ref: str, dimension: str | None = None) -> Path:
     row = "".join(ch for ch in ref if ch.isdigit())
     return package(path, sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                   f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'))
+                                   f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>', dimension))
 
 
 def assert_refused(done: subprocess.CompletedProcess, path: Path, limit_words: str) -> None:
@@ -48,32 +51,36 @@ def assert_refused(done: subprocess.CompletedProcess, path: Path, limit_words: s
     assert str(path) in done.stderr and limit_words in done.stderr
 
 
+READER_STOPPED = "chương trình đọc tệp dừng đột ngột"  # the reader process ended by its memory limit
+
+
 def test_a_cell_at_xfd1048576_is_refused_by_a_capped_process(tmp_path):
-    path = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576")
-    assert path.stat().st_size < 8000
-    done = egov("validate", path)
-    assert_refused(done, path, "vượt giới hạn 20,000,000 ô")
+    declared = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576", "A1:XFD1048576")
+    assert declared.stat().st_size < 8000
+    done = egov("validate", declared)
+    assert_refused(done, declared, "vượt giới hạn 20,000,000 ô")
     assert 'trang tính "Dữ liệu"' in done.stderr and "1,048,576 dòng × 16,384 cột" in done.stderr
+    hidden = one_far_cell(tmp_path / "an.xlsx", "XFD1048576")  # no <dimension>: calamine finds it
+    assert_refused(egov("validate", hidden), hidden, READER_STOPPED)
 
 
 def test_xfd4096_and_archive_put_are_refused(tmp_path):
     path = one_far_cell(tmp_path / "xfd4096.xlsx", "XFD4096")
-    assert_refused(egov("validate", path, "--format", "json"), path, "4,096 dòng × 16,384 cột")
+    assert_refused(egov("validate", path, "--format", "json"), path, READER_STOPPED)
     url = f"sqlite:///{tmp_path / 'kho.sqlite3'}"
     assert egov("archive", "init", "--url", url).returncode == 0
-    far = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576")
+    far = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576", "A1:XFD1048576")
     assert_refused(egov("archive", "put", far, "--unit", "X", "--create-unit", "--period", "Quý I 2024", "--url", url), far,
                    "vượt giới hạn")
 
 
 def test_leading_zeros_do_not_hide_a_far_row(tmp_path):
     """A reader takes "A0000000001" as row 1; the ten digits once made it the "longest" row
-    number, so XFD1048576 beside it was measured as row 1 and the process aborted in calamine."""
+    number for the position scan, and the process aborted in calamine. Positions are no longer
+    scanned: the reader process's limit answers whatever the positions say."""
     path = package(tmp_path / "zeros.xlsx", sheet_xml('<row r="1"><c r="A0000000001"><v>1</v></c></row>'
                                                       '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
-    done = egov("validate", path)
-    assert_refused(done, path, "vượt giới hạn 20,000,000 ô")
-    assert "1,048,576 dòng × 16,384 cột" in done.stderr
+    assert_refused(egov("validate", path), path, READER_STOPPED)
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio(tmp_path):
@@ -91,21 +98,18 @@ def test_part_and_total_sizes_follow_the_settings(tmp_path):
     assert_refused(egov("validate", path, env={"EGOV_MAX_UNZIPPED_BYTES": "1000000"}), path, "giải nén ra")
 
 
-def test_a_lying_or_missing_dimension_changes_nothing(tmp_path):
-    lying = package(tmp_path / "lie.xlsx", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "A1:XFD1048576"))
-    check_xlsx(lying, Limits())  # calamine allocates by the cells, not by the tag: accepted
-    hidden = package(tmp_path / "hidden.xlsx", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'
-                                                         '<row r="1048576"><c r="XFD1048576"/></row>', "A1"))
-    assert egov("validate", hidden).returncode == 2
-    unnumbered = package(tmp_path / "unnumbered.xlsx",  # no r attributes: positions are counted
-                         sheet_xml('<row>' + "<c><v>1</v></c>" * 30 + "</row>" * 1))
-    check_xlsx(unnumbered, Limits(max_sheet_cells=30))
+def test_a_declared_dimension_is_believed_and_a_lying_one_is_bounded_by_the_reader(tmp_path):
+    lying = package(tmp_path / "lie.xlsx", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "A1:B2"))
+    check_xlsx(lying, Limits(max_sheet_cells=4))
     try:
-        check_xlsx(unnumbered, Limits(max_sheet_cells=29))
+        check_xlsx(lying, Limits(max_sheet_cells=3))
     except Exception as exc:  # noqa: BLE001
         assert getattr(exc, "key", "") == "limit_cells"
     else:
-        raise AssertionError("30 unnumbered cells passed a limit of 29")
+        raise AssertionError("a declared 2 × 2 extent passed a limit of 3 cells")
+    hidden = package(tmp_path / "hidden.xlsx", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'
+                                                         '<row r="1048576"><c r="XFD1048576"/></row>', "A1"))
+    assert egov("validate", hidden).returncode == 2
 
 
 def test_a_million_row_data_sheet_is_accepted(tmp_path):

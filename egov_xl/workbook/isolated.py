@@ -1,0 +1,226 @@
+"""Every file reader runs in a child process, so that its failure cannot hurt anyone else.
+
+python-calamine (Rust) aborts the whole process when an allocation fails (SIGABRT: a few-KB
+.xls whose sector chain loops does that) and raises `PanicException`, a BaseException that
+passes every `except Exception`; python-docx and lxml can take gigabytes. Here each read runs
+in a reader process with an address-space limit (RLIMIT_AS: `max_reader_memory` above what the
+process starts with) and a time limit (`reader_timeout_s`). An abort, a panic, a timeout or a
+MemoryError becomes the file's one sentence; the other files of a batch, and the other clerks
+of a server, get their answers.
+
+The readers form a small pool (at most `reader_workers` at once, each reused for up to
+`_TASKS_PER_WORKER` files, so the start-up is paid once), safe to call from several threads at
+once. A reader that dies or runs out of time is killed and replaced; only its own file fails
+(with concurrent.futures' pool a dead worker breaks every pending task, and pebble's import
+costs about 100 ms of every command's start, asyncio included). Readers are forked while the
+process has one thread (the CLI, a test), otherwise started by a fork server (a web server runs
+threads). On Windows (no fork, no RLIMIT_AS) they are spawned and only the time limit and the
+isolation apply.
+"""
+
+from __future__ import annotations
+
+import atexit
+import faulthandler
+import multiprocessing
+import os
+import threading
+
+from ..settings import Limits
+from ..sources.errors import ReadError, reason
+
+_MIB = 1024 * 1024
+_TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
+_lock = threading.Lock()
+_pools: dict[tuple[int, int], "_Pool"] = {}
+
+
+def run(func, path, limits: Limits, *args):
+    """`func(path, limits, *args)` in a reader process: its result, or its ReadError raised
+    here; a reader that dies, panics, runs out of memory or of time is the file's ReadError."""
+    return submit(func, path, limits, *args)()
+
+
+def submit(func, path, limits: Limits, *args):
+    """Start `func(path, limits, *args)` in a reader process; the returned callable (to be
+    called once) waits for it and answers as `run` does, so the caller may work meanwhile."""
+    pool = _pool(limits)
+    worker = pool.take()
+    try:
+        worker.conn.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
+    except BaseException:
+        pool.drop(worker)
+        raise
+    return lambda: _outcome(pool, worker, path, limits)
+
+
+def _outcome(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+    try:
+        if not worker.conn.poll(limits.reader_timeout_s):
+            pool.drop(worker)
+            raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
+        ok, value = worker.conn.recv()
+    except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
+        pool.drop(worker)
+        raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
+    except ReadError:
+        raise
+    except BaseException:  # interrupted while waiting: the reader's answer would be out of step
+        pool.drop(worker)
+        raise
+    if ok:
+        pool.give(worker)
+        return value
+    key, params = value
+    (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
+    raise ReadError(key, **params)
+
+
+class _Worker:
+    """One reader process and the pipe to it."""
+
+    def __init__(self, context, memory: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory), daemon=True, name="egov-reader")
+        self.process.start()
+        child.close()
+        self.tasks = 0
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+class _Pool:
+    """At most `size` readers busy at once; idle ones wait for the next file."""
+
+    def __init__(self, memory: int, size: int) -> None:
+        self.memory, self.slots, self.idle = memory, threading.BoundedSemaphore(max(size, 1)), []
+        self.guard = threading.Lock()
+
+    def take(self) -> _Worker:
+        self.slots.acquire()
+        try:
+            with self.guard:
+                if self.idle:
+                    return self.idle.pop()
+            return _Worker(_context(), self.memory)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def give(self, worker: _Worker) -> None:
+        worker.tasks += 1
+        if worker.tasks >= _TASKS_PER_WORKER:
+            self.drop(worker)
+            return
+        with self.guard:
+            self.idle.append(worker)
+        self.slots.release()
+
+    def drop(self, worker: _Worker) -> None:
+        worker.stop()
+        self.slots.release()
+
+    def close(self) -> None:
+        with self.guard:
+            idle, self.idle = self.idle, []
+        for worker in idle:
+            worker.stop()
+
+
+def _serve(conn, memory: int) -> None:
+    """The reader process: one task at a time until the pipe closes."""
+    _confine(memory)
+    while True:
+        try:
+            folder, func, path, limits, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            os.chdir(folder)
+        except OSError as exc:
+            conn.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
+            continue
+        conn.send(_call(func, path, limits, *args))
+
+
+def _call(func, path, limits: Limits, *args):
+    """Runs in the worker: (True, result) or (False, (key, params)) of the file's sentence."""
+    try:
+        return True, func(path, limits, *args)
+    except ReadError as exc:
+        return False, (exc.key, dict(exc.params))
+    except MemoryError:
+        return False, ("reader_memory", {"path": str(path), "limit": _size(limits.max_reader_memory)})
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file, one answer
+        return False, ("file_failed", {"path": str(path), "reason": f"{type(exc).__name__}: {reason(exc)}"[:200]})
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException: a reader's bug on this file
+        return False, ("reader_panic", {"path": str(path), "reason": reason(exc)})
+
+
+def _pool(limits: Limits) -> _Pool:
+    key = (limits.max_reader_memory, limits.reader_workers)
+    with _lock:
+        if key not in _pools:
+            _pools[key] = _Pool(limits.max_reader_memory, limits.reader_workers)
+        return _pools[key]
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "egov_xl.workbook.read"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _confine(memory: int) -> None:
+    """In a new worker: cap its address space at what it has now plus `memory`, and send what
+    readers print (xlrd's debugging lines, a native crash's report: English, for a developer)
+    nowhere: the caller's output stays its own (JSON on stdout), the file's sentence says it."""
+    faulthandler.disable()  # a test runner's, inherited by a forked worker
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _address_space() + memory
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # a platform that does not bound the address space (macOS)
+        pass
+
+
+def _address_space() -> int:
+    """Bytes of address space this process holds now (Linux; 0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as stat:
+            return int(stat.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / _MIB:,.0f} MiB"
+
+
+@atexit.register
+def _stop() -> None:
+    with _lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.close()
