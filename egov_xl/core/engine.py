@@ -34,6 +34,7 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str, prior: Prior | 
         findings=findings,
         scope=scope,
         unit_name=form.table.region.unit_name,
+        title_period=form.table.region.title_period,
     )
 
 

@@ -16,6 +16,8 @@ from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
+from .periods import Period
+from .title_period import title_period
 from .unit_name import unit_name
 from .units import Measure, measure_of, unit_of
 
@@ -52,6 +54,7 @@ class Region:
     code_rows: tuple[int, ...]
     title: str  # folded text above the header, used to recognise the edition
     unit_name: str | None = None  # the reporting unit named in the title rows (core/unit_name.py)
+    title_period: Period | None = None  # the period named there (core/title_period.py)
 
 
 @dataclass(slots=True)
@@ -182,7 +185,7 @@ def _region_from_header(
     if len(code_rows) < _MIN_CODE_ROWS:
         return None
     return Region(grid.name, row, columns, tuple(code_rows), _title(grid, row),
-                  unit_name(grid, row, TITLE_ROWS, left, end))
+                  unit_name(grid, row, TITLE_ROWS, left, end), title_period(grid, row, TITLE_ROWS, left, end))
 
 
 def _pick_value_column(candidates: list[tuple[int, int, str]]) -> int | None:
@@ -294,7 +297,7 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
         columns = probe
     first = code_rows[0] if code_rows else 0
     return Region(grid.name, None, columns, tuple(code_rows), _title(grid, first),
-                  unit_name(grid, first, TITLE_ROWS))
+                  unit_name(grid, first, TITLE_ROWS), title_period(grid, first, TITLE_ROWS))
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:

@@ -23,6 +23,7 @@ UNIT_PREFIXES = (
 )
 NOT_UNITS = ("ban hành", "bộ chỉ tiêu", "bộ tiêu chí", "cơ quan báo cáo", "cơ quan nhận")  # words, not units
 LABELLED = ("đơn vị báo cáo", "cơ quan báo cáo", "đơn vị")  # "Đơn vị báo cáo: …"
+NOT_LABELS = ("đơn vị tính",)  # "Đơn vị tính: người" names a measure
 # where a title cell goes on after the name: a gap, a dash before other words, the state motto
 _NAME_ENDS = re.compile(r"\s{3,}|\t|;|\s[-–—]\s|\bcộng hòa\b|\bcộng hoà\b|\bbáo cáo\b|\bbiểu\b|\bphụ lục\b",
                         re.IGNORECASE)
@@ -48,11 +49,13 @@ def unit_name(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end: 
 
 def _named(text: str, after) -> str | None:
     found = None
-    for part in (_clean(p) for p in text.splitlines()):
+    for raw in text.splitlines():
+        part = _clean(raw)
         folded = part.casefold()
-        label = next((w for w in LABELLED if folded.startswith(w) and ":" in part), None)
-        if label is not None:
-            value = part.split(":", 1)[1].strip() or next((_clean(str(v)) for v in after if str(v).strip()), "")
+        label = next((w for w in LABELLED if folded.startswith(w) and ":" in raw
+                      and not folded.startswith(NOT_LABELS)), None)
+        if label is not None:  # the colon may end the cell ("Đơn vị báo cáo:" | "UBND xã A")
+            value = raw.split(":", 1)[1].strip() or next((_clean(str(v)) for v in after if str(v).strip()), "")
             found = _cut(value) or found
         elif folded.startswith(UNIT_PREFIXES) and not folded.startswith(NOT_UNITS):
             found = _cut(part) or found
