@@ -1,0 +1,87 @@
+"""A file whose title names another unit or period than the one it is archived for is refused
+unless confirmed, at the command line, in the add-in and on the upload page; a confirmed one
+is recorded with the revision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from egov_xl.archive.store import Archive
+from egov_xl.cli import app
+from egov_xl.core.periods import parse_period
+from egov_xl.definitions import edition
+from egov_xl.template.build import row_of
+from tests.fixtures.templates import template_with
+
+VALUES = {"1": 1, "2": 95.5, "3.1.1": 100, "3.1.2": 96.5, "3.2": 98.4, "3.2.1": 99.2, "3.2.2": 97.8,
+          "4.1.1": 180, "4.1.2": 177, "4.2.1": 148, "4.2.2": 146, "4.3.1": 412, "4.3.2": 187,
+          "4.4.1": 253, "4.4.2": 214, "4.5.1": 108, "4.5.2": 108,
+          # openpyxl leaves the ratio formulas uncomputed: Excel would have saved their results
+          "4.1": 98.33, "4.2": 98.65, "4.3": 45.39, "4.4": 84.58, "4.5": 100}
+Q1, Q3 = parse_period("Quý I năm 2026"), parse_period("Quý III năm 2026")
+runner = CliRunner()
+
+
+def commune_form(folder: Path, unit: str = "UBND xã Hòa Phong", kind: str = "Quý I", year: int = 2026) -> Path:
+    """The province's template as a commune filled it in: its name and period in the title cells."""
+    path = template_with(folder, {}, unit=unit, kind=kind, year=year)
+    book = load_workbook(path)
+    rows = row_of(edition("bm7-2025"))
+    for code, value in VALUES.items():
+        book.active.cell(rows[code], 4).value = value
+    book.save(path)
+    return path
+
+
+def units_archive(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    archive = Archive(url)
+    archive.init()
+    archive.set_unit("XA-HP", "UBND xã Hòa Phong")
+    archive.set_unit("XA-BM", "Xã Bình Minh")
+    return url
+
+
+def put(*args):
+    return runner.invoke(app, ["archive", "put", *[str(a) for a in args]], env={"COLUMNS": "300"})
+
+
+def test_cli_refuses_another_communes_quarter_without_confirm(tmp_path):
+    url, path = units_archive(tmp_path), commune_form(tmp_path)
+    refused = put(path, "--unit", "XA-BM", "--period", "Q3/2026", "--url", url)
+    assert refused.exit_code == 1, refused.output
+    sentence = " ".join(refused.output.split())
+    assert (f'Không lưu "{path.name}": tiêu đề của tệp ghi "UBND xã Hòa Phong, Quý I năm 2026" nhưng đang lưu '
+            "cho đơn vị XA-BM (Xã Bình Minh), Quý III năm 2026;") in sentence
+    assert "--confirm" in sentence and "Traceback" not in refused.output
+    assert Archive(url).get("XA-BM", Q3) is None
+
+    confirmed = put(path, "--unit", "XA-BM", "--period", "Q3/2026", "--url", url, "--confirm")
+    assert confirmed.exit_code == 0, confirmed.output
+    stored = Archive(url).get("XA-BM", Q3)
+    assert stored.revision == 1
+    assert stored.meta.summary["title_mismatch"] == {"unit": "different", "period": "different",
+                                                     "named_unit": "UBND xã Hòa Phong", "named_period": "2026-Q1"}
+
+
+def test_cli_stores_a_matching_title_without_a_record(tmp_path):
+    url = units_archive(tmp_path)
+    path = commune_form(tmp_path, unit="Ủy ban nhân dân xã Hoà Phong")  # written out, another accent
+    stored = put(path, "--unit", "XA-HP", "--period", "Quý I năm 2026", "--url", url)
+    assert stored.exit_code == 0, stored.output
+    assert "title_mismatch" not in Archive(url).get("XA-HP", Q1).meta.summary
+
+
+def test_cli_batch_refuses_only_the_mismatched_file(tmp_path):
+    url = units_archive(tmp_path)
+    right = commune_form(tmp_path, kind="Quý III")
+    (tmp_path / "other").mkdir()
+    wrong = commune_form(tmp_path / "other", kind="6 tháng")  # the half-year's file sent as Quý III
+    result = put(right, wrong, "--unit", "XA-HP", "--period", "Q3/2026", "--url", url)
+    assert result.exit_code == 1
+    assert f"{right}: Đã lưu" in result.stdout
+    assert "6 tháng đầu năm 2026" in " ".join(result.output.split())
+    assert Archive(url).get("XA-HP", Q3).revision == 1 and Archive(url).get("XA-HP", Q3, 2) is None
