@@ -85,3 +85,37 @@ def test_cli_batch_refuses_only_the_mismatched_file(tmp_path):
     assert f"{right}: Đã lưu" in result.stdout
     assert "6 tháng đầu năm 2026" in " ".join(result.output.split())
     assert Archive(url).get("XA-HP", Q3).revision == 1 and Archive(url).get("XA-HP", Q3, 2) is None
+
+
+def test_addin_refuses_then_stores_with_the_task_panes_confirmation(tmp_path):
+    from egov_xl.excel.scripts import archive
+    from tests.test_addin import run_script
+
+    archive().set_unit("TM-HP", "UBND xã Hòa Phong")
+    archive().set_unit("TM-BM", "Xã Bình Minh")
+    path = commune_form(tmp_path)
+    _, refused = run_script(path, "luu_ky_bao_cao", "TM-BM", "Q3/2026")
+    assert refused.alerts == ['Chưa lưu: tiêu đề của tệp ghi "UBND xã Hòa Phong, Quý I năm 2026" nhưng đang lưu '
+                              "cho đơn vị TM-BM (Xã Bình Minh), Quý III năm 2026; hãy kiểm tra lại đơn vị và kỳ "
+                              'báo cáo, hoặc đánh dấu "Xác nhận đơn vị và kỳ" ở khung tác vụ nếu vẫn lưu như vậy.']
+    assert archive().get("TM-BM", Q3) is None
+    _, stored = run_script(path, "luu_ky_bao_cao", "TM-BM", "Q3/2026", "", "", "1")
+    assert stored.alerts == ["Đã lưu Biểu mẫu 7 của đơn vị TM-BM, Quý III năm 2026: lần nộp thứ 1."]
+    assert archive().get("TM-BM", Q3).meta.summary["title_mismatch"]["named_period"] == "2026-Q1"
+    _, own = run_script(path, "luu_ky_bao_cao", "TM-HP", "Q1/2026")  # its own unit and period: no question
+    assert own.alerts[0].endswith("lần nộp thứ 1.")
+
+
+def test_upload_refuses_then_stores_with_the_pages_confirmation(tmp_path):
+    from egov_xl.web.upload import Archiving, check_upload
+
+    archive = Archive(units_archive(tmp_path))
+    data = commune_form(tmp_path).read_bytes()
+    refused = check_upload("hoa-phong.xlsx", data, archive, Archiving("XA-BM", Q3, "officer"))
+    assert refused.stored is None and refused.refused.startswith(
+        'Chưa lưu "hoa-phong.xlsx": tiêu đề của tệp ghi "UBND xã Hòa Phong, Quý I năm 2026" nhưng đang lưu cho '
+        "đơn vị XA-BM (Xã Bình Minh), Quý III năm 2026;")
+    assert refused.forms  # the findings are still shown
+    confirmed = check_upload("hoa-phong.xlsx", data, archive, Archiving("XA-BM", Q3, "officer", confirm=True))
+    assert confirmed.refused is None and "lần nộp thứ 1" in confirmed.stored
+    assert archive.get("XA-BM", Q3).meta.summary["title_mismatch"]["unit"] == "different"
