@@ -119,3 +119,12 @@ def test_upload_refuses_then_stores_with_the_pages_confirmation(tmp_path):
     confirmed = check_upload("hoa-phong.xlsx", data, archive, Archiving("XA-BM", Q3, "officer", confirm=True))
     assert confirmed.refused is None and "lần nộp thứ 1" in confirmed.stored
     assert archive.get("XA-BM", Q3).meta.summary["title_mismatch"]["unit"] == "different"
+
+
+def test_task_pane_offers_the_confirmation_and_sends_it():
+    from tests.test_addin import client
+
+    page = client.get("/taskpane.html").text
+    assert 'id="egov-confirm"' in page and "Xác nhận đơn vị và kỳ" in page
+    script = client.get("/static/js/main.js").text
+    assert 'el("egov-confirm").checked ? "1" : ""' in script  # the script's last argument, `confirm`
