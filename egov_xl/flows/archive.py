@@ -94,9 +94,10 @@ def put_checked(
     forced, and a title naming another unit or period unless confirmed (TitleMismatch; a
     confirmed one is kept in the summary under "title_mismatch"). `stamp`, when given, is kept
     in the summary under "stamp"."""
-    title = title_check(archive, checked.report, unit, period)
+    listed = _listed_name(archive, unit) if checked.report.unit_name else None  # nothing to compare: no query
+    title = check_title(checked.report.unit_name, checked.report.title_period, unit, listed, period)
     if title.mismatch and not confirm_mismatch:
-        raise TitleMismatch(source_name, title, shown_unit(archive, unit), period)
+        raise TitleMismatch(source_name, title, f"{unit} ({listed})" if listed and listed != unit else unit, period)
     checked = against_archive(archive, checked, unit, period)
     report = checked.report
     offered = _offered(archive, unit, period, report, accepted)
@@ -116,19 +117,8 @@ def put_checked(
     return PutResult(report, stored, offered)
 
 
-def title_check(archive: Archive, report: FormReport, unit: str, period: Period) -> TitleCheck:
-    """The form's title (its unit and period) against the chosen unit, as the unit list names
-    it, and period."""
-    return check_title(report.unit_name, report.title_period, unit, _listed_name(archive, unit), period)
-
-
-def shown_unit(archive: Archive, unit: str) -> str:
-    """"XA-HP (UBND xã Hòa Phong)", or the code alone when the unit list has no other name."""
-    name = _listed_name(archive, unit)
-    return f"{unit} ({name})" if name and name != unit else unit
-
-
 def _listed_name(archive: Archive, unit: str) -> str | None:
+    """The unit's name in the archive's unit list (its code when only the code is known)."""
     from ..archive.overview import units
 
     listed = units(archive).get(unit)
