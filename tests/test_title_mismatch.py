@@ -128,3 +128,27 @@ def test_task_pane_offers_the_confirmation_and_sends_it():
     assert 'id="egov-confirm"' in page and "Xác nhận đơn vị và kỳ" in page
     script = client.get("/static/js/main.js").text
     assert 'el("egov-confirm").checked ? "1" : ""' in script  # the script's last argument, `confirm`
+
+
+def test_upload_page_refuses_then_stores_with_the_box_ticked(tmp_path):
+    """Through `egov-xl serve` (one PC, no sign-in): the page's "xac_nhan" box is the confirmation."""
+    import re
+
+    import httpx
+
+    from tests.live_server import live_server
+
+    url = units_archive(tmp_path)
+    upload = ("tep", ("hoa-phong.xlsx", commune_form(tmp_path).read_bytes()))
+    env = {"EGOV_ARCHIVE_URL": url, "XLWINGS_AUTH_PROVIDERS": "[]"}
+    with live_server(env=env) as base, httpx.Client(base_url=base, timeout=60) as client:
+        page = client.get("/bao-cao/kiem-tra").text
+        assert 'name="xac_nhan"' in page
+        fields = {"csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1), "luu": "1", "don_vi": "XA-BM",
+                  "ky": "Q3/2026"}
+        refused = client.post("/bao-cao/kiem-tra", data=fields, files=[upload])
+        assert refused.status_code == 200 and "tiêu đề của tệp ghi" in refused.text
+        assert Archive(url).get("XA-BM", Q3) is None
+        confirmed = client.post("/bao-cao/kiem-tra", data={**fields, "xac_nhan": "1"}, files=[upload])
+        assert confirmed.status_code == 200 and "lần nộp thứ 1" in confirmed.text
+    assert Archive(url).get("XA-BM", Q3).meta.summary["title_mismatch"]["period"] == "different"
