@@ -8,7 +8,7 @@ from egov_xl.core.grid import SheetGrid
 from egov_xl.core.periods import parse_period
 from egov_xl.core.title_check import Verdict, check_title, same_unit
 from egov_xl.core.title_period import period_in, title_period
-from egov_xl.core.unit_name import unit_name
+from egov_xl.core.unit_name import unit_name, unit_names
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -108,12 +108,26 @@ def test_nothing_to_compare_is_not_stated():
 
 def test_check_title_says_what_the_file_says():
     q1, q3 = parse_period("Quý I năm 2026"), parse_period("Quý III năm 2026")
-    check = check_title("UBND xã A Lưới", q1, "XA-B", "UBND xã Bình Minh", q3)
+    check = check_title(("UBND xã A Lưới",), q1, "XA-B", "UBND xã Bình Minh", q3)
     assert (check.unit, check.period, check.mismatch) == (Verdict.DIFFERENT, Verdict.DIFFERENT, True)
     assert check.stated == "UBND xã A Lưới, Quý I năm 2026"
     assert check.as_dict() == {"unit": "different", "period": "different", "named_unit": "UBND xã A Lưới",
                                "named_period": "2026-Q1"}
-    same = check_title("UBND xã Bình Minh", q3, "XA-B", "UBND xã Bình Minh", q3)
+    same = check_title(("UBND xã Bình Minh",), q3, "XA-B", "UBND xã Bình Minh", q3)
     assert (same.unit, same.period, same.mismatch) == (Verdict.SAME, Verdict.SAME, False)
-    silent = check_title(None, None, "XA-B", "UBND xã Bình Minh", q3)
+    silent = check_title((), None, "XA-B", "UBND xã Bình Minh", q3)
     assert (silent.unit, silent.period, silent.mismatch) == (Verdict.NOT_STATED, Verdict.NOT_STATED, False)
+
+
+def test_a_letterhead_on_two_rows_names_the_superior_then_the_unit():
+    sheet = grid([["ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+                  ["UBND XÃ HÒA PHONG", "", "Độc lập - Tự do - Hạnh phúc"],
+                  ["BÁO CÁO 6 THÁNG ĐẦU NĂM 2026", "", ""],
+                  ["STT", "Chỉ tiêu", "Số liệu"]])
+    named = unit_names(sheet, 3, 12)
+    assert named == ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "UBND XÃ HÒA PHONG")
+    h1 = parse_period("6T/2026")
+    own = check_title(named, title_period(sheet, 3, 12), "XA-HP", "Xã Hòa Phong", h1)
+    assert (own.unit, own.period, own.mismatch) == (Verdict.SAME, Verdict.SAME, False)
+    other = check_title(named, title_period(sheet, 3, 12), "XA-BM", "Xã Bình Minh", h1)
+    assert (other.unit, other.stated) == (Verdict.DIFFERENT, "UBND XÃ HÒA PHONG, 6 tháng đầu năm 2026")

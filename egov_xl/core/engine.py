@@ -35,6 +35,7 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str, prior: Prior | 
         scope=scope,
         unit_name=form.table.region.unit_name,
         title_period=form.table.region.title_period,
+        title_units=form.table.region.title_units,
     )
 
 

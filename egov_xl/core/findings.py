@@ -79,6 +79,7 @@ class FormReport:
     scope: dict[str, int] = field(default_factory=dict)  # the rules that ran: ID → version
     unit_name: str | None = None  # the reporting unit named above the table, when it is
     title_period: Period | None = None  # the reporting period named there, when it is
+    title_units: tuple[str, ...] = ()  # every unit named there (a letterhead names its superior too)
 
     @property
     def summary(self) -> Summary:

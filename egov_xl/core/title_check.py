@@ -57,11 +57,15 @@ class TitleCheck:
                 "named_period": self.named_period.key if self.named_period else None}
 
 
-def check_title(named_unit: str | None, named_period: Period | None, unit_code: str, unit_name: str | None,
+def check_title(named_units: tuple[str, ...], named_period: Period | None, unit_code: str, unit_name: str | None,
                 period: Period) -> TitleCheck:
-    """The title's unit and period against the chosen ones."""
-    return TitleCheck(same_unit(named_unit, unit_code, unit_name), same_period(named_period, period),
-                      named_unit, named_period)
+    """The title's units and period against the chosen ones. A letterhead names its superior
+    body before the unit (ỦY BAN NHÂN DÂN TỈNH X / UBND XÃ Y): the unit is SAME when any name
+    matches, DIFFERENT when one differs and none matches; the file "says" the last name."""
+    verdicts = {same_unit(name, unit_code, unit_name) for name in named_units}
+    unit = next((v for v in (Verdict.SAME, Verdict.DIFFERENT) if v in verdicts), Verdict.NOT_STATED)
+    return TitleCheck(unit, same_period(named_period, period), named_units[-1] if named_units else None,
+                      named_period)
 
 
 def same_period(named: Period | None, chosen: Period) -> Verdict:

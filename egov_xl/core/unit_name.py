@@ -38,13 +38,23 @@ def _clean(text: str) -> str:
 def unit_name(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end: int | None = None) -> str | None:
     """The first unit's name in the `rows` rows above the header, within columns first..end-1,
     or else the last one in the grid's caption (the paragraphs above a Word table)."""
+    names = unit_names(grid, header_row, rows, first, end)
+    return names[0] if names else None
+
+
+def unit_names(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end: int | None = None) -> tuple[str, ...]:
+    """Every unit's name in those rows, top to bottom, each once (a letterhead on two rows names
+    the superior body, then the reporting unit), or else the last one in the caption."""
+    found = []
     for r in range(max(0, header_row - rows), header_row):
         line = grid.values[r]
         stop = len(line) if end is None else min(len(line), end)
         for c in range(first, stop):
             if (name := _named(grid.text(r, c), line[c + 1:stop])) is not None:
-                return name
-    return _named(grid.caption, ()) if grid.caption else None
+                found.append(name)
+    if not found and grid.caption and (name := _named(grid.caption, ())) is not None:
+        found.append(name)
+    return tuple(dict.fromkeys(found))
 
 
 def _named(text: str, after) -> str | None:

@@ -94,8 +94,9 @@ def put_checked(
     forced, and a title naming another unit or period unless confirmed (TitleMismatch; a
     confirmed one is kept in the summary under "title_mismatch"). `stamp`, when given, is kept
     in the summary under "stamp"."""
-    listed = _listed_name(archive, unit) if checked.report.unit_name else None  # nothing to compare: no query
-    title = check_title(checked.report.unit_name, checked.report.title_period, unit, listed, period)
+    named = checked.report.title_units
+    listed = _listed_name(archive, unit) if named else None  # nothing to compare: no query
+    title = check_title(named, checked.report.title_period, unit, listed, period)
     if title.mismatch and not confirm_mismatch:
         raise TitleMismatch(source_name, title, f"{unit} ({listed})" if listed and listed != unit else unit, period)
     checked = against_archive(archive, checked, unit, period)
