@@ -131,3 +131,9 @@ def test_a_letterhead_on_two_rows_names_the_superior_then_the_unit():
     assert (own.unit, own.period, own.mismatch) == (Verdict.SAME, Verdict.SAME, False)
     other = check_title(named, title_period(sheet, 3, 12), "XA-BM", "Xã Bình Minh", h1)
     assert (other.unit, other.stated) == (Verdict.DIFFERENT, "UBND XÃ HÒA PHONG, 6 tháng đầu năm 2026")
+
+
+def test_the_recipient_is_not_the_reporting_unit():
+    sheet = grid([["UBND XÃ HÒA PHONG", "", ""], ["Kính gửi:", "Sở Nội vụ tỉnh Ninh Bình", ""],
+                  ["STT", "Chỉ tiêu", "Số liệu"]])
+    assert unit_names(sheet, 2, 12) == ("UBND XÃ HÒA PHONG",)

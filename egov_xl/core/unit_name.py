@@ -24,6 +24,7 @@ UNIT_PREFIXES = (
 NOT_UNITS = ("ban hành", "bộ chỉ tiêu", "bộ tiêu chí", "cơ quan báo cáo", "cơ quan nhận")  # words, not units
 LABELLED = ("đơn vị báo cáo", "cơ quan báo cáo", "đơn vị")  # "Đơn vị báo cáo: …"
 NOT_LABELS = ("đơn vị tính",)  # "Đơn vị tính: người" names a measure
+ADDRESSED = ("kính gửi",)  # "Kính gửi:" | "Sở Nội vụ": the recipient, not the reporting unit
 # where a title cell goes on after the name: a gap, a dash before other words, the state motto
 _NAME_ENDS = re.compile(r"\s{3,}|\t|;|\s[-–—]\s|\bcộng hòa\b|\bcộng hoà\b|\bbáo cáo\b|\bbiểu\b|\bphụ lục\b",
                         re.IGNORECASE)
@@ -49,9 +50,12 @@ def unit_names(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end:
     for r in range(max(0, header_row - rows), header_row):
         line = grid.values[r]
         stop = len(line) if end is None else min(len(line), end)
+        previous = ""
         for c in range(first, stop):
-            if (name := _named(grid.text(r, c), line[c + 1:stop])) is not None:
+            text = grid.text(r, c)
+            if not previous.casefold().startswith(ADDRESSED) and (name := _named(text, line[c + 1:stop])) is not None:
                 found.append(name)
+            previous = text or previous
     if not found and grid.caption and (name := _named(grid.caption, ())) is not None:
         found.append(name)
     return tuple(dict.fromkeys(found))
