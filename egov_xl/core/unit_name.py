@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 
 from .grid import SheetGrid
 
@@ -53,7 +54,8 @@ def unit_names(grid: SheetGrid, header_row: int, rows: int, first: int = 0, end:
         previous = ""
         for c in range(first, stop):
             text = grid.text(r, c)
-            if not previous.casefold().startswith(ADDRESSED) and (name := _named(text, line[c + 1:stop])) is not None:
+            addressed = previous.casefold().startswith(ADDRESSED)
+            if not addressed and (name := _named(text, islice(line, c + 1, stop))) is not None:  # lazy: no copy
                 found.append(name)
             previous = text or previous
     if not found and grid.caption and (name := _named(grid.caption, ())) is not None:
