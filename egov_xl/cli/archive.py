@@ -179,6 +179,7 @@ def archive_put(
     force: Annotated[str | None, typer.Option("--force", help="Lý do buộc lưu dù còn lỗi.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Trang tính chứa biểu mẫu.")] = None,
     create_unit: CreateUnitOption = False,
+    confirm: Annotated[bool, typer.Option("--confirm", help="Vẫn lưu dù tiêu đề tệp ghi đơn vị hoặc kỳ khác (ghi lại trong kho).")] = False,
     url: UrlOption = None,
     lang: LangOption = Lang.vi,
 ) -> None:
@@ -196,7 +197,7 @@ def archive_put(
     require_units(archive, [unit], create_unit, catalogue)
     put = partial(put_file, archive, unit=unit, period=when, archived_by=by or getpass.getuser(),
                   accepted=accepted, force_reason=force, sheet=sheet, create_unit=create_unit,
-                  limits=Settings.from_env().limits)
+                  limits=Settings.from_env().limits, confirm_mismatch=confirm)
     if len(files) == 1:
         _put_one(files[0], put, unit, catalogue)
     codes = [_put_line(file, put, unit, catalogue) for file in files]
@@ -208,7 +209,7 @@ def _put_one(file: Path, put, unit: str, catalogue) -> None:
     from ..core.findings import Severity
     from .reports import emit_table
 
-    result = archive_call(catalogue, put, file)
+    result = archive_call(catalogue, _put_titled, put, file, catalogue)
     emit_table(result.report, catalogue)
     for (rule, code), reason in result.offered.items():
         note(catalogue.text("archive_accepted_before", rule=rule, code=code, reason=reason))
@@ -220,15 +221,29 @@ def _put_one(file: Path, put, unit: str, catalogue) -> None:
     raise typer.Exit(EXIT_OK)
 
 
+def _put_titled(put, file: Path, catalogue):
+    """`put(file)`; a title naming another unit or period is a refusal (exit 1), as errors are."""
+    from ..flows.archive import TitleMismatch
+
+    try:
+        return put(file)
+    except TitleMismatch as exc:
+        raise fail(catalogue, exc.key, EXIT_ERRORS, **exc.params) from None
+
+
 def _put_line(file: Path, put, unit: str, catalogue) -> int:
     """One file of many: one answer line (stored on standard output, refused or unreadable on
     standard error); returns its exit code. A failing archive stops the batch."""
     from ..archive.db import ArchiveError
     from ..core.errors import UserError
     from ..core.findings import Severity
+    from ..flows.archive import TitleMismatch
 
     try:
         result = put(file)
+    except TitleMismatch as exc:  # refused, as a form with errors is
+        error(exc.render(catalogue))
+        return EXIT_ERRORS
     except UserError as exc:
         if isinstance(exc, ArchiveError):  # the archive, not the file: stop the batch
             raise fail(catalogue, exc.key, **exc.params) from None

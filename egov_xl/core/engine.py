@@ -34,6 +34,8 @@ def check_form(form: LocatedForm, rulebook: RuleBook, path: str, prior: Prior | 
         findings=findings,
         scope=scope,
         unit_name=form.table.region.unit_name,
+        title_period=form.table.region.title_period,
+        title_units=form.table.region.title_units,
     )
 
 

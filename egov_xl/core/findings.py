@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .grid import CellRef
+
+if TYPE_CHECKING:  # periods → spec → findings
+    from .periods import Period
 
 
 class Severity(StrEnum):
@@ -75,6 +78,8 @@ class FormReport:
     findings: list[Finding]
     scope: dict[str, int] = field(default_factory=dict)  # the rules that ran: ID → version
     unit_name: str | None = None  # the reporting unit named above the table, when it is
+    title_period: Period | None = None  # the reporting period named there, when it is
+    title_units: tuple[str, ...] = ()  # every unit named there (a letterhead names its superior too)
 
     @property
     def summary(self) -> Summary:

@@ -16,7 +16,9 @@ from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value, share_as_percent
 from .text import fold, parse_code, split_leading_code
-from .unit_name import unit_name
+from .periods import Period
+from .title_period import title_period
+from .unit_name import unit_names
 from .units import Measure, measure_of, unit_of
 
 _HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
@@ -52,6 +54,16 @@ class Region:
     code_rows: tuple[int, ...]
     title: str  # folded text above the header, used to recognise the edition
     unit_name: str | None = None  # the reporting unit named in the title rows (core/unit_name.py)
+    title_period: Period | None = None  # the period named there (core/title_period.py)
+    title_units: tuple[str, ...] = ()  # every unit named there (a letterhead: superior body, then the unit)
+
+    @classmethod
+    def titled(cls, grid: SheetGrid, header_row: int | None, columns: Columns, code_rows: tuple[int, ...],
+               title_row: int, first: int = 0, end: int | None = None) -> Region:
+        """A region with what its title rows (those above `title_row`) say."""
+        units = unit_names(grid, title_row, TITLE_ROWS, first, end)
+        return cls(grid.name, header_row, columns, code_rows, _title(grid, title_row), units[0] if units else None,
+                   title_period(grid, title_row, TITLE_ROWS, first, end), units)
 
 
 @dataclass(slots=True)
@@ -181,8 +193,7 @@ def _region_from_header(
         code_rows = _code_rows(grid, columns, first)
     if len(code_rows) < _MIN_CODE_ROWS:
         return None
-    return Region(grid.name, row, columns, tuple(code_rows), _title(grid, row),
-                  unit_name(grid, row, TITLE_ROWS, left, end))
+    return Region.titled(grid, row, columns, tuple(code_rows), row, left, end)
 
 
 def _pick_value_column(candidates: list[tuple[int, int, str]]) -> int | None:
@@ -293,8 +304,7 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     else:
         columns = probe
     first = code_rows[0] if code_rows else 0
-    return Region(grid.name, None, columns, tuple(code_rows), _title(grid, first),
-                  unit_name(grid, first, TITLE_ROWS))
+    return Region.titled(grid, None, columns, tuple(code_rows), first)
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:

@@ -28,7 +28,7 @@ from ..core.errors import UserError
 from ..core.findings import Severity
 from ..core.grid import WorkbookGrid
 from ..core.periods import Period, parse_period
-from ..flows.archive import put_checked
+from ..flows.archive import TitleMismatch, put_checked
 from ..flows.check import Checked, check_workbook
 from ..flows.compare import compare_form
 from ..server import runtime
@@ -206,8 +206,9 @@ def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
 @script
 async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
                          lang: str = "vi", unit: str = "", period: str = "", reason: str = "",
-                         accepted: str = ""):
-    """Lưu kỳ báo cáo: validate, then archive as a new revision; refuse errors without a reason."""
+                         accepted: str = "", confirm: str = ""):
+    """Lưu kỳ báo cáo: validate, then archive as a new revision; refuse errors without a reason,
+    a title naming another unit or period unless `confirm` ("1" from the task pane's box)."""
 
     def body(catalogue) -> str:
         where_unit, when = _where(book, unit, period, catalogue, current_user)
@@ -218,9 +219,13 @@ async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str 
             [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
             ensure_ascii=False).encode()).hexdigest()
         # on a shared server (sign-in on) only a unit the admin imported is archived; one PC creates its own
-        result = put_checked(archive(), form, where_unit, when, access.who(current_user),
-                             book.name, digest, _accepted(accepted), reason.strip() or None,
-                             create_unit=not access.auth_enabled())
+        try:
+            result = put_checked(archive(), form, where_unit, when, access.who(current_user),
+                                 book.name, digest, _accepted(accepted), reason.strip() or None,
+                                 create_unit=not access.auth_enabled(),
+                                 confirm_mismatch=confirm.strip().lower() in ("1", "true"))
+        except TitleMismatch as exc:
+            raise exc.worded("addin_title_mismatch") from None
         if result.stored is None:
             raise _Stop(catalogue.text("addin_refused_errors", errors=result.report.count(Severity.ERROR)))
         return catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,

@@ -277,7 +277,8 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
             if not access.may_write(found, unit) or not unit:
                 return _deny(request, found, "addin_forbidden_write", unit=unit)
-            archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
+            archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None,
+                                  confirm=bool(form.get("xac_nhan")))
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
         results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
     except UserError as exc:

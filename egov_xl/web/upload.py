@@ -18,7 +18,7 @@ from ..archive.store import Archive
 from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
-from ..flows.archive import put_checked
+from ..flows.archive import TitleMismatch, put_checked
 from ..flows.check import pick_form, validate_file
 from ..flows.references import against_archive
 from ..output.annotate import annotate
@@ -32,12 +32,14 @@ WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (n
 
 @dataclass
 class Archiving:
-    """What the clerk asked for: archive as `unit`, `period`, forcing errors with `reason`."""
+    """What the clerk asked for: archive as `unit`, `period`, forcing errors with `reason`,
+    confirming a title that names another unit or period with `confirm`."""
 
     unit: str
     period: Period
     by: str
     reason: str | None = None
+    confirm: bool = False
 
 
 @dataclass
@@ -130,8 +132,12 @@ def _form(report: FormReport, words) -> dict:
 
 def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, digest: str, words) -> None:
     twin = overview.returned_twin(archive, archiving.unit, archiving.period, digest)
-    put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
-                      force_reason=archiving.reason or None)
+    try:
+        put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
+                          force_reason=archiving.reason or None, confirm_mismatch=archiving.confirm)
+    except TitleMismatch as exc:
+        result.refused = exc.worded("web_title_mismatch").render(words)
+        return
     if put.stored is None:
         params = dict(path=result.name, errors=put.report.count(Severity.ERROR))
         result.refused = words.text("web_refused", **params)

@@ -262,7 +262,7 @@ Office.onReady(async () => {
   el("egov-consolidate").addEventListener("click", () => act("tong_hop", contextArgs(), "alert"));
   el("egov-archive").addEventListener("click", async () => {
     await act("luu_ky_bao_cao", [...contextArgs(), el("egov-reason").value.trim(),
-      JSON.stringify([...accepted.values()])]);
+      JSON.stringify([...accepted.values()]), el("egov-confirm").checked ? "1" : ""]);
     await refreshReviewStatus();
   });
   await refreshReviewStatus();
