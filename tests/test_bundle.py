@@ -22,7 +22,9 @@ BUNDLE = ROOT / "scripts" / "bundle"
 
 
 def _version() -> str:
-    return re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    from egov_xl import __version__  # the release's one place
+
+    return __version__
 
 
 def _offline_env(home: Path) -> dict[str, str]:
