@@ -7,7 +7,6 @@ not downloaded here; their commands are checked (binary wheels for win_amd64, 3.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
