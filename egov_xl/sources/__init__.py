@@ -15,13 +15,8 @@ from ..core.grid import WorkbookGrid
 from ..core.legacy_text import convert_workbook
 from ..settings import Limits
 from .errors import ReadError, reason
+from .formats import SUFFIXES, required
 
-# suffix → the module (in this package) that reads it; each module names its own ERRORS
-READERS = {
-    ".xlsx": "calamine_book", ".xlsm": "calamine_book", ".xlsb": "calamine_book", ".xls": "calamine_book",
-    ".ods": "calamine_book", ".csv": "csv_text", ".docx": "docx_tables",
-}
-SUFFIXES = tuple(READERS)
 WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
 
 __all__ = ["ReadError", "SUFFIXES", "read_source"]
@@ -33,14 +28,15 @@ def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
-    name = READERS.get(path.suffix.lower())
-    if name is None:
-        raise ReadError("file_format", path=str(path))
-    reader = importlib.import_module(f".{name}", __name__)
+    kind = required(path)  # its record in sources/formats.py names the reader module
+    reader = importlib.import_module(f".{kind.reader}", __name__)
     try:
         workbook = reader.read(path, limits or Limits())
     except ReadError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
         raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
+    if not kind.typed:
+        for sheet in workbook.sheets:
+            sheet.typed = False
     return convert_workbook(workbook)  # text typed with .VnTime or VNI fonts, as Unicode
