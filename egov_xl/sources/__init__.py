@@ -8,14 +8,18 @@ pays for python-docx (and lxml) or xlrd.
 from __future__ import annotations
 
 import importlib
-import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.grid import WorkbookGrid
-from ..core.legacy_text import convert_workbook
-from ..settings import Limits
 from .errors import ReadError, reason
 from .formats import SUFFIXES, required
+
+if TYPE_CHECKING:
+    from ..core.grid import WorkbookGrid
+    from ..settings import Limits
+
+# What reads a file is imported when one is read: the package itself (and its formats, which
+# the CLI's help and the upload page list) costs no more than its records.
 
 WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
 
@@ -25,6 +29,11 @@ __all__ = ["ReadError", "SUFFIXES", "read_source"]
 def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     """Read any supported file into grids; one ReadError sentence for anything else. Call it
     through egov_xl/workbook (read_workbook), which runs it in a reader process."""
+    import zipfile
+
+    from ..core.legacy_text import convert_workbook
+    from ..settings import Limits
+
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))

@@ -71,9 +71,13 @@ def unreadable(path: str | Path) -> ReadError:
                      documents=listed(lambda f: f.document))
 
 
-def listed(which=lambda f: True, sep: str = ", ") -> str:
-    """The suffixes of the records `which` picks, as a clerk reads them (".xlsx, .xlsm")."""
-    return sep.join(suffix for f in FORMATS if which(f) for suffix in f.suffixes)
+def listed(which=lambda f: True, sep: str = ", ", last: str | None = None) -> str:
+    """The suffixes of the records `which` picks, as a clerk reads them (".xlsx, .xlsm"; with
+    `last` " hoặc ": ".xlsx, .csv hoặc .docx")."""
+    items = [suffix for f in FORMATS if which(f) for suffix in f.suffixes]
+    if last is None or len(items) < 2:
+        return sep.join(items)
+    return sep.join(items[:-1]) + last + items[-1]
 
 
 def stampable(path: str | Path) -> bool:
