@@ -161,7 +161,7 @@ def test_refusals_leave_the_input_alone(samples, tmp_path):
     assert digest(source) == before and read_stamp(source) is None
     csv_file = write_csv(tmp_path / "bm7.csv", bm7_correct())
     result = run("validate", csv_file, "--stamp", tmp_path / "bm7.xlsx")
-    assert result.exit_code == 2 and ".xlsx hoặc .xlsm" in result.output
+    assert result.exit_code == 2 and "Chỉ đóng dấu kiểm tra được vào tệp .xlsx/.xlsm;" in result.output
     assert not (tmp_path / "bm7.xlsx").exists()
 
 

@@ -25,7 +25,7 @@ def compare_command(
     """So sánh biểu mẫu với kỳ trước và cùng kỳ năm trước trong kho lưu trữ."""
     from ..flows.compare import compare_file
     from ..settings import Settings
-    from ..core.findings import Severity
+    from ..core.findings import Summary
     from ..output.compare import comparison_dict, emit_comparison
 
     catalogue = catalogue_for(lang)
@@ -37,5 +37,5 @@ def compare_command(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         emit_comparison(out(), result, when, catalogue)
-    errors = any(f.severity is Severity.ERROR for f in result.comparison.findings)
+    errors = Summary.of(result.comparison.findings).errors
     raise typer.Exit(EXIT_ERRORS if errors else EXIT_OK)

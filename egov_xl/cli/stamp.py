@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from ..sources.formats import listed
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, out, write_output
 
 app = typer.Typer(no_args_is_help=True, help="Dấu kiểm tra trong tệp (ghi bằng 'egov-xl validate --stamp').")
@@ -21,7 +22,7 @@ app = typer.Typer(no_args_is_help=True, help="Dấu kiểm tra trong tệp (ghi 
 
 @app.command("verify")
 def verify(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .xlsm có dấu kiểm tra.")],
+    file: Annotated[Path, typer.Argument(help=f"Tệp {listed(lambda f: f.stamp, last=' hoặc ')} có dấu kiểm tra.")],
     format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text hoặc json.")] = Format.text,
     lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..sources.formats import listed
 from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, err, fail, open_archive, out
 from .units import CreateUnitOption, DryRunOption, check_output, report_rows, require_units
 
@@ -110,7 +111,7 @@ def _create_units(archive, codes: list[str], catalogue) -> None:
 
 @app.command("import")
 def token_import(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx/.csv: cột Họ tên, Đơn vị (một hoặc nhiều mã), Tổng hợp (tuỳ chọn).")],
+    file: Annotated[Path, typer.Argument(help=f"Tệp {listed(lambda f: f.admin_table, '/')}: cột Họ tên, Đơn vị (một hoặc nhiều mã), Tổng hợp (tuỳ chọn).")],
     output: Annotated[Path | None, typer.Option("--out", help="Tệp CSV mới nhận các mã (tạo với quyền 0600; từ chối nếu đã có).")] = None,
     dry_run: DryRunOption = False,
     create_unit: CreateUnitOption = False,

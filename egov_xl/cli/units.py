@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..sources.formats import listed
 from .common import Lang, LangOption, UrlOption, archive_call, catalogue_for, error, fail, open_archive, out
 
 app = typer.Typer(no_args_is_help=True, help="Đơn vị báo cáo của tỉnh: nhập hàng loạt từ tệp Excel/CSV, liệt kê.")
@@ -42,7 +43,7 @@ def report_rows(catalogue, path: Path, problems, rejected_key: str) -> None:
 
 @app.command("import")
 def units_import(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx/.csv: cột Mã đơn vị, Tên đơn vị, Cấp trên, Loại đơn vị.")],
+    file: Annotated[Path, typer.Argument(help=f"Tệp {listed(lambda f: f.admin_table, '/')}: cột Mã đơn vị, Tên đơn vị, Cấp trên, Loại đơn vị.")],
     dry_run: DryRunOption = False,
     url: UrlOption = None,
     lang: LangOption = Lang.vi,

@@ -7,16 +7,17 @@ from typing import Annotated
 
 import typer
 
+from ..sources.formats import listed
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, Format, Lang, catalogue_for, error, note, write_output
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Tệp .xlsx, .xlsm, .xlsb, .xls, .ods, .csv hoặc .docx cần kiểm tra.")],
+    files: Annotated[list[Path], typer.Argument(help=f"Tệp {listed(last=' hoặc ')} cần kiểm tra.")],
     form: Annotated[str | None, typer.Option("--form", help="Mã biểu mẫu (xem 'egov-xl forms list'); mặc định tự nhận.")] = None,
     format: Annotated[Format, typer.Option("--format", help="Định dạng kết quả: text, json, csv.")] = Format.text,
     annotate_to: Annotated[Path | None, typer.Option("--annotate", help="Ghi bản sao có đánh dấu vào tệp này (nhiều tệp: một thư mục).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.")] = Lang.vi,
-    stamp_to: Annotated[Path | None, typer.Option("--stamp", help="Ghi bản sao có dấu kiểm tra (.xlsx/.xlsm) vào tệp này (nhiều tệp: một thư mục).")] = None,
+    stamp_to: Annotated[Path | None, typer.Option("--stamp", help=f"Ghi bản sao có dấu kiểm tra ({listed(lambda f: f.stamp, '/')}) vào tệp này (nhiều tệp: một thư mục).")] = None,
 ) -> None:
     """Kiểm tra biểu mẫu: tỷ lệ, quan hệ chỉ tiêu, đơn vị tính, giá trị mã hoá, ô bắt buộc."""
     from ..output.rows import failure_dict, report_dict

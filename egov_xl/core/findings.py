@@ -90,4 +90,4 @@ class FormReport:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        return self.summary.errors > 0

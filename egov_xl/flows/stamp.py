@@ -18,8 +18,9 @@ from .. import __version__, definitions
 from ..core.stamp import PREFIX, Change, Stamp, StampError, changes, from_properties, make_stamp, to_properties, \
     values_hash
 from ..output.files import SameFileError
-from ..output.doc_props import PACKAGE_SUFFIXES, PropsError, read_properties, write_properties
+from ..output.doc_props import PropsError, read_properties, write_properties
 from ..settings import Limits
+from ..sources.formats import COPY, listed, stampable
 from .check import Checked, check_file
 from ..workbook import ReadError
 from ..workbook.limits import guard
@@ -52,8 +53,9 @@ def stamp_properties(checked: list[Checked], path: str | Path) -> dict[str, str]
 def stamp_copy(source: Path, target: Path, checked: list[Checked]) -> Stamp:
     """Write `target`: a copy of `source` carrying the stamp of its check. Raises ReadError
     for an input that cannot carry one, SameFileError when `target` is `source`, OSError."""
-    if source.suffix.lower() not in PACKAGE_SUFFIXES:
-        raise ReadError("stamp_not_package", path=str(source))
+    if not stampable(source):  # sources/formats.py: the packages with custom document properties
+        raise ReadError("stamp_not_package", path=str(source), formats=listed(lambda f: f.stamp, "/"),
+                        suffix=COPY.suffixes[0])
     if target.suffix.lower() != source.suffix.lower():
         raise ReadError("stamp_suffix", out=str(target), suffix=source.suffix.lower())
     stamp = stamp_of(stamped_form(checked, source))
@@ -78,7 +80,7 @@ def read_stamp(path: Path) -> Stamp | None:
     """The file's stamp, None when it has none. Raises ReadError for a damaged stamp or file."""
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
-    if path.suffix.lower() not in PACKAGE_SUFFIXES:
+    if not stampable(path):
         return None
     try:
         return from_properties(read_properties(path))
@@ -92,7 +94,7 @@ def verify_file(path: Path, limits: Limits | None = None) -> Verification:
     """Compare the file's values now with its stamp. Raises ReadError for an unreadable file
     (the workbook limits are checked before any part of it is read)."""
     path = Path(path)
-    if path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES:
+    if path.is_file() and stampable(path):
         guard(path, limits or Limits())
     stamp = read_stamp(path)
     if stamp is None:

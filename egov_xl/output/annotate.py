@@ -23,6 +23,7 @@ from ..core.messages import Catalogue
 from ..core.grid import SheetGrid
 from ..settings import Limits
 from ..sources.errors import reason
+from ..sources.formats import COPY, annotated_in_place, format_of
 from ..workbook import ReadError, read_workbook
 from ..workbook.limits import check_annotatable
 from .cached_results import Results, save_with_results, source_results
@@ -36,7 +37,6 @@ LINK_FONT = Font(color="0563C1", underline="single")
 
 __all__ = ["SameFileError", "annotate", "annotated_path"]
 _TITLE_BAD = str.maketrans({ch: "_" for ch in "[]:*?/\\"})
-OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")  # the kinds copied as they are; any other gets an .xlsx
 
 
 def annotated_path(source: Path, target: Path, into_folder: bool) -> Path:
@@ -44,12 +44,12 @@ def annotated_path(source: Path, target: Path, into_folder: bool) -> Path:
     folder `target`. The copy of anything but an .xlsx/.xlsm is an .xlsx workbook, named with
     the kind it came from (`bao-cao-ods.kiem-tra.xlsx`), so bao-cao.ods and bao-cao.docx checked
     together get a copy each."""
-    kept = source.suffix.lower() in OPENPYXL_SUFFIXES
+    kept = annotated_in_place(source)  # the kinds openpyxl writes (sources/formats.py); any other: a new .xlsx
     if into_folder:
         if kept:
             return target / f"{source.stem}.kiem-tra{source.suffix}"
-        return target / f"{source.stem}-{source.suffix.lower().lstrip('.')}.kiem-tra.xlsx"
-    return target if kept or target.suffix.lower() in OPENPYXL_SUFFIXES else target.with_suffix(".xlsx")
+        return target / f"{source.stem}-{source.suffix.lower().lstrip('.')}.kiem-tra{COPY.suffixes[0]}"
+    return target if kept or annotated_in_place(target) else target.with_suffix(COPY.suffixes[0])
 
 
 def annotate(source: str | Path, target: str | Path, reports: list[FormReport], catalogue: Catalogue,
@@ -57,7 +57,7 @@ def annotate(source: str | Path, target: str | Path, reports: list[FormReport], 
     """Write the annotated copy. Raises SameFileError, OSError, ReadError (a file read again,
     a package openpyxl cannot load, or one too large to hold in openpyxl's memory)."""
     source, target = Path(source), Path(target)
-    if source.suffix.lower() in OPENPYXL_SUFFIXES:
+    if annotated_in_place(source):
         check_annotatable(source, limits or Limits())
         book, titles, results = _load(source), {}, _results(source)
     else:
@@ -81,7 +81,7 @@ def _results(source: Path) -> Results:
 
 def _load(source: Path) -> Workbook:
     try:
-        return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
+        return load_workbook(source, keep_vba=format_of(source).macros)
     except Exception as exc:  # noqa: BLE001 - calamine read it; whatever openpyxl trips on is the file's
         raise ReadError("file_damaged", path=str(source), reason=reason(exc)) from None
 

@@ -27,7 +27,6 @@ CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+x
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id custom properties use
 DEFAULT_PART = "docProps/custom.xml"
 MAX_PART = 1 << 20  # a custom-properties part larger than 1 MiB is not read
-PACKAGE_SUFFIXES = (".xlsx", ".xlsm")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -17,8 +17,7 @@ from ..settings import Limits
 from ..workbook.limits import guard
 from . import csv_text
 from .errors import ReadError, reason
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+from .formats import format_of, unreadable
 
 
 def read_table(path: Path, limits: Limits | None = None, sheets: tuple[str, ...] = ()) -> list[list[object]]:
@@ -27,10 +26,11 @@ def read_table(path: Path, limits: Limits | None = None, sheets: tuple[str, ...]
     workbook may hold both the units and the clerks, on two sheets."""
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
-    if path.suffix.lower() not in SUFFIXES:
-        raise ReadError("file_format", path=str(path))
+    kind = format_of(path)  # sources/formats.py: the kinds an administrator's table may come in
+    if kind is None or not kind.admin_table:
+        raise unreadable(path)
     try:
-        if path.suffix.lower() == ".csv":
+        if kind.reader == "csv_text":  # its text rows; any other kind: its first (or named) worksheet
             return [list(line) for line in csv_text.text_rows(path)[0]]
         guard(path, limits or Limits())
         return _sheet(path, sheets)

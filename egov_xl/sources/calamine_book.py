@@ -22,10 +22,10 @@ from ..core.grid import SheetGrid, WorkbookGrid
 from ..core.locate import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table, may_hold_code
 from ..settings import Limits
 from .budget import CellBudget
+from .formats import required
 
 ERRORS = (python_calamine.CalamineError,)
 
-_FORMATS = {".xls": "xls_formats", ".ods": "ods_formats"}  # suffix → module with apply(path, workbook)
 _DROPPED = ()  # a row no table can use: its values are not kept
 
 
@@ -44,7 +44,7 @@ def read(path: Path, limits: Limits) -> WorkbookGrid:
     finally:
         book.close()
     workbook = WorkbookGrid(str(path), sheets)
-    formats = _FORMATS.get(path.suffix.lower())
+    formats = required(path).number_formats  # its record names the module with apply(path, workbook)
     if formats is not None:
         importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
     return workbook

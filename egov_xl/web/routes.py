@@ -27,7 +27,7 @@ from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
 from ..flows import review as reviews
-from ..sources import SUFFIXES
+from ..sources.formats import SUFFIXES
 from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation, wording
 from .board import PAGE_SIZE, STATES, Query, build_board

@@ -25,6 +25,7 @@ from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
 from ..server import runtime
 from ..settings import Limits
+from ..sources.formats import COPY, annotated_in_place
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
@@ -63,7 +64,7 @@ class FileResult:
 def safe_name(name: str) -> str:
     """The file's own name without any folder, usable on every file system."""
     base = Path((name or "").replace("\\", "/")).name
-    base = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", base).strip(" .") or "tep.xlsx"
+    base = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", base).strip(" .") or "tep" + COPY.suffixes[0]
     return base[:120]
 
 
@@ -98,9 +99,9 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
 def copy_name(path: Path) -> str:
     """The annotated copy's name: kiem-tra-<name> for an .xlsx/.xlsm (kept as it is), an .xlsx
     named with the kind it came from for anything else (kiem-tra-bao-cao-docx.xlsx)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if annotated_in_place(path):  # sources/formats.py: the kinds openpyxl writes
         return "kiem-tra-" + path.name
-    return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}.xlsx"
+    return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}{COPY.suffixes[0]}"
 
 
 def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words, limits: Limits) -> None:

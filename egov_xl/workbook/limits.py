@@ -30,6 +30,7 @@ from ..core.grid import column_index
 from ..settings import Limits
 from ..sources.budget import CellBudget
 from ..sources.errors import ReadError, reason
+from ..sources.formats import required
 from .extents import Extent, TooManyTables, docx_extents, ods_extents
 from .ole_chains import ChainError, check_chains
 from .xlsb_extents import xlsb_extents
@@ -45,15 +46,16 @@ _XML_ERRORS = (expat.ExpatError, ValueError, SyntaxError)
 def guard(path: Path, limits: Limits) -> None:
     """Called before a file is read: a zip by its parts and the cells its sheets reach, any
     other file by its size (an .xls by its sector chains too)."""
-    kind = _ZIPPED.get(path.suffix.lower())
-    if kind is not None:
-        _check_archive(path, limits, *kind)
+    kind = required(path)  # its record in sources/formats.py names its check
+    extents = _ZIPPED.get(kind.precheck)
+    if extents is not None:
+        _check_archive(path, limits, extents, kind.damaged)
         return
     size = path.stat().st_size
     if size > limits.max_part_bytes:
         raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
                         limit=_mib(limits.max_part_bytes))
-    if path.suffix.lower() == ".xls":
+    if kind.precheck == "ole":
         try:
             check_chains(path.read_bytes())
         except (ChainError, struct.error) as exc:
@@ -145,10 +147,12 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
 
 
-# suffix of a zip → (its sheets' extents, the key for a broken zip); other suffixes: their size
+# a record's `precheck` (sources/formats.py) → its sheets' extents, for a zip; "ole" (an .xls:
+# its size and its sector chains) and "size" (its size) are not zips
 _ZIPPED = {
-    ".xlsx": (_xlsx_extents, "file_damaged"), ".xlsm": (_xlsx_extents, "file_damaged"),
-    ".xlsb": (lambda archive, limits: xlsb_extents(archive), "file_unreadable"),
-    ".ods": (lambda archive, limits: ods_extents(archive), "file_unreadable"),
-    ".docx": (lambda archive, limits: docx_extents(archive, limits.max_word_tables), "file_unreadable"),
+    "xlsx": _xlsx_extents,
+    "xlsb": lambda archive, limits: xlsb_extents(archive),
+    "ods": lambda archive, limits: ods_extents(archive),
+    "docx": lambda archive, limits: docx_extents(archive, limits.max_word_tables),
 }
+PRECHECKS = (*_ZIPPED, "ole", "size")

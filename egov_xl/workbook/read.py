@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Limits
-from ..sources import SUFFIXES
 from ..sources.errors import ReadError, reason
+from ..sources.formats import SUFFIXES, format_of, required
 from . import isolated
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 # `_details`): a command starts its first read before it imports the rest of the package.
 
 __all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook", "start_reading"]
-
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")  # the kinds whose formats and formulas load_details reads
 
 
 def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
@@ -45,8 +43,7 @@ def start_reading(path: str | Path, limits: Limits | None = None):
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
-    if path.suffix.lower() not in SUFFIXES:
-        raise ReadError("file_format", path=str(path))
+    required(path)  # a kind with a record in sources/formats.py, else its sentence
     return isolated.submit(_read, path, limits or Limits())
 
 
@@ -66,7 +63,8 @@ def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region]
     """Fill number formats and formulas of the located rows into the workbook's grids (read in
     a reader process)."""
     path = Path(path)
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not regions:
+    kind = format_of(path)
+    if kind is None or not kind.details or not regions:  # the kinds whose formats and formulas are read
         return
     wanted: dict[str, set[int]] = {}
     for region in regions:
