@@ -10,7 +10,8 @@
 older clear-text form (0.1.0's, tokens as keys, no `format: sha256`) is converted by `egov-xl
 serve` at start and by the token commands (`convert_clear_text`): each entry kept under its
 token's hash, the file replaced atomically (mode 0600), so the clear text is gone and clerks
-keep their tokens through the upgrade. A running server's worker still refuses a clear-text
+keep their tokens through the upgrade (a symbolic link is followed to the file it names, and the
+old file's content is emptied, so no other name of it keeps a token). A running server's worker still refuses a clear-text
 file it meets (one dropped in while it runs) with a sentence. The admin is told to re-issue the
 tokens soon: they lay in clear on disk.
 """
@@ -127,7 +128,10 @@ def convert_clear_text(path: Path | None) -> int:
             raise TokensFileError("tokens_file_invalid", path=path, reason=f"tokens: #{number}")  # never the token
         converted[digest(str(token))] = dict(value)
     text = HEADER + yaml.safe_dump({"format": FORMAT, "tokens": converted}, allow_unicode=True, sort_keys=False)
-    write_private(path, text.encode("utf-8"))
+    real = path.resolve()  # a link to the file: the file itself is converted, not the link replaced
+    with open(real, "r+b") as old:  # the clear text's own inode, whatever other names it has
+        write_private(real, text.encode("utf-8"))
+        old.truncate(0)  # a hard link elsewhere (a copy by `cp -l`, a backup) keeps no token either
     return len(converted)
 
 
