@@ -27,6 +27,7 @@ from functools import partial
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..settings import Limits
+from .addresses import counted_as
 
 GRACE_S = 0.25
 MAX_HEAD_BYTES = 64 * 1024  # a request head is a few hundred bytes; nginx's default allows 32 KiB
@@ -55,9 +56,9 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         address = (self.client or ("",))[0]
         if self.per_address and address and not trusted(address, self.config.forwarded_allow_ips):
-            self.counted = address
-            self.open_by_address[address] += 1
-            if self.open_by_address[address] > self.per_address:
+            self.counted = counted_as(address)  # an IPv6 client by its /64
+            self.open_by_address[self.counted] += 1
+            if self.open_by_address[self.counted] > self.per_address:
                 transport.close()  # connection_lost follows and uncounts it
                 return
         self._arm()  # a connection that never sends a byte is closed too
