@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,6 +138,8 @@ def convert_clear_text(path: Path | None) -> int:
 
 
 def _read(path: Path) -> dict[str, Entry]:
+    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
+        raise TokensFileError("tokens_file_writable", path=loose)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -150,6 +154,23 @@ def _read(path: Path) -> dict[str, Entry]:
             raise TokensFileError("tokens_clear_text", path=path, count=len(listed))
         raise TokensFileError("tokens_file_invalid", path=path, reason=f"format: {data.get('format')}")
     return {str(key): _entry(path, str(key), value) for key, value in listed.items()}
+
+
+def writable_by_others(path: Path) -> Path | None:
+    """The tokens file, or its folder, when another account of this machine may change it
+    (write permission for group or others, or another owner than this account or root; a
+    folder with the sticky bit lets nobody replace another's file); None when only we may."""
+    if os.name == "nt":  # NTFS permissions are not mode bits; the private folder is the user's own
+        return None
+    real = path.resolve()
+    for item in (real, real.parent):
+        info = item.stat()
+        loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        if item.is_dir() and info.st_mode & stat.S_ISVTX:
+            loose = 0
+        if loose or info.st_uid not in (os.getuid(), 0):
+            return item
+    return None
 
 
 def _entry(path: Path, key: str, value) -> Entry:
