@@ -20,6 +20,7 @@ The environment variables, all optional:
 | EGOV_BODY_TIMEOUT_S | limits.body_timeout_s | 300 (a whole request body, however steady) |
 | EGOV_MAX_ANONYMOUS_BODIES | limits.max_anonymous_bodies | 16 bodies read at once from senders not signed in (shared server) |
 | EGOV_MAX_CONNECTIONS | limits.max_connections | 1000 (uvicorn's limit_concurrency: beyond it, 503) |
+| EGOV_MAX_CONNECTIONS_PER_ADDRESS | limits.max_connections_per_address | 100 open connections from one client address (a trusted proxy, FORWARDED_ALLOW_IPS, is not counted); more are closed at once |
 | EGOV_MAX_SHEET_CELLS | max_sheet_cells | 20,000,000 (rows × columns from A1) |
 | EGOV_MAX_PART_BYTES | max_part_bytes | 512 MiB (one part of an .xlsx, unzipped) |
 | EGOV_MAX_UNZIPPED_BYTES | max_unzipped_bytes | 1 GiB (all parts of an .xlsx, unzipped) |
@@ -89,6 +90,7 @@ class Limits:
     body_timeout_s: float = 300.0
     max_anonymous_bodies: int = 16
     max_connections: int = 1000
+    max_connections_per_address: int = 100  # one client cannot take every slot by reconnecting
     # a workbook, checked before it is read (egov_xl/workbook/limits.py); a real form has about
     # 100 rows, a data sheet beside it up to 1,048,576 rows × a few columns
     max_sheet_cells: int = 20_000_000
@@ -130,6 +132,7 @@ _LIMIT_VARS = {
     "body_timeout_s": "EGOV_BODY_TIMEOUT_S",
     "max_anonymous_bodies": "EGOV_MAX_ANONYMOUS_BODIES",
     "max_connections": "EGOV_MAX_CONNECTIONS",
+    "max_connections_per_address": "EGOV_MAX_CONNECTIONS_PER_ADDRESS",
     "max_sheet_cells": "EGOV_MAX_SHEET_CELLS",
     "max_part_bytes": "EGOV_MAX_PART_BYTES",
     "max_unzipped_bytes": "EGOV_MAX_UNZIPPED_BYTES",

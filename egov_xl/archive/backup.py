@@ -23,6 +23,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -59,7 +60,12 @@ class Comparison:
 
 def _reserve(out: Path, url: str) -> None:
     """Claim the name `out` (an empty file, owner only) or refuse: a backup never overwrites,
-    and two backups started at once cannot take the same name."""
+    two backups started at once cannot take the same name, and none takes the name of one of
+    the archive's own files (a copy named as its journal would lock the live archive)."""
+    from ..output.files import same_file
+
+    if any(same_file(Path(own), out) for own in sqlite_files(url)):
+        raise ArchiveError("archive_backup_onto_archive", url=safe_url(url), path=out)
     try:
         os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
@@ -74,7 +80,9 @@ def _writing(out: Path, url: str) -> Iterator[Path]:
     once complete (a rename, so it works where hard links do not, e.g. a FAT backup disk).
     On failure neither is left behind."""
     _reserve(out, url)
-    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    os.close(handle)  # a new file of our own, never a name someone else could have put a link at
+    partial = Path(name)
     done = False
     try:
         yield partial

@@ -63,8 +63,10 @@ def grant_app_role(engine: Engine, role: str, password: str | None = None) -> No
             run("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", name)
         if conn.scalar(UNSAFE, {"role": role}):
             raise ArchiveError("archive_role_unsafe", role=role)
-        if password is not None:
-            run("ALTER ROLE {} PASSWORD {}", name, sql.Literal(password))
+        if password is not None:  # only libpq's verifier (as psql's \password): never the clear text in a
+            # statement the server may log (log_statement, errors) or show in pg_stat_activity
+            verifier = raw.pgconn.encrypt_password(password.encode("utf-8"), role.encode("utf-8"))
+            run("ALTER ROLE {} PASSWORD {}", name, sql.Literal(verifier.decode("ascii")))
         schema = sql.Identifier(conn.scalar(text("SELECT current_schema()")))
         database = sql.Identifier(conn.scalar(text("SELECT current_database()")))
         for kind in ("TABLES", "SEQUENCES", "FUNCTIONS"):

@@ -3,7 +3,7 @@ archive database (migration 0005), apart from the append-only tables and their i
 
 - `auth_failures`: one row per wrong token, by client address and token, pruned once older
   than the window. A token tried `limit` times wrongly from one address inside the window (or
-  any tokens, `per_address` times) is refused until the oldest of those failures leaves it,
+  any tokens, `per_address` times; an IPv6 address counts as its /64) is refused until the oldest of those failures leaves it,
   whichever worker counted them: `--workers 4` gives a guesser no more tries. A lock-out is
   logged (one line) and `egov-xl auth unlock ADDRESS` lifts it.
   Only a failure writes; the check before authenticating is one indexed read.
@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..archive.db import translated
 from ..archive.store import Archive, Prepared
+from .addresses import counted_as
 
 metadata = MetaData()
 auth_failures = Table(
@@ -112,7 +113,7 @@ def _nth_newest(where, n: int) -> Prepared:
 
 
 def _address(client: str) -> str:
-    return client[:45]  # the longest text form of an IPv6 address
+    return counted_as(client)
 
 
 def _pattern(client: str) -> str:

@@ -83,7 +83,8 @@ class Tls:
 def organisation_tls(cert: Path | None, key: Path | None, folder: Path, passphrase: str | None,
                      ask: Callable[[Path], str] | None) -> Tls:
     """The certificate and key from `--cert`/`--key`: a PEM pair, one PEM holding both, or a
-    PFX/PKCS#12 file (converted to PEM files in the private `folder`, 0600). An encrypted key
+    PFX/PKCS#12 file (converted to PEM files in the private `folder`, 0600, the key still under
+    the PFX's passphrase). An encrypted key
     takes `passphrase`, else `ask(path)` once (a terminal), else a sentence. Checked by loading
     them as the server will, so a bad file is a sentence, never a failure inside uvicorn."""
     if cert is None:
@@ -161,14 +162,16 @@ def _from_pfx(path: Path, data: bytes, folder: Path, passphrase: str | None, ask
         except TypeError:
             raise PassphraseNeeded from None
 
-    (private, certificate, chain), _ = _with_passphrase(path, passphrase, ask, load)
+    (private, certificate, chain), given = _with_passphrase(path, passphrase, ask, load)
     if private is None or certificate is None:
         raise CertError("serve_cert_unreadable", path=path, reason="PKCS#12")
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (certificate, *(chain or [])))
     ensure_folder(folder)
+    # the key stays under the PFX's passphrase on disk (uvicorn is given it), never in clear
+    kept = serialization.BestAvailableEncryption(given.encode()) if given else serialization.NoEncryption()
     key_path = write_private(folder / PFX_KEY_NAME, private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return Tls(write_private(folder / PFX_CERT_NAME, pem), key_path)
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, kept))
+    return Tls(write_private(folder / PFX_CERT_NAME, pem), key_path, given or None)
 
 
 def _checked(tls: Tls) -> Tls:

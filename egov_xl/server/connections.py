@@ -6,6 +6,11 @@ for a request's head, and counts no limit of its own):
   a head larger than MAX_HEAD_BYTES is answered 400 and closed (httptools sets no limit);
 - beyond `limits.max_connections` connections or requests in flight, uvicorn answers 503
   (`limit_concurrency`) instead of taking more work;
+- beyond `limits.max_connections_per_address` open connections from one client address, a new
+  one is closed at once: the head timeout frees a slow connection, but a client reconnecting as
+  fast as they are freed held every slot (503 for every clerk). A trusted proxy's address
+  (uvicorn's FORWARDED_ALLOW_IPS, 127.0.0.1 by default: one PC, nginx on the same host) is not
+  counted; in front of such a proxy, its own per-address limit (nginx `limit_conn`) applies;
 - the process's open-files limit is raised to its hard limit at start, so the connections it
   accepts do not run out of descriptors at the common soft limit of 1,024.
 
@@ -15,11 +20,14 @@ Request bodies are timed by the guard (guards.py), which reads every body before
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+from collections import Counter
 from functools import partial
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..settings import Limits
+from .addresses import counted_as
 
 GRACE_S = 0.25
 MAX_HEAD_BYTES = 64 * 1024  # a request head is a few hundred bytes; nginx's default allows 32 KiB
@@ -33,15 +41,26 @@ except ImportError:  # Windows: no such limit to raise
 class HeadTimeoutProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, closing a connection whose request head takes too long."""
 
-    def __init__(self, *args, head_timeout: float, **kwargs):
+    open_by_address: Counter = Counter()  # this process's open connections per counted address
+
+    def __init__(self, *args, head_timeout: float, per_address: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.head_timeout = head_timeout
+        self.per_address = per_address
         self.head_timer: asyncio.TimerHandle | None = None
         self.head_grace = False
         self.head_bytes = 0
+        self.counted: str | None = None
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        address = (self.client or ("",))[0]
+        if self.per_address and address and not trusted(address, self.config.forwarded_allow_ips):
+            self.counted = counted_as(address)  # an IPv6 client by its /64
+            self.open_by_address[self.counted] += 1
+            if self.open_by_address[self.counted] > self.per_address:
+                transport.close()  # connection_lost follows and uncounts it
+                return
         self._arm()  # a connection that never sends a byte is closed too
 
     def on_message_begin(self) -> None:
@@ -69,6 +88,11 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc) -> None:
         self._disarm()
+        if self.counted is not None:
+            self.open_by_address[self.counted] -= 1
+            if self.open_by_address[self.counted] <= 0:
+                del self.open_by_address[self.counted]
+            self.counted = None
         super().connection_lost(exc)
 
     def _arm(self) -> None:
@@ -91,6 +115,21 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+def trusted(address: str, proxies) -> bool:
+    """True when `address` is one of uvicorn's trusted proxies (`forwarded_allow_ips`: "*",
+    addresses, networks; comma-separated text or a list)."""
+    items = proxies.split(",") if isinstance(proxies, str) else list(proxies or [])
+    for item in (i.strip() for i in items):
+        if item == "*" or item == address:
+            return True
+        try:
+            if ipaddress.ip_address(address) in ipaddress.ip_network(item, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def raise_open_files() -> tuple[int, int] | None:
     """Raise the soft open-files limit to the hard one; the (soft, hard) limits in force after."""
     if resource is None:
@@ -107,5 +146,6 @@ def raise_open_files() -> tuple[int, int] | None:
 
 def uvicorn_options(limits: Limits) -> dict:
     """uvicorn.run's keyword arguments for connection hygiene (picklable: workers are spawned)."""
-    return {"http": partial(HeadTimeoutProtocol, head_timeout=limits.header_timeout_s),
+    return {"http": partial(HeadTimeoutProtocol, head_timeout=limits.header_timeout_s,
+                            per_address=limits.max_connections_per_address),
             "limit_concurrency": limits.max_connections}

@@ -26,7 +26,9 @@ On one PC (no auth provider, every caller is the clerk), right after the path ch
 On a shared server, a console POST (/bao-cao/*) from a visitor not signed in is sent to the
 login form before its body is read; the bodies that may come from anyone (the login form) are
 small (ANONYMOUS_BODY_BYTES) and only `max_anonymous_bodies` are read at once (503 beyond).
-Every body is read with an idle and a total timeout (408). Every console page carries the
+Every body is read with an idle and a total timeout (408); a GET, HEAD or OPTIONS that declares
+a body is 400 and closed (the app would answer without reading it, and the connection would
+wait for its bytes with no timeout at all). Every console page carries the
 headers of `CONSOLE_HEADERS` (a Content-Security-Policy that forbids framing and script).
 
 Refusals are JSON `{"detail": sentence}` (what xlwings' JavaScript client shows), Vietnamese,
@@ -157,6 +159,8 @@ class Guard:
         if scope["path"].startswith(self.console):
             send = with_headers(send, CONSOLE_HEADERS)
         if scope["method"] not in BODY_METHODS:
+            if _declares_body(headers):  # nobody would read it: the connection must not wait for it
+                return await refuse(send, 400, "http_body_not_expected", method=scope["method"][:10])
             return await self.app(scope, receive, send)
         ours = scope["path"].startswith(self.prefix)
         needs_token = ours or scope["path"].startswith(self.batch_prefix)
@@ -253,6 +257,11 @@ class Guard:
 
 class ClientGone(Exception):
     """The client hung up before its body was read."""
+
+
+def _declares_body(headers: dict[str, str]) -> bool:
+    """True when the request says a body follows (a length above 0, or chunks)."""
+    return "transfer-encoding" in headers or _declared_length(headers) > 0
 
 
 def _declared_length(headers: dict[str, str]) -> int:

@@ -10,7 +10,8 @@
 older clear-text form (0.1.0's, tokens as keys, no `format: sha256`) is converted by `egov-xl
 serve` at start and by the token commands (`convert_clear_text`): each entry kept under its
 token's hash, the file replaced atomically (mode 0600), so the clear text is gone and clerks
-keep their tokens through the upgrade. A running server's worker still refuses a clear-text
+keep their tokens through the upgrade (a symbolic link is followed to the file it names, and the
+old file's content is emptied, so no other name of it keeps a token). A running server's worker still refuses a clear-text
 file it meets (one dropped in while it runs) with a sentence. The admin is told to re-issue the
 tokens soon: they lay in clear on disk.
 """
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 import secrets
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -159,7 +162,10 @@ def convert_clear_text(path: Path | None) -> int:
             raise TokensFileError("tokens_file_invalid", path=path, reason=f"tokens: #{number}")  # never the token
         converted[digest(str(token))] = dict(value)
     text = HEADER + yaml.safe_dump({"format": FORMAT, "tokens": converted}, allow_unicode=True, sort_keys=False)
-    write_private(path, text.encode("utf-8"))
+    real = path.resolve()  # a link to the file: the file itself is converted, not the link replaced
+    with open(real, "r+b") as old:  # the clear text's own inode, whatever other names it has
+        write_private(real, text.encode("utf-8"))
+        old.truncate(0)  # a hard link elsewhere (a copy by `cp -l`, a backup) keeps no token either
     return len(converted)
 
 
@@ -183,6 +189,8 @@ def _same(grant: Grant) -> tuple:
 
 
 def _read(path: Path) -> dict[str, Entry]:
+    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
+        raise TokensFileError("tokens_file_writable", path=loose)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -197,6 +205,23 @@ def _read(path: Path) -> dict[str, Entry]:
             raise TokensFileError("tokens_clear_text", path=path, count=len(listed))
         raise TokensFileError("tokens_file_invalid", path=path, reason=f"format: {data.get('format')}")
     return {str(key): _entry(path, str(key), value) for key, value in listed.items()}
+
+
+def writable_by_others(path: Path) -> Path | None:
+    """The tokens file, or its folder, when another account of this machine may change it
+    (write permission for group or others, or another owner than this account or root; a
+    folder with the sticky bit lets nobody replace another's file); None when only we may."""
+    if os.name == "nt":  # NTFS permissions are not mode bits; the private folder is the user's own
+        return None
+    real = path.resolve()
+    for item in (real, real.parent):
+        info = item.stat()
+        loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        if item.is_dir() and info.st_mode & stat.S_ISVTX:
+            loose = 0
+        if loose or info.st_uid not in (os.getuid(), 0):
+            return item
+    return None
 
 
 def _entry(path: Path, key: str, value) -> Entry:

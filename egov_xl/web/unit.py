@@ -119,7 +119,9 @@ def peer_view(peers: list[str], readable) -> PeerView:
 def series(own: dict[Period, dict], peers: list[dict[Period, dict]], spread: bool = True,
            ratios: frozenset[str] = frozenset()) -> list[Series]:
     """Each indicator over the periods, beside its peers' median (and lowest and highest,
-    with `spread`: peers the visitor may read); a ratio's change in percentage points."""
+    with `spread`: peers the visitor may read); a ratio's change in percentage points. Without
+    `spread` the median is shown only over at least MIN_MEDIAN_PEERS figures of that indicator
+    and period."""
     periods = sorted(own, key=lambda p: (p.end, p.key))
     codes = list(dict.fromkeys(code for period in periods for code in own[period]))
     result = []
@@ -127,7 +129,8 @@ def series(own: dict[Period, dict], peers: list[dict[Period, dict]], spread: boo
         values = [own[p].get(code) for p in periods]
         spreads = [[v for peer in peers if (v := peer.get(p, {}).get(code)) is not None] for p in periods]
         changes = [None] + [step(a, b, code in ratios) for a, b in zip(values, values[1:])]
-        result.append(Series(code, periods, values, [median(s) if s else None for s in spreads],
+        enough = 1 if spread else MIN_MEDIAN_PEERS  # figures, not peers: silent peers hide nothing
+        result.append(Series(code, periods, values, [median(s) if len(s) >= enough else None for s in spreads],
                              [min(s) if s and spread else None for s in spreads],
                              [max(s) if s and spread else None for s in spreads], changes, code in ratios))
     return [s for s in result if any(v is not None for v in s.own)]

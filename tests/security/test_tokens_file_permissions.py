@@ -1,0 +1,68 @@
+"""A tokens file other accounts of the server machine may write (mode 0666, a group-writable
+folder, a file owned by another account): any of them added the hash of a token of their own,
+with `consolidates: true` on the province's top unit, and the server took it at the next
+request. The server, and every token command, now refuse such a file with one sentence."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import pytest
+
+from egov_xl.server.tokens import TokensFileError, grant_for, issue
+
+FORGED = "token-of-another-account"
+
+
+def _forge(path) -> None:
+    """What another account does to a file it can write: a grant of its own."""
+    digest = hashlib.sha256(FORGED.encode()).hexdigest()
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(f'  "{digest}": {{name: "Kẻ khác", units: ["TINH"], consolidates: true, created: ""}}\n')
+
+
+def test_a_world_writable_tokens_file_is_refused(tmp_path):
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = folder / "tokens.yaml"
+    issue(path, "Cán bộ Sở A", ["SO-A"])
+    os.chmod(path, 0o666)
+    _forge(path)
+    with pytest.raises(TokensFileError) as refused:
+        grant_for(FORGED, path)
+    assert refused.value.key == "tokens_file_writable" and refused.value.params["path"] == path
+
+
+def test_a_group_writable_folder_is_refused_unless_sticky(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "tokens.yaml"
+    issue(path, "Cán bộ Sở A", ["SO-A"])
+    os.chmod(folder, 0o770)  # the file can be replaced by a group member
+    with pytest.raises(TokensFileError):
+        grant_for("anything", path)
+    os.chmod(folder, 0o1777)  # like /tmp: nobody replaces another's file
+    assert grant_for("anything", path) is None
+
+
+def test_serve_refuses_with_a_sentence(tmp_path):
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = folder / "tokens.yaml"
+    issue(path, "Cán bộ Sở A", ["SO-A"])
+    os.chmod(path, 0o646)
+    env = {**os.environ, "COLUMNS": "400", "EGOV_PRIVATE_DIR": str(folder), "EGOV_TOKENS_FILE": str(path),
+           "XLWINGS_AUTH_PROVIDERS": '["custom"]', "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "egov_xl", "serve", "--http", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "chmod go-w" in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_usual_private_file_is_accepted(tmp_path):
+    path = tmp_path / "private" / "tokens.yaml"
+    token, _ = issue(path, "Cán bộ Sở A", ["SO-A"])
+    assert grant_for(token, path).units == frozenset({"SO-A"})
