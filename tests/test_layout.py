@@ -198,3 +198,16 @@ def _sqlalchemy_bindings(tree: ast.Module) -> tuple[set[str], set[str]]:
         elif isinstance(node, ast.Import):
             modules.update(alias.asname or alias.name for alias in node.names if alias.name == "sqlalchemy")
     return names, modules
+
+
+def test_database_failures_are_translated_in_one_place():
+    """Connections come from the Database handle (read, write, snapshot, fetch), which turns a
+    database failure into an ArchiveError sentence; no other module wraps its own."""
+    wrong = []
+    for path in sorted((ROOT / "egov_xl").rglob("*.py")):
+        if path == ROOT / "egov_xl" / "archive" / "db.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "translated":
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert wrong == []
