@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from egov_xl.archive import overview
 from egov_xl.archive.calendar import load_calendar
-from egov_xl.archive.db import ArchiveError, translated
+from egov_xl.archive.db import ArchiveError
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
@@ -32,7 +32,7 @@ def test_reviews_are_append_only(archive_url, samples):
     found = overview.reviews(archive, [revision.id])[revision.id]
     assert [r.decision for r in found] == ["returned", "accepted"] and found[0].reason == "6.4 chưa khớp"
     for statement in ("UPDATE reviews SET reason = 'x'", "DELETE FROM reviews"):
-        with pytest.raises(ArchiveError) as caught, translated(archive.url), archive.engine.begin() as conn:
+        with pytest.raises(ArchiveError) as caught, archive.write() as conn:
             conn.execute(text(statement))
         assert caught.value.key == "archive_append_only"
     assert len(overview.reviews(archive, [revision.id])[revision.id]) == 2

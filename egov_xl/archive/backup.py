@@ -34,7 +34,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
 from . import integrity, models
-from .db import ArchiveError, safe_url, sqlite_files, translated
+from .db import ArchiveError, safe_url, sqlite_files
 
 RECORD_TABLE = "egov_backup"
 
@@ -125,7 +125,7 @@ def sqlite_backup(archive, out: Path) -> integrity.Verdict:
 
 def record(archive) -> Record | None:
     """The backup record a copy made by `archive backup` carries; None for any other archive."""
-    with translated(archive.url), archive.engine.connect() as conn:
+    with archive.read() as conn:
         if not inspect(conn).has_table(RECORD_TABLE):
             return None
         row = conn.execute(text(f"SELECT taken_at, revisions, fingerprint FROM {RECORD_TABLE}")).first()
@@ -143,7 +143,7 @@ def _chains(archive) -> dict[tuple[str, str, int], tuple[str | None, datetime]]:
              .select_from(models.submissions.join(models.units, _U.id == _S.unit_id)
                           .join(models.periods, _P.id == _S.period_id)
                           .outerjoin(models.revision_seals, _R.submission_id == _S.id)))
-    with translated(archive.url), archive.engine.connect() as conn:
+    with archive.read() as conn:
         return {(u, p, r): (h, at) for u, p, r, h, at in conn.execute(query)}
 
 

@@ -4,20 +4,27 @@ One code path serves both. SQLite runs in WAL mode with foreign keys on, and wri
 transactions start with BEGIN IMMEDIATE so that concurrent writers queue (up to the busy
 timeout) instead of failing half-way. Database errors become an ArchiveError whose key names
 a catalogue sentence for the clerk.
+
+`Database` is the one handle every repository works on (store.py's revisions, tree.py,
+overview.py, units.py, function_state.py, auth_state.py): `read()` and `write()` connections
+that check the schema once and translate failures once, and `fetch()` for a read retried on a
+fresh connection when the server restarted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from ..core.errors import UserError
 
+T = TypeVar("T")
 SQLITE_BUSY_MS = 30000  # how long a writer waits by default (Settings.sqlite_busy_ms)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0006"  # the newest file in migrations/versions (checked by tests/test_archive_head.py)
@@ -58,7 +65,7 @@ def make_engine(url: str, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
         return _sqlite_engine(url, parsed.database, busy_ms)
     if parsed.get_backend_name() == "postgresql":
         # No ping per checkout: a connection lost to a server restart is invalidated on first
-        # use and the read is retried once (Archive._fetch); writes say so and store nothing.
+        # use and the read is retried once (Database.fetch); writes say so and store nothing.
         return create_engine(url, pool_recycle=1800, connect_args={"connect_timeout": 5})
     raise ArchiveError("archive_bad_url", url=safe_url(url))
 
@@ -170,3 +177,87 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+class Database:
+    """The archive database: its engine, its schema check, and the connections repositories
+    read and write through. Failures leave as an ArchiveError (`translated`), never as a
+    driver's exception."""
+
+    def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS):
+        """The database at `url` (or on `engine`); the caller resolves the URL from its settings."""
+        self.busy_ms = busy_ms
+        self.engine = engine or make_engine(url, busy_ms)
+        self.url = str(self.engine.url)
+        self._writer = self.engine.execution_options(egov_write=True)
+        # reads need no transaction (archived rows never change): nothing to roll back after
+        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if self.engine.dialect.name == "postgresql" else self.engine
+        self._ready = False
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def init(self) -> str:
+        """Create or upgrade the schema; at the newest revision already, only check it (so a
+        server whose role may not change the schema can call it)."""
+        revision = head_revision()
+        if current_revision(self.engine) != revision:
+            revision = upgrade(self.engine)
+        self._ready = True
+        return revision
+
+    def require_schema(self) -> None:
+        """Refuse (archive_not_initialised) a database not at the newest migration; checked once."""
+        if self._ready:
+            return
+        if current_revision(self.engine) != head_revision():
+            raise ArchiveError("archive_not_initialised", url=self.url)
+        self._ready = True
+
+    def insert(self, table: Table):
+        """INSERT … ON CONFLICT for `table`, in this database's dialect (the PostgreSQL dialect
+        is imported only for a PostgreSQL database: ~20 ms)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading, outside any transaction (archived rows never change)."""
+        self.require_schema()
+        with translated(self.url), self._reader.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction for writing, committed when the block ends and rolled back on a failure;
+        on SQLite it holds the write lock from its start (writers queue, see _sqlite_engine)."""
+        self.require_schema()
+        with translated(self.url), self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A connection that sees one consistent state of the whole database (archive verify)."""
+        self.require_schema()
+        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {"egov_snapshot": True}
+        with translated(self.url), self.engine.connect().execution_options(**options) as conn:
+            yield conn
+
+    def fetch(self, work: Callable[[Connection], T]) -> T:
+        """`work` on a read connection; when the connection turns out lost (a PostgreSQL server
+        restarted since the pool opened it), once more on a fresh one."""
+        self.require_schema()
+        with translated(self.url):
+            try:
+                with self._reader.connect() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+            with self._reader.connect() as conn:
+                return work(conn)

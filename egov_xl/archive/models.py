@@ -1,11 +1,16 @@
 """The archive's tables, as SQLAlchemy Core `Table`s on one MetaData (no ORM: `archive put`
-imports sqlalchemy's core only).
+imports sqlalchemy's core only). Every table of the archive database is declared here, and only
+here; the migrations build the schema, and tests/test_archive_schema.py checks that these
+declarations match what they build, on SQLite and PostgreSQL.
 
 Submissions and their values are append-only: archiving a period again adds a revision, and
 database triggers (see the migration) refuse UPDATE and DELETE on them, so nothing the
 application does can overwrite or remove what a unit once sent. Each revision is sealed by a
 row of `revision_seals`: hashes of its content chained to the previous revision of the same
 unit and period (egov_xl/archive/integrity.py), which `egov-xl archive verify` recomputes.
+
+The mutable state of the server (function_context, auth_failures, ended_sessions) lives in the
+same database, apart from the append-only tables and their chain.
 
 Each table also has a thin alias named as the former mapped class (`Submission`, `Unit`, …):
 its columns as attributes (`Submission.unit_id`), usable wherever a table is (`select_from`,
@@ -14,8 +19,8 @@ its columns as attributes (`Submission.unit_id`), usable wherever a table is (`s
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table,
+                        Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -117,6 +122,37 @@ reviews = Table(
     Column("reason", Text),
     Column("reviewed_by", String(200), nullable=False),
     Column("reviewed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Mutable state, outside the append-only tables and their chain: rows are replaced or pruned.
+
+# The add-in's function context per clerk and workbook (migration 0003; function_state.py).
+function_context = Table(
+    "function_context", metadata,
+    Column("owner", String(200), primary_key=True),
+    Column("workbook", String(300), primary_key=True),
+    Column("unit", String(64)),
+    Column("period", String(32)),
+    Column("statuses", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Wrong tokens per client address and token, pruned past the window (migration 0005; auth_state.py).
+auth_failures = Table(
+    "auth_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_auth_failures_client_at", "client", "at"),
+    Index("ix_auth_failures_at", "at"),
+)
+
+# Web console sessions ended by a logout, until their cookies expire (migration 0005; auth_state.py).
+ended_sessions = Table(
+    "ended_sessions", metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("until", Float, nullable=False),
+    Index("ix_ended_sessions_until", "until"),
 )
 
 

@@ -10,9 +10,8 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from . import models
-from .db import translated
+from .db import Database
 from ..core.periods import Period, parse_period
-from .store import Archive
 from .tree import TreeUnit
 
 DECISIONS = ("accepted", "returned")
@@ -48,12 +47,11 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def units(archive: Archive) -> dict[str, TreeUnit]:
-    archive._require_schema()
+def units(db: Database) -> dict[str, TreeUnit]:
     parent = models.units.alias("parent")
     query = (select(models.Unit.code, models.Unit.name, parent.c.code)
              .outerjoin(parent, models.Unit.parent_id == parent.c.id).order_by(models.Unit.code))
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         return {code: TreeUnit(code, name, up) for code, name, up in conn.execute(query)}
 
 
@@ -71,7 +69,7 @@ def below(tree: dict[str, TreeUnit], root: str) -> list[str]:
     return list(found)
 
 
-def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
+def revisions(db: Database, unit_codes: list[str], findings: bool = True,
               ids: tuple[int, int | None] = (0, None)) -> list[Revision]:
     """Every revision of these units, oldest first within each unit-period. Without `findings`
     the summary holds only the error and warning counts (read in SQL: no JSON decoded per row),
@@ -79,7 +77,6 @@ def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
     revisions' ids: the table is append-only, so a reader may fetch only what is new."""
     if not unit_codes:
         return []
-    archive._require_schema()
     s, u, p, a = models.Submission, models.Unit, models.Period, models.AcceptedWarning
     # accepted warnings counted in one pass, joined (accepted_warnings has no index on submission_id:
     # a correlated count would scan it once per revision)
@@ -93,7 +90,7 @@ def revisions(archive: Archive, unit_codes: list[str], findings: bool = True,
              .where(u.code.in_(unit_codes), *_bounded(s.id, ids)).order_by(u.code, p.end, s.revision))
     periods: dict[str, Period] = {}
     found = []
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         rows = conn.execute(query).all()
     for row in rows:
         kept = (row[10] or {}) if findings else {"errors": row[10] or 0, "warnings": row[11] or 0}
@@ -108,29 +105,28 @@ def _bounded(column, ids: tuple[int, int | None]) -> list:
     return [column > after] + ([column <= upto] if upto is not None else [])
 
 
-def reviews_in_force(archive: Archive, unit_codes: list[str],
+def reviews_in_force(db: Database, unit_codes: list[str],
                      ids: tuple[int, int | None] = (0, None)) -> dict[int, Review]:
     """The review in force (the latest) of every reviewed revision of these units, one query;
     `ids` (after, up to) bounds the reviews' ids (append-only, like revisions)."""
     if not unit_codes:
         return {}
-    archive._require_schema()
     r, s, u = models.Review, models.Submission, models.Unit
     query = (select(r.submission_id, r.decision, r.reason, r.reviewed_by, r.reviewed_at)
              .join(s, r.submission_id == s.id).join(u, s.unit_id == u.id)
              .where(u.code.in_(unit_codes), *_bounded(r.id, ids)).order_by(r.id))
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         rows = conn.execute(query).all()  # one fetch: far cheaper than row by row at thousands of units
     return {row[0]: Review(row[0], row[1], row[2], row[3], _utc(row[4])) for row in rows}  # the last one wins
 
 
-def returned_twin(archive: Archive, unit: str, period: Period, content_hash: str) -> int | None:
+def returned_twin(db: Database, unit: str, period: Period, content_hash: str) -> int | None:
     """The number of an earlier revision of `unit` for `period` with this very content whose
     review in force is a return for correction: the same file sent back unchanged."""
-    found = [r for r in revisions(archive, [unit], findings=False) if r.period == period]
+    found = [r for r in revisions(db, [unit], findings=False) if r.period == period]
     if not found:
         return None
-    in_force = reviews_in_force(archive, [unit])
+    in_force = reviews_in_force(db, [unit])
     for revision in reversed(found):
         review = in_force.get(revision.id)
         if revision.content_hash == content_hash and review is not None and review.decision == "returned":
@@ -138,12 +134,11 @@ def returned_twin(archive: Archive, unit: str, period: Period, content_hash: str
     return None
 
 
-def current_values(archive: Archive, unit_codes: list[str]) -> dict[str, dict[Period, dict[str, Decimal | None]]]:
+def current_values(db: Database, unit_codes: list[str]) -> dict[str, dict[Period, dict[str, Decimal | None]]]:
     """The numbers of the current (latest) revision of every period each unit reported, for
     many units in one round trip: unit → period → code → number."""
     if not unit_codes:
         return {}
-    archive._require_schema()
     s, u, p, v = models.Submission, models.Unit, models.Period, models.Value
     latest = (select(s.unit_id, s.period_id, func.max(s.revision).label("revision"))
               .join(u, s.unit_id == u.id).where(u.code.in_(unit_codes))
@@ -155,7 +150,7 @@ def current_values(archive: Archive, unit_codes: list[str]) -> dict[str, dict[Pe
              .order_by(u.code, p.end, v.id))
     found: dict[str, dict[Period, dict[str, Decimal | None]]] = {}
     periods: dict[str, Period] = {}
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         for unit, key, code, number in conn.execute(query):
             period = periods.get(key) or periods.setdefault(key, parse_period(key))
             found.setdefault(unit, {}).setdefault(period, {})[code] = None if number is None else Decimal(number)
@@ -176,48 +171,44 @@ def _children(tree: dict[str, TreeUnit]) -> dict[str, list[str]]:
     return children
 
 
-def reviews(archive: Archive, submission_ids: list[int]) -> dict[int, list[Review]]:
+def reviews(db: Database, submission_ids: list[int]) -> dict[int, list[Review]]:
     """Reviews of these revisions, oldest first: the last one is in force."""
     if not submission_ids:
         return {}
-    archive._require_schema()
     r = models.Review
     query = (select(r.submission_id, r.decision, r.reason, r.reviewed_by, r.reviewed_at)
              .where(r.submission_id.in_(submission_ids)).order_by(r.id))
     found: dict[int, list[Review]] = {}
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         for row in conn.execute(query):
             found.setdefault(row[0], []).append(Review(row[0], row[1], row[2], row[3], _utc(row[4])))
     return found
 
 
-def add_review(archive: Archive, submission_id: int, decision: str, reason: str | None, by: str) -> None:
+def add_review(db: Database, submission_id: int, decision: str, reason: str | None, by: str) -> None:
     if decision not in DECISIONS:
         raise ValueError(decision)
-    archive._require_schema()
-    with translated(archive.url), archive._writer.begin() as conn:
+    with db.write() as conn:
         conn.execute(insert(models.reviews).values(submission_id=submission_id, decision=decision,
                                                    reason=reason or None, reviewed_by=by,
                                                    reviewed_at=datetime.now(UTC)))
 
 
-def accept_all(archive: Archive, submission_ids: list[int], by: str) -> None:
+def accept_all(db: Database, submission_ids: list[int], by: str) -> None:
     """Accept many revisions in one transaction (the board's bulk accept of clean reports)."""
     if not submission_ids:
         return
-    archive._require_schema()
     moment = datetime.now(UTC)
-    with translated(archive.url), archive._writer.begin() as conn:
+    with db.write() as conn:
         conn.execute(insert(models.reviews), [dict(submission_id=i, decision="accepted", reason=None,
                                                    reviewed_by=by, reviewed_at=moment) for i in submission_ids])
 
 
-def stamp(archive: Archive) -> tuple[int, int]:
+def stamp(db: Database) -> tuple[int, int]:
     """The newest revision's and the newest review's ids: both tables are append-only, so the
     pair changes whenever anything the board shows about revisions and reviews changes."""
-    archive._require_schema()
     query = select(select(func.max(models.Submission.id)).scalar_subquery(),
                    select(func.max(models.Review.id)).scalar_subquery())
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         newest, reviewed = conn.execute(query).one()
     return newest or 0, reviewed or 0

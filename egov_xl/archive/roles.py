@@ -12,9 +12,9 @@ ended_sessions), which hold no history.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from .db import ArchiveError, translated
+from .db import ArchiveError, Database
 
 # what the server's role may write besides calling APP_FUNCTIONS (SELECT on every table is given)
 APP_WRITES = {
@@ -40,13 +40,13 @@ UNSAFE = text("""
 """)
 
 
-def grant_app_role(engine: Engine, role: str, password: str | None = None) -> None:
+def grant_app_role(db: Database, role: str, password: str | None = None) -> None:
     """Create (or re-grant) the server's role; run as the owner after the schema is upgraded.
     Creating the role or setting its password needs an owner with CREATEROLE (said in a
     sentence before anything is changed); re-granting an existing role does not."""
-    if engine.dialect.name != "postgresql":
-        raise ArchiveError("archive_roles_sqlite", url=str(engine.url))
-    with translated(str(engine.url)), engine.begin() as conn:
+    if db.dialect != "postgresql":
+        raise ArchiveError("archive_roles_sqlite", url=db.url)
+    with db.write() as conn:
         from psycopg import sql
 
         raw = conn.connection.driver_connection

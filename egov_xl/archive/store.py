@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from . import integrity, models
-from .db import ArchiveError, SQLITE_BUSY_MS, current_revision, head_revision, make_engine, translated, upgrade
+from .db import ArchiveError, Database
 from ..core.periods import Period, parse_period
 from ..core.report import ArchivedValue
 from ..core.unit_codes import UnitCodeError, check_code
@@ -213,44 +213,15 @@ def _stored(rows: list) -> Stored | None:
     )
 
 
-class Archive:
-    def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS):
-        """The archive at `url` (or on `engine`); the caller resolves the URL from its settings."""
-        self.busy_ms = busy_ms
-        self.engine = engine or make_engine(url, busy_ms)
-        self.url = str(self.engine.url)
-        self._writer = self.engine.execution_options(egov_write=True)
-        # reads need no transaction (archived rows never change): nothing to roll back after
-        self._reader = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
-            if self.engine.dialect.name == "postgresql" else self.engine
-        self._ready = False
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
-    def init(self) -> str:
-        """Create or upgrade the schema; at the newest revision already, only check it (so a
-        server whose role may not change the schema can call it)."""
-        revision = head_revision()
-        if current_revision(self.engine) != revision:
-            revision = upgrade(self.engine)
-        self._ready = True
-        return revision
+class Archive(Database):
+    """The archive of revisions: the database handle (db.py) with the put and the lookups of
+    submitted forms. The receiving office's reads across many units are repositories on the
+    same handle (tree.py, overview.py, units.py)."""
 
     def verify(self) -> integrity.Verdict:
         """Recompute every revision's hash chain, in one snapshot of the archive."""
-        self._require_schema()
-        snapshot = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {"egov_snapshot": True}
-        with translated(self.url), self.engine.connect().execution_options(**snapshot) as conn:
+        with self.snapshot() as conn:
             return integrity.verify(conn)
-
-    def _require_schema(self) -> None:
-        if self._ready:
-            return
-        if current_revision(self.engine) != head_revision():
-            raise ArchiveError("archive_not_initialised", url=self.url)
-        self._ready = True
 
     # writing --------------------------------------------------------------------------------
 
@@ -258,7 +229,6 @@ class Archive:
         """Archive one form as the next revision of its unit-period, sealed in the hash chain.
         All or nothing. On PostgreSQL the revision is written by `egov_archive_put`, the one
         function the server's role may write submissions through (migration 0002)."""
-        self._require_schema()
         archived_at = datetime.now(UTC)
         values = [(v.code, integrity.number_text(v.number), v.decimals, v.typed, v.unit) for v in new.values]
         values_hash = integrity.values_hash(values)
@@ -267,7 +237,7 @@ class Archive:
             archived_at=archived_at, source_name=new.source_name, content_hash=new.content_hash,
             rules_version=new.rules_version, summary=new.summary, forced_reason=new.forced_reason,
             warnings=[(a.rule, a.code, a.reason) for a in new.accepted], values=values_hash)
-        with translated(self.url), self._writer.begin() as conn:
+        with self.write() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text(f"SET LOCAL lock_timeout = {int(self.busy_ms)}"))
             unit_id = self._unit_id(conn, new.unit, create=new.create_unit)
@@ -338,8 +308,7 @@ class Archive:
         return conn.scalar(_upserts(self.dialect).next_revision, {"head_unit": unit_id, "head_period": period_id})
 
     def set_unit(self, code: str, name: str, parent: str | None = None) -> None:
-        self._require_schema()
-        with translated(self.url), self._writer.begin() as conn:
+        with self.write() as conn:
             unit_id = self._unit_id(conn, code)
             parent_id = self._unit_id(conn, parent) if parent else None
             conn.execute(update(models.units).where(models.Unit.id == unit_id).values(name=name, parent_id=parent_id))
@@ -347,24 +316,17 @@ class Archive:
     # reading --------------------------------------------------------------------------------
 
     def _fetch(self, statement: Select, with_meta: bool = True, **params) -> Stored | None:
-        self._require_schema()
-        with translated(self.url):
-            try:
-                return self._fetch_once(statement, with_meta, params)
-            except DBAPIError as exc:
-                if not exc.connection_invalidated:
-                    raise
-                return self._fetch_once(statement, with_meta, params)  # the server restarted: once more
+        return self.fetch(lambda conn: self._fetch_once(conn, statement, with_meta, params))
 
-    def _fetch_once(self, statement: Select, with_meta: bool, params: dict) -> Stored | None:
-        with self._reader.connect() as conn:
-            rows = _READS[statement].rows(conn, params)
-            stored = _stored(rows)
-            if stored is not None and with_meta:
-                sid = rows[0][0]
-                accepted = [Accepted(*row) for row in conn.execute(ACCEPTED, {"sid": sid})]
-                stored.meta = Meta(*conn.execute(META, {"sid": sid}).one(), accepted=accepted)
-            return stored
+    @staticmethod
+    def _fetch_once(conn: Connection, statement: Select, with_meta: bool, params: dict) -> Stored | None:
+        rows = _READS[statement].rows(conn, params)
+        stored = _stored(rows)
+        if stored is not None and with_meta:
+            sid = rows[0][0]
+            accepted = [Accepted(*row) for row in conn.execute(ACCEPTED, {"sid": sid})]
+            stored.meta = Meta(*conn.execute(META, {"sid": sid}).one(), accepted=accepted)
+        return stored
 
     def get(self, unit: str, period: Period, revision: int | None = None, with_meta: bool = True) -> Stored | None:
         """One revision (the latest, the current one, unless `revision` is given)."""
@@ -381,37 +343,32 @@ class Archive:
         return self.get(unit, period.same_period_last_year(), with_meta=False)
 
     def history(self, unit: str) -> list[Stored]:
-        self._require_schema()
         query = (select(_S.id).join(_U, _S.unit_id == _U.id).join(_P, _S.period_id == _P.id)
                  .where(_U.code == unit).order_by(_P.end, _S.revision))
-        with translated(self.url), self.engine.connect() as conn:
+        with self.read() as conn:
             ids = list(conn.scalars(query))
         return [self._fetch(BY_ID, sid=sid) for sid in ids]
 
     def accepted_before(self, unit: str, period: Period) -> dict[tuple[str, str | None], str]:
         """The latest reason given for each accepted (rule, code) in the unit's earlier reports."""
-        self._require_schema()
-        with translated(self.url), self._reader.connect() as conn:
+        with self.read() as conn:
             return {(rule, code): reason for rule, code, reason in conn.execute(
                 ACCEPTED_BEFORE, {"unit": unit, "end": period.end})}
 
     def children(self, unit: str) -> list[str]:
         """The units directly below `unit` (a province's departments and communes)."""
-        self._require_schema()
         parent = models.units.alias("parent")
         query = (select(models.Unit.code).join(parent, models.Unit.parent_id == parent.c.id)
                  .where(parent.c.code == unit).order_by(models.Unit.code))
-        with translated(self.url), self._reader.connect() as conn:
+        with self.read() as conn:
             return list(conn.scalars(query))
 
     def count_submissions(self) -> int:
-        self._require_schema()
-        with translated(self.url), self._reader.connect() as conn:
+        with self.read() as conn:
             return conn.scalar(select(func.count()).select_from(models.submissions))
 
     def export_rows(self) -> list[dict]:
         """Every archived value of every revision, with a flag for the current revision."""
-        self._require_schema()
         s, v, u, p = models.Submission, models.Value, models.Unit, models.Period
         latest = (select(s.unit_id, s.period_id, func.max(s.revision).label("latest"))
                   .group_by(s.unit_id, s.period_id).subquery())
@@ -425,5 +382,5 @@ class Archive:
         columns = ["unit", "unit_name", "period", "period_kind", "year", "form", "revision", "current",
                    "archived_by", "archived_at", "source_name", "content_hash", "code", "number", "decimals",
                    "typed", "unit_printed"]
-        with translated(self.url), self._reader.connect() as conn:
+        with self.read() as conn:
             return [dict(zip(columns, row, strict=True)) for row in conn.execute(query)]

@@ -10,9 +10,8 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, literal, select
 
 from . import models
-from .db import translated
+from .db import Database
 from ..core.periods import Period
-from .store import Archive
 
 _S, _U, _P, _V = models.Submission, models.Unit, models.Period, models.Value
 
@@ -38,9 +37,8 @@ class CurrentForm:
     values: dict[str, Decimal | None] = field(default_factory=dict)
 
 
-def below(archive: Archive, root: str, max_depth: int = 8) -> list[TreeUnit]:
+def below(db: Database, root: str, max_depth: int = 8) -> list[TreeUnit]:
     """Every unit below `root`, parents before children, at most `max_depth` levels down."""
-    archive._require_schema()
     parent = models.units.alias("parent")
     start = (select(_U.id, _U.code, _U.name, parent.c.code.label("parent"), literal(1).label("depth"))
              .join(parent, _U.parent_id == parent.c.id).where(parent.c.code == bindparam("root"))
@@ -50,15 +48,14 @@ def below(archive: Archive, root: str, max_depth: int = 8) -> list[TreeUnit]:
         select(child.c.id, child.c.code, child.c.name, start.c.code, start.c.depth + 1)
         .join(start, child.c.parent_id == start.c.id).where(start.c.depth < max_depth))
     query = select(tree.c.code, tree.c.name, tree.c.parent, tree.c.depth).order_by(tree.c.depth, tree.c.code)
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         return [TreeUnit(*row) for row in conn.execute(query, {"root": root})]
 
 
-def current_forms(archive: Archive, units: Sequence[str], period: Period) -> dict[str, CurrentForm]:
+def current_forms(db: Database, units: Sequence[str], period: Period) -> dict[str, CurrentForm]:
     """The current (latest) revision of each of `units` for `period`, with its values."""
     if not units:
         return {}
-    archive._require_schema()
     latest = (select(_S.unit_id, func.max(_S.revision).label("revision"))
               .join(_P, _S.period_id == _P.id).join(_U, _S.unit_id == _U.id)
               .where(_P.key == bindparam("key"), _U.code.in_(bindparam("units", expanding=True)))
@@ -70,7 +67,7 @@ def current_forms(archive: Archive, units: Sequence[str], period: Period) -> dic
              .outerjoin(_V, _V.submission_id == _S.id)
              .where(_P.key == bindparam("key")).order_by(_U.code, _V.id))
     forms: dict[str, CurrentForm] = {}
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         for unit, revision, edition, error_count, code, number in conn.execute(
                 query, {"key": period.key, "units": list(units)}):
             form = forms.get(unit)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 
 from . import models
-from .db import translated
-from .store import Archive, _upserts, unit_code
+from .db import Database
+from .store import _upserts, unit_code
 
 _U = models.Unit
 
@@ -31,61 +31,57 @@ class Written:
     unchanged: list[str]
 
 
-def listed(archive: Archive) -> list[UnitRecord]:
+def listed(db: Database) -> list[UnitRecord]:
     """Every unit, by code, with its parent's code and its kind."""
-    archive._require_schema()
     parent = models.units.alias("parent")
     query = (select(_U.code, _U.name, parent.c.code, _U.kind).outerjoin(parent, _U.parent_id == parent.c.id)
              .order_by(_U.code))
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         return [UnitRecord(*row) for row in conn.execute(query)]
 
 
-def known(archive: Archive, codes: Iterable[str]) -> set[str]:
+def known(db: Database, codes: Iterable[str]) -> set[str]:
     """Those of `codes` the archive holds."""
     wanted = sorted(set(codes))
     if not wanted:
         return set()
-    archive._require_schema()
     query = select(_U.code).where(_U.code.in_(bindparam("codes", expanding=True)))
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         return set(conn.scalars(query, {"codes": wanted}))
 
 
-def names(archive: Archive, codes: Iterable[str]) -> dict[str, str]:
+def names(db: Database, codes: Iterable[str]) -> dict[str, str]:
     """Each known code's name (a unit created by a save is named by its code)."""
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    archive._require_schema()
     query = select(_U.code, _U.name).where(_U.code.in_(bindparam("codes", expanding=True)))
-    with translated(archive.url), archive._reader.connect() as conn:
+    with db.read() as conn:
         return dict(conn.execute(query, {"codes": wanted}).all())
 
 
-def plan(archive: Archive, rows: list[UnitRecord]) -> Written:
+def plan(db: Database, rows: list[UnitRecord]) -> Written:
     """What `write(rows)` would do, without writing: created, changed and unchanged codes."""
-    now = {unit.code: unit for unit in listed(archive)}
+    now = {unit.code: unit for unit in listed(db)}
     created = [r.code for r in rows if r.code not in now]
     changed = [r.code for r in rows if r.code in now and now[r.code] != r]
     unchanged = [r.code for r in rows if r.code in now and now[r.code] == r]
     return Written(created, changed, unchanged)
 
 
-def write(archive: Archive, rows: list[UnitRecord]) -> Written:
+def write(db: Database, rows: list[UnitRecord]) -> Written:
     """Create or update every row in one transaction (all or nothing): codes first, then names,
     parents and kinds, so a parent may come after its children in the file. Rows already as
     written are not touched (re-importing a file changes nothing)."""
-    archive._require_schema()
-    done = plan(archive, rows)
+    done = plan(db, rows)
     unchanged = set(done.unchanged)
     todo = [r for r in rows if r.code not in unchanged]
     for row in todo:
         unit_code(row.code)
     if not todo:
         return done
-    with translated(archive.url), archive._writer.begin() as conn:
-        conn.execute(_upserts(archive.dialect).unit, [{"unit_code": r.code, "unit_name": r.name} for r in todo])
+    with db.write() as conn:
+        conn.execute(_upserts(db.dialect).unit, [{"unit_code": r.code, "unit_name": r.name} for r in todo])
         ids = dict(conn.execute(select(_U.code, _U.id)).all())
         conn.execute(_SET_UNIT, [{"b_code": r.code, "b_name": r.name, "b_kind": r.kind,
                                   "b_parent": ids.get(r.parent) if r.parent else None} for r in todo])

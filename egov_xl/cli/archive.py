@@ -56,7 +56,7 @@ def archive_init(
     out().print(catalogue.text("archive_initialised", url=archive.url, revision=revision), highlight=False)
     if app_role:
         password = _app_password(catalogue, app_role) if archive.dialect == "postgresql" else None
-        archive_call(catalogue, grant_app_role, archive.engine, app_role, password)
+        archive_call(catalogue, grant_app_role, archive, app_role, password)
         out().print(catalogue.text("archive_role_ready", role=app_role, url=archive.url), highlight=False)
 
 
