@@ -62,7 +62,7 @@ def _reserve(out: Path, url: str) -> None:
     """Claim the name `out` (an empty file, owner only) or refuse: a backup never overwrites,
     two backups started at once cannot take the same name, and none takes the name of one of
     the archive's own files (a copy named as its journal would lock the live archive)."""
-    from ..output.files import same_file
+    from ..paths import same_file
 
     if any(same_file(Path(own), out) for own in sqlite_files(url)):
         raise ArchiveError("archive_backup_onto_archive", url=safe_url(url), path=out)

@@ -10,6 +10,10 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..paths import same_file
+
+__all__ = ["OutputExistsError", "SameFileError", "same_file", "write_file"]
+
 
 class SameFileError(ValueError):
     """The output would be one of the inputs."""
@@ -17,13 +21,6 @@ class SameFileError(ValueError):
 
 class OutputExistsError(FileExistsError):
     """The output exists and overwriting was not asked for."""
-
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (or cannot be looked at): not the same file
-        return Path(a).resolve() == Path(b).resolve()
 
 
 def write_file(target: Path, write: Callable[[Path], object], *, inputs: Iterable[Path] = (),
