@@ -11,6 +11,7 @@ calamine's own read.
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
 # The checks and readers are imported by the reader process that runs them (`_read`,
 # `_details`): a command starts its first read before it imports the rest of the package.
 
-__all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook", "start_reading"]
+__all__ = ["ReadError", "SUFFIXES", "load_details", "read_workbook", "start_early", "start_reading"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")  # the kinds whose formats and formulas load_details reads
+_early: dict[tuple[str, Limits], object] = {}  # reads started before the command asked (start_early)
 
 
 def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
@@ -47,7 +49,18 @@ def start_reading(path: str | Path, limits: Limits | None = None):
         raise ReadError("file_missing", path=str(path))
     if path.suffix.lower() not in SUFFIXES:
         raise ReadError("file_format", path=str(path))
-    return isolated.submit(_read, path, limits or Limits())
+    limits = limits or Limits()
+    started = _early.pop((os.path.abspath(path), limits), None)
+    return started or isolated.submit(_read, path, limits)
+
+
+def start_early(path: str | Path, limits: Limits) -> None:
+    """Start reading `path` now, for the `start_reading` of the same file and limits that
+    follows (a command that knows its file before it has imported the rest of the package).
+    Nothing is started for a file `start_reading` would refuse: it says why itself."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in SUFFIXES:
+        _early.setdefault((os.path.abspath(path), limits), isolated.submit(_read, path, limits))
 
 
 def _read(path: Path, limits: Limits) -> WorkbookGrid:
