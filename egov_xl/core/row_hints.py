@@ -27,3 +27,19 @@ def may_hold_code(line) -> bool:
     or a numbering marker (II, a), -) that read_table turns into one."""
     return any(parse_code(v) is not None or (v.__class__ is str and split_leading_code(v.strip())[0] is not None)
                or is_marker(v) for v in line)
+
+
+def table_rows(values) -> set[int]:
+    """Rows of a sheet's values (rows a reader dropped are empty) that may be rows of a table
+    under a header: from each row that may head a table, while indicator codes keep coming,
+    as a reader keeps them. The rows of a table located by its header are among them."""
+    near: set[int] = set()
+    keep_until = -1
+    for index, row in enumerate(values):
+        if not row:
+            continue
+        if may_head_table(row) or (index <= keep_until and may_hold_code(row)):
+            keep_until = index + MAX_GAP + 2
+        if index <= keep_until:
+            near.add(index)
+    return near

@@ -38,12 +38,14 @@ _early: dict[tuple[str, Limits], object] = {}  # reads started before the comman
 def read_workbook(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     """Any supported file → grids, once the limits guard has passed it (egov_xl/sources: one
     reader per kind of file), in a reader process."""
-    return start_reading(path, limits)()
+    return start_reading(path, limits)()[0]
 
 
 def start_reading(path: str | Path, limits: Limits | None = None):
     """`read_workbook` started: the returned callable waits for the grids (or raises the file's
-    ReadError), so the caller can prepare the check while the reader process reads."""
+    ReadError), so the caller can prepare the check while the reader process reads. It answers
+    (grids, details): the details are the formats and formulas of the rows that may be table
+    rows under a header, read in the same trip (`load_details` takes them), or None."""
     path = Path(path)
     if not path.is_file():
         raise ReadError("file_missing", path=str(path))
@@ -63,8 +65,9 @@ def start_early(path: str | Path, limits: Limits) -> None:
         _early.setdefault((os.path.abspath(path), limits), isolated.submit(_read, path, limits))
 
 
-def _read(path: Path, limits: Limits) -> WorkbookGrid:
-    """In the reader process: the cheap checks, then the reader."""
+def _read(path: Path, limits: Limits):
+    """In the reader process: the cheap checks, then the reader; then the details of the rows
+    that may be table rows (one trip instead of two for a workbook whose tables have headers)."""
     from .. import sources
     from .limits import guard
 
@@ -72,25 +75,54 @@ def _read(path: Path, limits: Limits) -> WorkbookGrid:
         guard(path, limits)
     except OSError as exc:
         raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
-    return sources.read_source(path, limits)
+    workbook = sources.read_source(path, limits)
+    return workbook, _near_details(path, limits, workbook)
 
 
-def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region], limits: Limits | None = None) -> None:
-    """Fill number formats and formulas of the located rows into the workbook's grids (read in
-    a reader process)."""
+def _near_details(path: Path, limits: Limits, workbook: WorkbookGrid):
+    """(rows, details) of the rows under a header (core.row_hints.table_rows), or None: for
+    other kinds of file, and when they cannot be read here (load_details then says why)."""
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return None
+    from ..core.row_hints import table_rows
+
+    near = {grid.name: rows for grid in workbook.sheets if (rows := table_rows(grid.values))}
+    try:
+        return near, _details(path, limits, near)
+    except ReadError:
+        return None
+
+
+def load_details(path: str | Path, workbook: WorkbookGrid, regions: list[Region], limits: Limits | None = None,
+                 near=None) -> None:
+    """Fill number formats and formulas of the located rows into the workbook's grids: from
+    `near` (what start_reading's trip read) when it holds every located row, otherwise read in
+    a reader process."""
     path = Path(path)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not regions:
         return
     wanted: dict[str, set[int]] = {}
     for region in regions:
         wanted.setdefault(region.sheet, set()).update(region.code_rows)
-    details = isolated.run(_details, path, limits or Limits(), wanted)
+    if near is not None and all(rows <= near[0].get(sheet, set()) for sheet, rows in wanted.items()):
+        details = {sheet: _only(near[1].get(sheet), rows) for sheet, rows in wanted.items()}
+    else:
+        details = isolated.run(_details, path, limits or Limits(), wanted)
     for grid in workbook.sheets:
         formats, formulas, uncomputed, hidden = details.get(grid.name, ({}, {}, set(), set()))
         grid.formats.update(formats)
         grid.formulas.update(formulas)
         grid.uncomputed.update(uncomputed)
         grid.hidden_rows.update(hidden)
+
+
+def _only(details, rows: set[int]):
+    """A sheet's details (formats, formulas, uncomputed, hidden) on `rows` alone."""
+    if details is None:
+        return {}, {}, set(), set()
+    formats, formulas, uncomputed, hidden = details
+    return ({k: v for k, v in formats.items() if k[0] in rows}, {k: v for k, v in formulas.items() if k[0] in rows},
+            {k for k in uncomputed if k[0] in rows}, hidden & rows)
 
 
 def _details(path: Path, limits: Limits, wanted: dict[str, set[int]]):
