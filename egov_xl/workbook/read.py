@@ -4,9 +4,9 @@ is the file's sentence, never the caller's end).
 
 Values come from egov_xl/sources (python-calamine for spreadsheets, row by row, keeping only
 the rows a form table can use). Number formats and formula text of an .xlsx/.xlsm, which
-calamine does not expose, are read afterwards for the located table rows only
-(`load_details`), so a workbook with a 20,000-row data sheet costs little more than
-calamine's own read.
+calamine does not expose, are read by the same reader process for the rows under a header only
+(`_near_details`, or `load_details` for the located rows when a table has no header), so a
+workbook with a 20,000-row data sheet costs little more than calamine's own read.
 """
 
 from __future__ import annotations
