@@ -55,3 +55,32 @@ def test_form_below_and_beside_large_data_sheets(tmp_path):
     data_rows = kept.sheets[0].values
     assert len(data_rows) == 5000 and data_rows[1999] and data_rows[2500] == ()
     assert kept.sheets[1].values[2500] == ()  # data above the form, past the first rows
+
+
+def test_the_details_read_with_the_values_are_those_of_a_second_trip(tmp_path):
+    """The reader reads the formats and formulas of the rows under a header in the same trip
+    (workbook/read.py `_near_details`); they are those the located rows' own read gives."""
+    from egov_xl.core.locate import find_regions
+    from egov_xl.workbook.read import start_reading
+
+    path = tmp_path / "chi-tiet.xlsx"
+    renditions.write_form(path, renditions.bm7_seed(), renditions.Layout(origin_row=2501))
+    book = load_workbook(path)
+    form = book.active
+    for row in range(1, 2400):
+        form.cell(row, 1, row % 90)
+    form.row_dimensions[2520].hidden = True
+    form.cell(2530, 4).number_format = "0.00%"
+    form.cell(2531, 4, "=D2530*2")
+    book.save(path)
+
+    one_trip, near = start_reading(path)()
+    two_trips = read_workbook(path)
+    regions = [region for grid in one_trip.sheets for region in find_regions(grid)]
+    assert regions and near is not None
+    assert all(set(r.code_rows) <= near[0][r.sheet] for r in regions), "every located row came with the values"
+    load_details(path, one_trip, regions, near=near)
+    load_details(path, two_trips, regions)
+    assert one_trip == two_trips
+    grid = one_trip.sheets[0]
+    assert grid.hidden_rows and grid.formats and grid.formulas

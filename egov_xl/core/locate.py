@@ -15,13 +15,14 @@ from .grid import CellRef, SheetGrid
 from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
 from .numbers import Reading, decide_decimal, read_value, share_as_percent
+from .row_hints import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table
+from .row_hints import HEADER_HINT as _HEADER_HINT
 from .text import fold, parse_code, split_leading_code
 from .periods import Period
 from .title_period import title_period
 from .unit_name import unit_names
 from .units import Measure, measure_of, unit_of
 
-_HEADER_HINT = re.compile(r"ch[iỉíìịĩ]\s*ti[eêếềểễệ]u|chi\s*tieu", re.IGNORECASE)
 _ROLE_WORDS = {
     "code": ("stt", "tt", "so tt", "ma so", "ma", "ma chi tieu", "so thu tu"),
     "unit": ("don vi tinh", "dvt", "don vi"),
@@ -29,10 +30,7 @@ _ROLE_WORDS = {
     "note": ("ghi chu",),
 }
 _VALUE_PREFERENCE = ("so lieu", "gia tri", "thuc hien", "ket qua")
-MAX_GAP = 25  # rows without a code after which the table has ended
 _MIN_CODE_ROWS = 3
-TITLE_ROWS = 12  # rows above a header whose text names the form
-CODE_SEARCH_ROWS = 2000  # rows searched for a code column when no header is found
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,24 +112,10 @@ def find_regions_by_codes(grid: SheetGrid) -> list[Region]:
     return [region] if region else []
 
 
-def may_head_table(line) -> bool:
-    """Whether a row of raw values may hold a table header ("Chỉ tiêu"): one regex call a row,
-    since this runs over every row of every sheet."""
-    strings = [v for v in line if v.__class__ is str and v]
-    return bool(strings) and _HEADER_HINT.search("\x1f".join(strings)) is not None
-
-
-def may_hold_code(line) -> bool:
-    """Whether any cell of a row may be an indicator code (in a code column or before a label)
-    or a numbering marker (II, a), -) that read_table turns into one."""
-    return any(parse_code(v) is not None or (v.__class__ is str and split_leading_code(v.strip())[0] is not None)
-               or is_marker(v) for v in line)
-
-
 def _next_regions(grid: SheetGrid, start: int) -> list[Region]:
     for row in range(start, grid.height):
         line = grid.values[row]
-        if not may_head_table(line):
+        if not line or not may_head_table(line):  # a row the reader dropped is ()
             continue
         heads = [col for col, value in enumerate(line)
                  if isinstance(value, str) and len(value) < 300 and _HEADER_HINT.search(value)]

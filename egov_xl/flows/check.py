@@ -62,12 +62,12 @@ def open_source(source: str | Path | WorkbookGrid, limits: Limits) -> Source:
     try:
         _prepare()  # while the reader process reads
     finally:
-        workbook = reading()
+        workbook, near = reading()
 
     def load(regions: list[Region]) -> None:
         from .recalculated import fill_results
 
-        load_details(path, workbook, regions, limits)
+        load_details(path, workbook, regions, limits, near)
         fill_results(path, workbook, regions, limits)
 
     return Source(workbook, load)

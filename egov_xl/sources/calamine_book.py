@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import importlib
 from collections import deque
+from itertools import islice
 from pathlib import Path
 
 import python_calamine
 
 from ..core.grid import SheetGrid, WorkbookGrid
-from ..core.locate import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table, may_hold_code
+from ..core.row_hints import CODE_SEARCH_ROWS, HEADER_HINT, MAX_GAP, TITLE_ROWS, may_head_table, may_hold_code
 from ..settings import Limits
 from .budget import CellBudget
 from .formats import required
@@ -27,6 +28,7 @@ from .formats import required
 ERRORS = (python_calamine.CalamineError,)
 
 _DROPPED = ()  # a row no table can use: its values are not kept
+_CHUNK = 256  # rows searched for a header at once
 
 
 def read(path: Path, limits: Limits) -> WorkbookGrid:
@@ -57,23 +59,46 @@ def form_rows(sheet: python_calamine.CalamineSheet) -> list:
     (its title) and below it, as long as indicator codes keep coming."""
     if sheet.start is None:
         return []
-    pad = [""] * sheet.start[1]  # iter_rows starts at row 1 but at the first used column
     rows: list = []
     title: deque[tuple[int, list]] = deque(maxlen=TITLE_ROWS)
     keep_until = -1
-    for index, row in enumerate(sheet.iter_rows()):
-        if pad:
-            row = pad + row
-        if may_head_table(row):
-            for dropped, line in title:
-                rows[dropped] = line
-            title.clear()
-            keep_until = index + MAX_GAP + 2
-        elif index <= keep_until and may_hold_code(row):
-            keep_until = index + MAX_GAP + 2
-        if index < CODE_SEARCH_ROWS or index <= keep_until:
-            rows.append(row)
-        else:
-            rows.append(_DROPPED)
-            title.append((index, row))
+    index = -1
+    for chunk in _chunks(sheet):
+        hinted = _may_head_any(chunk)  # most chunks of a data sheet hold no header: one search for all
+        first = index + 1
+        if not hinted and first > keep_until and first >= CODE_SEARCH_ROWS:  # no row of it is kept
+            rows.extend([_DROPPED] * len(chunk))
+            title.extend(enumerate(chunk[-TITLE_ROWS:], first + max(len(chunk) - TITLE_ROWS, 0)))
+            index += len(chunk)
+            continue
+        for row in chunk:
+            index += 1
+            if hinted and may_head_table(row):
+                for dropped, line in title:
+                    rows[dropped] = line
+                title.clear()
+                keep_until = index + MAX_GAP + 2
+            elif index <= keep_until and may_hold_code(row):
+                keep_until = index + MAX_GAP + 2
+            if index < CODE_SEARCH_ROWS or index <= keep_until:
+                rows.append(row)
+            else:
+                rows.append(_DROPPED)
+                title.append((index, row))
     return rows
+
+
+def _chunks(sheet: python_calamine.CalamineSheet):
+    """The sheet's rows from A1 in lists of `_CHUNK` (iter_rows starts at row 1 but at the
+    first used column: the columns before it are padded)."""
+    pad = [""] * sheet.start[1]
+    rows = iter(sheet.iter_rows())
+    while chunk := list(islice(rows, _CHUNK)):
+        yield [pad + row for row in chunk] if pad else chunk
+
+
+def _may_head_any(chunk: list) -> bool:
+    """Whether any row of `chunk` may head a table: each row's joined text is a part of the
+    chunk's, so no row that may_head_table accepts is missed."""
+    text = "\x1f".join(v for row in chunk for v in row if v.__class__ is str and v)
+    return HEADER_HINT.search(text) is not None

@@ -1,0 +1,45 @@
+"""`egov-xl validate FILE…` starts reading its first file before typer, the engine and the
+definitions are imported: the reader process reads while this process imports them
+(egov_xl/workbook/read.py `start_early`; the command's own read of that file takes it).
+
+Only the command line's shape is looked at here; anything this does not recognise (`--help`,
+an unknown option, a bad setting) starts nothing, and the command says what is wrong as usual.
+"""
+
+from __future__ import annotations
+
+# validate's options that take a value (cli/validate.py; tests/test_cli_early.py keeps them equal)
+VALUE_OPTIONS = frozenset({"--form", "--format", "--annotate", "--lang", "--stamp"})
+
+
+def start_reading(args: list[str]) -> None:
+    """`args` are the command line's arguments after the program name."""
+    if not args or args[0] != "validate":
+        return
+    path = first_file(args[1:])
+    if path is None:
+        return
+    try:
+        from ..settings import Settings
+        from ..workbook.read import start_early
+
+        start_early(path, Settings.from_env().limits)
+    except Exception:  # noqa: BLE001 - the command itself reads the file and says what is wrong
+        return
+
+
+def first_file(args: list[str]) -> str | None:
+    """The first FILE argument of `validate`, or None when the arguments hold anything else
+    before it (an option this does not know, `--help`, `--`)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in VALUE_OPTIONS:
+            skip = True
+        elif arg.startswith("-"):
+            if arg.partition("=")[0] not in VALUE_OPTIONS:
+                return None
+        else:
+            return arg
+    return None

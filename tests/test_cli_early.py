@@ -1,0 +1,69 @@
+"""`egov-xl validate` starts reading its first file before typer and the engine are imported
+(egov_xl/cli/early.py, egov_xl/workbook/read.py `start_early`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from egov_xl.cli import app, early
+from egov_xl.flows.check import validate_file
+from egov_xl.settings import Settings
+from egov_xl.workbook import read
+from tests.fixtures import renditions
+
+
+def test_the_value_options_are_validates_own():
+    command = typer.main.get_command(app).commands["validate"]
+    taking_values = {opt for param in command.params if param.param_type_name == "option"
+                     and not param.is_flag for opt in param.opts}
+    assert early.VALUE_OPTIONS == taking_values
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["a.xlsx", "b.xlsx"], "a.xlsx"),
+    (["--form", "bm7-2025", "--format=json", "a.xlsx"], "a.xlsx"),
+    (["--lang", "en", "--annotate", "out.xlsx", "a.xlsx"], "a.xlsx"),
+    (["--help", "a.xlsx"], None),
+    (["--unknown", "a.xlsx"], None),
+    (["--", "a.xlsx"], None),
+    (["--form"], None),
+    ([], None),
+])
+def test_the_first_file_is_found_or_nothing_is_started(args, expected):
+    assert early.first_file(args) == expected
+
+
+def test_the_early_read_is_the_commands_own_read(tmp_path):
+    form = renditions.write_form(tmp_path / "bieu-mau.xlsx", renditions.bm7_correct())
+    limits = Settings.from_env({}).limits
+    expected = validate_file(form, limits=limits)
+    early.start_reading(["validate", "--format", "json", str(form)])
+    assert (os.path.abspath(form), limits) in read._early
+    reports = validate_file(form, limits=limits)
+    assert not read._early  # taken by the command's read, not read twice
+    assert [(r.form, r.findings) for r in reports] == [(r.form, r.findings) for r in expected]
+
+
+def test_nothing_is_started_for_other_commands_or_missing_files(tmp_path):
+    early.start_reading(["forms", "list"])
+    early.start_reading(["validate", str(tmp_path / "missing.xlsx")])
+    early.start_reading(["validate", str(tmp_path)])
+    assert not read._early
+
+
+def test_a_whole_process_gives_the_same_answers_as_typers_runner(tmp_path):
+    good = renditions.write_form(tmp_path / "dung.xlsx", renditions.bm7_correct())
+    seed = renditions.write_form(tmp_path / "mau.xlsx", renditions.bm7_seed())
+    args = ["validate", "--format", "json", str(seed), str(good), str(tmp_path / "thieu.xlsx")]
+    done = subprocess.run([sys.executable, "-m", "egov_xl", *args], capture_output=True, text=True, timeout=120)
+    from typer.testing import CliRunner
+
+    inline = CliRunner().invoke(app, args)
+    assert done.returncode == inline.exit_code == 2
+    assert json.loads(done.stdout) == json.loads(inline.stdout)
