@@ -132,11 +132,14 @@ def _offered(archive, unit, period, report, accepted) -> dict:
 
 
 def original_file(archive: Archive, unit: str, period: Period, revision: int) -> tuple[str, bytes] | None:
-    """(file name, bytes) of the file a revision was archived from, when its bytes are kept
-    (revisions from the add-in, or archived before migration 0007, have none)."""
+    """(file name, bytes) of the file a revision was archived from, when its bytes are kept and
+    still have the SHA-256 its sealed summary names (revisions from the add-in, or archived
+    before migration 0007, have none)."""
     stored = archive.get(unit, period, revision)
     file = (stored.meta.summary.get("file") or {}) if stored is not None and stored.meta else {}
     if not file.get("kept"):
         return None
     data = archive.source_file(file["sha256"])
-    return (stored.meta.source_name, data) if data is not None else None
+    if data is None or hashlib.sha256(data).hexdigest() != file["sha256"]:  # never bytes the seal does not name
+        return None
+    return stored.meta.source_name, data
