@@ -11,11 +11,10 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from ..archive import overview
 from ..core.errors import UserError
 from ..core.periods import parse_period
 from ..excel import access
-from ..flows.archive import original_file
+from ..flows.archive import original_file, unit_children
 from .routes import _archive, _deny, _refuse, router
 from .session import Visitor, signed_in
 from .upload import safe_name
@@ -31,7 +30,7 @@ def disposition(name: str) -> str:
 @router.get("/don-vi/{unit}/tep-goc/{ky}/{lan}")
 def original(request: Request, unit: str, ky: str, lan: int, found: Visitor = Depends(signed_in)):
     archive = _archive()
-    if not access.may_read(found, unit, overview.children_in(overview.units(archive))):
+    if not access.may_read(found, unit, unit_children(archive)):
         return _deny(request, found, "addin_forbidden_read", unit=unit)
     try:
         period = parse_period(ky)
