@@ -27,7 +27,7 @@ from ..core.errors import UserError
 T = TypeVar("T")
 SQLITE_BUSY_MS = 30000  # how long a writer waits by default (Settings.sqlite_busy_ms)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0006"  # the newest file in migrations/versions (checked by tests/test_archive_head.py)
+HEAD_REVISION = "0007"  # the newest file in migrations/versions (checked by tests/test_archive_head.py)
 
 
 class ArchiveError(UserError):

@@ -19,7 +19,8 @@ its columns as attributes (`Submission.unit_id`), usable wherever a table is (`s
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table,
+from sqlalchemy import (JSON, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table,
                         Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -112,6 +113,17 @@ revision_seals = Table(
     Column("record_hash", String(64), nullable=False),
 )
 
+# The bytes of a file a revision was archived from (CLI, web upload), keyed by their SHA-256,
+# which the revision's summary names under "file" (sealed with it). Append-only (migration 0007);
+# the same file archived twice is kept once. The add-in sends values, not a file: none kept.
+source_files = Table(
+    "source_files", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
 # The receiving office's word on one revision: accepted, or returned for correction with a
 # reason. Append-only: a later review supersedes an earlier one, nothing is edited.
 reviews = Table(
@@ -179,4 +191,5 @@ AcceptedWarning = Columns(accepted_warnings)
 RevisionSeal = Columns(revision_seals)
 Review = Columns(reviews)
 
-APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings", "revision_seals", "reviews")
+APPEND_ONLY_TABLES = ("submissions", "indicator_values", "accepted_warnings", "revision_seals", "reviews",
+                      "source_files")

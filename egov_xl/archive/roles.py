@@ -22,6 +22,7 @@ APP_WRITES = {
     "periods": "INSERT",
     "editions": "INSERT",
     "reviews": "INSERT",  # the receiving office's accept / return (web console)
+    "source_files": "INSERT",  # the bytes of an archived file, keyed by SHA-256 (append-only, migration 0007)
     "function_context": "SELECT, INSERT, UPDATE",  # mutable: a workbook's unit, period, last check
     "auth_failures": "SELECT, INSERT, DELETE",  # mutable: wrong tokens per client, pruned past the window
     "ended_sessions": "SELECT, INSERT, DELETE",  # mutable: web sessions ended by logout, pruned once expired

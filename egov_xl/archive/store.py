@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ class NewSubmission:
     accepted: list[Accepted] = field(default_factory=list)
     forced_reason: str | None = None
     create_unit: bool = True  # False: a unit the archive does not know is refused (archive_unit_unknown)
+    source_file: bytes | None = None  # the file's own bytes (CLI, web), kept in source_files by SHA-256
 
 
 @dataclass(slots=True)
@@ -162,6 +164,7 @@ class _Upserts:
     period: object
     edition: object
     next_revision: object
+    source_file: object
 
 
 @lru_cache(maxsize=None)
@@ -185,6 +188,9 @@ def _upserts(dialect: str) -> _Upserts:
             unit_id=bindparam("head_unit"), period_id=bindparam("head_period"), last_revision=1)
         .on_conflict_do_update(index_elements=["unit_id", "period_id"], set_={"last_revision": head.last_revision + 1})
         .returning(head.last_revision),
+        source_file=dialect_insert(models.source_files).values(
+            sha256=bindparam("file_sha256"), size=bindparam("file_size"), data=bindparam("file_data"),
+            stored_at=bindparam("file_stored_at")).on_conflict_do_nothing(index_elements=["sha256"]),
     )
 
 
@@ -243,6 +249,8 @@ class Archive(Database):
             unit_id = self._unit_id(conn, new.unit, create=new.create_unit)
             period_id = self._period_id(conn, new.period)
             self._edition(conn, new.edition_id, new.edition_title)
+            if new.source_file is not None:
+                self._keep_file(conn, new.source_file, archived_at)
             write = self._put_postgresql if self.dialect == "postgresql" else self._put_sqlite
             revision = write(conn, new, unit_id, period_id, archived_at, values, values_hash, body_hash)
         # what was just committed, as `get` would read it back (no second round trip)
@@ -302,6 +310,17 @@ class Archive(Database):
 
     def _edition(self, conn: Connection, edition_id: str, title: str) -> None:
         conn.execute(_upserts(self.dialect).edition, {"edition_id": edition_id, "edition_title": title})
+
+    def _keep_file(self, conn: Connection, data: bytes, stored_at: datetime) -> None:
+        """The file's bytes under their SHA-256, once (the same file archived again is already kept)."""
+        conn.execute(_upserts(self.dialect).source_file, {
+            "file_sha256": hashlib.sha256(data).hexdigest(), "file_size": len(data), "file_data": data,
+            "file_stored_at": stored_at})
+
+    def source_file(self, sha256: str) -> bytes | None:
+        """The bytes of a file kept under `sha256` (source_files), or None."""
+        query = select(models.source_files.c.data).where(models.source_files.c.sha256 == sha256)
+        return self.fetch(lambda conn: conn.scalar(query))
 
     def _next_revision(self, conn: Connection, unit_id: int, period_id: int) -> int:
         """Bump the unit-period's counter; the row lock it takes orders concurrent writers."""

@@ -23,7 +23,7 @@ from ..core.spec import Kind
 from ..output.plan import REF_COLUMN, Link, ReportPlan, marks, report_plan
 from ..output.safe_text import as_excel_text
 from ..template.build import FORM_NAME, INPUT_FILL, PERIOD_NAME, UNIT_NAME, YEAR_NAME
-from ..flows.check import Checked, check_workbook, report_sheets
+from ..flows.check import Checked, check_source, report_sheets
 
 TEMPLATE_INPUT = f"#{INPUT_FILL.start_color.rgb[-6:]}"
 
@@ -89,8 +89,14 @@ def book_grids(book: xw.Book, details: dict | None = None) -> WorkbookGrid:
     return convert_workbook(WorkbookGrid(book.name, sheets))
 
 
-def check_book(book: xw.Book, details: dict | None = None, form_id: str | None = None) -> list[Checked]:
-    return check_workbook(book_grids(book, details), form_id)
+def check_book(book: xw.Book, details: dict | None = None, form_id: str | None = None,
+               grids: WorkbookGrid | None = None) -> list[Checked]:
+    """Every form of the workbook Excel sent, through the one opener (flows.check.open_source)
+    with the server's limits; `grids` when already read."""
+    from ..server import runtime
+
+    grids = grids if grids is not None else book_grids(book, details)
+    return check_source(grids, runtime.current().settings.limits, form_id)
 
 
 # names ----------------------------------------------------------------------------------------

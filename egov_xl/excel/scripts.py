@@ -13,7 +13,6 @@ details (number formats and formulas, JSON), then the script's own.
 # No `from __future__ import annotations` here: xlwings resolves each script's type hints on
 # every call (typing.get_type_hints, twice), and string annotations would be compiled each time.
 
-import hashlib
 import json
 import logging
 
@@ -28,8 +27,8 @@ from ..core.errors import UserError
 from ..core.findings import Severity
 from ..core.grid import WorkbookGrid
 from ..core.periods import Period, parse_period
-from ..flows.archive import TitleMismatch, put_checked
-from ..flows.check import Checked, check_workbook
+from ..flows.archive import TitleMismatch, content_hash, put_checked
+from ..flows.check import Checked, pick
 from ..flows.compare import compare_form
 from ..server import runtime
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, PRIOR, UNIT_NAME, VALUE, YEAR_NAME
@@ -75,14 +74,22 @@ class _Stop(Exception):
     """Ends a script with one sentence to the clerk; nothing else is changed."""
 
 
-def _checked_form(book: xw.Book, details: str, catalogue) -> tuple[WorkbookGrid, list[Checked], Checked]:
-    """The workbook's grids, every form checked, and the first one of a known edition."""
+def _checked_form(book: xw.Book, details: str, catalogue, sheet: str = "") -> tuple[WorkbookGrid, list[Checked], Checked]:
+    """The workbook's grids, every form checked, and the one form to work on: the same pick as
+    the CLI and the web (flows.check.pick), the form of `sheet` when given; several forms, none
+    chosen, is said in one sentence naming their sheets; a form of no known edition is refused."""
     grids = book_grids(book, parse_details(details))
-    checked = check_workbook(grids)
-    recognised = [c for c in checked if c.form.recognised]
-    if not recognised:
+    checked = check_book(book, grids=grids)
+    try:
+        form = pick(checked, book.name, sheet.strip() or None)
+    except UserError as exc:
+        raise UserError(WORDING.get(exc.key, exc.key), **exc.params) from None
+    if not form.form.recognised:
         raise _Stop(catalogue.text("template_unknown_form", path=book.name))
-    return grids, checked, recognised[0]
+    return grids, checked, form
+
+
+WORDING = {"archive_many_forms": "addin_many_forms"}  # the add-in's own way to choose (no --sheet)
 
 
 def _outcome(catalogue, body) -> tuple[str, bool]:
@@ -206,22 +213,21 @@ def _write_comparison(book: xw.Book, checked, comparison, catalogue) -> None:
 @script
 async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
                          lang: str = "vi", unit: str = "", period: str = "", reason: str = "",
-                         accepted: str = "", confirm: str = ""):
+                         accepted: str = "", confirm: str = "", sheet: str = ""):
     """Lưu kỳ báo cáo: validate, then archive as a new revision; refuse errors without a reason,
-    a title naming another unit or period unless `confirm` ("1" from the task pane's box)."""
+    a title naming another unit or period unless `confirm` ("1" from the task pane's box), a
+    workbook of several forms unless `sheet` names one."""
 
     def body(catalogue) -> str:
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         if not access.may_write(current_user, where_unit):
             raise _Stop(catalogue.text("addin_forbidden_write", unit=where_unit))
-        grids, _, form = _checked_form(book, details, catalogue)
-        digest = hashlib.sha256(json.dumps(
-            [g.values for g in grids.sheets if g.name == form.form.sheet], default=str,
-            ensure_ascii=False).encode()).hexdigest()
+        _, _, form = _checked_form(book, details, catalogue, sheet)
         # on a shared server (sign-in on) only a unit the admin imported is archived; one PC creates its own
+        # the add-in sends values, not a file: the content hash is the values' (flows.archive.content_hash)
         try:
             result = put_checked(archive(), form, where_unit, when, access.who(current_user),
-                                 book.name, digest, _accepted(accepted), reason.strip() or None,
+                                 book.name, content_hash(form), _accepted(accepted), reason.strip() or None,
                                  create_unit=not access.auth_enabled(),
                                  confirm_mismatch=confirm.strip().lower() in ("1", "true"))
         except TitleMismatch as exc:

@@ -1,6 +1,12 @@
 """Archive a checked form: validate, then store it as the next revision of its unit and period;
 a form with errors is refused unless a reason forces it, a form whose title names another unit
-or period (core/title_check.py) unless the caller confirms it (recorded in the summary)."""
+or period (core/title_check.py) unless the caller confirms it (recorded in the summary).
+
+Every entry point (CLI `archive put`, the web upload, the add-in's save) archives through
+`put_checked` with `content_hash(checked)`: the hash of the form's values (core/stamp.py's
+values hash, without its "sha256:" prefix), so the same form sent from Excel or from a file
+hashes alike. A file's own bytes (CLI, web) go beside it: `source_file=` keeps them in the
+archive's source_files under their SHA-256, which the revision's summary names under "file"."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from ..core.findings import FormReport, Severity
 from ..core.messages import kept_params
 from ..core.periods import Period
 from ..core.report import ArchivedValue, archive_rows
+from ..core.stamp import values_hash
 from ..core.title_check import TitleCheck, check_title
 from ..workbook import ReadError
 from ..settings import Limits
@@ -46,6 +53,19 @@ def values_of(checked: Checked) -> list[ArchivedValue]:
     return archive_rows(checked.form.report, checked.form.edition)
 
 
+def content_hash(checked: Checked) -> str:
+    """The one content hash of a form, whatever it came from: its values' hash (64 hex); ""
+    for a table of no known edition (never archived)."""
+    report = checked.form.report
+    return values_hash(report).removeprefix("sha256:") if report is not None else ""
+
+
+def file_record(data: bytes, limits: Limits) -> dict:
+    """What a revision's summary says of its file: SHA-256, size, and whether its bytes are kept
+    (up to the request body limit, EGOV_MAX_BODY_BYTES)."""
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kept": len(data) <= limits.max_body_bytes}
+
+
 def summary_of(report: FormReport) -> dict:
     return {
         **report.summary.as_dict(),
@@ -74,10 +94,9 @@ def put_file(
     from .stamp import archive_record  # the file's validation stamp, as found, goes into the summary
 
     checked = pick_form(path, sheet, limits=limits)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return put_checked(archive, checked, unit, period, archived_by, Path(path).name, digest, accepted, force_reason,
-                       stamp=archive_record(path, checked), create_unit=create_unit,
-                       confirm_mismatch=confirm_mismatch)
+    return put_checked(archive, checked, unit, period, archived_by, Path(path).name, content_hash(checked),
+                       accepted, force_reason, stamp=archive_record(path, checked), create_unit=create_unit,
+                       confirm_mismatch=confirm_mismatch, source_file=Path(path).read_bytes(), limits=limits)
 
 
 def put_checked(
@@ -93,13 +112,17 @@ def put_checked(
     stamp: dict | None = None,
     create_unit: bool = True,
     confirm_mismatch: bool = False,
+    source_file: bytes | None = None,
+    limits: Limits | None = None,
 ) -> PutResult:
     """Archive a validated form (from a file or from Excel), checked again against what the
     unit archived before (the prior-period rules, flows/references.py); refuse errors unless
     forced, and a title naming another unit or period unless confirmed (TitleMismatch; a
     confirmed one is kept in the summary under "title_mismatch"). `stamp`, when given, is kept
     in the summary under "stamp". With `create_unit` False, a unit the archive does not know is
-    refused (ArchiveError archive_unit_unknown), nothing stored."""
+    refused (ArchiveError archive_unit_unknown), nothing stored. `source_file`, the bytes of the
+    file archived (none from Excel), is named in the summary under "file" and kept beside the
+    revision when within `limits`' body size."""
     named = checked.report.title_units
     listed = _listed_name(archive, unit) if named else None  # nothing to compare: no query
     title = check_title(named, checked.report.title_period, unit, listed, period)
@@ -113,14 +136,15 @@ def put_checked(
     if not checked.form.recognised:
         raise ReadError("no_table", path=source_name)
     edition = checked.form.edition
+    file = file_record(source_file, limits or Limits()) if source_file is not None else None
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
         values=values_of(checked), archived_by=archived_by, source_name=source_name,
         content_hash=content_hash, rules_version=definitions.rules_version(),
-        summary={**summary_of(report), **({"stamp": stamp} if stamp else {}),
+        summary={**summary_of(report), **({"stamp": stamp} if stamp else {}), **({"file": file} if file else {}),
                  **({"title_mismatch": title.as_dict()} if title.mismatch else {})},
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
-        create_unit=create_unit,
+        create_unit=create_unit, source_file=source_file if file and file["kept"] else None,
     ))
     return PutResult(report, stored, offered)
 
@@ -139,3 +163,24 @@ def _offered(archive, unit, period, report, accepted) -> dict:
     now = {(a.rule, a.code) for a in accepted}
     firing = {(f.rule, f.code) for f in report.findings if f.severity is Severity.WARNING}
     return {key: reason for key, reason in earlier.items() if key in firing and key not in now}
+
+
+def original_file(archive: Archive, unit: str, period: Period, revision: int) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the file a revision was archived from, when its bytes are kept and
+    still have the SHA-256 its sealed summary names (revisions from the add-in, or archived
+    before migration 0007, have none)."""
+    stored = archive.get(unit, period, revision)
+    file = (stored.meta.summary.get("file") or {}) if stored is not None and stored.meta else {}
+    if not file.get("kept"):
+        return None
+    data = archive.source_file(file["sha256"])
+    if data is None or hashlib.sha256(data).hexdigest() != file["sha256"]:  # never bytes the seal does not name
+        return None
+    return stored.meta.source_name, data
+
+
+def unit_children(archive: Archive):
+    """children(code) -> the codes directly below it, read once (for access.may_read)."""
+    from ..archive import overview
+
+    return overview.children_in(overview.units(archive))

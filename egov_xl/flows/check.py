@@ -83,9 +83,15 @@ def _prepare() -> None:
 
 def check_file(path: str | Path, form_id: str | None = None, limits: Limits | None = None) -> list[Checked]:
     """Validate every form table in the file. Raises ReadError for an unusable input."""
+    return check_source(path, limits or Limits(), form_id)
+
+
+def check_source(source: str | Path | WorkbookGrid, limits: Limits, form_id: str | None = None) -> list[Checked]:
+    """Validate every form table of a file or of grids already read (from Excel), both opened
+    by `open_source`. Raises ReadError for an unusable input."""
     _known(form_id)
-    source = open_source(path, limits or Limits())
-    return check_workbook(source.workbook, form_id, source.load)
+    opened = open_source(source, limits)
+    return check_workbook(opened.workbook, form_id, opened.load)
 
 
 def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None) -> list[Checked]:
@@ -143,14 +149,21 @@ def pick_form(path: str | Path, sheet: str | None = None, form_id: str | None = 
               limits: Limits | None = None) -> Checked:
     """The one form of a file (or of its sheet `sheet`) to archive, compare or fill a template
     with. A file holding several forms, none chosen, is a UserError "archive_many_forms"."""
-    checked = check_file(path, form_id, limits)
+    return pick(check_file(path, form_id, limits), str(path), sheet)
+
+
+def pick(checked: list[Checked], where: str, sheet: str | None = None) -> Checked:
+    """The one form among those checked in `where` (a file, or a workbook sent by Excel): the
+    form of sheet `sheet` when given; a workbook holding several forms, none chosen, is the
+    UserError "archive_many_forms" naming their sheets (each adapter says how to choose). The
+    one answer of every entry point (CLI, web upload, add-in)."""
     if sheet is not None:
         checked = [c for c in checked if c.form.sheet == sheet]
         if not checked:
-            raise ReadError("no_table", path=f"{path} [{sheet}]")
+            raise ReadError("no_table", path=f"{where} [{sheet}]")
     if len(checked) > 1:
         sheets = [c.form.sheet for c in checked]
-        raise UserError("archive_many_forms", path=str(path), count=len(sheets), sheets=", ".join(sheets))
+        raise UserError("archive_many_forms", path=where, count=len(sheets), sheets=", ".join(sheets))
     return checked[0]
 
 

@@ -6,7 +6,6 @@ one with errors, with a reason) for their own unit, through the same put_checked
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from ..archive.store import Archive
 from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
-from ..flows.archive import TitleMismatch, put_checked
+from ..flows.archive import TitleMismatch, content_hash, put_checked
 from ..flows.check import pick_form, validate_file
 from ..flows.references import against_archive
 from ..output.annotate import annotate
@@ -92,7 +91,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
             result.error, result.forms = shown.render(words), []
             return result
         if archiving:
-            _archive(result, checked, archive, archiving, hashlib.sha256(data).hexdigest(), words)
+            _archive(result, checked, archive, archiving, data, words, limits)
     return result
 
 
@@ -131,11 +130,14 @@ def _form(report: FormReport, words) -> dict:
     return {"sheet": report.sheet, "title": report.form_title, "summary": summary(report), "findings": rows}
 
 
-def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, digest: str, words) -> None:
+def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, data: bytes, words,
+             limits: Limits) -> None:
+    digest = content_hash(checked)  # the values' hash, as from the CLI and the add-in
     twin = overview.returned_twin(archive, archiving.unit, archiving.period, digest)
     try:
         put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
-                          force_reason=archiving.reason or None, confirm_mismatch=archiving.confirm)
+                          force_reason=archiving.reason or None, confirm_mismatch=archiving.confirm,
+                          source_file=data, limits=limits)
     except TitleMismatch as exc:
         result.refused = exc.worded("web_title_mismatch").render(words)
         return
