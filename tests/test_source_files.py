@@ -84,7 +84,7 @@ def test_several_forms_refused_alike_by_cli_and_addin(samples, tmp_path):
                               'mỗi tệp chỉ giữ một biểu mẫu. Chưa có gì được lưu.']
     assert store.get("MANY-XL", Q1) is None
     # the sheet chosen (as `--sheet` does): archived
-    _, chosen = run_script(path, "luu_ky_bao_cao", "MANY-XL", "Q1/2025", "", "", "Biểu 7 (2)")
+    _, chosen = run_script(path, "luu_ky_bao_cao", "MANY-XL", "Q1/2025", "", "", "", "Biểu 7 (2)")  # reason, accepted, confirm, sheet
     assert chosen.alerts[0].endswith("lần nộp thứ 1.") and store.get("MANY-XL", Q1) is not None
 
 
@@ -142,16 +142,16 @@ def test_a_file_name_cannot_break_the_download_header(console, samples, tmp_path
 
 # the migration and the append-only table ---------------------------------------------------------
 
-def test_upgrade_from_0006_keeps_the_chain_and_keeps_new_files(archive_url, samples):
-    archive = Archive(archive_url)
+def test_upgrade_from_0006_keeps_the_chain_and_keeps_new_files(archive_url, samples, monkeypatch):
     config = db._alembic_config()
-    with archive.engine.connect().execution_options(egov_write=True) as conn:
+    with Archive(archive_url).engine.connect().execution_options(egov_write=True) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0006")
         conn.commit()
-    archive._ready = True  # as the code of 0006 wrote: a revision without a file
-    archive.put(submission())
-    archive._ready = False
+    with monkeypatch.context() as at_0006:  # as the code of 0006 wrote: a revision without a file
+        at_0006.setattr(db, "HEAD_REVISION", "0006")
+        Archive(archive_url).put(submission())
+    archive = Archive(archive_url)
     assert archive.init() == db.head_revision() == "0007"
     assert archive.verify().broken is None
     stored = put_file(archive, samples["bieu-mau-7-dung.xlsx"], "HCM", Q1, "clerk").stored
