@@ -224,3 +224,30 @@ def test_unit_name_from_a_merged_title_cell_of_a_workbook(tmp_path):
     (checked,) = check_file(path)
     assert checked.report.unit_name == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH HÀ TĨNH"
     assert {f.rule for f in checked.report.findings} == {"form.unrecognised"}
+
+
+def _word_tables(path, tables: list[list[list[str]]]) -> str:
+    document = docx.Document()
+    for rows in tables:
+        document.add_paragraph("UBND xã Tân Hòa")
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    document.save(str(path))
+    return str(path)
+
+
+def test_one_decision_for_every_table_of_a_word_file(tmp_path):
+    """The second table's "12,450" is ambiguous on its own; the first table writes "8.25", so the
+    file writes decimals with a point, and 12,450 is twelve thousand four hundred and fifty."""
+    path = _word_tables(tmp_path / "bao-cao.docx", [
+        [HEADER, ["1", "Điểm trung bình", "Điểm", "8.25", ""], ["1.1", "Điểm cao nhất", "Điểm", "9.75", ""],
+         ["1.2", "Điểm thấp nhất", "Điểm", "6.5", ""]],
+        [HEADER, ["1", "Tổng số hồ sơ tiếp nhận", "Hồ sơ", "12,450", ""], ["1.1", "Số hồ sơ trực tuyến", "Hồ sơ", "3,125", ""],
+         ["1.2", "Số hồ sơ trực tiếp", "Hồ sơ", "9,325", ""]],
+    ])
+    checked = check_file(path)
+    second = {row.code: row.value.number for row in checked[1].form.table.rows}
+    assert second == {"1": 12450, "1.1": 3125, "1.2": 9325}
+    assert not any(f.rule == "value.thousands-ambiguous" for c in checked for f in c.report.findings)

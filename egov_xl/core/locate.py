@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .grid import CellRef, SheetGrid
 from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
-from .numbers import Reading, decide_decimal, read_value, share_as_percent
+from .numbers import Reading, decide_decimal, decide_file_decimal, read_value, share_as_percent
 from .row_hints import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table
 from .row_hints import HEADER_HINT as _HEADER_HINT
 from .text import fold, parse_code, split_leading_code
@@ -289,6 +289,20 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
         columns = probe
     first = code_rows[0] if code_rows else 0
     return Region.titled(grid, None, columns, tuple(code_rows), first)
+
+
+def decide_separators(located: list[tuple[SheetGrid, Region]]) -> None:
+    """One decision per file about "." and ",": from the value columns of every table the file
+    holds (each Word table, each sheet), kept by every grid whose source declared none (a CSV
+    declares its own). No decision (no evidence, or tables that contradict each other) leaves
+    each table to decide from its own value column, as read_table does."""
+    undecided = [grid for grid, _ in located if grid.decimal is None]
+    if not undecided:
+        return
+    decision = decide_file_decimal([grid.value(r, region.columns.value) for r in region.code_rows]
+                                   for grid, region in located)
+    for grid in undecided:
+        grid.decimal = decision
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:

@@ -100,7 +100,7 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
     `load(regions)`, when given, fills number formats and formulas of the located rows."""
     from .. import definitions
     from ..core.engine import check_form, locate_form
-    from ..core.locate import find_regions, find_regions_by_codes
+    from ..core.locate import decide_separators, find_regions, find_regions_by_codes
 
     _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
@@ -109,6 +109,7 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
         raise ReadError("no_table", path=workbook.path)
+    decide_separators(located)  # one reading of "." and "," for the whole file
     if load is not None:
         load([region for _, region in located])
     editions, rulebook = definitions.editions(), definitions.rulebook()
