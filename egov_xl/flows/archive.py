@@ -17,6 +17,7 @@ from ..workbook import ReadError
 from ..settings import Limits
 from .check import Checked, pick_form
 from .references import against_archive
+from .review_status import returned_twin
 
 
 @dataclass(slots=True)
@@ -24,6 +25,7 @@ class PutResult:
     report: FormReport
     stored: Stored | None  # None: refused because of errors
     offered: dict[tuple[str, str | None], str]  # earlier accepted reasons for warnings firing again
+    unchanged: int | None = None  # stored, yet identical to this returned revision (flows.review_status)
 
 
 def values_of(checked: Checked) -> list[ArchivedValue]:
@@ -87,6 +89,7 @@ def put_checked(
     if not checked.form.recognised:
         raise ReadError("no_table", path=source_name)
     edition = checked.form.edition
+    twin = returned_twin(archive, unit, period, content_hash)
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
         values=values_of(checked), archived_by=archived_by, source_name=source_name,
@@ -95,7 +98,7 @@ def put_checked(
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
         create_unit=create_unit,
     ))
-    return PutResult(report, stored, offered)
+    return PutResult(report, stored, offered, twin)
 
 
 def _offered(archive, unit, period, report, accepted) -> dict:
