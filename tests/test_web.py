@@ -218,6 +218,29 @@ def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, c
     office.context.close()
 
 
+def test_consolidation_can_leave_out_reports_with_errors(console, chromium):
+    base = console["base"]
+    office = login(chromium, base, TOKENS["tinh"])
+    office.click("nav >> text=Tổng hợp")
+    assert office.locator("#bo_loi").count() == 1
+    assert not office.is_checked("#bo_loi") and not office.is_checked("#bo_tra_lai")
+    office.check("#bo_loi")
+    office.click("button:has-text('Xem')")
+    assert office.is_checked("#bo_loi")
+    assert "6/8" in office.inner_text("#dem")
+    assert "Không cộng vào số tổng (theo lựa chọn): 1 báo cáo." == office.inner_text("#bo-ra")
+    assert "XA-6" in office.inner_text("#con-loi")  # still listed, not counted
+    office.click("#so-tong-hop a:text-is('4.2.2')")  # the choice holds on the page's links
+    assert office.is_checked("#bo_loi") and office.locator("#dong-gop tr[data-unit='XA-6']").count() == 0
+    assert "bo_loi=1" in office.get_attribute("#tai-tong-hop", "href")
+    with office.expect_download() as download:
+        office.click("#tai-tong-hop")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    units = {line[0] for line in book["Chi tiết tổng hợp"].iter_rows(values_only=True)}
+    assert "XA-6" not in units and "XA-1" in units
+    office.context.close()
+
+
 # last: seeding another archive issues new tokens (TOKENS) that the module's server does not know
 def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
     seeded = seed_console(tmp_path, samples)

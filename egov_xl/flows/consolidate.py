@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from .. import definitions
 from ..core.periods import Period
+from ..archive import overview
+from ..archive.overview import Revision
 from ..archive.store import Archive
 from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
 from ..core.consolidate import (Blame, Consolidation, UnitForm, consolidate, drill_change, drill_not_above,
@@ -53,6 +55,8 @@ class ConsolidatedForm:
     report: FormReport | None = None
     drills: list[Drill] = field(default_factory=list)
     outliers: list[Outlier] = field(default_factory=list)
+    returned: tuple[str, ...] = ()  # units whose current revision was returned for correction
+    left_out: tuple[str, ...] = ()  # units whose form was read but kept out of the totals
 
     @property
     def edition(self) -> Edition:
@@ -60,7 +64,9 @@ class ConsolidatedForm:
 
 
 def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str | None = None,
-                     skip_errors: bool = False, check: bool = True) -> ConsolidatedForm:
+                     skip_errors: bool = False, check: bool = True, skip_returned: bool = False) -> ConsolidatedForm:
+    """With `skip_errors` the reports with errors, with `skip_returned` those returned for
+    correction, are left out of the totals (and listed either way)."""
     tree = below(archive, unit)
     if not tree:
         raise ReadError("consolidate_no_units", unit=unit)
@@ -69,8 +75,12 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     chosen = [forms[code] for code in expected if code in forms]
     edition = _edition(form_id, chosen)
     unit_forms, mapped = _in_edition(chosen, edition)
-    total = consolidate(edition, unit, expected, unit_forms, skip_errors)
-    result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped)
+    returned = returned_units(archive, [f.unit for f in unit_forms], period)
+    total = consolidate(edition, unit, expected, unit_forms, skip_errors, returned if skip_returned else ())
+    result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped,
+                              returned=returned)
+    counted = {f.unit for f in total.included}
+    result.left_out = tuple(f.unit for f in unit_forms if f.unit not in counted)
     parents = {u.code: u.parent for u in tree}
     prior = _prior(archive, expected, period, edition)
     result.outliers = _outliers(total, prior, parents)
@@ -78,6 +88,17 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
         result.report = check_total(result)
         result.drills = drill_findings(total, result.report) + drill_changes(total, prior)
     return result
+
+
+def returned_units(archive: Archive, units: list[str], period: Period) -> tuple[str, ...]:
+    """The units whose current revision of `period` has a return for correction in force."""
+    current: dict[str, Revision] = {}
+    for revision in overview.revisions(archive, units, findings=False):
+        if revision.period == period:
+            current[revision.unit] = revision  # oldest first: the last one is current
+    in_force = overview.reviews_in_force(archive, list(current))
+    return tuple(sorted(unit for unit, revision in current.items()
+                        if (review := in_force.get(revision.id)) is not None and review.decision == "returned"))
 
 
 def check_total(result: ConsolidatedForm) -> FormReport:

@@ -38,6 +38,19 @@ def periods_below(archive: Archive, tree: dict[str, TreeUnit], root: str) -> lis
 
 
 @dataclass(frozen=True)
+class LeaveOut:
+    """What the office chose to keep out of the totals (the CLI's --skip-errors, and returns)."""
+
+    errors: bool = False  # reports whose current revision has errors
+    returned: bool = False  # reports returned for correction
+
+    @property
+    def query(self) -> str:
+        """The choice as query parameters to carry on the page's links ("" when none)."""
+        return "".join(f"&{name}=1" for name, on in (("bo_loi", self.errors), ("bo_tra_lai", self.returned)) if on)
+
+
+@dataclass(frozen=True)
 class TotalRow:
     code: str
     label: str

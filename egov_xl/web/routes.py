@@ -371,8 +371,10 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
 
 # consolidation ---------------------------------------------------------------------------------
 
-def _consolidation(request: Request, found: Visitor, unit: str | None, period: str | None):
-    """(result, context, refusal): the consolidated form of a unit the visitor consolidates for."""
+def _consolidation(request: Request, found: Visitor, unit: str | None, period: str | None,
+                   leave_out: consolidation.LeaveOut = consolidation.LeaveOut()):
+    """(result, context, refusal): the consolidated form of a unit the visitor consolidates for,
+    leaving out of the totals the reports with errors or returned ones when asked."""
     from ..workbook import ReadError
 
     archive = _archive()
@@ -386,7 +388,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
     context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
-               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE}
+               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE, "leave_out": leave_out}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
@@ -394,7 +396,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     except UserError as exc:
         return None, context, _refuse(request, found, exc)
     try:
-        result = consolidate_unit(archive, unit, chosen)
+        result = consolidate_unit(archive, unit, chosen, skip_errors=leave_out.errors,
+                                  skip_returned=leave_out.returned)
     except ReadError as exc:
         return None, context, _deny(request, found, exc.key, status=404, **exc.params)
     except ArchiveError as exc:
@@ -404,8 +407,10 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
 
 @router.get("/tong-hop", response_class=HTMLResponse)
 def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
-                       chi_tieu: str | None = None, trang: int = 1, found: Visitor = Depends(signed_in)):
-    result, context, refused = _consolidation(request, found, don_vi, ky)
+                       chi_tieu: str | None = None, trang: int = 1, bo_loi: bool = False, bo_tra_lai: bool = False,
+                       found: Visitor = Depends(signed_in)):
+    leave_out = consolidation.LeaveOut(bo_loi, bo_tra_lai)
+    result, context, refused = _consolidation(request, found, don_vi, ky, leave_out)
     if refused:
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
@@ -422,8 +427,8 @@ def consolidation_page(request: Request, don_vi: str | None = None, ky: str | No
 
 @router.get("/tong-hop.xlsx")
 def consolidation_download(request: Request, don_vi: str | None = None, ky: str | None = None,
-                           found: Visitor = Depends(signed_in)):
-    result, context, refused = _consolidation(request, found, don_vi, ky)
+                           bo_loi: bool = False, bo_tra_lai: bool = False, found: Visitor = Depends(signed_in)):
+    result, context, refused = _consolidation(request, found, don_vi, ky, consolidation.LeaveOut(bo_loi, bo_tra_lai))
     if refused:
         return refused
     if result is None:
