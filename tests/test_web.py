@@ -230,6 +230,8 @@ def test_consolidation_can_leave_out_reports_with_errors(console, chromium):
     assert "6/8" in office.inner_text("#dem")
     assert "Không cộng vào số tổng (theo lựa chọn): 1 báo cáo." == office.inner_text("#bo-ra")
     assert "XA-6" in office.inner_text("#con-loi")  # still listed, not counted
+    why = office.inner_text("#ngoai-le tr[data-unit='XA-7'][data-code='4.2'] .why")  # the outlier in words
+    assert why.startswith("5 % trong khi trung vị của ") and why.endswith(" %")
     office.click("#so-tong-hop a:text-is('4.2.2')")  # the choice holds on the page's links
     assert office.is_checked("#bo_loi") and office.locator("#dong-gop tr[data-unit='XA-6']").count() == 0
     assert "bo_loi=1" in office.get_attribute("#tai-tong-hop", "href")

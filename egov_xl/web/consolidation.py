@@ -17,7 +17,7 @@ from ..core.consolidate import Contribution, Method
 from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..flows.consolidate import ConsolidatedForm, shown_value
-from ..output.consolidation import filled_book, note, statuses
+from ..output.consolidation import explained, filled_book, note, statuses
 
 MAX_CHARTS = 6  # one distribution per indicator with an outlier, at most this many
 
@@ -97,6 +97,11 @@ def shares(result: ConsolidatedForm, code: str, vi: Catalogue, en: Catalogue) ->
 def _share(item: Contribution, result: ConsolidatedForm, said_vi: dict, said_en: dict) -> Share:
     return Share(item.unit, result.names.get(item.unit, ""), item.revision, item.value,
                  said_vi.get(item.unit, ""), said_en.get(item.unit, ""))
+
+
+def outlier_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list[tuple]:
+    """The short list of outliers, each with its explanation in both languages."""
+    return [(item, explained(result, item, vi), explained(result, item, en)) for item in result.outliers]
 
 
 def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[tuple[str, dict[str, Decimal], set[str]]]:

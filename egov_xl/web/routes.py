@@ -397,7 +397,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
         return None, context, _refuse(request, found, exc)
     try:
         result = consolidate_unit(archive, unit, chosen, skip_errors=leave_out.errors,
-                                  skip_returned=leave_out.returned)
+                                  skip_returned=leave_out.returned, calendar=_calendar())
     except ReadError as exc:
         return None, context, _deny(request, found, exc.key, status=404, **exc.params)
     except ArchiveError as exc:
@@ -422,7 +422,8 @@ def consolidation_page(request: Request, don_vi: str | None = None, ky: str | No
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
-                 spreads=spreads, findings=findings, share_page=max(1, trang), **context)
+                 spreads=spreads, findings=findings, share_page=max(1, trang),
+                 outliers=consolidation.outlier_rows(result, vi, en), **context)
 
 
 @router.get("/tong-hop.xlsx")
