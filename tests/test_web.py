@@ -243,6 +243,37 @@ def test_consolidation_can_leave_out_reports_with_errors(console, chromium):
     office.context.close()
 
 
+def test_an_office_archives_for_a_unit_below_it_on_its_behalf_and_no_further(console, chromium, samples):
+    base, archive = console["base"], console["archive"]
+    period = parse_period("Q3/2024")  # older than the consolidation's period: the pages above keep theirs
+    office = login(chromium, base, TOKENS["tinh"])
+    office.goto(base + "/bao-cao/kiem-tra")
+    assert office.locator("#nop-thay option[value='XA-8']").count() == 1
+    assert office.get_attribute("#nop-thay", "label") == "Nộp thay đơn vị cấp dưới"
+    office.set_input_files("#tep", [samples["bieu-mau-7-dung.xlsx"]])
+    office.check("#luu")
+    office.select_option("#don_vi", "XA-8")
+    office.fill("#ky", "Q3/2024")
+    office.click("button:has-text('Kiểm tra')")
+    assert "lần nộp thứ 1" in office.inner_text(".file-result")
+    stored = archive.get("XA-8", period)
+    assert stored.meta.archived_by == "Lê Văn C, nộp thay đơn vị XA-8"
+    office.context.close()
+    before = archive.count_submissions()
+    sample = ("tep", ("dung.xlsx", samples["bieu-mau-7-dung.xlsx"].read_bytes()))
+    for token, unit in (("tinh", "SO-TTTT"), ("hcm", "XA-1"), ("so", "Q1"), ("tinh", "TINH-KHAC")):
+        with http_session(base, TOKENS[token]) as other:  # another office's unit, or a clerk who consolidates nothing
+            page = other.get("/bao-cao/kiem-tra").text
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            assert f'value="{unit}"' not in page
+            answer = other.post("/bao-cao/kiem-tra", files=[sample],
+                                data={"csrf": csrf, "luu": "1", "don_vi": unit, "ky": "Q3/2024"})
+            assert answer.status_code == 403 and "không được" in answer.text
+    with http_session(base, TOKENS["so"]) as clerk:
+        assert 'id="nop-thay"' not in clerk.get("/bao-cao/kiem-tra").text
+    assert archive.count_submissions() == before
+
+
 # last: seeding another archive issues new tokens (TOKENS) that the module's server does not know
 def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
     seeded = seed_console(tmp_path, samples)

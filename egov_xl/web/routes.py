@@ -250,7 +250,8 @@ def choose_language(request: Request, chon: str = "vi", ve: str = ""):
 
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
-    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES)
+    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES,
+                 behalf=_units_below(found))
 
 
 def _own_units(found: Visitor) -> list[tuple[str, str]]:
@@ -258,6 +259,28 @@ def _own_units(found: Visitor) -> list[tuple[str, str]]:
     tree = overview.units(_archive())
     codes = sorted(tree) if found.open_mode else sorted(found.grant.units)
     return [(code, tree[code].name if code in tree else "") for code in codes]
+
+
+def _units_below(found: Visitor) -> list[tuple[str, str]]:
+    """(code, name) of the units a consolidating office's clerk may archive for on their behalf."""
+    if found.open_mode or not found.grant.consolidates:
+        return []
+    tree = overview.units(_archive())
+    codes = {code for own in found.grant.units if own in tree for code in overview.below(tree, own)}
+    return [(code, tree[code].name) for code in sorted(codes - found.grant.units)]
+
+
+def _submitter(found: Visitor, unit: str) -> str | None:
+    """Who a revision for `unit` is archived by: the clerk for their own unit; for a unit below
+    a consolidating office, the clerk "nộp thay" the unit (kept in Vietnamese, like every
+    stored word); None when the clerk may do neither."""
+    if not unit:
+        return None
+    if access.may_write(found, unit):
+        return found.name
+    if access.may_submit_for(found, unit, overview.children_in(overview.units(_archive()))):
+        return definitions.catalogue("vi").text("archived_on_behalf", by=found.name, unit=unit)
+    return None
 
 
 @router.post("/kiem-tra", response_class=HTMLResponse)
@@ -275,15 +298,16 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
     try:
         if form.get("luu"):
             unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
-            if not access.may_write(found, unit) or not unit:
+            by = await run_in_threadpool(_submitter, found, unit)
+            if by is None:
                 return _deny(request, found, "addin_forbidden_write", unit=unit)
-            archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None)
+            archiving = Archiving(unit, parse_period(text), by, str(form.get("ly_do") or "").strip() or None)
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
         results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
     except UserError as exc:
         return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
-                 suffixes=SUFFIXES)
+                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found))
 
 
 def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str) -> list:
