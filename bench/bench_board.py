@@ -68,9 +68,9 @@ def main() -> None:
         archive.init()
         load_province(archive, args.units)
         settings = Settings.from_env({"EGOV_ARCHIVE_URL": url, "EGOV_WEB_SECRET": "bench"})
-        runtime._current = runtime.Runtime(settings)  # one PC, no authentication: the same work per page
         app = FastAPI()
         app.include_router(router)
+        runtime.start(settings)  # as the app factory does: one PC, no authentication, the same work per page
         client = TestClient(app)
         print(f"board over {args.units} units × 3 periods (SQLite), {args.repeat} requests each")
         for name, path in PAGES.items():

@@ -234,6 +234,26 @@ def test_luu_refuses_a_year_to_date_decrease_as_compare_does(samples, tmp_path):
     assert refused.alerts == ["Chưa lưu: biểu mẫu còn 1 lỗi. Sửa lỗi, hoặc ghi lý do ở khung tác vụ nếu buộc phải nộp."]
     assert archive().get("YTD-UNIT", parse_period("6T/2025")) is None
 
+def test_luu_warns_a_returned_report_saved_again_unchanged(samples, tmp_path):
+    """The save says what the web upload says when the very form the office returned comes back."""
+    from egov_xl.archive import overview
+    from egov_xl.flows.review_status import standing
+
+    path, period = samples["bieu-mau-7-dung.xlsx"], parse_period("Q1/2025")
+    _, first = run_script(path, "luu_ky_bao_cao", "TWIN-ADDIN", "Q1/2025")
+    assert first.alerts == ["Đã lưu Biểu mẫu 7 của đơn vị TWIN-ADDIN, Quý I năm 2025: lần nộp thứ 1."]
+    returned = standing(archive(), "TWIN-ADDIN", period).revision
+    overview.add_review(archive(), returned.id, "returned", "Chỉ tiêu 4.2.2 thiếu số liệu xã", "Cán bộ Tỉnh")
+    _, again = run_script(path, "luu_ky_bao_cao", "TWIN-ADDIN", "Q1/2025")
+    assert again.alerts == ["Đã lưu Biểu mẫu 7 của đơn vị TWIN-ADDIN, Quý I năm 2025: lần nộp thứ 2. "
+                            "Tệp này giống hệt lần nộp 1 đã bị trả lại để sửa: đơn vị nhận sẽ thấy "
+                            "\"nộp lại, chưa sửa\"."]
+    corrected_path = write_form(tmp_path / "twin-sua.xlsx", corrected(bm7_correct(), {"4.3.1": "413", "4.3": "45,28"}),
+                                Layout(numeric=True))
+    _, fixed = run_script(corrected_path, "luu_ky_bao_cao", "TWIN-ADDIN", "Q1/2025")
+    assert fixed.alerts == ["Đã lưu Biểu mẫu 7 của đơn vị TWIN-ADDIN, Quý I năm 2025: lần nộp thứ 3."]
+
+
 def test_refresh_fills_prior_columns(samples, tmp_path):
     put_file(archive(), samples["bieu-mau-7-dung.xlsx"], "REF-UNIT", parse_period("Q1/2025"), "clerk")
     values = dict(CORRECT, **{"4.1.1": 400, "4.1.2": 390})  # +122 %: beyond the form's 50 % threshold

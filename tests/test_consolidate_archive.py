@@ -70,6 +70,22 @@ def test_units_with_errors_can_be_left_out(tree):
     assert total.value("4.2.1") == D(10 + 90 + 160)
 
 
+def test_reports_returned_for_correction_are_listed_and_can_be_left_out(tree):
+    from egov_xl.archive import overview
+    from egov_xl.flows.review_status import standing
+
+    returned = standing(tree, "SO-A", PERIOD).revision
+    overview.add_review(tree, returned.id, "returned", "Chỉ tiêu 4.2.2 chưa khớp", "Cán bộ Tỉnh")
+    kept = consolidate_unit(tree, "TINH", PERIOD)
+    assert kept.returned == ("SO-A",) and kept.left_out == ()
+    assert kept.consolidation.value("4.2.1") == D(10 + 90 + 20 + 160)
+    left = consolidate_unit(tree, "TINH", PERIOD, skip_errors=True, skip_returned=True)
+    assert left.returned == ("SO-A",) and set(left.left_out) == {"SO-A", "SO-ERR"}
+    assert {"SO-A", "SO-ERR"}.isdisjoint(f.unit for f in left.consolidation.included)
+    assert left.consolidation.value("4.2.1") == D(90 + 160)
+    assert left.consolidation.missing == ("SO-MISS",)  # left out is not missing: it is listed as returned
+
+
 def test_a_child_larger_than_its_parent_in_one_unit_is_pinned_on_that_unit(tree):
     bad = bm7_values(20)
     bad["4.2.2"], bad["4.2.1"], bad["4.2"] = "900", "20", "4500"

@@ -218,6 +218,62 @@ def test_consolidation_page_drills_down_charts_outliers_and_downloads(console, c
     office.context.close()
 
 
+def test_consolidation_can_leave_out_reports_with_errors(console, chromium):
+    base = console["base"]
+    office = login(chromium, base, TOKENS["tinh"])
+    office.click("nav >> text=Tổng hợp")
+    assert office.locator("#bo_loi").count() == 1
+    assert not office.is_checked("#bo_loi") and not office.is_checked("#bo_tra_lai")
+    office.check("#bo_loi")
+    office.click("button:has-text('Xem')")
+    assert office.is_checked("#bo_loi")
+    assert "6/8" in office.inner_text("#dem")
+    assert "Không cộng vào số tổng (theo lựa chọn): 1 báo cáo." == office.inner_text("#bo-ra")
+    assert "XA-6" in office.inner_text("#con-loi")  # still listed, not counted
+    why = office.inner_text("#ngoai-le tr[data-unit='XA-7'][data-code='4.2'] .why")  # the outlier in words
+    assert why.startswith("5 % trong khi trung vị của ") and why.endswith(" %")
+    office.click("#so-tong-hop a:text-is('4.2.2')")  # the choice holds on the page's links
+    assert office.is_checked("#bo_loi") and office.locator("#dong-gop tr[data-unit='XA-6']").count() == 0
+    assert "bo_loi=1" in office.get_attribute("#tai-tong-hop", "href")
+    with office.expect_download() as download:
+        office.click("#tai-tong-hop")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    units = {line[0] for line in book["Chi tiết tổng hợp"].iter_rows(values_only=True)}
+    assert "XA-6" not in units and "XA-1" in units
+    office.context.close()
+
+
+def test_an_office_archives_for_a_unit_below_it_on_its_behalf_and_no_further(console, chromium, samples):
+    base, archive = console["base"], console["archive"]
+    period = parse_period("Q3/2024")  # older than the consolidation's period: the pages above keep theirs
+    office = login(chromium, base, TOKENS["tinh"])
+    office.goto(base + "/bao-cao/kiem-tra")
+    assert office.locator("#nop-thay option[value='XA-8']").count() == 1
+    assert office.get_attribute("#nop-thay", "label") == "Nộp thay đơn vị cấp dưới"
+    office.set_input_files("#tep", [samples["bieu-mau-7-dung.xlsx"]])
+    office.check("#luu")
+    office.select_option("#don_vi", "XA-8")
+    office.fill("#ky", "Q3/2024")
+    office.click("button:has-text('Kiểm tra')")
+    assert "lần nộp thứ 1" in office.inner_text(".file-result")
+    stored = archive.get("XA-8", period)
+    assert stored.meta.archived_by == "Lê Văn C, nộp thay đơn vị XA-8"
+    office.context.close()
+    before = archive.count_submissions()
+    sample = ("tep", ("dung.xlsx", samples["bieu-mau-7-dung.xlsx"].read_bytes()))
+    for token, unit in (("tinh", "SO-TTTT"), ("hcm", "XA-1"), ("so", "Q1"), ("tinh", "TINH-KHAC")):
+        with http_session(base, TOKENS[token]) as other:  # another office's unit, or a clerk who consolidates nothing
+            page = other.get("/bao-cao/kiem-tra").text
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            assert f'value="{unit}"' not in page
+            answer = other.post("/bao-cao/kiem-tra", files=[sample],
+                                data={"csrf": csrf, "luu": "1", "don_vi": unit, "ky": "Q3/2024"})
+            assert answer.status_code == 403 and "không được" in answer.text
+    with http_session(base, TOKENS["so"]) as clerk:
+        assert 'id="nop-thay"' not in clerk.get("/bao-cao/kiem-tra").text
+    assert archive.count_submissions() == before
+
+
 # last: seeding another archive issues new tokens (TOKENS) that the module's server does not know
 def test_one_pc_without_authentication_is_open_but_still_needs_the_form_token(samples, tmp_path):
     seeded = seed_console(tmp_path, samples)

@@ -218,6 +218,8 @@ def _put_one(file: Path, put, unit: str, catalogue) -> None:
     stored = result.stored
     out().print(catalogue.text("archive_stored", form=result.report.form_title, unit=unit, period=stored.period.label,
                                revision=stored.revision), style="bold green", highlight=False)
+    if result.unchanged is not None:  # stored, but the very content the office returned
+        note(catalogue.text("archive_unchanged", revision=result.unchanged))
     raise typer.Exit(EXIT_OK)
 
 
@@ -257,6 +259,8 @@ def _put_line(file: Path, put, unit: str, catalogue) -> int:
     stored = result.stored
     print(f"{file}: " + catalogue.text("archive_stored", form=result.report.form_title, unit=unit,
                                        period=stored.period.label, revision=stored.revision), flush=True)
+    if result.unchanged is not None:
+        note(f"{file}: " + catalogue.text("archive_unchanged", revision=result.unchanged))
     return EXIT_OK
 
 

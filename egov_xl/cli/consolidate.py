@@ -25,14 +25,17 @@ def consolidate_command(
     lang: LangOption = Lang.vi,
 ) -> None:
     """Tổng hợp biểu mẫu của đơn vị từ bản nộp hiện hành của các đơn vị cấp dưới."""
+    from ..archive.calendar import load_calendar
     from ..flows.consolidate import consolidate_unit
     from ..output import consolidation as out
+    from ..settings import Settings
     from ..output.files import SameFileError
 
     catalogue = catalogue_for(lang)
     when = parse_period(period, catalogue)
     store = open_archive(url, catalogue)
-    result = archive_call(catalogue, consolidate_unit, store, unit, when, form, skip_errors)
+    calendar = load_calendar(Settings.from_env().calendar_file)  # its kinds of unit: the outliers' peers
+    result = archive_call(catalogue, consolidate_unit, store, unit, when, form, skip_errors, calendar=calendar)
     if output is not None:
         try:
             _write(out.filled_book(result, catalogue), output, store.url)

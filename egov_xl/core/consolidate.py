@@ -10,7 +10,7 @@ finding on a total can be drilled down to the units behind it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -100,13 +100,14 @@ def method_of(row: RowSpec) -> Method:
 
 
 def consolidate(edition: Edition, unit: str, expected: Sequence[str], forms: Iterable[UnitForm],
-                skip_errors: bool = False) -> Consolidation:
+                skip_errors: bool = False, left_out: Collection[str] = ()) -> Consolidation:
     """The consolidated form of `unit` from its units' `forms`; `expected` lists every unit
     that should have reported. With `skip_errors`, forms whose revision has errors are left
-    out of the totals (and listed either way)."""
+    out of the totals (and listed either way); so are the forms of the units in `left_out`
+    (reports returned for correction, when the office chooses so)."""
     forms = tuple(sorted(forms, key=lambda f: f.unit))
     with_errors = tuple(f.unit for f in forms if f.errors)
-    included = tuple(f for f in forms if not (skip_errors and f.errors))
+    included = tuple(f for f in forms if not (skip_errors and f.errors) and f.unit not in left_out)
     reported = {f.unit for f in forms}
     missing = tuple(code for code in expected if code not in reported)
     totals: dict[str, Total] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..server.tokens import Grant, TokensFileError, grant_by_digest, grant_for
 from ..server.tokens import digest as token_digest
 
-__all__ = ["Grant", "TokensFileError", "grant_by_digest", "grant_for", "may_read", "may_review", "may_write",
+__all__ = ["Grant", "TokensFileError", "grant_by_digest", "grant_for", "may_read", "may_review", "may_submit_for", "may_write",
            "token_digest", "units_of", "who"]
 
 
@@ -47,6 +47,20 @@ def units_of(user) -> frozenset[str] | None:
 def may_write(user, unit: str) -> bool:
     units = units_of(user)
     return units is None or unit in units
+
+
+def may_submit_for(user, unit: str, children_of) -> bool:
+    """Archive a report as `unit` on its behalf (a commune that e-mailed its file): a
+    consolidating office's clerk, for the units below its own; not a unit's own clerk (that is
+    `may_write`), not a clerk whose token does not consolidate, not a unit elsewhere.
+    `children_of(unit)` lists the units directly below `unit` in the archive."""
+    units = units_of(user)
+    if units is None:
+        return True
+    claims = getattr(user, "claims", {}) or {}
+    if unit in units or not claims.get("consolidates"):
+        return False
+    return any(unit in _below(own, children_of) for own in units)
 
 
 def may_read(user, unit: str, children_of) -> bool:

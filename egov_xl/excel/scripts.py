@@ -234,8 +234,11 @@ async def luu_ky_bao_cao(book: xw.Book, current_user: CurrentUser, details: str 
             raise exc.worded("addin_title_mismatch") from None
         if result.stored is None:
             raise _Stop(catalogue.text("addin_refused_errors", errors=result.report.count(Severity.ERROR)))
-        return catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,
-                              period=when.label, revision=result.stored.revision)
+        stored = catalogue.text("archive_stored", form=form.form.edition.short_title, unit=where_unit,
+                                period=when.label, revision=result.stored.revision)
+        if result.unchanged is None:
+            return stored
+        return stored + " " + catalogue.text("archive_unchanged", revision=result.unchanged)
 
     await anyio.to_thread.run_sync(_run, book, lang, notify, body)
 

@@ -27,6 +27,7 @@ from ..workbook import ReadError
 from ..settings import Limits
 from .check import Checked, pick_form
 from .references import against_archive
+from .review_status import returned_twin
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ class PutResult:
     report: FormReport
     stored: Stored | None  # None: refused because of errors
     offered: dict[tuple[str, str | None], str]  # earlier accepted reasons for warnings firing again
+    unchanged: int | None = None  # stored, yet identical to this returned revision (flows.review_status)
 
 
 class TitleMismatch(UserError):
@@ -137,6 +139,7 @@ def put_checked(
         raise ReadError("no_table", path=source_name)
     edition = checked.form.edition
     file = file_record(source_file, limits or Limits()) if source_file is not None else None
+    twin = returned_twin(archive, unit, period, content_hash)
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
         values=values_of(checked), archived_by=archived_by, source_name=source_name,
@@ -146,7 +149,7 @@ def put_checked(
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
         create_unit=create_unit, source_file=source_file if file and file["kept"] else None,
     ))
-    return PutResult(report, stored, offered)
+    return PutResult(report, stored, offered, twin)
 
 
 def _listed_name(archive: Archive, unit: str) -> str | None:

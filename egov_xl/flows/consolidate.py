@@ -17,13 +17,16 @@ from decimal import Decimal
 
 from .. import definitions
 from ..core.periods import Period
+from ..archive import overview
+from ..archive.calendar import Calendar, load_calendar
+from ..archive.overview import Revision
 from ..archive.store import Archive
 from ..archive.tree import CurrentForm, TreeUnit, below, current_forms
 from ..core.consolidate import (Blame, Consolidation, UnitForm, consolidate, drill_change, drill_not_above,
                                 drill_sum, shown_value, total_report)
 from ..core.engine import check_report
 from ..core.findings import FormReport
-from ..core.outliers import Outlier, outliers
+from ..core.outliers import Outlier, factor_weight, outliers, points_weight, short_list, weighed
 from ..core.spec import Edition, Kind
 from ..workbook import ReadError
 
@@ -53,6 +56,9 @@ class ConsolidatedForm:
     report: FormReport | None = None
     drills: list[Drill] = field(default_factory=list)
     outliers: list[Outlier] = field(default_factory=list)
+    returned: tuple[str, ...] = ()  # units whose current revision was returned for correction
+    left_out: tuple[str, ...] = ()  # units whose form was read but kept out of the totals
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)  # kind of unit → {"vi": name, "en": name}
 
     @property
     def edition(self) -> Edition:
@@ -60,7 +66,11 @@ class ConsolidatedForm:
 
 
 def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str | None = None,
-                     skip_errors: bool = False, check: bool = True) -> ConsolidatedForm:
+                     skip_errors: bool = False, check: bool = True, skip_returned: bool = False,
+                     calendar: Calendar | None = None) -> ConsolidatedForm:
+    """With `skip_errors` the reports with errors, with `skip_returned` those returned for
+    correction, are left out of the totals (and listed either way). The calendar's kinds of
+    unit (the default calendar when not given) make the outliers' peers: the same kind only."""
     tree = below(archive, unit)
     if not tree:
         raise ReadError("consolidate_no_units", unit=unit)
@@ -69,15 +79,32 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     chosen = [forms[code] for code in expected if code in forms]
     edition = _edition(form_id, chosen)
     unit_forms, mapped = _in_edition(chosen, edition)
-    total = consolidate(edition, unit, expected, unit_forms, skip_errors)
-    result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped)
+    returned = returned_units(archive, [f.unit for f in unit_forms], period)
+    total = consolidate(edition, unit, expected, unit_forms, skip_errors, returned if skip_returned else ())
+    result = ConsolidatedForm(total, period, {u.code: u.name for u in tree}, stand_ins, mapped,
+                              returned=returned)
+    counted = {f.unit for f in total.included}
+    result.left_out = tuple(f.unit for f in unit_forms if f.unit not in counted)
     parents = {u.code: u.parent for u in tree}
     prior = _prior(archive, expected, period, edition)
-    result.outliers = _outliers(total, prior, parents)
+    calendar = calendar or load_calendar()
+    result.kinds = {kind.key: {"vi": kind.vi, "en": kind.en} for kind in calendar.kinds}
+    result.outliers = _outliers(total, prior, parents, {u.code: calendar.kind_of(u.name) for u in tree})
     if check:
         result.report = check_total(result)
         result.drills = drill_findings(total, result.report) + drill_changes(total, prior)
     return result
+
+
+def returned_units(archive: Archive, units: list[str], period: Period) -> tuple[str, ...]:
+    """The units whose current revision of `period` has a return for correction in force."""
+    current: dict[str, Revision] = {}
+    for revision in overview.revisions(archive, units, findings=False):
+        if revision.period == period:
+            current[revision.unit] = revision  # oldest first: the last one is current
+    in_force = overview.reviews_in_force(archive, list(current))
+    return tuple(sorted(unit for unit, revision in current.items()
+                        if (review := in_force.get(revision.id)) is not None and review.decision == "returned"))
 
 
 def check_total(result: ConsolidatedForm) -> FormReport:
@@ -144,27 +171,35 @@ def _prior(archive: Archive, units: list[str], period: Period, edition: Edition)
     return {form.unit: form.values for form in forms}
 
 
-def _outliers(total: Consolidation, prior: dict[str, dict], parents: dict[str, str | None]) -> list[Outlier]:
-    """Peers are the units with the same parent (a province's communes, a ministry's provinces)."""
-    groups: dict[str | None, list[UnitForm]] = {}
+def _outliers(total: Consolidation, prior: dict[str, dict], parents: dict[str, str | None],
+              kinds: dict[str, str | None]) -> list[Outlier]:
+    """Peers are the units with the same parent and of the same kind (a province's communes
+    among communes, its departments among departments); the short list of material ones."""
+    groups: dict[tuple[str | None, str | None], list[UnitForm]] = {}
     for form in total.included:
-        groups.setdefault(parents.get(form.unit), []).append(form)
+        groups.setdefault((parents.get(form.unit), kinds.get(form.unit)), []).append(form)
     found: list[Outlier] = []
-    for peers in groups.values():
-        found += _outliers_among(total.edition, peers, prior)
-    return sorted(found, key=lambda item: (-abs(item.score), item.unit, item.code))
+    for (_, kind), peers in groups.items():
+        found += _outliers_among(total.edition, peers, prior, kind)
+    return short_list(found)
 
 
-def _outliers_among(edition: Edition, peers: list[UnitForm], prior: dict[str, dict]) -> list[Outlier]:
+def _outliers_among(edition: Edition, peers: list[UnitForm], prior: dict[str, dict], kind: str | None) -> list[Outlier]:
+    """Values far from the peers' (percentages in points, counts as a factor), and changes of a
+    percentage since last year far from the peers' changes (a count's change is the totals'
+    drill, drill_changes)."""
     found: list[Outlier] = []
     for row in edition.rows:
         if row.kind not in (Kind.RATIO, Kind.PERCENT, Kind.COUNT):
             continue
+        weight = factor_weight if row.kind is Kind.COUNT else points_weight
         values = {f.unit: f.values[row.code] for f in peers if f.values.get(row.code) is not None}
-        found += outliers(row.code, values, _bases(peers, row), OUTLIER_MIN_BASE)
+        found += weighed(outliers(row.code, values, _bases(peers, row), OUTLIER_MIN_BASE), weight, kind)
+        if row.kind is Kind.COUNT:
+            continue
         changes = {unit: value - prior[unit][row.code] for unit, value in values.items()
                    if prior.get(unit, {}).get(row.code) is not None}
-        found += outliers(row.code, changes, None, OUTLIER_MIN_BASE, what="change")
+        found += weighed(outliers(row.code, changes, None, OUTLIER_MIN_BASE, what="change"), points_weight, kind)
     return found
 
 

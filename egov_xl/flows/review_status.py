@@ -32,3 +32,10 @@ def standing(archive: Archive, unit: str, period: Period) -> Standing:
     revision = max(current, key=lambda r: r.revision)
     reviews = overview.reviews(archive, [revision.id]).get(revision.id, [])
     return Standing(revision, reviews[-1] if reviews else None)
+
+
+def returned_twin(archive: Archive, unit: str, period: Period, content_hash: str) -> int | None:
+    """The number of the returned revision this very content repeats (a report sent back
+    unchanged after a return for correction), None otherwise: the one check the web upload,
+    the CLI `archive put` and the add-in's save make, each saying it with "archive_unchanged"."""
+    return overview.returned_twin(archive, unit, period, content_hash)

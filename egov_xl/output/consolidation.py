@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from ..core.consolidate import Method, shown_value
 from ..core.messages import Catalogue
 from ..core.spec import Kind, RowSpec
-from ..core.tolerance import display, signed
+from ..core.tolerance import display, round_half_up, signed
 from ..template.build import NOTE, PERIOD_CHOICES, PERIOD_NAME, UNIT_NAME, VALUE, YEAR_NAME, build_template, row_of
 from .safe_text import set_text
 
@@ -141,9 +141,39 @@ def gap_lines(result, catalogue: Catalogue) -> list[str]:
         key = "consolidate_drill_change" if drill.rule == "prior.change" else "consolidate_drill"
         lines.append(catalogue.text(key, rule=drill.rule, code=drill.code, against=drill.against or "", units=units))
     for item in result.outliers:
-        lines.append(catalogue.text(f"consolidate_outlier_{item.what}", unit=item.unit, code=item.code,
-                                    value=display(item.value), median=display(item.peer_median), score=item.score))
+        lines.append(catalogue.text("consolidate_outlier", unit=item.unit, name=result.names.get(item.unit, ""),
+                                    code=item.code, why=explained(result, item, catalogue), score=display(item.score)))
     return lines
+
+
+def explained(result, item, catalogue: Catalogue) -> str:
+    """An outlier in words: "4,92 % trong khi trung vị của 37 đơn vị cùng loại (xã, phường,
+    đặc khu) là 64,5 %"; a count far from its peers says how many times their median it is."""
+    percent = result.edition.by_code[item.code].kind in (Kind.RATIO, Kind.PERCENT)
+    kind = result.kinds.get(item.group, {}).get(catalogue.lang) if item.group else None
+    peers = (catalogue.text("outlier_peers_kind", kind=kind[:1].lower() + kind[1:]) if kind
+             else catalogue.text("outlier_peers_same"))
+    if item.what == "change":
+        return catalogue.text("outlier_said_change", value=_points(signed(_short(item.value)), catalogue),
+                              n=item.peers, peers=peers, median=_points(signed(_short(item.peer_median)), catalogue))
+    shown = (lambda v: catalogue.text("outlier_percent", x=display(_short(v)))) if percent else (lambda v: display(_short(v)))
+    return catalogue.text("outlier_said_value", value=shown(item.value), n=item.peers, peers=peers,
+                          median=shown(item.peer_median), times="" if percent else _times(item, catalogue))
+
+
+def _short(value: Decimal) -> Decimal:
+    return round_half_up(Decimal(value), 2)
+
+
+def _points(text: str, catalogue: Catalogue) -> str:
+    return catalogue.text("outlier_points", x=text)
+
+
+def _times(item, catalogue: Catalogue) -> str:
+    """" (gấp 10 lần)" for a count at least twice its peers' median, "" otherwise."""
+    if item.peer_median <= 0 or item.value < 2 * item.peer_median:
+        return ""
+    return catalogue.text("outlier_times", times=display(round_half_up(item.value / item.peer_median, 1)))
 
 
 def as_dict(result) -> dict:
@@ -167,7 +197,8 @@ def as_dict(result) -> dict:
                     "units": [{"unit": b.unit, "revision": b.revision, "gap": _json(b.gap)} for b in d.units]}
                    for d in result.drills],
         "outliers": [{"unit": o.unit, "code": o.code, "value": _json(o.value), "peer_median": _json(o.peer_median),
-                      "score": _json(o.score), "what": o.what} for o in result.outliers],
+                      "score": _json(o.score), "what": o.what,
+                      "peers": o.peers, "kind": o.group} for o in result.outliers],
     }
 
 

@@ -17,7 +17,7 @@ from ..core.consolidate import Contribution, Method
 from ..core.messages import Catalogue
 from ..core.spec import Kind
 from ..flows.consolidate import ConsolidatedForm, shown_value
-from ..output.consolidation import filled_book, note, statuses
+from ..output.consolidation import explained, filled_book, note, statuses
 
 MAX_CHARTS = 6  # one distribution per indicator with an outlier, at most this many
 
@@ -35,6 +35,19 @@ def periods_below(archive: Archive, tree: dict[str, TreeUnit], root: str) -> lis
     """The periods any unit below `root` reported, newest first (metadata only, one query)."""
     found = {r.period for r in overview.revisions(archive, overview.below(tree, root))}
     return sorted(found, key=lambda p: (p.end, p.key), reverse=True)
+
+
+@dataclass(frozen=True)
+class LeaveOut:
+    """What the office chose to keep out of the totals (the CLI's --skip-errors, and returns)."""
+
+    errors: bool = False  # reports whose current revision has errors
+    returned: bool = False  # reports returned for correction
+
+    @property
+    def query(self) -> str:
+        """The choice as query parameters to carry on the page's links ("" when none)."""
+        return "".join(f"&{name}=1" for name, on in (("bo_loi", self.errors), ("bo_tra_lai", self.returned)) if on)
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,11 @@ def shares(result: ConsolidatedForm, code: str, vi: Catalogue, en: Catalogue) ->
 def _share(item: Contribution, result: ConsolidatedForm, said_vi: dict, said_en: dict) -> Share:
     return Share(item.unit, result.names.get(item.unit, ""), item.revision, item.value,
                  said_vi.get(item.unit, ""), said_en.get(item.unit, ""))
+
+
+def outlier_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list[tuple]:
+    """The short list of outliers, each with its explanation in both languages."""
+    return [(item, explained(result, item, vi), explained(result, item, en)) for item in result.outliers]
 
 
 def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[tuple[str, dict[str, Decimal], set[str]]]:

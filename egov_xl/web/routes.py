@@ -250,7 +250,8 @@ def choose_language(request: Request, chon: str = "vi", ve: str = ""):
 
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
-    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES)
+    return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES,
+                 behalf=_units_below(found))
 
 
 def _own_units(found: Visitor) -> list[tuple[str, str]]:
@@ -258,6 +259,28 @@ def _own_units(found: Visitor) -> list[tuple[str, str]]:
     tree = overview.units(_archive())
     codes = sorted(tree) if found.open_mode else sorted(found.grant.units)
     return [(code, tree[code].name if code in tree else "") for code in codes]
+
+
+def _units_below(found: Visitor) -> list[tuple[str, str]]:
+    """(code, name) of the units a consolidating office's clerk may archive for on their behalf."""
+    if found.open_mode or not found.grant.consolidates:
+        return []
+    tree = overview.units(_archive())
+    codes = {code for own in found.grant.units if own in tree for code in overview.below(tree, own)}
+    return [(code, tree[code].name) for code in sorted(codes - found.grant.units)]
+
+
+def _submitter(found: Visitor, unit: str) -> str | None:
+    """Who a revision for `unit` is archived by: the clerk for their own unit; for a unit below
+    a consolidating office, the clerk "nộp thay" the unit (kept in Vietnamese, like every
+    stored word); None when the clerk may do neither."""
+    if not unit:
+        return None
+    if access.may_write(found, unit):
+        return found.name
+    if access.may_submit_for(found, unit, overview.children_in(overview.units(_archive()))):
+        return definitions.catalogue("vi").text("archived_on_behalf", by=found.name, unit=unit)
+    return None
 
 
 @router.post("/kiem-tra", response_class=HTMLResponse)
@@ -275,16 +298,17 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
     try:
         if form.get("luu"):
             unit, text = str(form.get("don_vi") or "").strip(), str(form.get("ky") or "").strip()
-            if not access.may_write(found, unit) or not unit:
+            by = await run_in_threadpool(_submitter, found, unit)
+            if by is None:
                 return _deny(request, found, "addin_forbidden_write", unit=unit)
-            archiving = Archiving(unit, parse_period(text), found.name, str(form.get("ly_do") or "").strip() or None,
+            archiving = Archiving(unit, parse_period(text), by, str(form.get("ly_do") or "").strip() or None,
                                   confirm=bool(form.get("xac_nhan")))
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
         results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
     except UserError as exc:
         return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
-                 suffixes=SUFFIXES)
+                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found))
 
 
 def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str) -> list:
@@ -372,8 +396,10 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
 
 # consolidation ---------------------------------------------------------------------------------
 
-def _consolidation(request: Request, found: Visitor, unit: str | None, period: str | None):
-    """(result, context, refusal): the consolidated form of a unit the visitor consolidates for."""
+def _consolidation(request: Request, found: Visitor, unit: str | None, period: str | None,
+                   leave_out: consolidation.LeaveOut = consolidation.LeaveOut()):
+    """(result, context, refusal): the consolidated form of a unit the visitor consolidates for,
+    leaving out of the totals the reports with errors or returned ones when asked."""
     from ..workbook import ReadError
 
     archive = _archive()
@@ -387,7 +413,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
     context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
-               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE}
+               "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE, "leave_out": leave_out}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
     try:
@@ -395,7 +421,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     except UserError as exc:
         return None, context, _refuse(request, found, exc)
     try:
-        result = consolidate_unit(archive, unit, chosen)
+        result = consolidate_unit(archive, unit, chosen, skip_errors=leave_out.errors,
+                                  skip_returned=leave_out.returned, calendar=_calendar())
     except ReadError as exc:
         return None, context, _deny(request, found, exc.key, status=404, **exc.params)
     except ArchiveError as exc:
@@ -405,8 +432,10 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
 
 @router.get("/tong-hop", response_class=HTMLResponse)
 def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
-                       chi_tieu: str | None = None, trang: int = 1, found: Visitor = Depends(signed_in)):
-    result, context, refused = _consolidation(request, found, don_vi, ky)
+                       chi_tieu: str | None = None, trang: int = 1, bo_loi: bool = False, bo_tra_lai: bool = False,
+                       found: Visitor = Depends(signed_in)):
+    leave_out = consolidation.LeaveOut(bo_loi, bo_tra_lai)
+    result, context, refused = _consolidation(request, found, don_vi, ky, leave_out)
     if refused:
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
@@ -418,13 +447,14 @@ def consolidation_page(request: Request, don_vi: str | None = None, ky: str | No
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
-                 spreads=spreads, findings=findings, share_page=max(1, trang), **context)
+                 spreads=spreads, findings=findings, share_page=max(1, trang),
+                 outliers=consolidation.outlier_rows(result, vi, en), **context)
 
 
 @router.get("/tong-hop.xlsx")
 def consolidation_download(request: Request, don_vi: str | None = None, ky: str | None = None,
-                           found: Visitor = Depends(signed_in)):
-    result, context, refused = _consolidation(request, found, don_vi, ky)
+                           bo_loi: bool = False, bo_tra_lai: bool = False, found: Visitor = Depends(signed_in)):
+    result, context, refused = _consolidation(request, found, don_vi, ky, consolidation.LeaveOut(bo_loi, bo_tra_lai))
     if refused:
         return refused
     if result is None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import definitions
-from ..archive import overview
 from ..archive.store import Archive
 from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
@@ -133,7 +132,6 @@ def _form(report: FormReport, words) -> dict:
 def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving, data: bytes, words,
              limits: Limits) -> None:
     digest = content_hash(checked)  # the values' hash, as from the CLI and the add-in
-    twin = overview.returned_twin(archive, archiving.unit, archiving.period, digest)
     try:
         put = put_checked(archive, checked, archiving.unit, archiving.period, archiving.by, result.name, digest,
                           force_reason=archiving.reason or None, confirm_mismatch=archiving.confirm,
@@ -148,5 +146,5 @@ def _archive(result: FileResult, checked, archive: Archive, archiving: Archiving
     params = dict(form=checked.form.edition.short_title, unit=archiving.unit, period=archiving.period.label,
                   revision=put.stored.revision)
     result.stored = words.text("archive_stored", **params)
-    if twin is not None:  # the very file the office returned: archived, but said so, here and on the board
-        result.unchanged = words.text("web_unchanged_upload", revision=twin)
+    if put.unchanged is not None:  # the very file the office returned: archived, but said so, here and on the board
+        result.unchanged = words.text("archive_unchanged", revision=put.unchanged)
