@@ -109,12 +109,10 @@ READS_NOT_YET_IN_FLOWS = {  # reading the unit tree and overviews directly (issu
     "egov_xl.web.unit": {"egov_xl.archive.overview"},
     "egov_xl.web.routes": {"egov_xl.archive.overview"},
     "egov_xl.excel.scripts": {"egov_xl.archive.tree"},
-    # units read and created by the token and unit commands and the task pane's sign-in, the
-    # upload's returned-twin check: merged after this list was written (test failed at 459c53c)
+    # units read and created by the token and unit commands and the task pane's sign-in
     "egov_xl.cli.token": {"egov_xl.archive.units"},
     "egov_xl.cli.units": {"egov_xl.archive.units"},
     "egov_xl.excel.signin": {"egov_xl.archive.units"},
-    "egov_xl.web.upload": {"egov_xl.archive.overview"},
 }
 
 

@@ -277,9 +277,9 @@ def _submitter(found: Visitor, unit: str) -> str | None:
     if not unit:
         return None
     if access.may_write(found, unit):
-        return found.name
+        return access.who(found)  # "name (token id)", as the add-in records it
     if access.may_submit_for(found, unit, overview.children_in(overview.units(_archive()))):
-        return definitions.catalogue("vi").text("archived_on_behalf", by=found.name, unit=unit)
+        return definitions.catalogue("vi").text("archived_on_behalf", by=access.who(found), unit=unit)
     return None
 
 

@@ -85,7 +85,7 @@ def visitor(request: Request) -> Visitor:
     found = Visitor(data["n"], digest if grant else None, grant, open_mode=not settings.auth_enabled)
     if grant is not None:
         note_user(digest[:ID_LENGTH])  # the access log's user (egov_xl/server/observe.py)
-        found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates}
+        found.claims = {"units": sorted(grant.units), "consolidates": grant.consolidates, "token_id": grant.id}
     return found
 
 
