@@ -53,14 +53,9 @@ def may_submit_for(user, unit: str, children_of) -> bool:
     """Archive a report as `unit` on its behalf (a commune that e-mailed its file): a
     consolidating office's clerk, for the units below its own; not a unit's own clerk (that is
     `may_write`), not a clerk whose token does not consolidate, not a unit elsewhere.
-    `children_of(unit)` lists the units directly below `unit` in the archive."""
-    units = units_of(user)
-    if units is None:
-        return True
-    claims = getattr(user, "claims", {}) or {}
-    if unit in units or not claims.get("consolidates"):
-        return False
-    return any(unit in _below(own, children_of) for own in units)
+    `children_of(unit)` lists the units directly below `unit` in the archive. The office that
+    reviews a unit's reports is the one that may submit for it."""
+    return may_review(user, unit, children_of)
 
 
 def may_read(user, unit: str, children_of) -> bool:
