@@ -292,13 +292,13 @@ async def tong_hop(book: xw.Book, current_user: CurrentUser, details: str = "", 
     sheets "Chi tiết tổng hợp" and "Thiếu và lỗi"."""
 
     def body(catalogue) -> str:
-        from ..archive.tree import below
+        from ..flows.board import units_below
         from ..flows.consolidate import consolidate_unit
         from .consolidation import write_consolidated
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        for code in [where_unit, *(child.code for child in below(store, where_unit))]:
+        for code in [where_unit, *(child.code for child in units_below(store, where_unit))]:
             if not access.may_read(current_user, code, store.children):
                 raise _Stop(catalogue.text("addin_forbidden_consolidate", unit=where_unit, child=code))
         grids, _, form = _checked_form(book, details, catalogue)
