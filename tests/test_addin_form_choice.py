@@ -61,7 +61,8 @@ def offered(applied) -> list[list[str]]:
 def test_a_two_form_workbook_is_never_archived_as_the_first_form(samples, tmp_path):
     path = two_forms(samples, tmp_path)
     store = addin_archive()
-    refused = 'Tệp "hai-bieu.xlsx" có 2 biểu mẫu (các trang Biểu 7, Biểu 7 (2)): chọn biểu mẫu cần dùng ở ô "Biểu mẫu"'
+    refused = ('Tệp "hai-bieu.xlsx" có 2 biểu mẫu (các trang Biểu 7, Biểu 7 (2)): '
+               'chọn biểu mẫu cần dùng ở ô "Biểu mẫu"')
     for active in (0, 1):  # neither the first sheet nor the one in front of the clerk is taken for a choice
         applied = script(path, "luu_ky_bao_cao", "HAI-BIEU", "Q1/2025", active=active)
         assert len(applied.alerts) == 1 and applied.alerts[0].startswith(refused), applied.alerts
@@ -76,7 +77,8 @@ def test_a_two_form_workbook_is_never_archived_as_the_first_form(samples, tmp_pa
     consolidated = script(path, "tong_hop", "HAI-BIEU", "Q1/2025")
     assert consolidated.alerts[0].startswith(refused)
 
-    chosen = script(path, "luu_ky_bao_cao", "HAI-BIEU", "Q1/2025", "", "", "", SHEETS[1])  # reason, accepted, confirm, sheet
+    # reason, accepted, confirm, sheet: the second form chosen
+    chosen = script(path, "luu_ky_bao_cao", "HAI-BIEU", "Q1/2025", "", "", "", SHEETS[1])
     assert chosen.alerts[0].endswith("lần nộp thứ 1."), chosen.alerts
     assert store.get("HAI-BIEU", Q1).values["2"].number == SECOND  # the second form, as chosen
     again = script(path, "luu_ky_bao_cao", "HAI-BIEU", "Q1/2025", "", "", "", SHEETS[0])
