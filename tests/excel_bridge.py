@@ -179,10 +179,11 @@ def _set_sheet_name(book, action, applied):
 def _run_macro(book, action, applied):
     """The add-in's JavaScript callbacks, recorded as the task pane receives them: egovStamp
     (addin/static/js/stamp.js) also sets custom document properties, as Excel would, deleting
-    an earlier stamp's properties; egovReviewStatus and egovSaid (main.js) only show text in the pane."""
+    an earlier stamp's properties; egovReviewStatus, egovSaid (main.js) and egovForms (forms.js)
+    only show text or a choice in the pane."""
     applied.macros.append(list(action["args"]))
     name, *args = action["args"]
-    if name in ("egovReviewStatus", "egovSaid"):
+    if name in ("egovReviewStatus", "egovSaid", "egovForms"):
         return
     if name != "egovStamp":
         raise AssertionError(f"the test bridge does not know the callback {name}")

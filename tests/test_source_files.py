@@ -80,8 +80,8 @@ def test_several_forms_refused_alike_by_cli_and_addin(samples, tmp_path):
     assert done.exit_code != 0 and "có 2 biểu mẫu (các trang Biểu 7, Biểu 7 (2))" in done.output
     assert store.get("MANY-CLI", Q1) is None
     _, applied = run_script(path, "luu_ky_bao_cao", "MANY-XL", "Q1/2025")
-    assert applied.alerts == ['Tệp "hai-bieu.xlsx" có 2 biểu mẫu (các trang Biểu 7, Biểu 7 (2)); để lưu vào kho, '
-                              'mỗi tệp chỉ giữ một biểu mẫu. Chưa có gì được lưu.']
+    assert applied.alerts == ['Tệp "hai-bieu.xlsx" có 2 biểu mẫu (các trang Biểu 7, Biểu 7 (2)): chọn biểu mẫu '
+                              'cần dùng ở ô "Biểu mẫu" trong khung tác vụ egov-xl rồi bấm lại. Chưa có gì được lưu.']
     assert store.get("MANY-XL", Q1) is None
     # the sheet chosen (as `--sheet` does): archived
     _, chosen = run_script(path, "luu_ky_bao_cao", "MANY-XL", "Q1/2025", "", "", "", "Biểu 7 (2)")  # reason, accepted, confirm, sheet

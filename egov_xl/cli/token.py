@@ -101,11 +101,10 @@ def token_list(lang: LangOption = Lang.vi) -> None:
 
 
 def _create_units(archive, codes: list[str], catalogue) -> None:
-    from ..archive import units
+    from ..flows.units import create_missing
 
-    missing = sorted(set(codes) - archive_call(catalogue, units.known, archive, codes))
+    missing = archive_call(catalogue, create_missing, archive, codes)
     if missing:
-        archive_call(catalogue, units.write, archive, [units.UnitRecord(c, c, None, None) for c in missing])
         err().print(catalogue.text("units_created", units=", ".join(missing)), highlight=False)
 
 

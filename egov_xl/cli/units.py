@@ -21,14 +21,14 @@ DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Chạy thử: ki�
 
 def require_units(archive, codes: list[str], create: bool, catalogue) -> None:
     """Each code valid; unless `create`, each one a unit the archive holds (else one sentence, exit 2)."""
-    from ..archive import units
     from ..archive.store import unit_code
+    from ..flows.units import known as known_units
 
     for code in codes:
         archive_call(catalogue, unit_code, code)
     if create:
         return
-    known = archive_call(catalogue, units.known, archive, codes)
+    known = archive_call(catalogue, known_units, archive, codes)
     for code in codes:
         if code not in known:
             raise fail(catalogue, "archive_unit_unknown", unit=code)
@@ -67,7 +67,7 @@ def units_list(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
     """Liệt kê các đơn vị trong kho: mã, tên, cấp trên, loại."""
     from rich.table import Table
 
-    from ..archive.units import listed
+    from ..flows.units import listed
     from ..core.unit_kinds import label_of
 
     catalogue = catalogue_for(lang)

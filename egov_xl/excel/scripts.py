@@ -77,9 +77,11 @@ class _Stop(Exception):
 def _checked_form(book: xw.Book, details: str, catalogue, sheet: str = "") -> tuple[WorkbookGrid, list[Checked], Checked]:
     """The workbook's grids, every form checked, and the one form to work on: the same pick as
     the CLI and the web (flows.check.pick), the form of `sheet` when given; several forms, none
-    chosen, is said in one sentence naming their sheets; a form of no known edition is refused."""
+    chosen, is said in one sentence naming their sheets (and the task pane is sent them to
+    choose from); a form of no known edition is refused."""
     grids = book_grids(book, parse_details(details))
     checked = check_book(book, grids=grids)
+    _offer_forms(book, checked)
     try:
         form = pick(checked, book.name, sheet.strip() or None)
     except UserError as exc:
@@ -89,7 +91,17 @@ def _checked_form(book: xw.Book, details: str, catalogue, sheet: str = "") -> tu
     return grids, checked, form
 
 
-WORDING = {"archive_many_forms": "addin_many_forms"}  # the add-in's own way to choose (no --sheet)
+WORDING = {"archive_many_forms": "addin_many_forms"}  # the add-in's own way to choose (the pane, no --sheet)
+FORMS_CALLBACK = "egovForms"  # registered by the task pane (addin/static/js/forms.js)
+
+
+def _offer_forms(book: xw.Book, checked: list[Checked]) -> None:
+    """Send the task pane the sheets holding a form: with several it offers them to choose from
+    and sends the chosen one as `sheet` (nothing guesses one). Sent from the ribbon's commands
+    too (one runtime for the ribbon and the pane, like egovStamp): the ribbon's refusal names
+    the sheets and points to the pane, which then lists them."""
+    sheets = list(dict.fromkeys(item.form.sheet for item in checked))
+    book.impl.append_json_action(func="runMacro", args=[FORMS_CALLBACK, json.dumps(sheets, ensure_ascii=False)])
 
 
 def _outcome(catalogue, body) -> tuple[str, bool]:
@@ -130,7 +142,8 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
     checked_rows: dict[str, dict[str, str]] = {}
 
     def body(catalogue) -> str:
-        checked = check_book(book, parse_details(details))
+        checked = check_book(book, parse_details(details))  # every form of the workbook, as `validate` does
+        _offer_forms(book, checked)
         findings = [f for item in checked for f in item.report.findings]
         said = SaidOnce(catalogue)
         _mark(book, checked, findings, said)
@@ -160,15 +173,16 @@ def _mark(book: xw.Book, checked, findings, catalogue) -> None:
 
 @script
 async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
-                          lang: str = "vi", unit: str = "", period: str = ""):
-    """Làm mới so sánh kỳ trước: prior value, change and % beside each row; plausibility marks."""
+                          lang: str = "vi", unit: str = "", period: str = "", sheet: str = ""):
+    """Làm mới so sánh kỳ trước: prior value, change and % beside each row; plausibility marks;
+    a workbook of several forms unless `sheet` names one."""
 
     def body(catalogue) -> str:
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
         if not access.may_read(current_user, where_unit, store.children):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
-        _, checked, form = _checked_form(book, details, catalogue)
+        _, checked, form = _checked_form(book, details, catalogue, sheet)
         result = compare_form(store, form, where_unit, when)
         _write_comparison(book, form, result.comparison, catalogue)
         findings = [f for item in checked for f in item.report.findings] + result.comparison.findings
@@ -287,21 +301,22 @@ def _write_context(book: xw.Book, unit: str, when: Period) -> None:
 
 @script
 async def tong_hop(book: xw.Book, current_user: CurrentUser, details: str = "", notify: str = "alert",
-                   lang: str = "vi", unit: str = "", period: str = ""):
+                   lang: str = "vi", unit: str = "", period: str = "", sheet: str = ""):
     """Tổng hợp: the consolidating unit's form filled from its units' current revisions, with the
-    sheets "Chi tiết tổng hợp" and "Thiếu và lỗi"."""
+    sheets "Chi tiết tổng hợp" and "Thiếu và lỗi"; a workbook of several forms unless `sheet`
+    names the one to fill."""
 
     def body(catalogue) -> str:
-        from ..archive.tree import below
+        from ..flows.board import units_below
         from ..flows.consolidate import consolidate_unit
         from .consolidation import write_consolidated
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        for code in [where_unit, *(child.code for child in below(store, where_unit))]:
+        for code in [where_unit, *(child.code for child in units_below(store, where_unit))]:
             if not access.may_read(current_user, code, store.children):
                 raise _Stop(catalogue.text("addin_forbidden_consolidate", unit=where_unit, child=code))
-        grids, _, form = _checked_form(book, details, catalogue)
+        grids, _, form = _checked_form(book, details, catalogue, sheet)
         result = consolidate_unit(store, where_unit, when, form.form.edition.id)
         write_consolidated(book, grids, form, result, catalogue)
         total = result.consolidation

@@ -4,7 +4,7 @@ archive, whether they consolidate. Without sign-in (one PC) it says so, and noth
 
 from __future__ import annotations
 
-from ..archive import units as archive_units
+from ..flows.units import names as unit_names
 from ..server import runtime
 from . import access
 
@@ -14,7 +14,7 @@ def signed_in(user) -> dict:
         return {"auth": False}
     claims = getattr(user, "claims", {}) or {}
     codes = sorted(access.units_of(user) or ())
-    names = archive_units.names(runtime.current().archive(), codes) if codes else {}
+    names = unit_names(runtime.current().archive(), codes) if codes else {}
     return {
         "auth": True,
         "id": claims.get("token_id") or getattr(user, "id", None) or "",

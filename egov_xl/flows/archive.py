@@ -181,9 +181,3 @@ def original_file(archive: Archive, unit: str, period: Period, revision: int) ->
         return None
     return stored.meta.source_name, data
 
-
-def unit_children(archive: Archive):
-    """children(code) -> the codes directly below it, read once (for access.may_read)."""
-    from ..archive import overview
-
-    return overview.children_in(overview.units(archive))

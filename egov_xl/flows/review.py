@@ -27,3 +27,8 @@ def review(archive: Archive, unit: str, period: Period, revision: int, decision:
         return False
     overview.add_review(archive, target[0].id, decision, reason.strip(), by)
     return True
+
+
+def accept_all(archive: Archive, revision_ids: list[int], by: str) -> None:
+    """Accept many revisions in one transaction (the board's bulk accept of clean reports)."""
+    overview.accept_all(archive, revision_ids, by)

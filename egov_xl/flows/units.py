@@ -1,16 +1,19 @@
-"""An administrator's bulk work: the province's reporting units from one table into the archive,
-and one token per clerk from another, each idempotent (importing the same file again changes
-nothing), each all or nothing (one bad row and nothing is written), each with a dry run."""
+"""The reporting units: listed, looked up by code (known, named), created when an admin asks;
+and an administrator's bulk work: the province's units from one table into the archive, and one
+token per clerk from another, each idempotent (importing the same file again changes nothing),
+each all or nothing (one bad row and nothing is written), each with a dry run."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..archive import units as archive_units
+from ..archive.units import UnitRecord
 from ..archive.store import Archive
 from ..core.errors import UserError
 from ..core.unit_table import ClerkRow, RowProblem, clerk_rows, unit_rows
@@ -40,15 +43,30 @@ class ClerksImport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
+listed = archive_units.listed  # every unit, by code, with its parent's code and its kind
+known = archive_units.known  # those of the codes the archive holds
+names = archive_units.names  # each known code's name
+
+
+def create_missing(archive: Archive, codes: Iterable[str]) -> list[str]:
+    """Create each of `codes` the archive does not hold, named by its code and without a parent
+    (`--create-unit`); the codes created, sorted."""
+    wanted = set(codes)
+    missing = sorted(wanted - known(archive, wanted))
+    if missing:
+        archive_units.write(archive, [UnitRecord(code, code, None, None) for code in missing])
+    return missing
+
+
 def import_units(archive: Archive, path: Path, dry_run: bool = False, limits: Limits | None = None) -> UnitsImport:
     """Create or update every unit of the table; nothing written if a row is bad or on a dry run."""
     rows = read_table(path, limits, UNIT_SHEETS)
-    records = {unit.code for unit in archive_units.listed(archive)}
+    records = {unit.code for unit in listed(archive)}
     found, problems = unit_rows(rows, records)
     result = UnitsImport(len(found), problems=problems)
     if problems:
         return result
-    wanted = [archive_units.UnitRecord(r.code, r.name, r.parent, r.kind) for r in found]
+    wanted = [UnitRecord(r.code, r.name, r.parent, r.kind) for r in found]
     result.written = archive_units.plan(archive, wanted) if dry_run else archive_units.write(archive, wanted)
     return result
 
@@ -60,10 +78,10 @@ def import_clerks(archive: Archive, tokens_file: Path, path: Path, out: Path | N
     only hashes. Units the archive does not know are refused unless `create_units`."""
     rows = read_table(path, limits, CLERK_SHEETS)
     found, problems = clerk_rows(rows)
-    known = archive_units.known(archive, (u for row in found for u in row.units))
+    held = known(archive, {u for row in found for u in row.units})
     if not create_units:
         problems += [RowProblem(row.row, UserError("tokens_row_unit_unknown", name=row.name, unit=unit))
-                     for row in found for unit in row.units if unit not in known]
+                     for row in found for unit in row.units if unit not in held]
         problems = _one_per_row(problems)
     result = ClerksImport(len(found), problems=problems)
     if problems:
@@ -73,7 +91,7 @@ def import_clerks(archive: Archive, tokens_file: Path, path: Path, out: Path | N
     result.kept = [entry for entry in matched if entry is not None]
     new = [grant for grant, entry in zip(grants, matched, strict=True) if entry is None]
     result.to_issue = len(new)
-    missing = sorted({u for row in found for u in row.units} - known)
+    missing = sorted({u for row in found for u in row.units} - held)
     if dry_run or not new:
         result.created_units = missing if create_units else []
         return result
@@ -82,8 +100,7 @@ def import_clerks(archive: Archive, tokens_file: Path, path: Path, out: Path | N
     handle = _exclusive(out)  # before any token exists: an existing file stops everything
     try:
         if create_units and missing:
-            archive_units.write(archive, [archive_units.UnitRecord(c, c, None, None) for c in missing])
-            result.created_units = missing
+            result.created_units = create_missing(archive, missing)
         result.issued = tokens.issue_many(tokens_file, new)
     except BaseException:
         os.close(handle)

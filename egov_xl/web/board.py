@@ -14,12 +14,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..archive import overview
 from ..archive.calendar import Calendar
-from ..archive.overview import Review, Revision
 from ..archive.store import Archive
-from ..archive.tree import TreeUnit
 from ..core.periods import Period, PeriodError, parse_period
+from ..flows import board as reads
+from ..flows.board import Review, Revision, TreeUnit
 
 PAGE_SIZE = 50
 # the summary's groups (a unit may be in several), in the order shown, with their URL words
@@ -166,8 +165,8 @@ def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | 
                 tree: dict[str, TreeUnit] | None = None) -> Board:
     """The board below `root` as `query` asks; `tree` is the unit tree when already read."""
     query = query or Query()
-    tree = tree if tree is not None else overview.units(archive)
-    kinds = {c: calendar.kind_of(tree[c].name) for c in overview.below(tree, root)}
+    tree = tree if tree is not None else reads.unit_tree(archive)
+    kinds = {c: calendar.kind_of(tree[c].name) for c in reads.below(tree, root)}
     codes = [c for c, kind in kinds.items() if (not query.kind or kind == query.kind) and _found(tree[c], query.search)]
     periods, all_periods, rows = _rows(archive, calendar, tree, kinds, codes, _key(query.period))
     focus = periods[-1] if periods else None
@@ -188,11 +187,11 @@ def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | 
 def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds: dict[str, str | None],
           codes: list[str], chosen: str | None) -> tuple[list[Period], list[Period], list[Row]]:
     """Every unit's cells. Revisions and reviews are append-only, so their newest ids
-    (overview.stamp) tell whether a board built before is current; if not, only the revisions
+    (flows.board.stamp) tell whether a board built before is current; if not, only the revisions
     and reviews added since are read and only their units' rows built again (a deadline day's
     stream of revisions does not rebuild 3,400 rows each time). A new period rebuilds all."""
     key = (archive.url, id(calendar), chosen, hash(tuple((c, tree[c].name) for c in codes)))
-    stamp = overview.stamp(archive)
+    stamp = reads.stamp(archive)
     with _LOCK:
         built = _BUILT.get(key)
     if built is None or built.stamp != stamp:  # built outside the lock: _update never changes `built`
@@ -209,13 +208,13 @@ def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds
 def _update(built: _Built | None, archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit],
             kinds: dict[str, str | None], codes: list[str], chosen: str | None, stamp: tuple[int, int]) -> _Built:
     since = built.stamp if built else (0, 0)
-    new = overview.revisions(archive, codes, findings=False, ids=(since[0], stamp[0]))
-    reviewed = overview.reviews_in_force(archive, codes, ids=(since[1], stamp[1]))
+    new = reads.revisions(archive, codes, findings=False, ids=(since[0], stamp[0]))
+    reviewed = reads.reviews_in_force(archive, codes, ids=(since[1], stamp[1]))
     if built is None or any(r.period not in built.all_periods for r in new):
         built = _Built(stamp, {}, {}, [], [], [])
         if since != (0, 0):  # a new period: read everything again
-            new = overview.revisions(archive, codes, findings=False, ids=(0, stamp[0]))
-            reviewed = overview.reviews_in_force(archive, codes, ids=(0, stamp[1]))
+            new = reads.revisions(archive, codes, findings=False, ids=(0, stamp[0]))
+            reviewed = reads.reviews_in_force(archive, codes, ids=(0, stamp[1]))
         changed = None
     else:
         owner = {r.id: r.unit for group in built.grouped.values() for r in group} | {r.id: r.unit for r in new}

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
-from ..archive import overview
-from ..archive.tree import TreeUnit
 from ..core.periods import Period
 from ..archive.store import Archive
 from ..core.consolidate import Contribution, Method
 from ..core.messages import Catalogue
 from ..core.spec import Kind
+from ..flows import board as reads
+from ..flows.board import TreeUnit
 from ..flows.consolidate import ConsolidatedForm, shown_value
 from ..output.consolidation import explained, filled_book, note, statuses
 
@@ -33,7 +33,7 @@ def consolidating_units(tree: dict[str, TreeUnit], units: frozenset[str] | None,
 
 def periods_below(archive: Archive, tree: dict[str, TreeUnit], root: str) -> list[Period]:
     """The periods any unit below `root` reported, newest first (metadata only, one query)."""
-    found = {r.period for r in overview.revisions(archive, overview.below(tree, root))}
+    found = {r.period for r in reads.revisions(archive, reads.below(tree, root))}
     return sorted(found, key=lambda p: (p.end, p.key), reverse=True)
 
 

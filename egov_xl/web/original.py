@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from ..core.errors import UserError
 from ..core.periods import parse_period
 from ..excel import access
-from ..flows.archive import original_file, unit_children
+from ..flows.archive import original_file
+from ..flows.board import unit_children
 from .routes import _archive, _deny, _refuse, router
 from .session import Visitor, signed_in
 from .upload import safe_name

@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.formparsers import MultiPartException
 
 from .. import definitions
-from ..archive import overview
 from ..archive.calendar import load_calendar
 from ..archive.db import ArchiveError
 from ..core.errors import UserError
@@ -26,7 +25,7 @@ from ..core.periods import parse_period
 from ..excel import access
 from ..excel.access import grant_for, token_digest
 from ..server import runtime
-from ..flows import review as reviews
+from ..flows import board as reads, review as reviews
 from ..sources.formats import SUFFIXES
 from ..flows.consolidate import consolidate_unit
 from . import charts, consolidation, wording
@@ -148,14 +147,14 @@ def _roots(found: Visitor, tree: dict) -> list[str]:
 
 def _board(request: Request, found: Visitor, root: str | None, query: Query):
     archive = _archive()
-    tree = overview.units(archive)
+    tree = reads.unit_tree(archive)
     roots = _roots(found, tree)
     root = root or (roots[0] if roots else None)
     if root is None:
         return None, roots, _deny(request, found, "web_no_units", status=200)
     if root not in tree:
         return None, roots, _deny(request, found, "web_unknown_unit", status=404, unit=root)
-    if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, overview.children_in(tree)))):
+    if not (found.open_mode or (found.grant.consolidates and access.may_read(found, root, reads.children_in(tree)))):
         return None, roots, _deny(request, found, "addin_forbidden_read", unit=root)
     return build_board(archive, _calendar(), root, query, tree), [tree[c] for c in roots], None
 
@@ -177,7 +176,7 @@ def board_page(request: Request, don_vi: str | None = None, ky: str | None = Non
     lang = wording.language(request)
     names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
     chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
-    children_of = overview.children_in(board.tree)
+    children_of = reads.children_in(board.tree)
     clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
     return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
                  states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
@@ -229,9 +228,9 @@ def bulk_accept(request: Request, csrf: str = Form(""), don_vi: str = Form(""), 
     board, _, refused = _board(request, found, don_vi, query)
     if refused:
         return refused
-    children_of = overview.children_in(overview.units(_archive()))
+    children_of = reads.unit_children(_archive())
     cells = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
-    overview.accept_all(_archive(), [c.current.id for c in cells], found.name)
+    reviews.accept_all(_archive(), [c.current.id for c in cells], found.name)
     target = _board_link(board, query, trang_thai="", da_chap_nhan=len(cells))
     return RedirectResponse(target, status_code=303)
 
@@ -256,7 +255,7 @@ def upload_form(request: Request, found: Visitor = Depends(signed_in)):
 
 def _own_units(found: Visitor) -> list[tuple[str, str]]:
     """(code, name) of the units the visitor may submit for, by code."""
-    tree = overview.units(_archive())
+    tree = reads.unit_tree(_archive())
     codes = sorted(tree) if found.open_mode else sorted(found.grant.units)
     return [(code, tree[code].name if code in tree else "") for code in codes]
 
@@ -265,8 +264,8 @@ def _units_below(found: Visitor) -> list[tuple[str, str]]:
     """(code, name) of the units a consolidating office's clerk may archive for on their behalf."""
     if found.open_mode or not found.grant.consolidates:
         return []
-    tree = overview.units(_archive())
-    codes = {code for own in found.grant.units if own in tree for code in overview.below(tree, own)}
+    tree = reads.unit_tree(_archive())
+    codes = {code for own in found.grant.units if own in tree for code in reads.below(tree, own)}
     return [(code, tree[code].name) for code in sorted(codes - found.grant.units)]
 
 
@@ -278,7 +277,7 @@ def _submitter(found: Visitor, unit: str) -> str | None:
         return None
     if access.may_write(found, unit):
         return access.who(found)  # "name (token id)", as the add-in records it
-    if access.may_submit_for(found, unit, overview.children_in(overview.units(_archive()))):
+    if access.may_submit_for(found, unit, reads.unit_children(_archive())):
         return definitions.catalogue("vi").text("archived_on_behalf", by=access.who(found), unit=unit)
     return None
 
@@ -327,8 +326,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
                den: int | None = None, kept: dict | None = None) -> HTMLResponse:
     """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill again."""
     archive = _archive()
-    tree = overview.units(archive)
-    children_of = overview.children_in(tree)
+    tree = reads.unit_tree(archive)
+    children_of = reads.children_in(tree)
     if not access.may_read(found, unit, children_of):
         return _deny(request, found, "addin_forbidden_read", unit=unit)
     if unit not in tree:
@@ -347,7 +346,7 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
                 and calendar.kind_of(i.name) == kind]
     view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))  # figures only for readers
-    values = overview.current_values(archive, [unit, *view.peers])  # one query, however many peers
+    values = reads.current_values(archive, [unit, *view.peers])  # one query, however many peers
     items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
     lang = wording.language(request)
     names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
@@ -378,7 +377,7 @@ def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form("")
            quyet_dinh: str = Form(""), ly_do: str = Form(""), found: Visitor = Depends(signed_in)):
     check_csrf(found, csrf)
     archive = _archive()
-    if not access.may_review(found, unit, overview.children_in(overview.units(archive))):
+    if not access.may_review(found, unit, reads.unit_children(archive)):
         return _deny(request, found, "web_forbidden_review", unit=unit)
     try:
         period = parse_period(ky)
@@ -403,7 +402,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     from ..workbook import ReadError
 
     archive = _archive()
-    tree = overview.units(archive)
+    tree = reads.unit_tree(archive)
     own = None if found.open_mode else found.grant.units
     allowed = consolidation.consolidating_units(tree, own, found.open_mode or found.grant.consolidates)
     unit = unit or (allowed[0] if allowed else None)

@@ -8,13 +8,13 @@ from decimal import Decimal
 from statistics import median
 
 from .. import definitions
-from ..archive import overview
 from ..archive.calendar import Calendar
-from ..archive.overview import Review, Revision
 from ..core.periods import Period
 from ..archive.store import Archive, Stored
 from ..core.prior import change_percent
 from ..core.spec import Kind
+from ..flows import board as reads
+from ..flows.board import Review, Revision
 
 
 @dataclass
@@ -31,8 +31,8 @@ class PeriodBlock:
 
 
 def blocks(archive: Archive, unit: str, calendar: Calendar) -> list[PeriodBlock]:
-    found = overview.revisions(archive, [unit])
-    reviewed = overview.reviews(archive, [r.id for r in found])
+    found = reads.revisions(archive, [unit])
+    reviewed = reads.reviews(archive, [r.id for r in found])
     by_period: dict[str, PeriodBlock] = {}
     for revision in found:
         block = by_period.setdefault(revision.period.key,

@@ -68,7 +68,7 @@ function makeSheet(name, position, values) {
     },
     pageLayout: { getPrintAreaOrNullObject: () => ({ isNullObject: true, areas: coll(), load() { return this; } }) },
     load() { return this; },
-    activate() {},
+    activate() { active.name = name; log.push(["activate", name]); },
     getUsedRangeOrNullObject: used, getUsedRange: used,
     getRange(address) { const p = a1(address); return range(p.row, p.col, p.row2 - p.row + 1, p.col2 - p.col + 1); },
     getRangeByIndexes: range,
@@ -77,6 +77,7 @@ function makeSheet(name, position, values) {
   return sheet;
 }
 
+const active = { name: BOOK.sheets[0].name }; // the sheet in front of the clerk
 const sheets = BOOK.sheets.map((s, i) => makeSheet(s.name, i, s.values));
 const workbook = {
   name: BOOK.name,
@@ -86,7 +87,10 @@ const workbook = {
     load() { return this; },
     getItem(name) { return sheets.find((s) => s.name === name); },
     getItemOrNullObject(name) { return sheets.find((s) => s.name === name) || { isNullObject: true, load() { return this; } }; },
-    getActiveWorksheet() { return { position: 0, load() { return this; } }; },
+    getActiveWorksheet() {
+      const sheet = sheets.find((s) => s.name === active.name) || sheets[0];
+      return { name: sheet.name, position: sheets.indexOf(sheet), load() { return this; } };
+    },
     add(name) { const s = makeSheet(name, sheets.length, []); sheets.push(s); return s; },
   },
   application: { calculationMode: "Automatic", load() { return this; } },
@@ -116,7 +120,7 @@ globalThis.Excel = { run: async (fn) => fn(context), ClearApplyTo: { all: "All" 
 globalThis.CustomFunctions = { associate: (name, fn) => { functions[name] = fn; log.push(["function", name]); }, Error: Error,
   ErrorCode: { invalidValue: "invalidValue" } };
 
-globalThis.egovStandin = { log, handlers, functions, sheets, workbook };
+globalThis.egovStandin = { log, handlers, functions, sheets, workbook, active };
 if (BOOK.scenario !== false) window.addEventListener("load", () => setTimeout(async () => {
   const out = document.createElement("pre");
   out.id = "egov-test-result";

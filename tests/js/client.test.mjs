@@ -1,7 +1,7 @@
 // Runs xlwings Server's own JavaScript client (the installed package's static/js, copied by
 // tests/test_js_client.py to XLWINGS_JS_DIR) under Node with a small fake Office/Excel, and
 // replays the actions our server returned for a real workbook (EGOV_FIXTURE), with the add-in's
-// runMacro callbacks (stamp.js) beside it.
+// runMacro callbacks (stamp.js, forms.js) beside it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -101,7 +101,8 @@ installOfficeGlobals(dialogs);
 globalThis.Excel = { run: async (fn) => fn(fakeContext([])), ClearApplyTo: { all: "All", formats: "Formats", contents: "Contents" } };
 
 await import(pathToFileURL(path.join(process.env.XLWINGS_JS_DIR, "custom-scripts", "index.js")).href);
-await import("./stamp.js"); // the add-in's runMacro callback (addin/static/js/stamp.js), as the task pane loads it
+await import("./stamp.js"); // the add-in's runMacro callbacks (addin/static/js/stamp.js, forms.js), as the task pane loads them
+await import("./forms.js");
 
 test("the real client applies egov-xl's Kiểm tra actions", async () => {
   const context = fakeContext(fixture.sheets);

@@ -1,11 +1,13 @@
 import "./function-batch.js"; // pure EGOV functions in batches (RATIO, NUM)
 import "./stamp.js"; // the validation stamp written after Kiểm tra (egovStamp)
+import { chosenSheet } from "./forms.js"; // which form of a workbook holding several (egovForms)
 
 // egov-xl task pane: unit and period, the actions, the list of findings (read back from the
 // sheet "Kiểm tra" the scripts write), selecting a finding's cell, accepting warnings, and where
 // the report stands (a return for correction shows its reason), told by the script trang_thai;
-// and the clerk's sign-in (the token is kept and sent by auth.js). Each action's outcome is the
-// script's own sentence, or a failure in red; "Xong." only when the script said nothing.
+// the clerk's sign-in (the token is kept and sent by auth.js); and, for a workbook holding several
+// forms, which one Làm mới so sánh, Tổng hợp and Lưu kỳ báo cáo work on. Each action's outcome
+// is the script's own sentence, or a failure in red; "Xong." only when the script said nothing.
 const REPORT_SHEET = "Kiểm tra";
 const accepted = new Map(); // "rule|code" -> {rule, code, reason}
 
@@ -140,6 +142,19 @@ async function act(scriptName, extra, notify = "silent") {
   return true;
 }
 
+// Picking a form shows its sheet in Excel, so the clerk sees what will be compared or saved.
+async function showSheet(name) {
+  if (!name) return;
+  try {
+    await Excel.run(async (context) => {
+      context.workbook.worksheets.getItem(name).activate();
+      await context.sync();
+    });
+  } catch (error) {
+    console.error(error);
+  }
+}
+
 // Sign-in (addin/static/js/auth.js keeps the token and hands it to every call) ----------------
 
 function signinStatus(text, state = "") {
@@ -256,13 +271,14 @@ Office.onReady(async () => {
     await act("dat_don_vi_ky", contextArgs());
     await refreshReviewStatus();
   });
+  el("egov-sheet").addEventListener("change", () => showSheet(el("egov-sheet").value));
   el("egov-validate").addEventListener("click", () => act("kiem_tra", []));
-  el("egov-refresh").addEventListener("click", () => act("lam_moi_so_sanh", contextArgs()));
+  el("egov-refresh").addEventListener("click", () => act("lam_moi_so_sanh", [...contextArgs(), chosenSheet()]));
   // its sentence (n of N units, partial or not) matters more than the findings list: a message box
-  el("egov-consolidate").addEventListener("click", () => act("tong_hop", contextArgs(), "alert"));
+  el("egov-consolidate").addEventListener("click", () => act("tong_hop", [...contextArgs(), chosenSheet()], "alert"));
   el("egov-archive").addEventListener("click", async () => {
     await act("luu_ky_bao_cao", [...contextArgs(), el("egov-reason").value.trim(),
-      JSON.stringify([...accepted.values()]), el("egov-confirm").checked ? "1" : ""]);
+      JSON.stringify([...accepted.values()]), el("egov-confirm").checked ? "1" : "", chosenSheet()]);
     await refreshReviewStatus();
   });
   await refreshReviewStatus();
