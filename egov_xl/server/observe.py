@@ -6,7 +6,10 @@ layer of `egov-xl serve`):
 * one access line per request: time, client, user (the token's id), method, route, status, ms;
   a 401 also gives a failed-login line;
 * a failure gives one line with a short id; its traceback is logged once per place it comes
-  from (a database outage is thousands of the same traceback otherwise). The person who made
+  from (a database outage is thousands of the same traceback otherwise). A tokens file the
+  server must not use (made writable by others, given to another owner while it runs) is a
+  warning logged once, and every request that needs it gets 503 and the sentence naming the
+  file and what is wrong. The person who made
   the request gets a sentence with the same id: 503 "the archive cannot be reached" when the
   database is down, else 500, in Vietnamese then English (JSON `{"detail": …}` for the add-in,
   a page for the web console), never a traceback or "An error occurred.".
@@ -35,7 +38,7 @@ from .. import definitions
 from ..archive.db import ArchiveError
 from ..core.errors import UserError
 from .guards import bilingual
-from .tokens import ID_LENGTH, digest
+from .tokens import ID_LENGTH, TokensFileError, digest
 
 log = logging.getLogger("egov_xl.server")
 access = logging.getLogger("egov_xl.access")
@@ -66,6 +69,7 @@ class _Request:
 
 _current: ContextVar[_Request | None] = ContextVar("egov_request", default=None)
 _traced: set[str] = set()  # where failures came from whose traceback this process has logged
+_told: set[tuple[str, str]] = set()  # (what is wrong, which file) of tokens files already logged
 
 
 def note_user(user_id: str) -> None:
@@ -85,9 +89,25 @@ def archive_down(exc: BaseException) -> bool:
     return type(exc).__name__ == "OperationalError" and type(exc).__module__.startswith(("psycopg", "sqlite3"))
 
 
+def tokens_file_unusable(exc: TokensFileError) -> str:
+    """The administrator's tokens file cannot be used (loose permissions, another owner, a
+    wrong format): said once in the log for each file and cause, not as a failure of every
+    request; the sentence every request gets (503, Vietnamese then English)."""
+    told = (exc.key, str(exc.params.get("path", "")))
+    if told not in _told:
+        _told.add(told)
+        log.warning("tokens file %s unusable, every signed-in request refused: %s", told[1],
+                    json.dumps(definitions.catalogue("en").text(exc.key, **exc.params), ensure_ascii=False))
+    return bilingual(exc.key, **exc.params)
+
+
 def failure(exc: BaseException) -> str:
-    """Log a failure: one line with a new id, and its traceback if this place is new."""
+    """Log a failure: one line with a new id, and its traceback if this place is new (a tokens
+    file that cannot be used: said once, tokens_file_unusable)."""
     ident = secrets.token_hex(4)
+    if isinstance(exc, TokensFileError):
+        tokens_file_unusable(exc)
+        return ident
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f"{frame.filename}:{frame.lineno}" if frame else "?"
     said = exc.render(definitions.catalogue("en")) if isinstance(exc, UserError) else str(exc)
@@ -101,6 +121,8 @@ def failure(exc: BaseException) -> str:
 
 
 def sentence(exc: BaseException, ident: str) -> tuple[int, str]:
+    if isinstance(exc, TokensFileError):
+        return 503, tokens_file_unusable(exc)
     if archive_down(exc):
         return 503, bilingual("archive_unavailable", id=ident)
     return 500, bilingual("server_error", id=ident)

@@ -77,11 +77,13 @@ def grant_by_digest(token_hash: str, path: Path | None) -> Grant | None:
     """The grant of a token known by its SHA-256 (what a web session keeps, never the token)."""
     if path is None or not path.is_file():
         return None
-    return _grants(str(path), path.stat().st_mtime_ns).get(token_hash)
+    _refuse_loose(path)  # at every request: making a file loose changes no time the cache is keyed on
+    info = path.stat()
+    return _grants(str(path), info.st_mtime_ns, info.st_ino).get(token_hash)
 
 
 @lru_cache(maxsize=4)
-def _grants(path: str, stamp: int) -> dict[str, Grant]:
+def _grants(path: str, stamp: int, inode: int) -> dict[str, Grant]:
     return {key: entry.grant for key, entry in _read(Path(path)).items()}
 
 
@@ -189,8 +191,7 @@ def _same(grant: Grant) -> tuple:
 
 
 def _read(path: Path) -> dict[str, Entry]:
-    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
-        raise TokensFileError("tokens_file_writable", path=loose)
+    _refuse_loose(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -205,6 +206,11 @@ def _read(path: Path) -> dict[str, Entry]:
             raise TokensFileError("tokens_clear_text", path=path, count=len(listed))
         raise TokensFileError("tokens_file_invalid", path=path, reason=f"format: {data.get('format')}")
     return {str(key): _entry(path, str(key), value) for key, value in listed.items()}
+
+
+def _refuse_loose(path: Path) -> None:
+    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
+        raise TokensFileError("tokens_file_writable", path=loose)
 
 
 def writable_by_others(path: Path) -> Path | None:
