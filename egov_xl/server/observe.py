@@ -3,7 +3,8 @@ layer of `egov-xl serve`):
 
 * `<app path>/health`: 200 and a sentence when the archive answers a query, 503 and a sentence
   when it does not (for a monitor or the proxy; no token needed, nothing else is said);
-* one access line per request: time, client, user (the token's id), method, route, status, ms;
+* one access line per request: time, client, user (the token's id), method, route, status, ms
+  (the route quoted by `shown`: no character in it moves a terminal's cursor or breaks the line);
   a 401 also gives a failed-login line;
 * a failure gives one line with a short id; its traceback is logged once per place it comes
   from (a database outage is thousands of the same traceback otherwise). A tokens file the
@@ -25,6 +26,7 @@ import logging
 import secrets
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -72,6 +74,28 @@ _traced: set[str] = set()  # where failures came from whose traceback this proce
 _told: set[tuple[str, str]] = set()  # (what is wrong, which file) of tokens files already logged
 
 
+def shown(text: str) -> str:
+    """`text` quoted for a log line: JSON escapes (C0 controls, quotes, backslashes), and every
+    other character a terminal or a log viewer would obey rather than show (C1 controls such as
+    CSI U+009B and NEL U+0085, line and paragraph separators, bidirectional overrides, zero-width
+    characters; Unicode's Cc, Cf, Zl, Zp, and lone surrogates, private and unassigned code points)
+    as \\uXXXX (\\UXXXXXXXX beyond the first plane); Vietnamese letters stay as they are."""
+    return "".join(_escaped(ch) if ord(ch) > 0x7e and unicodedata.category(ch) in _OBEYED else ch
+                   for ch in json.dumps(text, ensure_ascii=False))
+
+
+_OBEYED = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def _escaped(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _bare(text: str) -> str:
+    """An unquoted field of a log line: `shown`, and no space that could start a forged field."""
+    return shown(text)[1:-1].replace(" ", "\\u0020")
+
+
 def note_user(user_id: str) -> None:
     """Name the user of the request in progress (the web console's session knows it)."""
     if (found := _current.get()) is not None:
@@ -97,7 +121,7 @@ def tokens_file_unusable(exc: TokensFileError) -> str:
     if told not in _told:
         _told.add(told)
         log.warning("tokens file %s unusable, every signed-in request refused: %s", told[1],
-                    json.dumps(definitions.catalogue("en").text(exc.key, **exc.params), ensure_ascii=False))
+                    shown(definitions.catalogue("en").text(exc.key, **exc.params)))
     return bilingual(exc.key, **exc.params)
 
 
@@ -113,7 +137,7 @@ def failure(exc: BaseException) -> str:
     said = exc.render(definitions.catalogue("en")) if isinstance(exc, UserError) else str(exc)
     message = (said.strip().splitlines() or [""])[0][:300]
     log.error("failure id=%s archive_down=%s type=%s at=%s message=%s", ident, archive_down(exc), type(exc).__name__,
-              where, json.dumps(message, ensure_ascii=False))
+              where, shown(message))
     if where not in _traced:
         _traced.add(where)
         log.error("traceback of id=%s (later failures from %s log one line)", ident, where, exc_info=exc)
@@ -183,11 +207,11 @@ class Observed:
             self._log(scope, found, status[0] if status else 0, time.perf_counter() - started)
 
     def _log(self, scope, found: _Request, status: int, seconds: float) -> None:
-        client = (scope.get("client") or ("-", 0))[0]
+        client = _bare(str((scope.get("client") or ("-", 0))[0]))  # a proxy's X-Forwarded-For, as sent
         user = found.user if found.user != "-" else _token_id(scope, status)
-        route = json.dumps(scope["path"], ensure_ascii=False)
-        access.info("client=%s user=%s method=%s route=%s status=%d ms=%d", client, user, scope["method"], route,
-                    status, round(seconds * 1000))
+        route = shown(scope["path"])
+        access.info("client=%s user=%s method=%s route=%s status=%d ms=%d", client, _bare(user),
+                    _bare(scope["method"]), route, status, round(seconds * 1000))
         if status == 401:
             log.warning("login failed client=%s route=%s", client, route)
 
