@@ -216,11 +216,13 @@ def _refuse_loose(path: Path) -> None:
 def writable_by_others(path: Path) -> Path | None:
     """The tokens file, or its folder, when another account of this machine may change it
     (write permission for group or others, or another owner than this account or root; a
-    folder with the sticky bit lets nobody replace another's file); None when only we may."""
+    folder with the sticky bit lets nobody replace another's file); None when only we may.
+    Named through a symbolic link, the link's folder too (whoever may write it may repoint it)."""
     if os.name == "nt":  # NTFS permissions are not mode bits; the private folder is the user's own
         return None
     real = path.resolve()
-    for item in (real, real.parent):
+    linked = (path.absolute().parent.resolve(),) if path.is_symlink() else ()
+    for item in (real, real.parent, *linked):
         info = item.stat()
         loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
         if item.is_dir() and info.st_mode & stat.S_ISVTX:

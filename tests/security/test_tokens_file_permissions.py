@@ -109,3 +109,22 @@ def test_a_tokens_file_made_unsafe_while_serving_is_a_sentence(tmp_path):
     said = [line for line in log.splitlines() if "tokens file" in line and str(path) in line]
     assert len(said) == 1 and "WARNING" in said[0], said  # once, whatever the requests and the cause
     assert "Traceback" not in log and "failure id=" not in log
+
+
+def test_a_link_in_a_folder_others_may_write_is_refused(tmp_path):
+    """The tokens file named through a symbolic link: whoever may write the link's folder can
+    point it at a file of their own, however private the file it names now is."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    path = private / "tokens.yaml"
+    token, _ = issue(path, "Cán bộ Sở A", ["SO-A"])
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    link = shared / "tokens.yaml"
+    link.symlink_to(path)
+    os.chmod(shared, 0o777)
+    with pytest.raises(TokensFileError) as refused:
+        grant_for(token, link)
+    assert refused.value.key == "tokens_file_writable" and refused.value.params["path"] == shared
+    os.chmod(shared, 0o755)
+    assert grant_for(token, link).units == frozenset({"SO-A"})
