@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -118,3 +119,22 @@ def test_access_and_failed_login_lines(tokens, samples, tmp_path):
     assert any('route="/xlwings/custom-scripts-call/kiem_tra"' in entry for entry in failed)
     assert any('route="/bao-cao/dang-nhap"' in entry for entry in failed)
     assert not any("Traceback" in entry for entry in lines)
+
+
+def test_access_lines_escape_characters_a_terminal_would_obey(tmp_path):
+    """A path carrying C1 controls (CSI U+009B, NEL U+0085), a line or paragraph separator, a
+    right-to-left override or a zero-width space, percent-encoded: each request is one line,
+    with those characters written as \\uXXXX (a terminal or a log viewer reading the journal
+    would otherwise move the cursor, break the line or reverse what follows); Vietnamese stays."""
+    evil = "\u009b31m\u0085giả\u2028mạo\u2029\u202egnp.exe\u200b\u001b[2J"
+    with live_server("--url", f"sqlite:///{tmp_path / 'a.sqlite3'}") as base:
+        for _ in range(2):
+            assert httpx.get(base + "/bao-cao/" + quote(evil)).status_code in (303, 404)
+        time.sleep(0.3)  # the worker's last line
+        text = base.log.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if " egov_xl.access " in line and "/bao-cao/" in line]
+    assert len(lines) == 2, lines
+    for line in lines:
+        assert STAMP.match(line) and line.endswith(tuple("0123456789")), line
+        assert not any(ch in line for ch in evil if ch not in "31m[2Jgiảmạognp.exe"), ascii(line)
+        assert "\\u009b31m\\u0085giả\\u2028mạo\\u2029\\u202egnp.exe\\u200b\\u001b[2J" in line, ascii(line)

@@ -85,6 +85,29 @@ def test_backup_of_a_running_archive_has_its_fingerprint_and_is_never_overwritte
     assert later.exit_code == 0 and "thêm 1 lần nộp" in later.output, later.output
 
 
+def test_verifying_a_backup_never_changes_it(running, tmp_path):
+    """`archive verify` opens a SQLite archive read-only: the backup's bytes and time stay, no
+    -wal or -shm appears beside it, and a read-only backup file verifies; so does a plain copy
+    in WAL mode, and a missing file is a sentence, not a new empty archive."""
+    archive, path = running
+    out = tmp_path / "backups" / "b.sqlite3"
+    out.parent.mkdir()
+    assert egov("archive", "backup", out, "--url", archive.url).exit_code == 0
+    out.chmod(0o400)
+    plain = tmp_path / "plain" / "archive.sqlite3"
+    plain.parent.mkdir()
+    shutil.copyfile(path, plain)  # in WAL mode, its -wal left behind
+    for copy, revisions in ((out, 4), (plain, 1)):
+        before, when = copy.read_bytes(), copy.stat().st_mtime_ns
+        checked = egov("archive", "verify", "--url", f"sqlite:///{copy}", "--against", archive.url)
+        assert checked.exit_code in (0, 1) and f"{revisions} lần nộp" in checked.output, checked.output
+        assert copy.read_bytes() == before and copy.stat().st_mtime_ns == when
+        assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]
+    missing = egov("archive", "verify", "--url", f"sqlite:///{tmp_path / 'khong-co' / 'b.sqlite3'}")
+    assert missing.exit_code == 2 and "Traceback" not in missing.output, missing.output
+    assert not (tmp_path / "khong-co").exists()
+
+
 def test_a_backup_into_a_missing_folder_is_a_sentence(running, tmp_path):
     archive, _ = running
     done = egov("archive", "backup", tmp_path / "khong-co" / "b.sqlite3", "--url", archive.url)

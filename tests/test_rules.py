@@ -109,6 +109,23 @@ def test_formula_without_cached_value(tmp_path):
     assert ("value.recalculated", "4.5") in rules(path)  # LibreOffice computed it (test_recalculated.py)
 
 
+def test_formula_typed_as_text_is_said_to_be_uncomputed(tmp_path):
+    """'=2/25' stored as text (a cell formatted as text before the formula was typed, a file
+    written by a program): no number is read, and the sentence names the formula and says how
+    to get its result, instead of "cannot be read as a number". It is never evaluated here."""
+    path = fill(tmp_path, bm7_correct(), numeric=True)
+    book = load_workbook(path)
+    for row in book.active.iter_rows():
+        if row[0].value == "4.1.1.":
+            row[3].value, row[3].data_type = "=2/25", "s"  # text, as Excel keeps it in a text cell
+            where = row[3].coordinate
+    book.save(path)
+    found = [f for f in only(path) if f.code == "4.1.1"]
+    assert [(f.rule, f.severity, f.cell.a1) for f in found] == [("value.formula-text-uncomputed", Severity.ERROR, where)]
+    text = catalogue("vi").message(found[0])
+    assert '"=2/25"' in text and "tính lại" in text and "Excel" in text and "LibreOffice" in text, text
+
+
 def test_header_value_and_label_drift(tmp_path):
     seed = bm7_correct()
     seed = replace(seed, rows=[replace(r, label="Số thủ tục khác") if r.code == "4.1.2." else r for r in seed.rows])

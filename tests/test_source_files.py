@@ -70,6 +70,36 @@ def test_same_form_from_the_cli_and_from_excel_hashes_alike(samples):
     assert "file" not in from_excel.meta.summary
 
 
+def test_a_web_submission_hashes_its_file_once_and_reads_the_archive_once(samples, tmp_path, monkeypatch):
+    """The kept file's SHA-256 is computed once (the summary names it, source_files keys it),
+    and a form with nothing archived before is compared with the archive once, not once by the
+    upload's check and again by put_checked."""
+    from egov_xl.settings import Limits
+    from egov_xl.web.upload import Archiving, check_upload
+
+    data = samples["bieu-mau-7-dung.xlsx"].read_bytes()
+    store = Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    store.init()
+    hashed, asked = [], []
+    sha256, previous = hashlib.sha256, Archive.previous
+
+    def counting_sha256(*args, **kwargs):
+        hashed.extend(1 for _ in args[:1] if args[0] == data)
+        return sha256(*args, **kwargs)
+
+    def counting_previous(self, *args, **kwargs):
+        asked.append(args)
+        return previous(self, *args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counting_sha256)
+    monkeypatch.setattr(Archive, "previous", counting_previous)
+    done = check_upload("bm7.xlsx", data, store, Archiving("HASH-WEB", Q1, "Cán bộ"), limits=Limits())
+    assert done.stored and "lần nộp thứ 1" in done.stored, done
+    assert len(hashed) == 1 and len(asked) == 1, (hashed, asked)
+    kept = store.get("HASH-WEB", Q1).meta.summary["file"]
+    assert kept["sha256"] == sha256(data).hexdigest() and store.source_file(kept["sha256"]) == data
+
+
 # several forms: the same refusal everywhere --------------------------------------------------------
 
 def test_several_forms_refused_alike_by_cli_and_addin(samples, tmp_path):

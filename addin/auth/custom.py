@@ -9,6 +9,7 @@ from xlwings_server.models import User
 
 from egov_xl.excel.access import TokensFileError, grant_for
 from egov_xl.server.guards import bilingual
+from egov_xl.server.observe import tokens_file_unusable
 from egov_xl.server.runtime import current
 
 
@@ -18,7 +19,7 @@ async def validate_token(token_string: str):
         grant = grant_for(token, current().settings.tokens_file) if token else None
     except TokensFileError as exc:  # the administrator's file, not the clerk's token
         raise HTTPException(status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                            detail=bilingual(exc.key, **exc.params)) from None
+                            detail=tokens_file_unusable(exc)) from None  # logged once
     if grant is None:
         raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail=bilingual("http_unauthenticated"))
     # the id is the token's short id: two clerks of one name keep their own function context

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -55,19 +56,57 @@ def sqlite_files(url: str) -> list[Path]:
     return [Path(database + suffix) for suffix in ("", "-journal", "-wal", "-shm")]
 
 
-def make_engine(url: str, busy_ms: int = SQLITE_BUSY_MS) -> Engine:
-    """An engine for the archive at `url` (the settings' archive URL; no default is read here)."""
+def make_engine(url: str, busy_ms: int = SQLITE_BUSY_MS, read_only: bool = False) -> Engine:
+    """An engine for the archive at `url` (the settings' archive URL; no default is read here);
+    `read_only` opens a SQLite file without ever writing it or beside it (archive verify)."""
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001
         raise ArchiveError("archive_bad_url", url=url) from None
     if parsed.get_backend_name() == "sqlite":
+        if read_only and parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            return _sqlite_read_only(url, Path(parsed.database), busy_ms)
         return _sqlite_engine(url, parsed.database, busy_ms)
     if parsed.get_backend_name() == "postgresql":
         # No ping per checkout: a connection lost to a server restart is invalidated on first
         # use and the read is retried once (Database.fetch); writes say so and store nothing.
         return create_engine(url, pool_recycle=1800, connect_args={"connect_timeout": 5})
     raise ArchiveError("archive_bad_url", url=safe_url(url))
+
+
+def _sqlite_read_only(url: str, path: Path, busy_ms: int) -> Engine:
+    """The file opened read-only (URI mode=ro): its bytes, its time and its journal mode stay as
+    they are, and a missing file is not created. A file in WAL mode with no -wal beside it (a
+    stopped archive, a plain copy) is also `immutable`: read-only, SQLite would still create its
+    -wal and -shm (which nobody has open: the file holds everything there is)."""
+    import sqlite3
+
+    address = "file:" + quote(str(path.absolute())) + "?mode=ro"
+    if not Path(f"{path}-wal").exists() and _in_wal_mode(path):
+        address += "&immutable=1"
+    engine = create_engine(url, creator=lambda: sqlite3.connect(address, uri=True, timeout=busy_ms / 1000,
+                                                                check_same_thread=False))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("egov_snapshot", False):
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """The file's header says WAL (bytes 18 and 19 are 2: https://sqlite.org/fileformat.html)."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02"
 
 
 def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
@@ -184,10 +223,12 @@ class Database:
     read and write through. Failures leave as an ArchiveError (`translated`), never as a
     driver's exception."""
 
-    def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS):
-        """The database at `url` (or on `engine`); the caller resolves the URL from its settings."""
+    def __init__(self, url: str | None = None, engine: Engine | None = None, busy_ms: int = SQLITE_BUSY_MS,
+                 read_only: bool = False):
+        """The database at `url` (or on `engine`); the caller resolves the URL from its settings.
+        `read_only`: a SQLite file is never written (make_engine)."""
         self.busy_ms = busy_ms
-        self.engine = engine or make_engine(url, busy_ms)
+        self.engine = engine or make_engine(url, busy_ms, read_only)
         self.url = str(self.engine.url)
         self._writer = self.engine.execution_options(egov_write=True)
         # reads need no transaction (archived rows never change): nothing to roll back after

@@ -26,6 +26,19 @@ class Accepted:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An archived file's bytes and their SHA-256, computed once (the revision's summary names
+    it, source_files keeps the bytes under it)."""
+
+    data: bytes
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> SourceFile:
+        return cls(data, hashlib.sha256(data).hexdigest())
+
+
 @dataclass(slots=True)
 class NewSubmission:
     unit: str
@@ -41,7 +54,7 @@ class NewSubmission:
     accepted: list[Accepted] = field(default_factory=list)
     forced_reason: str | None = None
     create_unit: bool = True  # False: a unit the archive does not know is refused (archive_unit_unknown)
-    source_file: bytes | None = None  # the file's own bytes (CLI, web), kept in source_files by SHA-256
+    source_file: SourceFile | None = None  # the file's own bytes (CLI, web), kept in source_files by SHA-256
 
 
 @dataclass(slots=True)
@@ -311,10 +324,10 @@ class Archive(Database):
     def _edition(self, conn: Connection, edition_id: str, title: str) -> None:
         conn.execute(_upserts(self.dialect).edition, {"edition_id": edition_id, "edition_title": title})
 
-    def _keep_file(self, conn: Connection, data: bytes, stored_at: datetime) -> None:
+    def _keep_file(self, conn: Connection, file: SourceFile, stored_at: datetime) -> None:
         """The file's bytes under their SHA-256, once (the same file archived again is already kept)."""
         conn.execute(_upserts(self.dialect).source_file, {
-            "file_sha256": hashlib.sha256(data).hexdigest(), "file_size": len(data), "file_data": data,
+            "file_sha256": file.sha256, "file_size": len(file.data), "file_data": file.data,
             "file_stored_at": stored_at})
 
     def source_file(self, sha256: str) -> bytes | None:

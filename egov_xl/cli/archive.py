@@ -81,7 +81,7 @@ def archive_verify(
     """Kiểm tra chuỗi mã băm của mọi lần nộp; báo mắt xích hỏng đầu tiên (mã thoát 1).
     Với --against: bản sao có đủ mọi lần nộp của kho đang chạy không."""
     catalogue = catalogue_for(lang)
-    archive = open_archive(url, catalogue)
+    archive = open_archive(url, catalogue, read_only=True)  # a backup is never changed by checking it
     verdict = archive_call(catalogue, archive.verify)
     if verdict.broken is not None:
         b = verdict.broken
@@ -119,7 +119,7 @@ def _check_backup_record(catalogue, archive, verdict):
 def _compare_with_live(catalogue, copy, live_url: str, taken) -> None:
     from ..archive.backup import compare
 
-    live = open_archive(live_url, catalogue)
+    live = open_archive(live_url, catalogue, read_only=True)
     found = archive_call(catalogue, compare, copy, live)
     if found.diverged is not None:
         unit, key, revision = found.diverged

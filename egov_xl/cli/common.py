@@ -82,14 +82,15 @@ def period(text: str, catalogue: Catalogue):
     return archive_call(catalogue, parse_period, text)
 
 
-def open_archive(url: str | None, catalogue: Catalogue):
+def open_archive(url: str | None, catalogue: Catalogue, read_only: bool = False):
     """The archive at `url`, or the settings' archive (EGOV_ARCHIVE_URL, else the SQLite file in
-    the user's data folder): the one place the command line resolves it."""
+    the user's data folder): the one place the command line resolves it. `read_only`: a SQLite
+    file is opened without ever being written (archive verify of a backup)."""
     from ..archive.store import Archive
     from ..settings import Settings
 
     settings = Settings.from_env(archive_url=url)
-    return archive_call(catalogue, Archive, settings.archive_url, busy_ms=settings.sqlite_busy_ms)
+    return archive_call(catalogue, Archive, settings.archive_url, busy_ms=settings.sqlite_busy_ms, read_only=read_only)
 
 
 def archive_call(catalogue: Catalogue, func, *args, **kwargs):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import definitions
-from ..archive.store import Accepted, Archive, NewSubmission, Stored
+from ..archive.store import Accepted, Archive, NewSubmission, SourceFile, Stored
 from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.messages import kept_params
@@ -62,10 +62,10 @@ def content_hash(checked: Checked) -> str:
     return values_hash(report).removeprefix("sha256:") if report is not None else ""
 
 
-def file_record(data: bytes, limits: Limits) -> dict:
+def file_record(file: SourceFile, limits: Limits) -> dict:
     """What a revision's summary says of its file: SHA-256, size, and whether its bytes are kept
     (up to the request body limit, EGOV_MAX_BODY_BYTES)."""
-    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kept": len(data) <= limits.max_body_bytes}
+    return {"sha256": file.sha256, "size": len(file.data), "kept": len(file.data) <= limits.max_body_bytes}
 
 
 def summary_of(report: FormReport) -> dict:
@@ -138,7 +138,8 @@ def put_checked(
     if not checked.form.recognised:
         raise ReadError("no_table", path=source_name)
     edition = checked.form.edition
-    file = file_record(source_file, limits or Limits()) if source_file is not None else None
+    kept = SourceFile.of(source_file) if source_file is not None else None  # hashed once
+    file = file_record(kept, limits or Limits()) if kept is not None else None
     twin = returned_twin(archive, unit, period, content_hash)
     stored = archive.put(NewSubmission(
         unit=unit, period=period, edition_id=edition.id, edition_title=edition.title,
@@ -147,7 +148,7 @@ def put_checked(
         summary={**summary_of(report), **({"stamp": stamp} if stamp else {}), **({"file": file} if file else {}),
                  **({"title_mismatch": title.as_dict()} if title.mismatch else {})},
         accepted=list(accepted), forced_reason=force_reason if report.has_errors else None,
-        create_unit=create_unit, source_file=source_file if file and file["kept"] else None,
+        create_unit=create_unit, source_file=kept if file and file["kept"] else None,
     ))
     return PutResult(report, stored, offered, twin)
 

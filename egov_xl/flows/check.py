@@ -40,6 +40,7 @@ def report_sheets() -> frozenset[str]:
 class Checked:
     form: LocatedForm
     report: FormReport
+    compared: bool = False  # checked against the archive (flows/references.py), even with nothing found there
 
 
 @dataclass(slots=True)

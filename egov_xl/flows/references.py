@@ -66,11 +66,12 @@ def against_archive(archive: Archive, checked: Checked, unit: str, period: Perio
         return checked
     prior = references(archive, unit, period, checked.form.edition.id).prior
     if not prior.present:
-        return checked
+        return Checked(checked.form, checked.report, compared=True)  # asked once (the web upload, then its put)
     report = check_form(checked.form, definitions.rulebook(), checked.report.path, prior)
-    return Checked(checked.form, report)
+    return Checked(checked.form, report, compared=True)
 
 
 def _compared(checked: Checked) -> bool:
-    """Whether the prior-period rules already ran on it (an adapter showed them before archiving)."""
-    return any(rule.id in checked.report.scope for rule in REGISTRY.select((Needs.PRIOR,)))
+    """Whether it was compared already: here, or by an adapter that showed the prior-period
+    rules' findings before archiving."""
+    return checked.compared or any(rule.id in checked.report.scope for rule in REGISTRY.select((Needs.PRIOR,)))

@@ -3,10 +3,14 @@ layer of `egov-xl serve`):
 
 * `<app path>/health`: 200 and a sentence when the archive answers a query, 503 and a sentence
   when it does not (for a monitor or the proxy; no token needed, nothing else is said);
-* one access line per request: time, client, user (the token's id), method, route, status, ms;
+* one access line per request: time, client, user (the token's id), method, route, status, ms
+  (the route quoted by `shown`: no character in it moves a terminal's cursor or breaks the line);
   a 401 also gives a failed-login line;
 * a failure gives one line with a short id; its traceback is logged once per place it comes
-  from (a database outage is thousands of the same traceback otherwise). The person who made
+  from (a database outage is thousands of the same traceback otherwise). A tokens file the
+  server must not use (made writable by others, given to another owner while it runs) is a
+  warning logged once, and every request that needs it gets 503 and the sentence naming the
+  file and what is wrong. The person who made
   the request gets a sentence with the same id: 503 "the archive cannot be reached" when the
   database is down, else 500, in Vietnamese then English (JSON `{"detail": …}` for the add-in,
   a page for the web console), never a traceback or "An error occurred.".
@@ -22,6 +26,7 @@ import logging
 import secrets
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -35,7 +40,7 @@ from .. import definitions
 from ..archive.db import ArchiveError
 from ..core.errors import UserError
 from .guards import bilingual
-from .tokens import ID_LENGTH, digest
+from .tokens import ID_LENGTH, TokensFileError, digest
 
 log = logging.getLogger("egov_xl.server")
 access = logging.getLogger("egov_xl.access")
@@ -66,6 +71,29 @@ class _Request:
 
 _current: ContextVar[_Request | None] = ContextVar("egov_request", default=None)
 _traced: set[str] = set()  # where failures came from whose traceback this process has logged
+_told: set[tuple[str, str]] = set()  # (what is wrong, which file) of tokens files already logged
+
+
+def shown(text: str) -> str:
+    """`text` quoted for a log line: JSON escapes (C0 controls, quotes, backslashes), and every
+    other character a terminal or a log viewer would obey rather than show (C1 controls such as
+    CSI U+009B and NEL U+0085, line and paragraph separators, bidirectional overrides, zero-width
+    characters; Unicode's Cc, Cf, Zl, Zp, and lone surrogates, private and unassigned code points)
+    as \\uXXXX (\\UXXXXXXXX beyond the first plane); Vietnamese letters stay as they are."""
+    return "".join(_escaped(ch) if ord(ch) > 0x7e and unicodedata.category(ch) in _OBEYED else ch
+                   for ch in json.dumps(text, ensure_ascii=False))
+
+
+_OBEYED = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def _escaped(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _bare(text: str) -> str:
+    """An unquoted field of a log line: `shown`, and no space that could start a forged field."""
+    return shown(text)[1:-1].replace(" ", "\\u0020")
 
 
 def note_user(user_id: str) -> None:
@@ -85,15 +113,31 @@ def archive_down(exc: BaseException) -> bool:
     return type(exc).__name__ == "OperationalError" and type(exc).__module__.startswith(("psycopg", "sqlite3"))
 
 
+def tokens_file_unusable(exc: TokensFileError) -> str:
+    """The administrator's tokens file cannot be used (loose permissions, another owner, a
+    wrong format): said once in the log for each file and cause, not as a failure of every
+    request; the sentence every request gets (503, Vietnamese then English)."""
+    told = (exc.key, str(exc.params.get("path", "")))
+    if told not in _told:
+        _told.add(told)
+        log.warning("tokens file %s unusable, every signed-in request refused: %s", told[1],
+                    shown(definitions.catalogue("en").text(exc.key, **exc.params)))
+    return bilingual(exc.key, **exc.params)
+
+
 def failure(exc: BaseException) -> str:
-    """Log a failure: one line with a new id, and its traceback if this place is new."""
+    """Log a failure: one line with a new id, and its traceback if this place is new (a tokens
+    file that cannot be used: said once, tokens_file_unusable)."""
     ident = secrets.token_hex(4)
+    if isinstance(exc, TokensFileError):
+        tokens_file_unusable(exc)
+        return ident
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f"{frame.filename}:{frame.lineno}" if frame else "?"
     said = exc.render(definitions.catalogue("en")) if isinstance(exc, UserError) else str(exc)
     message = (said.strip().splitlines() or [""])[0][:300]
     log.error("failure id=%s archive_down=%s type=%s at=%s message=%s", ident, archive_down(exc), type(exc).__name__,
-              where, json.dumps(message, ensure_ascii=False))
+              where, shown(message))
     if where not in _traced:
         _traced.add(where)
         log.error("traceback of id=%s (later failures from %s log one line)", ident, where, exc_info=exc)
@@ -101,6 +145,8 @@ def failure(exc: BaseException) -> str:
 
 
 def sentence(exc: BaseException, ident: str) -> tuple[int, str]:
+    if isinstance(exc, TokensFileError):
+        return 503, tokens_file_unusable(exc)
     if archive_down(exc):
         return 503, bilingual("archive_unavailable", id=ident)
     return 500, bilingual("server_error", id=ident)
@@ -161,11 +207,11 @@ class Observed:
             self._log(scope, found, status[0] if status else 0, time.perf_counter() - started)
 
     def _log(self, scope, found: _Request, status: int, seconds: float) -> None:
-        client = (scope.get("client") or ("-", 0))[0]
+        client = _bare(str((scope.get("client") or ("-", 0))[0]))  # a proxy's X-Forwarded-For, as sent
         user = found.user if found.user != "-" else _token_id(scope, status)
-        route = json.dumps(scope["path"], ensure_ascii=False)
-        access.info("client=%s user=%s method=%s route=%s status=%d ms=%d", client, user, scope["method"], route,
-                    status, round(seconds * 1000))
+        route = shown(scope["path"])
+        access.info("client=%s user=%s method=%s route=%s status=%d ms=%d", client, _bare(user),
+                    _bare(scope["method"]), route, status, round(seconds * 1000))
         if status == 401:
             log.warning("login failed client=%s route=%s", client, route)
 

@@ -77,11 +77,13 @@ def grant_by_digest(token_hash: str, path: Path | None) -> Grant | None:
     """The grant of a token known by its SHA-256 (what a web session keeps, never the token)."""
     if path is None or not path.is_file():
         return None
-    return _grants(str(path), path.stat().st_mtime_ns).get(token_hash)
+    _refuse_loose(path)  # at every request: making a file loose changes no time the cache is keyed on
+    info = path.stat()
+    return _grants(str(path), info.st_mtime_ns, info.st_ino).get(token_hash)
 
 
 @lru_cache(maxsize=4)
-def _grants(path: str, stamp: int) -> dict[str, Grant]:
+def _grants(path: str, stamp: int, inode: int) -> dict[str, Grant]:
     return {key: entry.grant for key, entry in _read(Path(path)).items()}
 
 
@@ -189,8 +191,7 @@ def _same(grant: Grant) -> tuple:
 
 
 def _read(path: Path) -> dict[str, Entry]:
-    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
-        raise TokensFileError("tokens_file_writable", path=loose)
+    _refuse_loose(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -207,14 +208,21 @@ def _read(path: Path) -> dict[str, Entry]:
     return {str(key): _entry(path, str(key), value) for key, value in listed.items()}
 
 
+def _refuse_loose(path: Path) -> None:
+    if (loose := writable_by_others(path)) is not None:  # whoever can write it can grant themselves anything
+        raise TokensFileError("tokens_file_writable", path=loose)
+
+
 def writable_by_others(path: Path) -> Path | None:
     """The tokens file, or its folder, when another account of this machine may change it
     (write permission for group or others, or another owner than this account or root; a
-    folder with the sticky bit lets nobody replace another's file); None when only we may."""
+    folder with the sticky bit lets nobody replace another's file); None when only we may.
+    Named through a symbolic link, the link's folder too (whoever may write it may repoint it)."""
     if os.name == "nt":  # NTFS permissions are not mode bits; the private folder is the user's own
         return None
     real = path.resolve()
-    for item in (real, real.parent):
+    linked = (path.absolute().parent.resolve(),) if path.is_symlink() else ()
+    for item in (real, real.parent, *linked):
         info = item.stat()
         loose = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
         if item.is_dir() and info.st_mode & stat.S_ISVTX:

@@ -24,6 +24,7 @@ from ..output.rows import finding_row, summary
 from ..server import runtime
 from ..settings import Limits
 from ..sources.formats import COPY, annotated_in_place
+from ..workbook import isolated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
@@ -72,7 +73,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
     flows.check's opener with the settings' limits (the server's when not given); every
     sentence in `lang`, the annotated copy in Vietnamese (it is the form's own language)."""
     limits = limits or runtime.current().settings.limits
-    vi, words = definitions.catalogue("vi"), definitions.catalogue(lang)
+    words = definitions.catalogue(lang)
     name = safe_name(name)
     result = FileResult(name)
     with tempfile.TemporaryDirectory(prefix="egov-web-") as folder:
@@ -83,7 +84,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
                 if archiving else None
             reports = [checked.report] if checked else validate_file(path, limits=limits)
             result.forms = [_form(report, words) for report in reports]
-            _annotated(result, path, Path(folder) / copy_name(path), reports, vi, words, limits)  # every format
+            _annotated(result, path, Path(folder) / copy_name(path), reports, words, limits)  # every format
         except UserError as exc:
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
@@ -102,12 +103,14 @@ def copy_name(path: Path) -> str:
     return f"kiem-tra-{path.stem}-{path.suffix.lower().lstrip('.')}{COPY.suffixes[0]}"
 
 
-def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words, limits: Limits) -> None:
+def _annotated(result: FileResult, path: Path, target: Path, reports, words, limits: Limits) -> None:
     """The annotated copy, as a data URL; a workbook too large for it keeps its findings and
     says why it has no copy. Any other failure (openpyxl refusing a part calamine never read)
-    is the file's answer."""
+    is the file's answer. openpyxl builds millions of objects for a large workbook, and the
+    interpreter's full collections of them (up to ~0.5 s each, holding its lock) would pause the
+    event loop: the copy is written in a reader process (and within its memory limit)."""
     try:
-        annotate(path, target, reports, vi, limits)
+        isolated.run(_write_copy, path, limits, target, reports)
     except UserError as exc:
         if exc.key != "limit_annotate":
             raise
@@ -116,6 +119,11 @@ def _annotated(result: FileResult, path: Path, target: Path, reports, vi, words,
         return
     result.annotated_name = target.name
     result.annotated = f"data:{XLSX};base64," + base64.b64encode(target.read_bytes()).decode()
+
+
+def _write_copy(path: Path, limits: Limits, target: Path, reports: list[FormReport]) -> None:
+    """In a reader process: the annotated copy, in Vietnamese (the form's own language)."""
+    annotate(path, target, reports, definitions.catalogue("vi"), limits)
 
 
 def _form(report: FormReport, words) -> dict:

@@ -66,3 +66,65 @@ def test_the_usual_private_file_is_accepted(tmp_path):
     path = tmp_path / "private" / "tokens.yaml"
     token, _ = issue(path, "Cán bộ Sở A", ["SO-A"])
     assert grant_for(token, path).units == frozenset({"SO-A"})
+
+
+def test_a_tokens_file_made_unsafe_while_serving_is_a_sentence(tmp_path):
+    """The file made world-writable, then given to another owner, while the server runs: the
+    signed-in console, its login and the add-in each get 503 and the one sentence naming the
+    file (never a bare 500 with an id), and the server's log says it once."""
+    import re
+
+    import httpx
+
+    from egov_xl.archive.store import Archive
+    from tests.live_server import live_server
+
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = folder / "tokens.yaml"
+    token, _ = issue(path, "Cán bộ Sở A", ["SO-A"])
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    Archive(url).init()
+    env = {"EGOV_PRIVATE_DIR": str(folder), "EGOV_TOKENS_FILE": str(path), "EGOV_ARCHIVE_URL": url,
+           "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    body = {"client": "Office.js", "func_name": "num", "args": [[["1,5"]]], "runtime": "1.4",
+            "caller_address": "[B.xlsx]S!A1", "version": "0.37.8"}
+    with live_server(env=env) as base, httpx.Client(base_url=base) as clerk, httpx.Client(base_url=base) as other:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', clerk.get("/bao-cao/dang-nhap").text).group(1)
+        assert clerk.post("/bao-cao/dang-nhap", data={"token": token, "csrf": csrf}).status_code == 303
+        assert clerk.get("/bao-cao/kiem-tra").status_code == 200
+        csrf = re.search(r'name="csrf" value="([^"]+)"', other.get("/bao-cao/dang-nhap").text).group(1)
+        for unsafe in (lambda: os.chmod(path, 0o666), lambda: (os.chmod(path, 0o600), os.chown(path, 65534, -1))):
+            unsafe()
+            answers = {"console": clerk.get("/bao-cao/kiem-tra"),
+                       "login": other.post("/bao-cao/dang-nhap", data={"token": token, "csrf": csrf}),
+                       "add-in": httpx.post(base + "/xlwings/custom-functions-call", json=body,
+                                            headers={"Authorization": token})}
+            for where, answer in answers.items():
+                text = answer.json()["detail"] if where == "add-in" else answer.text
+                assert answer.status_code == 503, (where, answer.status_code, text)
+                assert "Người dùng khác trên máy này có thể sửa" in text and str(path) in text, (where, text)
+                assert "chmod go-w" in text and "mã lỗi" not in text.lower(), (where, text)
+        log = base.log.read_text(errors="replace")
+    said = [line for line in log.splitlines() if "tokens file" in line and str(path) in line]
+    assert len(said) == 1 and "WARNING" in said[0], said  # once, whatever the requests and the cause
+    assert "Traceback" not in log and "failure id=" not in log
+
+
+def test_a_link_in_a_folder_others_may_write_is_refused(tmp_path):
+    """The tokens file named through a symbolic link: whoever may write the link's folder can
+    point it at a file of their own, however private the file it names now is."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    path = private / "tokens.yaml"
+    token, _ = issue(path, "Cán bộ Sở A", ["SO-A"])
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    link = shared / "tokens.yaml"
+    link.symlink_to(path)
+    os.chmod(shared, 0o777)
+    with pytest.raises(TokensFileError) as refused:
+        grant_for(token, link)
+    assert refused.value.key == "tokens_file_writable" and refused.value.params["path"] == shared
+    os.chmod(shared, 0o755)
+    assert grant_for(token, link).units == frozenset({"SO-A"})

@@ -38,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding("required.missing", spec.code, cell, label=spec.label)
             continue
         if reading.entry is Entry.UNREADABLE:
-            yield ctx.finding("value.unreadable", spec.code, cell, raw=reading.raw, actual=str(reading.raw))
+            yield ctx.finding(_unreadable(reading), spec.code, cell, raw=reading.raw, actual=str(reading.raw))
             continue
         if reading.entry is Entry.BOUND:
             yield ctx.finding("value.bound", spec.code, cell, raw=reading.raw, bound=reading.bound,
@@ -62,6 +62,13 @@ def _reread(ctx: Context, spec, reading, cell) -> Iterator[Finding]:
     elif reading.reread == FRACTION:
         yield ctx.finding("value.fraction-percent", spec.code, cell, raw=number(reading.alternative),
                           value=shown(reading), actual=number(reading.alternative))
+
+
+def _unreadable(reading) -> str:
+    """Formula text no number can be read from ("=2/25" kept as text: nothing computed it, and
+    egov-xl evaluates no formula) is said to be one; anything else cannot be read."""
+    text = reading.raw.strip() if isinstance(reading.raw, str) else ""
+    return "value.formula-text-uncomputed" if text.startswith("=") and len(text) > 1 else "value.unreadable"
 
 
 def _separator(raw: str) -> str:
@@ -107,7 +114,8 @@ def is_whole(value: Decimal) -> bool:
 
 
 RULES = family("value", Needs.REPORT, check, (
-    "header.value", "value.uncomputed", "value.recalculated", "required.missing", "value.unreadable", "value.bound",
+    "header.value", "value.uncomputed", "value.recalculated", "required.missing", "value.unreadable",
+    "value.formula-text-uncomputed", "value.bound",
     "value.text-number", "value.formula-text", "value.range", "value.not-integer", "coded.value",
     "value.thousands-ambiguous", "value.fraction-percent",
 ))
