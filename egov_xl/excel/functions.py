@@ -6,6 +6,7 @@ at their position in the signature, which must not move when Excel omits optiona
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import xlwings as xw
@@ -19,7 +20,7 @@ from ..core.numbers import Entry, read_value
 from ..core.periods import parse_period
 from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
-from ..core.tolerance import round_half_up, unit_of
+from ..core.tolerance import quantize, round_half_up, unit_of
 from ..flows.references import prior_value
 from . import access, state
 
@@ -61,11 +62,13 @@ def ratio(numerator, denominator, decimals=2, mode="tron"):
         return ""
     exact = exact_ratio(num, den)
     if str(mode or "tron").strip().lower() in ("cat", "cắt", "truncate"):
-        result = exact.quantize(unit_of(places), rounding="ROUND_DOWN")
+        result = quantize(exact, unit_of(places), rounding="ROUND_DOWN")
     elif str(mode or "tron").strip().lower() in ("tron", "tròn", "round"):
         result = round_half_up(exact, places)
     else:
         raise _fail("func_bad_mode", value=mode)
+    if not math.isfinite(float(result)):  # 1E+308 / 1E-308: no cell of Excel holds it
+        raise _fail("func_out_of_range", function="EGOV.RATIO")
     return float(result)
 
 
