@@ -15,6 +15,7 @@ details (number formats and formulas, JSON), then the script's own.
 
 import json
 import logging
+import math
 
 import anyio
 import xlwings as xw
@@ -138,11 +139,29 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
         checked_rows["statuses"] = row_statuses(findings, said if catalogue.lang == "vi" else None)
         return summary_line(findings, catalogue)
 
-    # The check is pure computation (about 1 ms): inline, never a thread competing for the GIL.
-    # Only the statuses EGOV.CHECK reads go to the database, in a thread.
-    _run(book, lang, notify, body)
+    # The check of a form is pure computation (about 1 ms): inline, never a thread competing for
+    # the GIL. A larger book (a data sheet, or a payload made to be slow: 170,000 rows held the
+    # event loop, and every other clerk, for 10 s) is checked in a thread. Only the statuses
+    # EGOV.CHECK reads go to the database, in a thread.
+    if _cells(book) <= INLINE_CELLS:
+        _run(book, lang, notify, body)
+    else:
+        await anyio.to_thread.run_sync(_run, book, lang, notify, body)
     if "statuses" in checked_rows:
         await anyio.to_thread.run_sync(_remember_statuses, current_user, book.name, checked_rows["statuses"])
+
+
+INLINE_CELLS = 20_000  # cells of a book checked on the event loop itself
+
+
+def _cells(book: xw.Book) -> float:
+    """The cells the client sent (rows × width of each sheet); a payload of another shape counts
+    as large (it goes to a thread, where its failure is answered like any other)."""
+    try:
+        return sum(len(sheet["values"]) * len(sheet["values"][0] if sheet["values"] else ())
+                   for sheet in book.impl.api["sheets"])
+    except (KeyError, TypeError, IndexError):
+        return math.inf
 
 
 def _remember_statuses(user, book_name: str, statuses: dict[str, str]) -> None:
