@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import anyio
+
 import xlwings as xw
 from xlwings.server import arg, func
 from xlwings.server import Caller
@@ -86,6 +88,13 @@ def num(text):
     return float(reading.number)
 
 
+async def _off_the_loop(function, *args):
+    """xlwings Server calls a plain function on the event loop: the functions that read the
+    archive, or check a range of any size (EGOV.CHECK over 170,000 rows took a minute, and every
+    other clerk waited for it), run in a thread instead."""
+    return await anyio.to_thread.run_sync(function, *args)
+
+
 def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
     remembered = state.recall(user, caller.book_name if caller else "") or (None, None)
     unit = str(unit).strip() if unit not in (None, "") else remembered[0]
@@ -117,8 +126,12 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
 @arg("period", doc='Kỳ báo cáo, ví dụ "Q1/2025"; mặc định kỳ của sổ này (khung tác vụ).')
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky" (cùng kỳ năm trước).')
-def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
+async def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
     """Giá trị đã lưu của chỉ tiêu ở kỳ trước (hoặc cùng kỳ năm trước)."""
+    return await _off_the_loop(_prior, caller, user, code, period, unit, comparison)
+
+
+def _prior(caller, user, code, period, unit, comparison):
     value = _prior_value(code, period, unit, comparison, caller, user)
     return "" if value is None else float(value)
 
@@ -129,8 +142,12 @@ def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", co
 @arg("period", doc="Kỳ báo cáo; mặc định kỳ của sổ này.")
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky".')
-def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
+async def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
     """Chênh lệch so với kỳ trước: hai ô, mức thay đổi và phần trăm thay đổi."""
+    return await _off_the_loop(_change, caller, user, code, current, period, unit, comparison)
+
+
+def _change(caller, user, code, current, period, unit, comparison):
     value = _prior_value(code, period, unit, comparison, caller, user)
     now = _number(current, "giá trị kỳ này", "EGOV.CHANGE")
     if value is None or now is None:
@@ -143,8 +160,12 @@ def change(caller: Caller | None, user: CurrentUser, code, current, period="", u
 @func
 @arg("code", doc='Mã chỉ tiêu, ví dụ "4.1".')
 @arg("table", doc="Vùng bảng biểu mẫu (tuỳ chọn). Bỏ trống: theo lần Kiểm tra gần nhất của sổ này.")
-def check(caller: Caller | None, user: CurrentUser, code, table=None):
+async def check(caller: Caller | None, user: CurrentUser, code, table=None):
     """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
+    return await _off_the_loop(_check, caller, user, code, table)
+
+
+def _check(caller, user, code, table):
     wanted = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
     if table in (None, "", [[None]]):
         statuses = state.recall_statuses(user, caller.book_name if caller else "")
