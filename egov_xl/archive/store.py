@@ -194,6 +194,20 @@ def _upserts(dialect: str) -> _Upserts:
     )
 
 
+NUMBER_CHARS = models.indicator_values.c.number.type.length  # 40: the exact decimal text
+UNIT_CHARS = models.indicator_values.c.unit.type.length  # 120: the unit printed on the form
+
+
+def _fits_columns(values: list[tuple]) -> None:
+    """The same refusal on both back-ends for a value wider than its column: PostgreSQL refuses
+    it (in English, naming no cell), SQLite would keep it (a figure of a million digits)."""
+    for code, number, _, _, unit in values:
+        if number is not None and len(number) > NUMBER_CHARS:
+            raise ArchiveError("archive_number_too_long", code=code, chars=len(number), limit=NUMBER_CHARS)
+        if unit is not None and len(unit) > UNIT_CHARS:
+            raise ArchiveError("archive_unit_text_too_long", code=code, chars=len(unit), limit=UNIT_CHARS)
+
+
 def unit_code(code: str) -> str:
     """The one check of a unit code, the same on SQLite and PostgreSQL: the documented set of
     characters (core/unit_codes.py: A–Z 0–9 - _ ., NFC, nothing invisible or look-alike), at
@@ -237,6 +251,7 @@ class Archive(Database):
         function the server's role may write submissions through (migration 0002)."""
         archived_at = datetime.now(UTC)
         values = [(v.code, integrity.number_text(v.number), v.decimals, v.typed, v.unit) for v in new.values]
+        _fits_columns(values)
         values_hash = integrity.values_hash(values)
         body_hash = integrity.body_hash(
             edition=new.edition_id, unit=new.unit, period=new.period.key, archived_by=new.archived_by,
