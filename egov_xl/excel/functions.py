@@ -23,6 +23,7 @@ from ..core.periods import parse_period
 from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
 from ..core.tolerance import quantize, round_half_up, unit_of
+from ..flows.archive import unit_children
 from ..flows.references import prior_value
 from . import access, state
 
@@ -114,7 +115,7 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
     try:
         when = parse_period(period_text)
         store = archive()
-        if not access.may_read(user, unit, store.children):
+        if not access.may_read(user, unit, unit_children(store)):  # one query, not one per unit below
             raise _fail("addin_forbidden_read", unit=unit)
         return prior_value(store, unit, when, code, last_year)
     except UserError as exc:  # the one place a function renders a period's or the archive's failure

@@ -28,7 +28,7 @@ from ..core.errors import UserError
 from ..core.findings import Severity
 from ..core.grid import WorkbookGrid
 from ..core.periods import Period, parse_period
-from ..flows.archive import TitleMismatch, content_hash, put_checked
+from ..flows.archive import TitleMismatch, content_hash, put_checked, unit_children
 from ..flows.check import Checked, pick
 from ..flows.compare import compare_form
 from ..server import runtime
@@ -185,7 +185,7 @@ async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str
     def body(catalogue) -> str:
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        if not access.may_read(current_user, where_unit, store.children):
+        if not access.may_read(current_user, where_unit, unit_children(store)):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
         _, checked, form = _checked_form(book, details, catalogue)
         result = compare_form(store, form, where_unit, when)
@@ -317,8 +317,9 @@ async def tong_hop(book: xw.Book, current_user: CurrentUser, details: str = "", 
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
+        readable = access.units_read_by(current_user, unit_children(store))  # the tree read once, not per unit
         for code in [where_unit, *(child.code for child in below(store, where_unit))]:
-            if not access.may_read(current_user, code, store.children):
+            if readable is not None and code not in readable:
                 raise _Stop(catalogue.text("addin_forbidden_consolidate", unit=where_unit, child=code))
         grids, _, form = _checked_form(book, details, catalogue)
         result = consolidate_unit(store, where_unit, when, form.form.edition.id)
@@ -345,7 +346,7 @@ async def trang_thai(book: xw.Book, current_user: CurrentUser, details: str = ""
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        if not access.may_read(current_user, where_unit, store.children):
+        if not access.may_read(current_user, where_unit, unit_children(store)):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
         found = standing(store, where_unit, when)
         state_of["state"] = found.state

@@ -188,8 +188,8 @@ def board_page(request: Request, don_vi: str | None = None, ky: str | None = Non
     lang = wording.language(request)
     names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
     chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
-    children_of = overview.children_in(board.tree)
-    clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    reviewed = access.units_reviewed_by(found, overview.children_in(board.tree))
+    clean = [c for c in board.clean_pending() if reviewed is None or c.current.unit in reviewed]
     return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
                  states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
                  link=lambda **changed: _board_link(board, query, **changed))
@@ -240,8 +240,8 @@ def bulk_accept(request: Request, csrf: str = Form(""), don_vi: str = Form(""), 
     board, _, refused = _board(request, found, don_vi, query)
     if refused:
         return refused
-    children_of = overview.children_in(overview.units(_archive()))
-    cells = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    reviewed = access.units_reviewed_by(found, overview.children_in(overview.units(_archive())))
+    cells = [c for c in board.clean_pending() if reviewed is None or c.current.unit in reviewed]
     overview.accept_all(_archive(), [c.current.id for c in cells], found.name)
     target = _board_link(board, query, trang_thai="", da_chap_nhan=len(cells))
     return RedirectResponse(target, status_code=303)
@@ -357,7 +357,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     kind = calendar.kind_of(info.name)  # peers of the same kind only: a commune beside communes
     siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
                 and calendar.kind_of(i.name) == kind]
-    view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))  # figures only for readers
+    readable = access.units_read_by(found, children_of)  # the tree walked once, not once a sibling
+    view = peer_view(siblings, lambda peer: readable is None or peer in readable)  # figures only for readers
     values = overview.current_values(archive, [unit, *view.peers])  # one query, however many peers
     items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
     lang = wording.language(request)
