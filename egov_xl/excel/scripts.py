@@ -268,10 +268,11 @@ def _accepted(text: str) -> list[Accepted]:
         return []
     try:
         items = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # "[[[[…" 200,000 deep: none accepted, not a 500
         return []
     return [Accepted(str(i["rule"]), i.get("code") or None, str(i["reason"]).strip())
-            for i in items if isinstance(i, dict) and i.get("rule") and str(i.get("reason", "")).strip()]
+            for i in items if isinstance(i, dict) and i.get("rule") and str(i.get("reason", "")).strip()] \
+        if isinstance(items, list) else []
 
 
 @script
