@@ -35,6 +35,18 @@ class ArchiveError(UserError):
     """A failure a clerk or an IT admin can act on; `key` names the catalogue sentence."""
 
 
+def no_nul(value):
+    """Text as both back-ends keep it: PostgreSQL's text and JSON hold no NUL (a CSV's cell, a
+    reason typed with one), SQLite would; U+FFFD instead, before anything is sealed."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {no_nul(key): no_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [no_nul(item) for item in value]
+    return value
+
+
 def safe_url(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from . import models
-from .db import Database
+from .db import Database, no_nul
 from ..core.periods import Period, parse_period
 from .tree import TreeUnit
 
@@ -190,7 +190,7 @@ def add_review(db: Database, submission_id: int, decision: str, reason: str | No
         raise ValueError(decision)
     with db.write() as conn:
         conn.execute(insert(models.reviews).values(submission_id=submission_id, decision=decision,
-                                                   reason=reason or None, reviewed_by=by,
+                                                   reason=no_nul(reason) or None, reviewed_by=no_nul(by),
                                                    reviewed_at=datetime.now(UTC)))
 
 
@@ -201,7 +201,7 @@ def accept_all(db: Database, submission_ids: list[int], by: str) -> None:
     moment = datetime.now(UTC)
     with db.write() as conn:
         conn.execute(insert(models.reviews), [dict(submission_id=i, decision="accepted", reason=None,
-                                                   reviewed_by=by, reviewed_at=moment) for i in submission_ids])
+                                                   reviewed_by=no_nul(by), reviewed_at=moment) for i in submission_ids])
 
 
 def stamp(db: Database) -> tuple[int, int]:

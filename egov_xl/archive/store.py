@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Select, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from . import integrity, models
-from .db import ArchiveError, Database
+from .db import ArchiveError, Database, no_nul
 from ..core.periods import Period, parse_period
 from ..core.report import ArchivedValue
 from ..core.unit_codes import UnitCodeError, check_code
@@ -207,6 +207,27 @@ def _upserts(dialect: str) -> _Upserts:
     )
 
 
+def _kept_text(new: NewSubmission) -> NewSubmission:
+    return replace(new, archived_by=no_nul(new.archived_by), source_name=no_nul(new.source_name),
+                   forced_reason=no_nul(new.forced_reason), summary=no_nul(new.summary),
+                   values=[replace(v, typed=no_nul(v.typed), unit=no_nul(v.unit)) for v in new.values],
+                   accepted=[Accepted(no_nul(a.rule), no_nul(a.code), no_nul(a.reason)) for a in new.accepted])
+
+
+NUMBER_CHARS = models.indicator_values.c.number.type.length  # 40: the exact decimal text
+UNIT_CHARS = models.indicator_values.c.unit.type.length  # 120: the unit printed on the form
+
+
+def _fits_columns(values: list[tuple]) -> None:
+    """The same refusal on both back-ends for a value wider than its column: PostgreSQL refuses
+    it (in English, naming no cell), SQLite would keep it (a figure of a million digits)."""
+    for code, number, _, _, unit in values:
+        if number is not None and len(number) > NUMBER_CHARS:
+            raise ArchiveError("archive_number_too_long", code=code, chars=len(number), limit=NUMBER_CHARS)
+        if unit is not None and len(unit) > UNIT_CHARS:
+            raise ArchiveError("archive_unit_text_too_long", code=code, chars=len(unit), limit=UNIT_CHARS)
+
+
 def unit_code(code: str) -> str:
     """The one check of a unit code, the same on SQLite and PostgreSQL: the documented set of
     characters (core/unit_codes.py: A–Z 0–9 - _ ., NFC, nothing invisible or look-alike), at
@@ -249,7 +270,9 @@ class Archive(Database):
         All or nothing. On PostgreSQL the revision is written by `egov_archive_put`, the one
         function the server's role may write submissions through (migration 0002)."""
         archived_at = datetime.now(UTC)
+        new = _kept_text(new)
         values = [(v.code, integrity.number_text(v.number), v.decimals, v.typed, v.unit) for v in new.values]
+        _fits_columns(values)
         values_hash = integrity.values_hash(values)
         body_hash = integrity.body_hash(
             edition=new.edition_id, unit=new.unit, period=new.period.key, archived_by=new.archived_by,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from .findings import Finding, Severity
@@ -10,6 +12,15 @@ from .findings import Finding, Severity
 
 class Word(str):
     """A parameter that names a catalogue word ("zero", "blank"), filled in the reader's language."""
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(value: Any) -> Any:
+    """A parameter as a sentence shows it: text from a file keeps no control character (an ESC
+    in a cell would otherwise drive the clerk's terminal: clear it, move up, hide a line)."""
+    return _CONTROLS.sub("\ufffd", str(value)) if isinstance(value, (str, PurePath)) else value
 
 
 class _Keep(dict):
@@ -40,7 +51,7 @@ class Catalogue:
 
     def message(self, finding: Finding) -> str:
         template = self.rules.get(finding.rule, finding.rule)
-        params = {k: self.words.get(v, v) if isinstance(v, Word) else v for k, v in finding.params.items()}
+        params = {k: self.words.get(v, v) if isinstance(v, Word) else _shown(v) for k, v in finding.params.items()}
         return template.format_map(_Keep(params))
 
     def stored_message(self, entry: dict) -> str:
@@ -52,14 +63,14 @@ class Catalogue:
         params = {"code": entry.get("code") or "…"}
         if isinstance(kept, dict):
             params.update({k: self.words.get(v["word"], v["word"]) if isinstance(v, dict) and "word" in v
-                           else str(v) for k, v in kept.items()})
+                           else _shown(str(v)) for k, v in kept.items()})
         try:
             return template.format_map(_Elided(params))
         except (ValueError, IndexError):  # a template with a format spec the kept text cannot fill
             return template
 
     def text(self, key: str, **params: Any) -> str:
-        return self.texts[key].format_map(_Keep(params))
+        return self.texts[key].format_map(_Keep({k: _shown(v) for k, v in params.items()}))
 
     def word(self, key: str) -> str:
         return self.words[key]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+import math
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from .text import fold
-from .tolerance import display, round_half_up
+from .tolerance import display, quantize, round_half_up
 
 
 class Entry(StrEnum):
@@ -142,7 +143,7 @@ def share_as_percent(reading: Reading) -> Reading:
     exact = reading.number * 100 / reading.base
     rounded = round_half_up(exact, 4).normalize()
     decimals = max(0, -rounded.as_tuple().exponent)
-    return replace(reading, number=rounded.quantize(Decimal(1).scaleb(-decimals)), decimals=decimals,
+    return replace(reading, number=quantize(rounded, Decimal(1).scaleb(-decimals)), decimals=decimals,
                    percent=True)
 
 
@@ -359,6 +360,8 @@ def _read(raw: object, number_format: str, formula: str | None, computed: bool, 
     if isinstance(raw, bool) or isinstance(raw, (date, datetime, time)):
         return Reading(raw=raw, entry=Entry.UNREADABLE)
     if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):  # 1E+400 or NaN stored by no spreadsheet program
+            return Reading(raw=raw, entry=Entry.UNREADABLE)
         return _read_numeric(raw, number_format, formula)
     text = str(raw)
     if not text.strip():
@@ -392,7 +395,7 @@ def _read_numeric(raw: float, number_format: str, formula: str | None) -> Readin
         number = (number * 100).normalize()
         natural_decimals = max(0, natural_decimals - 2)
         if number == number.to_integral_value():
-            number = number.quantize(Decimal(1))
+            number = quantize(number, Decimal(1))
     decimals = natural_decimals if shown is None else shown
     entry = Entry.FORMULA if formula else Entry.NUMBER
     return Reading(

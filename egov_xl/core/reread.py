@@ -19,7 +19,7 @@ from decimal import Decimal
 from .numbers import Entry, Reading, whole_alternative
 from .report import Report
 from .spec import Edition, Kind, RowSpec
-from .tolerance import Agreement, agreement
+from .tolerance import Agreement, agreement, quantize
 from .units import holds_amounts
 
 THOUSANDS = "thousands"
@@ -66,6 +66,6 @@ def _fraction(spec: RowSpec, reading: Reading, report: Report) -> Reading:
     if agreement(as_percent, decimals, num * 100 / den) is Agreement.MISMATCH:
         return reading
     if as_percent == as_percent.to_integral_value():
-        as_percent = as_percent.quantize(Decimal(1))
+        as_percent = quantize(as_percent, Decimal(1))
     return replace(reading, number=as_percent, decimals=decimals, percent=True,
                    reread=FRACTION, alternative=reading.number)

@@ -8,7 +8,7 @@ value that lies only in the truncation interval is reported as information.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, getcontext
 from enum import StrEnum
 
 
@@ -22,8 +22,16 @@ def unit_of(decimals: int) -> Decimal:
     return Decimal(1).scaleb(-decimals)
 
 
+def quantize(value: Decimal, unit: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """`value.quantize(unit)` for a value of any size: the default context refuses a result of more
+    than 28 digits (InvalidOperation), and a hostile cell can hold 1E+300 or a million digits."""
+    digits = max(value.adjusted(), 0) - min(unit.as_tuple().exponent, 0) + 2
+    context = Context(prec=max(getcontext().prec, digits), Emax=MAX_EMAX, Emin=MIN_EMIN)
+    return value.quantize(unit, rounding=rounding, context=context)
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(unit_of(decimals), rounding=ROUND_HALF_UP)
+    return quantize(value, unit_of(decimals))
 
 
 def rounding_interval(reported: Decimal, decimals: int) -> tuple[Decimal, Decimal]:

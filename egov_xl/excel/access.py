@@ -16,7 +16,7 @@ from ..server.tokens import Grant, TokensFileError, grant_by_digest, grant_for
 from ..server.tokens import digest as token_digest
 
 __all__ = ["Grant", "TokensFileError", "grant_by_digest", "grant_for", "may_read", "may_review", "may_submit_for", "may_write",
-           "token_digest", "units_of", "who"]
+           "token_digest", "units_of", "units_read_by", "units_reviewed_by", "who"]
 
 
 def who(user) -> str:
@@ -63,21 +63,38 @@ def may_read(user, unit: str, children_of) -> bool:
     units = units_of(user)
     if units is None or unit in units:
         return True
+    return unit in units_read_by(user, children_of)
+
+
+def units_read_by(user, children_of) -> frozenset[str] | None:
+    """Every unit `user` may read (None: any), walked once: a commune's page asked `may_read` of
+    each of its 3,400 siblings, walking the province's tree each time (4 s for one page)."""
+    units = units_of(user)
+    if units is None:
+        return None
     claims = getattr(user, "claims", {}) or {}
     if not claims.get("consolidates"):
-        return False
-    return any(unit in _below(own, children_of) for own in units)
+        return units
+    return units | frozenset(code for own in units for code in _below(own, children_of))
 
 
 def may_review(user, unit: str, children_of) -> bool:
     """Accept or return a unit's report: its consolidating unit's clerks, not the unit itself."""
+    reviewed = units_reviewed_by(user, children_of)
+    return reviewed is None or unit in reviewed
+
+
+def units_reviewed_by(user, children_of) -> frozenset[str] | None:
+    """Every unit whose reports `user` may review (None: any), walked once: asking `may_review`
+    of each of a board's 1,489 waiting reports walked the province's tree 1,489 times (1.7 s of
+    CPU for one page)."""
     units = units_of(user)
     if units is None:
-        return True
+        return None
     claims = getattr(user, "claims", {}) or {}
-    if unit in units or not claims.get("consolidates"):
-        return False
-    return any(unit in _below(own, children_of) for own in units)
+    if not claims.get("consolidates"):
+        return frozenset()
+    return frozenset(code for own in units for code in _below(own, children_of)) - units
 
 
 def _below(unit: str, children_of, depth: int = 0) -> set[str]:

@@ -34,7 +34,7 @@ def parse_details(details: object) -> dict:
     if isinstance(details, str) and details.strip():
         try:
             data = json.loads(details)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # "[[[[…" 200,000 deep: no details, not a 500
             return {}
         return data if isinstance(data, dict) else {}
     return {}

@@ -6,7 +6,10 @@ at their position in the signature, which must not move when Excel omits optiona
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+
+import anyio
 
 import xlwings as xw
 from xlwings.server import arg, func
@@ -19,7 +22,8 @@ from ..core.numbers import Entry, read_value
 from ..core.periods import parse_period
 from ..core.prior import change_percent
 from ..core.rules.ratios import exact_ratio
-from ..core.tolerance import round_half_up, unit_of
+from ..core.tolerance import quantize, round_half_up, unit_of
+from ..flows.board import unit_children
 from ..flows.references import prior_value
 from . import access, state
 
@@ -61,11 +65,13 @@ def ratio(numerator, denominator, decimals=2, mode="tron"):
         return ""
     exact = exact_ratio(num, den)
     if str(mode or "tron").strip().lower() in ("cat", "cắt", "truncate"):
-        result = exact.quantize(unit_of(places), rounding="ROUND_DOWN")
+        result = quantize(exact, unit_of(places), rounding="ROUND_DOWN")
     elif str(mode or "tron").strip().lower() in ("tron", "tròn", "round"):
         result = round_half_up(exact, places)
     else:
         raise _fail("func_bad_mode", value=mode)
+    if not math.isfinite(float(result)):  # 1E+308 / 1E-308: no cell of Excel holds it
+        raise _fail("func_out_of_range", function="EGOV.RATIO")
     return float(result)
 
 
@@ -81,6 +87,13 @@ def num(text):
     if reading.entry is Entry.BOUND:
         raise _fail("func_bound", value=text)
     return float(reading.number)
+
+
+async def _off_the_loop(function, *args):
+    """xlwings Server calls a plain function on the event loop: the functions that read the
+    archive, or check a range of any size (EGOV.CHECK over 170,000 rows took a minute, and every
+    other clerk waited for it), run in a thread instead."""
+    return await anyio.to_thread.run_sync(function, *args)
 
 
 def _context(caller: Caller | None, user, period, unit) -> tuple[str, str]:
@@ -102,7 +115,7 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
     try:
         when = parse_period(period_text)
         store = archive()
-        if not access.may_read(user, unit, store.children):
+        if not access.may_read(user, unit, unit_children(store)):  # one query, not one per unit below
             raise _fail("addin_forbidden_read", unit=unit)
         return prior_value(store, unit, when, code, last_year)
     except UserError as exc:  # the one place a function renders a period's or the archive's failure
@@ -114,8 +127,12 @@ def _prior_value(code, period, unit, comparison, caller, user) -> Decimal | None
 @arg("period", doc='Kỳ báo cáo, ví dụ "Q1/2025"; mặc định kỳ của sổ này (khung tác vụ).')
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky" (cùng kỳ năm trước).')
-def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
+async def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", comparison="ky-truoc"):
     """Giá trị đã lưu của chỉ tiêu ở kỳ trước (hoặc cùng kỳ năm trước)."""
+    return await _off_the_loop(_prior, caller, user, code, period, unit, comparison)
+
+
+def _prior(caller, user, code, period, unit, comparison):
     value = _prior_value(code, period, unit, comparison, caller, user)
     return "" if value is None else float(value)
 
@@ -126,8 +143,12 @@ def prior(caller: Caller | None, user: CurrentUser, code, period="", unit="", co
 @arg("period", doc="Kỳ báo cáo; mặc định kỳ của sổ này.")
 @arg("unit", doc="Mã đơn vị; mặc định đơn vị của sổ này.")
 @arg("comparison", doc='"ky-truoc" (mặc định) hoặc "cung-ky".')
-def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
+async def change(caller: Caller | None, user: CurrentUser, code, current, period="", unit="", comparison="ky-truoc"):
     """Chênh lệch so với kỳ trước: hai ô, mức thay đổi và phần trăm thay đổi."""
+    return await _off_the_loop(_change, caller, user, code, current, period, unit, comparison)
+
+
+def _change(caller, user, code, current, period, unit, comparison):
     value = _prior_value(code, period, unit, comparison, caller, user)
     now = _number(current, "giá trị kỳ này", "EGOV.CHANGE")
     if value is None or now is None:
@@ -140,8 +161,12 @@ def change(caller: Caller | None, user: CurrentUser, code, current, period="", u
 @func
 @arg("code", doc='Mã chỉ tiêu, ví dụ "4.1".')
 @arg("table", doc="Vùng bảng biểu mẫu (tuỳ chọn). Bỏ trống: theo lần Kiểm tra gần nhất của sổ này.")
-def check(caller: Caller | None, user: CurrentUser, code, table=None):
+async def check(caller: Caller | None, user: CurrentUser, code, table=None):
     """Tình trạng một chỉ tiêu: "OK" hoặc lỗi/cảnh báo đầu tiên của dòng đó."""
+    return await _off_the_loop(_check, caller, user, code, table)
+
+
+def _check(caller, user, code, table):
     wanted = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip().rstrip(".")
     if table in (None, "", [[None]]):
         statuses = state.recall_statuses(user, caller.book_name if caller else "")

@@ -15,6 +15,7 @@ details (number formats and formulas, JSON), then the script's own.
 
 import json
 import logging
+import math
 
 import anyio
 import xlwings as xw
@@ -28,6 +29,7 @@ from ..core.findings import Severity
 from ..core.grid import WorkbookGrid
 from ..core.periods import Period, parse_period
 from ..flows.archive import TitleMismatch, content_hash, put_checked
+from ..flows.board import unit_children
 from ..flows.check import Checked, pick
 from ..flows.compare import compare_form
 from ..server import runtime
@@ -151,11 +153,29 @@ async def kiem_tra(book: xw.Book, current_user: CurrentUser, details: str = "", 
         checked_rows["statuses"] = row_statuses(findings, said if catalogue.lang == "vi" else None)
         return summary_line(findings, catalogue)
 
-    # The check is pure computation (about 1 ms): inline, never a thread competing for the GIL.
-    # Only the statuses EGOV.CHECK reads go to the database, in a thread.
-    _run(book, lang, notify, body)
+    # The check of a form is pure computation (about 1 ms): inline, never a thread competing for
+    # the GIL. A larger book (a data sheet, or a payload made to be slow: 170,000 rows held the
+    # event loop, and every other clerk, for 10 s) is checked in a thread. Only the statuses
+    # EGOV.CHECK reads go to the database, in a thread.
+    if _cells(book) <= INLINE_CELLS:
+        _run(book, lang, notify, body)
+    else:
+        await anyio.to_thread.run_sync(_run, book, lang, notify, body)
     if "statuses" in checked_rows:
         await anyio.to_thread.run_sync(_remember_statuses, current_user, book.name, checked_rows["statuses"])
+
+
+INLINE_CELLS = 20_000  # cells of a book checked on the event loop itself
+
+
+def _cells(book: xw.Book) -> float:
+    """The cells the client sent (rows × width of each sheet); a payload of another shape counts
+    as large (it goes to a thread, where its failure is answered like any other)."""
+    try:
+        return sum(len(sheet["values"]) * len(sheet["values"][0] if sheet["values"] else ())
+                   for sheet in book.impl.api["sheets"])
+    except (KeyError, TypeError, IndexError):
+        return math.inf
 
 
 def _remember_statuses(user, book_name: str, statuses: dict[str, str]) -> None:
@@ -180,7 +200,7 @@ async def lam_moi_so_sanh(book: xw.Book, current_user: CurrentUser, details: str
     def body(catalogue) -> str:
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        if not access.may_read(current_user, where_unit, store.children):
+        if not access.may_read(current_user, where_unit, unit_children(store)):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
         _, checked, form = _checked_form(book, details, catalogue, sheet)
         result = compare_form(store, form, where_unit, when)
@@ -263,10 +283,11 @@ def _accepted(text: str) -> list[Accepted]:
         return []
     try:
         items = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # "[[[[…" 200,000 deep: none accepted, not a 500
         return []
     return [Accepted(str(i["rule"]), i.get("code") or None, str(i["reason"]).strip())
-            for i in items if isinstance(i, dict) and i.get("rule") and str(i.get("reason", "")).strip()]
+            for i in items if isinstance(i, dict) and i.get("rule") and str(i.get("reason", "")).strip()] \
+        if isinstance(items, list) else []
 
 
 @script
@@ -313,8 +334,9 @@ async def tong_hop(book: xw.Book, current_user: CurrentUser, details: str = "", 
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
+        readable = access.units_read_by(current_user, unit_children(store))  # the tree read once, not per unit
         for code in [where_unit, *(child.code for child in units_below(store, where_unit))]:
-            if not access.may_read(current_user, code, store.children):
+            if readable is not None and code not in readable:
                 raise _Stop(catalogue.text("addin_forbidden_consolidate", unit=where_unit, child=code))
         grids, _, form = _checked_form(book, details, catalogue, sheet)
         result = consolidate_unit(store, where_unit, when, form.form.edition.id)
@@ -341,7 +363,7 @@ async def trang_thai(book: xw.Book, current_user: CurrentUser, details: str = ""
 
         where_unit, when = _where(book, unit, period, catalogue, current_user)
         store = archive()
-        if not access.may_read(current_user, where_unit, store.children):
+        if not access.may_read(current_user, where_unit, unit_children(store)):
             raise _Stop(catalogue.text("addin_forbidden_read", unit=where_unit))
         found = standing(store, where_unit, when)
         state_of["state"] = found.state

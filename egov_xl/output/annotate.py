@@ -29,7 +29,7 @@ from ..workbook.limits import check_annotatable
 from .cached_results import Results, save_with_results, source_results
 from .files import SameFileError, write_file
 from .plan import HEADER_FILL, MESSAGE_COLUMN, SEVERITY_COLUMN, Link, Mark, ReportPlan, marks, report_plan
-from .safe_text import append_text, set_text
+from .safe_text import append_text, set_text, xml_text
 
 AUTHOR = "egov-xl"
 LINK_FONT = Font(color="0563C1", underline="single")
@@ -126,7 +126,7 @@ def _mark_cells(book, planned: list[Mark]) -> None:
         sheet.page_setup.cellComments = "atEnd"
         cell = sheet.cell(mark.ref.row + 1, mark.ref.col + 1)
         cell.fill = _fill(mark.fill)
-        comment = Comment(mark.note, AUTHOR)
+        comment = Comment(xml_text(mark.note), AUTHOR)
         comment.width, comment.height = 420, 40 + 60 * mark.count
         cell.comment = comment
 

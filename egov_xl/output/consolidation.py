@@ -6,6 +6,7 @@ flows.consolidate.check_total, on a Report of the totals)."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -21,7 +22,9 @@ DETAIL_SHEET, GAPS_SHEET = "Chi tiết tổng hợp", "Thiếu và lỗi"
 
 
 def _number(value: Decimal | int | None):
-    if value is None:
+    """A total as a cell's number; none for one beyond any cell of Excel (a figure of a million
+    digits archived with a reason), which no writer could put in a file."""
+    if value is None or not math.isfinite(float(value)):
         return None
     if isinstance(value, int) or value == value.to_integral_value():
         return int(value)

@@ -12,11 +12,16 @@ report, the add-in's report sheet) would take it for a formula: `=WEBSERVICE(…
 * the add-in only (`as_excel_text`): text that Excel would turn into a number or a date as it
   parses it (an indicator code "4.1", a unit code "001", "1/7") gets the apostrophe too, so a
   code stays the code in every locale.
+* openpyxl (`xml_text`): a character XML 1.0 forbids (a CSV's or a reason's control character,
+  the vertical tab Word puts in a pasted line break) becomes U+FFFD; openpyxl would refuse the
+  whole file for it.
 """
 
 from __future__ import annotations
 
 import re
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
@@ -42,8 +47,14 @@ def as_excel_text(value: object) -> object:
     return value
 
 
+def xml_text(value: object) -> object:
+    """`value`, its characters XML 1.0 forbids replaced by U+FFFD when it is text."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def set_text(cell, value: object) -> None:
     """Put `value` into an openpyxl cell; text is stored as text even when it starts with "="."""
+    value = xml_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -51,6 +62,7 @@ def set_text(cell, value: object) -> None:
 
 def append_text(sheet, values: list[object]) -> None:
     """openpyxl's `sheet.append`, with every text stored as text."""
+    values = [xml_text(value) for value in values]
     sheet.append(values)
     row = sheet.max_row
     for col, value in enumerate(values, start=1):

@@ -4,6 +4,8 @@ settings, its static files contained, behind egov-xl's guards (guards.py). uvico
 
 from __future__ import annotations
 
+import anyio
+
 from ..settings import Settings
 from . import runtime
 from .guards import Guard, contain_static, host_name
@@ -42,13 +44,22 @@ def observed(app, guarded, settings: Settings, archive, console: str):
     """Health, access and failure lines around everything (observe.py); a failure in a route is
     answered with a sentence and an id instead of xlwings Server's "An error occurred."."""
     from fastapi import Request
+    from fastapi.exception_handlers import request_validation_exception_handler
+    from fastapi.exceptions import RequestValidationError
 
+    from .. import web
     from . import observe
 
     async def failed(request: Request, exc: Exception):
         return observe.failure_response(request.url.path, exc, console)
 
+    async def invalid(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith(console):  # a page's sentence, not FastAPI's English list
+            return await anyio.to_thread.run_sync(web.refused_input, request)
+        return await request_validation_exception_handler(request, exc)
+
     app.exception_handlers[Exception] = failed  # read when the app's middleware is built, at its first request
+    app.exception_handlers[RequestValidationError] = invalid
     return observe.Observed(guarded, settings.app_path, archive, console)
 
 

@@ -3,6 +3,7 @@ and black, grey and dash patterns keep the lines apart when printed in black and
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from statistics import median
 
@@ -29,7 +30,10 @@ def _config(**extra):
 
 
 def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    """A point of a chart; none for a figure beyond any float (a million digits archived with a
+    reason): pygal cannot place it, and the page must still show."""
+    number = None if value is None else float(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def indicator_chart(item: Series, names: tuple[str, str, str, str], title: str | None = None) -> str:
@@ -61,6 +65,7 @@ def distribution_chart(values: dict[str, Decimal], marked: set[str], title: str,
     """One indicator across units as a dot chart, lowest to highest: ordinary units as small
     grey dots, the units marked as outliers as large black dots labelled with their code, the
     median as a dashed line. Shape, size and labels carry the meaning without colour."""
+    values = {unit: v for unit, v in values.items() if _number(v) is not None}
     ordered = sorted(values.items(), key=lambda item: (item[1], item[0]))
     chart = pygal.XY(title=title, stroke=False, print_labels=True, show_x_labels=False, show_x_guides=False,
                      include_x_axis=True,

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from ..archive.calendar import Calendar
 from ..core.messages import Catalogue
+from ..output.safe_text import set_text
 from .board import Board
 from .wording import local
 
@@ -26,9 +27,7 @@ FIRST = 5  # the header's row: title, period, export date and a blank line above
 
 
 def _put(sheet, row: int, col: int, value) -> None:
-    cell = sheet.cell(row, col, value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # "=HYPERLINK(…)" in a unit's name stays the text it is
+    set_text(sheet.cell(row, col), value)  # "=HYPERLINK(…)" stays text; a reason's control character is no error
 
 
 def board_xlsx(board: Board, words: Catalogue, calendar: Calendar, now: datetime | None = None) -> bytes:

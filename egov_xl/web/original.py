@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 
 from ..core.errors import UserError
@@ -16,7 +18,7 @@ from ..core.periods import parse_period
 from ..excel import access
 from ..flows.archive import original_file
 from ..flows.board import unit_children
-from .routes import _archive, _deny, _refuse, router
+from .routes import MAX_NUMBER, _archive, _deny, _refuse, router
 from .session import Visitor, signed_in
 from .upload import safe_name
 
@@ -29,7 +31,8 @@ def disposition(name: str) -> str:
 
 
 @router.get("/don-vi/{unit}/tep-goc/{ky}/{lan}")
-def original(request: Request, unit: str, ky: str, lan: int, found: Visitor = Depends(signed_in)):
+def original(request: Request, unit: str, ky: str, lan: Annotated[int, Path(ge=0, le=MAX_NUMBER)],
+             found: Visitor = Depends(signed_in)):
     archive = _archive()
     if not access.may_read(found, unit, unit_children(archive)):
         return _deny(request, found, "addin_forbidden_read", unit=unit)

@@ -7,10 +7,12 @@ import math
 import re
 from pathlib import Path
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Query as InQuery
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -43,6 +45,8 @@ TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
     undefined=jinja2.StrictUndefined))
 MAX_FILES = MAX_FIELDS = 20  # one upload
+MAX_NUMBER = 2**31 - 1  # a revision or page number in an address: an integer column of either database
+Number = Annotated[int | None, InQuery(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 STATIC = "/static/vendor/bootstrap-xlwings/5.3.3-2/dist/bootstrap-xlwings.min.css"
 
 
@@ -72,6 +76,13 @@ def _page(request: Request, found: Visitor, name: str, status: int = 200, **cont
 def _deny(request: Request, found: Visitor, key: str, status: int = 403, **params) -> HTMLResponse:
     return _page(request, found, "message.html", status=status,
                  message=_text(wording.language(request), key, **params))
+
+
+def refused_input(request: Request) -> HTMLResponse:
+    """A tampered address or form (a revision or page that is no number, or beyond any): the
+    page's one sentence, 400, instead of FastAPI's English list of what failed (or a 500 from the
+    database for a number wider than its column)."""
+    return _deny(request, visitor(request), "web_bad_request", status=400)
 
 
 def _refuse(request: Request, found: Visitor, error: UserError) -> HTMLResponse:
@@ -166,7 +177,7 @@ def _query(ky=None, loai=None, trang_thai=None, tim=None, xep=None, trang=None) 
 @router.get("", response_class=HTMLResponse)
 def board_page(request: Request, don_vi: str | None = None, ky: str | None = None, loai: str | None = None,
                trang_thai: str | None = None, tim: str | None = None, xep: str | None = None,
-               trang: int | None = None, da_chap_nhan: int | None = None, found: Visitor = Depends(signed_in)):
+               trang: Number = None, da_chap_nhan: Number = None, found: Visitor = Depends(signed_in)):
     if not found.open_mode and not found.grant.consolidates and len(found.grant.units) == 1:
         return RedirectResponse(f"{base()}/don-vi/{quote(next(iter(found.grant.units)))}", status_code=303)
     query = _query(ky, loai, trang_thai, tim, xep, trang)
@@ -176,8 +187,8 @@ def board_page(request: Request, don_vi: str | None = None, ky: str | None = Non
     lang = wording.language(request)
     names = (_text(lang, "web_chart_reported"), _text(lang, "web_chart_on_time"))
     chart = charts.rate_chart(board.rates, _text(lang, "web_chart_rate"), names) if len(board.rates) > 1 else None
-    children_of = reads.children_in(board.tree)
-    clean = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    reviewed = access.units_reviewed_by(found, reads.children_in(board.tree))
+    clean = [c for c in board.clean_pending() if reviewed is None or c.current.unit in reviewed]
     return _page(request, found, "board.html", board=board, roots=roots, kinds=_calendar().kinds, query=query,
                  states=STATES, chart=chart, calendar=_calendar(), clean=clean, accepted_now=da_chap_nhan,
                  link=lambda **changed: _board_link(board, query, **changed))
@@ -228,8 +239,8 @@ def bulk_accept(request: Request, csrf: str = Form(""), don_vi: str = Form(""), 
     board, _, refused = _board(request, found, don_vi, query)
     if refused:
         return refused
-    children_of = reads.unit_children(_archive())
-    cells = [c for c in board.clean_pending() if access.may_review(found, c.current.unit, children_of)]
+    reviewed = access.units_reviewed_by(found, reads.unit_children(_archive()))
+    cells = [c for c in board.clean_pending() if reviewed is None or c.current.unit in reviewed]
     reviews.accept_all(_archive(), [c.current.id for c in cells], found.name)
     target = _board_link(board, query, trang_thai="", da_chap_nhan=len(cells))
     return RedirectResponse(target, status_code=303)
@@ -317,7 +328,7 @@ def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, la
 # unit page and reviews -------------------------------------------------------------------------
 
 @router.get("/don-vi/{unit}", response_class=HTMLResponse)
-def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
+def unit_page(request: Request, unit: str, ky: str | None = None, tu: Number = None, den: Number = None,
               found: Visitor = Depends(signed_in)):
     return _unit_view(request, found, unit, ky, tu, den)
 
@@ -345,7 +356,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     kind = calendar.kind_of(info.name)  # peers of the same kind only: a commune beside communes
     siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
                 and calendar.kind_of(i.name) == kind]
-    view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))  # figures only for readers
+    readable = access.units_read_by(found, children_of)  # the tree walked once, not once a sibling
+    view = peer_view(siblings, lambda peer: readable is None or peer in readable)  # figures only for readers
     values = reads.current_values(archive, [unit, *view.peers])  # one query, however many peers
     items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
     lang = wording.language(request)
@@ -373,7 +385,8 @@ def _title(code: str, labels: dict) -> str:
 
 
 @router.post("/don-vi/{unit}/danh-gia")
-def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form(""), lan: int = Form(0),
+def review(request: Request, unit: str, csrf: str = Form(""), ky: str = Form(""),
+           lan: int = Form(0, ge=-MAX_NUMBER, le=MAX_NUMBER),
            quyet_dinh: str = Form(""), ly_do: str = Form(""), found: Visitor = Depends(signed_in)):
     check_csrf(found, csrf)
     archive = _archive()
@@ -431,7 +444,8 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
 
 @router.get("/tong-hop", response_class=HTMLResponse)
 def consolidation_page(request: Request, don_vi: str | None = None, ky: str | None = None,
-                       chi_tieu: str | None = None, trang: int = 1, bo_loi: bool = False, bo_tra_lai: bool = False,
+                       chi_tieu: str | None = None, trang: Annotated[int, InQuery(ge=-MAX_NUMBER, le=MAX_NUMBER)] = 1,
+                       bo_loi: bool = False, bo_tra_lai: bool = False,
                        found: Visitor = Depends(signed_in)):
     leave_out = consolidation.LeaveOut(bo_loi, bo_tra_lai)
     result, context, refused = _consolidation(request, found, don_vi, ky, leave_out)

@@ -61,9 +61,11 @@ class FileResult:
 
 
 def safe_name(name: str) -> str:
-    """The file's own name without any folder, usable on every file system."""
+    """The file's own name without any folder, usable on every file system, shown as it is
+    (no mark that reorders or hides what follows it)."""
     base = Path((name or "").replace("\\", "/")).name
-    base = re.sub(r'[\x00-\x1f<>:"/\\|?*]', "_", base).strip(" .") or "tep" + COPY.suffixes[0]
+    base = re.sub(r'[\x00-\x1f<>:"/\\|?*\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]', "_", base).strip(" .") \
+        or "tep" + COPY.suffixes[0]  # bidi, zero-width: "bao-cao\u202exslx.xlsm" reads "bao-caomslx.xlsx"
     return base[:120]
 
 
