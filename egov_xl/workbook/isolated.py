@@ -33,6 +33,7 @@ _MIB = 1024 * 1024
 _TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
 _lock = threading.Lock()
 _pools: dict[tuple[int, int], "_Pool"] = {}
+_in_reader = False  # set in a reader process: work it is given is already isolated
 
 
 def run(func, path, limits: Limits, *args):
@@ -43,7 +44,11 @@ def run(func, path, limits: Limits, *args):
 
 def submit(func, path, limits: Limits, *args):
     """Start `func(path, limits, *args)` in a reader process; the returned callable (to be
-    called once) waits for it and answers as `run` does, so the caller may work meanwhile."""
+    called once) waits for it and answers as `run` does, so the caller may work meanwhile.
+    Inside a reader (writing an annotated copy reads its source again) it runs right there: the
+    reader is already confined, and a reader's process may not start processes of its own."""
+    if _in_reader:
+        return _done(func, path, limits, *args)
     pool = _pool(limits)
     worker = pool.take()
     try:
@@ -52,6 +57,17 @@ def submit(func, path, limits: Limits, *args):
         pool.drop(worker)
         raise
     return lambda: _outcome(pool, worker, path, limits)
+
+
+def _done(func, path, limits: Limits, *args):
+    """In a reader: the work done at once, answered as `_outcome` answers."""
+    ok, value = _call(func, path, limits, *args)
+
+    def answer():
+        if ok:
+            return value
+        raise ReadError(value[0], **value[1])
+    return answer
 
 
 def _outcome(pool: "_Pool", worker: "_Worker", path, limits: Limits):
@@ -133,6 +149,8 @@ class _Pool:
 
 def _serve(conn, memory: int) -> None:
     """The reader process: one task at a time until the pipe closes."""
+    global _in_reader
+    _in_reader = True
     _confine(memory)
     while True:
         try:

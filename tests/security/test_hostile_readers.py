@@ -11,6 +11,7 @@ process with memory and time limits, and whatever still goes wrong is the file's
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import struct
@@ -101,6 +102,24 @@ def test_an_abort_a_panic_and_a_timeout_in_a_reader_are_the_files_sentence(legac
         isolated.run(_slow_reader, legacy["tiny"], limits)
     assert late.value.key == "reader_timeout" and time.monotonic() - started < 10
     assert [s.name for s in isolated.run(read_source, legacy["tiny"], limits).sheets] == ["Dữ liệu"]
+
+
+def test_work_in_a_reader_that_reads_again_runs_in_the_same_reader(legacy):
+    """The web upload writes its annotated copy in a reader, and writing the copy of a Word file
+    reads the file again: that read runs in the same (already confined) reader, not in a reader
+    of the reader's (a daemonic process may not have children: the copy was lost)."""
+    limits = Limits(max_reader_memory=256 * MIB, reader_timeout_s=20)
+    inner_pid, outer_pid, names = isolated.run(_read_again, legacy["tiny"], limits)
+    assert inner_pid == outer_pid != os.getpid() and names == ["Dữ liệu"]
+
+
+def _read_again(path: Path, limits: Limits):
+    inner = isolated.run(_pid_and_sheets, path, limits)
+    return inner[0], os.getpid(), inner[1]
+
+
+def _pid_and_sheets(path: Path, limits: Limits):
+    return os.getpid(), [s.name for s in read_source(path, limits).sheets]
 
 
 def _slow_reader(path: Path, limits: Limits):
