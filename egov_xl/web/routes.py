@@ -36,7 +36,7 @@ from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_i
 from ..core.spec import Kind
 from .unit import (blocks, difference, missed_periods, peer_view, ratio_codes, row_names, series,
                    submitted_form)
-from .upload import XLSX, Archiving, check_upload
+from .upload import XLSX, Archiving, carried_file, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
@@ -250,7 +250,7 @@ def choose_language(request: Request, chon: str = "vi", ve: str = ""):
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
     return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES,
-                 behalf=_units_below(found))
+                 behalf=_units_below(found), asked=None)
 
 
 def _own_units(found: Visitor) -> list[tuple[str, str]]:
@@ -303,15 +303,19 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             archiving = Archiving(unit, parse_period(text), by, str(form.get("ly_do") or "").strip() or None,
                                   confirm=bool(form.get("xac_nhan")))
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
-        results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
+        if isinstance(carried := form.get("noi_dung"), str) and carried:  # a file the choice's form carried back
+            files.append(carried_file(str(form.get("ten") or ""), carried, runtime.current().settings.limits))
+        sheet = form.get("trang") if isinstance(form.get("trang"), str) and form.get("trang") else None
+        results = await run_in_threadpool(_check_files, files, archiving, wording.language(request), sheet)
     except UserError as exc:
         return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
-                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found))
+                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found), asked=archiving)
 
 
-def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str) -> list:
-    return [check_upload(name, data, _archive(), archiving, lang) for name, data in files]
+def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str, sheet: str | None) -> list:
+    """Each file's answer, off the event loop; only the form of sheet `sheet` when chosen."""
+    return [check_upload(name, data, _archive(), archiving, lang, sheet=sheet) for name, data in files]
 
 
 # unit page and reviews -------------------------------------------------------------------------
