@@ -34,8 +34,8 @@ from .export import board_xlsx
 from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
 from ..core.spec import Kind
-from .unit import (blocks, difference, missed_periods, peer_view, ratio_codes, row_names, series,
-                   submitted_form)
+from .unit import (blocks, difference, missed_periods, peer_view, period_comparison, ratio_codes, row_names,
+                   row_specs, series, submitted_form)
 from .upload import XLSX, Archiving, carried_file, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -322,13 +322,15 @@ def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, la
 
 @router.get("/don-vi/{unit}", response_class=HTMLResponse)
 def unit_page(request: Request, unit: str, ky: str | None = None, tu: int | None = None, den: int | None = None,
-              found: Visitor = Depends(signed_in)):
-    return _unit_view(request, found, unit, ky, tu, den)
+              so_sanh: str | None = None, found: Visitor = Depends(signed_in)):
+    return _unit_view(request, found, unit, ky, tu, den, compared=so_sanh)
 
 
 def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = None, tu: int | None = None,
-               den: int | None = None, kept: dict | None = None) -> HTMLResponse:
-    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill again."""
+               den: int | None = None, kept: dict | None = None, compared: str | None = None) -> HTMLResponse:
+    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill
+    again; `compared` the key of the period compared with the previous report and last year's
+    (the latest when not given, or not one the unit reported)."""
     archive = _archive()
     tree = reads.unit_tree(archive)
     children_of = reads.children_in(tree)
@@ -351,7 +353,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
                 and calendar.kind_of(i.name) == kind]
     view = peer_view(siblings, lambda peer: access.may_read(found, peer, children_of))  # figures only for readers
     values = reads.current_values(archive, [unit, *view.peers])  # one query, however many peers
-    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes(),
+                   row_specs())
     lang = wording.language(request)
     names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     labels = row_names()  # charts titled by name; none for a coded (0/1/2) status
@@ -363,10 +366,12 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     form = submitted_form(archive.get(unit, latest.period, with_meta=False),
                           latest.revisions[-1][0].summary.get("findings") or []) if latest else []
     due = consolidation.periods_below(archive, tree, info.parent) if info.parent else []
+    chosen = next((b.period for b in found_blocks if b.period.key == compared), latest.period if latest else None)
+    comparison = period_comparison(archive, unit, chosen) if chosen else None
     return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
                  parent=tree.get(info.parent) if info.parent else None, form=form, latest=latest,
                  missed=missed_periods(due, found_blocks, calendar),
-                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures,
+                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures, comparison=comparison,
                  peers=len(view.peers), peer_key=view.key, may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
 
 
