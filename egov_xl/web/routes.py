@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from datetime import datetime
 from urllib.parse import quote, urlencode
@@ -420,7 +421,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     if unit not in allowed:
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
-    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
+    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods, "tree": tree,
                "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE, "leave_out": leave_out}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
@@ -448,15 +449,33 @@ def consolidation_page(request: Request, don_vi: str | None = None, ky: str | No
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
     lang = wording.language(request)
-    names = tuple(_text(lang, k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
+    readable = _readable(found, context["tree"])
     spreads = [(code, charts.distribution_chart(values, marked, _text(lang, "web_chart_distribution", code=code,
-                                                                            n=len(values)), names))
-               for code, values, marked in consolidation.distributions(result, chi_tieu)]
+                                                                            n=len(values)),
+                                                _spread_names(lang, len(values) - len(marked))))
+               for code, values, marked in consolidation.distributions(result, chi_tieu, readable)]
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
                  spreads=spreads, findings=findings, share_page=max(1, trang),
                  outliers=consolidation.outlier_rows(result, vi, en), **context)
+
+
+def _readable(found: Visitor, tree: dict) -> Callable[[str], bool]:
+    """Whether the visitor may read a unit (access.may_read), the tree walked once for them all."""
+    if found.open_mode:
+        return lambda unit: True
+    below = {code for own in found.grant.units if own in tree for code in reads.below(tree, own)} \
+        if found.grant.consolidates else set()
+    return (set(found.grant.units) | below).__contains__
+
+
+def _spread_names(lang: str, others: int) -> tuple[str, str, str]:
+    """A distribution chart's legend: the other units (as quantiles when too many to draw), the
+    outliers, the median."""
+    units = _text(lang, "web_chart_units_quantiles", shown=charts.MAX_DOTS, count=others) \
+        if others > charts.MAX_DOTS else _text(lang, "web_chart_units")
+    return units, _text(lang, "web_chart_outliers"), _text(lang, "web_chart_median")
 
 
 @router.get("/tong-hop.xlsx")
