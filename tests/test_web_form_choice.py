@@ -20,6 +20,7 @@ from egov_xl.settings import Limits
 from egov_xl.web.upload import Archiving, check_upload
 from tests.fixtures.console import TOKENS
 from tests.fixtures.web import chromium, console, http_session, login  # noqa: F401 (fixtures)
+from tests.test_web_a11y import _violations, axe  # noqa: F401 (the fixture)
 
 SHEETS = ["Biểu 7", "Biểu 7 (2)"]
 NOTES = "Ghi chú"  # a sheet holding no form
@@ -86,8 +87,8 @@ def test_a_choice_naming_no_form_or_sent_by_another_session_archives_nothing(con
         fields = _fields(asked.text)
         for sheet in (NOTES, "Biểu 8", ""):  # a sheet holding no form, none of that name, none chosen
             answer = html.unescape(clerk.post("/bao-cao/kiem-tra", data={**fields, "trang": sheet, "luu": "1"}).text)
-            expected = (f'Trang "{sheet}" của tệp "hai-bieu.xlsx" không có biểu mẫu nào; các trang có biểu mẫu: '
-                        f'Biểu 7, Biểu 7 (2). Chưa có gì được lưu.') if sheet else ASKED
+            expected = (f'Trang "{sheet}" của tệp "hai-bieu.xlsx" không có biểu mẫu nào; '
+                        'các trang có biểu mẫu: Biểu 7, Biểu 7 (2). Chưa có gì được lưu.') if sheet else ASKED
             assert expected in answer and "lần nộp thứ" not in answer
         # another session posting the choice's form as it was sent to this one: its token is not theirs
         assert other.post("/bao-cao/kiem-tra", data={**fields, "trang": SHEETS[1], "luu": "1"}).status_code == 403
@@ -110,10 +111,10 @@ def test_a_file_too_large_to_carry_back_is_chosen_again(samples, tmp_path):
     assert roomy.sheets == SHEETS and roomy.carried and roomy.stored is None
 
 
-def test_the_page_asks_which_form_and_archives_the_one_chosen(console, chromium, samples, tmp_path):
+def test_the_page_asks_which_form_and_archives_the_one_chosen(console, chromium, samples, tmp_path, axe):  # noqa: F811
     base, archive = console["base"], console["archive"]
     period = parse_period("Q1/2024")  # SO-TTTT's Q1/2024 holds revision 1 (seeded): the chosen one is the 2nd
-    clerk = login(chromium, base, TOKENS["so"])
+    clerk = login(chromium, base, TOKENS["so"], bypass_csp=True)  # axe is injected
     clerk.goto(base + "/bao-cao/kiem-tra")
     clerk.set_input_files("#tep", [two_forms(samples, tmp_path)])
     clerk.check("#luu")
@@ -124,6 +125,7 @@ def test_the_page_asks_which_form_and_archives_the_one_chosen(console, chromium,
     assert clerk.inner_text("label[for=trang-1]") == "Biểu mẫu" and clerk.input_value("#trang-1") == ""
     assert clerk.locator("#tep-1").count() == 0  # the page carries the file back: nothing to pick again
     assert not choice.evaluate("form => form.checkValidity()")  # nothing chosen: the browser will not send it
+    assert _violations(clerk, axe) == []
     clerk.select_option("#trang-1", SHEETS[1])
     clerk.click(".form-choice button:has-text('Lưu biểu mẫu này')")
     assert "lần nộp thứ 2" in clerk.inner_text(".file-result")

@@ -16,8 +16,10 @@ from egov_xl.core.periods import parse_period
 from egov_xl.web.unit import period_comparison, row_specs, series
 from tests.fixtures.console import TOKENS
 from tests.fixtures.consolidation import bm7_values, put_values
-from tests.fixtures.web import console, http_session  # noqa: F401 (fixtures)
+from tests.fixtures.web import chromium, console, http_session, login  # noqa: F401 (fixtures)
+from tests.test_web_a11y import _violations, axe  # noqa: F401 (the fixture)
 
+NOT_COMPARED = "không so (cộng dồn, khác khoảng thời gian)"  # a flow against the previous report's window
 Q1_24, YEAR_24, Q1_25, Q3_25 = (parse_period(p) for p in ("Q1/2024", "Năm 2024", "Q1/2025", "Q3/2025"))
 
 
@@ -64,7 +66,7 @@ def test_the_series_changes_follow_the_nature():
     assert round(found["4.3.1"].changes[2], 2) == Decimal("33.33")  # Quý I 2025 against Quý I 2024
 
 
-def test_the_unit_page_shows_both_changes_in_vietnamese(console):
+def test_the_unit_page_shows_both_changes_in_vietnamese(console, chromium, axe):  # noqa: F811
     base, archive = console["base"], console["archive"]
     put_values(archive, "XA-2", Q1_24, bm7_values(10, percent="80"))  # XA-2 reported Q1/2025 (scale 20)
     put_values(archive, "XA-2", YEAR_24, bm7_values(160, percent="80"))
@@ -75,15 +77,20 @@ def test_the_unit_page_shows_both_changes_in_vietnamese(console):
         assert "Quý I năm 2025 so với kỳ trước và cùng kỳ năm trước" in text
         assert "Kỳ trước: Năm 2024; cùng kỳ năm trước: Quý I năm 2024." in text
         flow = _row(text, "4.3.1")  # 200 dossiers: against the year's 1.600 not compared; +100 % on Q1/2024
-        assert flow[2:] == ["Cộng dồn", "200", "1.600", "không so (cộng dồn, khác khoảng thời gian)", "100",
-                            "+100,0 %"], flow
+        assert flow[2:] == ["Cộng dồn", "200", "1.600", NOT_COMPARED, "100", "+100,0 %"], flow
         stock = _row(text, "4.1.1")
         assert stock[2:] == ["Thời điểm", "20", "160", "-87,5 %", "10", "+100,0 %"], stock
-        assert _row(text, "2")[2:] == ["Cộng dồn", "87", "80", "không so (cộng dồn, khác khoảng thời gian)", "80",
-                                       "+7,0 điểm %"]
+        assert _row(text, "2")[2:] == ["Cộng dồn", "87", "80", NOT_COMPARED, "80", "+7,0 điểm %"]
         older = html.unescape(office.get("/bao-cao/don-vi/XA-2", params={"so_sanh": "2024-Y"}).text)
         assert "Năm 2024 so với kỳ trước và cùng kỳ năm trước" in older
         assert "Kỳ trước: Quý I năm 2024; cùng kỳ năm trước: chưa nộp." in older
+    office = login(chromium, base, TOKENS["tinh"], bypass_csp=True)  # axe is injected
+    office.goto(base + "/bao-cao/don-vi/XA-2")
+    office.select_option("#so_sanh", "2024-Y")
+    office.click("#so-sanh button:has-text('Xem')")
+    assert office.inner_text("#h-so-sanh") == "Năm 2024 so với kỳ trước và cùng kỳ năm trước"
+    assert _violations(office, axe) == []
+    office.context.close()
 
 
 def _row(text: str, code: str) -> list[str]:

@@ -106,7 +106,7 @@ def outlier_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list
 
 
 def distributions(result: ConsolidatedForm, chosen: str | None = None,
-                  readable: Callable[[str], bool] = lambda unit: True) -> list[tuple[str, dict[str, Decimal], set[str]]]:
+                  readable: Callable[[str], bool] = lambda unit: True) -> list[tuple[str, dict[str, Decimal], set]]:
     """For each ratio or percentage with an outlier on its value (and the chosen one): the
     value of every included unit the reader may read (`readable`) and the units marked as
     outliers among them (the chart draws at most charts.MAX_DOTS of the others)."""

@@ -134,7 +134,8 @@ def period_comparison(archive: Archive, unit: str, period: Period) -> PeriodComp
 
 def _indicator(spec: RowSpec, value: Decimal, period: Period, previous: tuple, last_year: tuple) -> IndicatorChange:
     ratio = spec.kind in (Kind.RATIO, Kind.PERCENT)
-    sides = [_against(spec, value, period, window, prior, ratio, like=name == "last_year" or spec.nature is not Nature.FLOW)
+    flow = spec.nature is Nature.FLOW  # compared only with a like window: last year's
+    sides = [_against(spec, value, period, window, prior, ratio, like=name == "last_year" or not flow)
              for name, (window, prior) in (("previous", previous), ("last_year", last_year))]
     return IndicatorChange(spec.code, spec.label, spec.nature, value, ratio, basis(spec), *sides)
 

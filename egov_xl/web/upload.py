@@ -97,8 +97,9 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         path.write_bytes(data)
         try:
             found = _of_sheet(check_file(path, limits=limits), name, sheet)
-            if archiving and len(found) > 1:
-                archiving = _ask(result, found, name, data, words, limits)  # None: nothing archived
+            if archiving and len(found) > 1:  # none chosen: asked, nothing archived
+                _ask(result, found, name, data, words, limits)
+                archiving = None
             checked = against_archive(archive, pick(found, name), archiving.unit, archiving.period) \
                 if archiving else None
             reports = [checked.report] if checked else [c.report for c in found]
@@ -133,7 +134,6 @@ def _ask(result: FileResult, found: list[Checked], name: str, data: bytes, words
     result.sheets = sheets
     if len(data) * 4 // 3 + CARRY_SLACK <= limits.max_body_bytes:
         result.carried = base64.b64encode(data).decode()
-    return None
 
 
 def carried_file(name: str, text: str, limits: Limits) -> tuple[str, bytes]:
