@@ -60,21 +60,37 @@ def rate_chart(rates: list[Rate], title: str, names: tuple[str, str]) -> str:
     return chart.render_data_uri()
 
 
-def distribution_chart(values: dict[str, Decimal], marked: set[str], title: str,
-                       names: tuple[str, str, str]) -> str:
-    """One indicator across units as a dot chart, lowest to highest: ordinary units as small
-    grey dots, the units marked as outliers as large black dots labelled with their code, the
-    median as a dashed line. Shape, size and labels carry the meaning without colour."""
-    values = {unit: v for unit, v in values.items() if _number(v) is not None}
+MAX_DOTS = 101  # the other units of a distribution: drawn one by one up to this many, else as quantiles
+
+
+def drawn(values: dict[str, Decimal], marked: set[str], limit: int = MAX_DOTS) -> tuple[list, list]:
+    """What a distribution's dot chart draws: (rank, value) of the ordinary units, lowest to
+    highest, every one up to `limit`, else `limit` of them evenly spaced by rank (the lowest,
+    the highest and the quantiles between: the shape, not 3,400 dots); (rank, value, unit) of
+    every marked unit. Ranks are over all the units, so the drawing keeps its shape."""
     ordered = sorted(values.items(), key=lambda item: (item[1], item[0]))
+    ranked = [(i, v, unit) for i, (unit, v) in enumerate(ordered, 1)]
+    ordinary = [(i, v) for i, v, unit in ranked if unit not in marked]
+    if len(ordinary) > limit:
+        picks = sorted({round(k * (len(ordinary) - 1) / (limit - 1)) for k in range(limit)})
+        ordinary = [ordinary[k] for k in picks]
+    return ordinary, [item for item in ranked if item[2] in marked]
+
+
+def distribution_chart(values: dict[str, Decimal], marked: set[str], title: str,
+                       names: tuple[str, str, str], limit: int | None = MAX_DOTS) -> str:
+    """One indicator across units as a dot chart, lowest to highest: ordinary units as small
+    grey dots (at most `limit` of them, quantiles beyond: `drawn`), the units marked as outliers
+    as large black dots labelled with their code, the median of all as a dashed line. Shape,
+    size and labels carry the meaning without colour."""
+    values = {unit: v for unit, v in values.items() if _number(v) is not None}
+    ordinary, outliers = drawn(values, marked, limit or len(values) or 1)
     chart = pygal.XY(title=title, stroke=False, print_labels=True, show_x_labels=False, show_x_guides=False,
                      include_x_axis=True,
                      **_config(style=SPREAD_STYLE, x_title=names[0], x_label_rotation=0))
-    chart.add(names[0], [(i, float(v)) for i, (unit, v) in enumerate(ordered, 1) if unit not in marked],
-              dots_size=3)
-    chart.add(names[1], [{"value": (i, float(v)), "label": unit}
-                         for i, (unit, v) in enumerate(ordered, 1) if unit in marked], dots_size=7)
+    chart.add(names[0], [(i, float(v)) for i, v in ordinary], dots_size=3)
+    chart.add(names[1], [{"value": (i, float(v)), "label": unit} for i, v, unit in outliers], dots_size=7)
     middle = float(median(values.values()))
-    chart.add(names[2], [(1, middle), (len(ordered), middle)], stroke=True, show_dots=False,
+    chart.add(names[2], [(1, middle), (len(values), middle)], stroke=True, show_dots=False,
               stroke_style={"width": 2, "dasharray": "8,4"})
     return chart.render_data_uri()

@@ -5,6 +5,7 @@ template as an .xlsx made in memory for the answer (nothing stored)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -104,9 +105,11 @@ def outlier_rows(result: ConsolidatedForm, vi: Catalogue, en: Catalogue) -> list
     return [(item, explained(result, item, vi), explained(result, item, en)) for item in result.outliers]
 
 
-def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[tuple[str, dict[str, Decimal], set[str]]]:
-    """For each ratio or percentage with an outlier on its value (and the chosen one): every
-    included unit's value and the units marked as outliers."""
+def distributions(result: ConsolidatedForm, chosen: str | None = None,
+                  readable: Callable[[str], bool] = lambda unit: True) -> list[tuple[str, dict[str, Decimal], set]]:
+    """For each ratio or percentage with an outlier on its value (and the chosen one): the
+    value of every included unit the reader may read (`readable`) and the units marked as
+    outliers among them (the chart draws at most charts.MAX_DOTS of the others)."""
     kinds = {row.code: row.kind for row in result.edition.rows}
     marked: dict[str, set[str]] = {}
     for item in result.outliers:
@@ -116,9 +119,10 @@ def distributions(result: ConsolidatedForm, chosen: str | None = None) -> list[t
         marked.setdefault(chosen, set())
     found = []
     for code in [row.code for row in result.edition.rows if row.code in marked][:MAX_CHARTS]:
-        values = {f.unit: f.values[code] for f in result.consolidation.included if f.values.get(code) is not None}
+        values = {f.unit: f.values[code] for f in result.consolidation.included
+                  if f.values.get(code) is not None and readable(f.unit)}
         if values:
-            found.append((code, values, marked[code]))
+            found.append((code, values, marked[code] & values.keys()))
     return found
 
 

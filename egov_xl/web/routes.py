@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from datetime import datetime
 from typing import Annotated
@@ -36,9 +37,9 @@ from .export import board_xlsx
 from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_in, start_session, visitor,
                       write_cookie)
 from ..core.spec import Kind
-from .unit import (blocks, difference, missed_periods, peer_view, ratio_codes, row_names, series,
-                   submitted_form)
-from .upload import XLSX, Archiving, check_upload
+from .unit import (blocks, difference, missed_periods, peer_view, period_comparison, ratio_codes, row_names,
+                   row_specs, series, submitted_form)
+from .upload import XLSX, Archiving, carried_file, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
@@ -261,7 +262,7 @@ def choose_language(request: Request, chon: str = "vi", ve: str = ""):
 @router.get("/kiem-tra", response_class=HTMLResponse)
 def upload_form(request: Request, found: Visitor = Depends(signed_in)):
     return _page(request, found, "upload.html", results=None, units=_own_units(found), suffixes=SUFFIXES,
-                 behalf=_units_below(found))
+                 behalf=_units_below(found), asked=None)
 
 
 def _own_units(found: Visitor) -> list[tuple[str, str]]:
@@ -314,28 +315,34 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             archiving = Archiving(unit, parse_period(text), by, str(form.get("ly_do") or "").strip() or None,
                                   confirm=bool(form.get("xac_nhan")))
         files = [(item.filename or "", await item.read()) for item in form.getlist("tep") if hasattr(item, "read")]
-        results = await run_in_threadpool(_check_files, files, archiving, wording.language(request))  # off the event loop
+        if isinstance(carried := form.get("noi_dung"), str) and carried:  # a file the choice's form carried back
+            files.append(carried_file(str(form.get("ten") or ""), carried, runtime.current().settings.limits))
+        sheet = form.get("trang") if isinstance(form.get("trang"), str) and form.get("trang") else None
+        results = await run_in_threadpool(_check_files, files, archiving, wording.language(request), sheet)
     except UserError as exc:
         return _refuse(request, found, exc)
     return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
-                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found))
+                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found), asked=archiving)
 
 
-def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str) -> list:
-    return [check_upload(name, data, _archive(), archiving, lang) for name, data in files]
+def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str, sheet: str | None) -> list:
+    """Each file's answer, off the event loop; only the form of sheet `sheet` when chosen."""
+    return [check_upload(name, data, _archive(), archiving, lang, sheet=sheet) for name, data in files]
 
 
 # unit page and reviews -------------------------------------------------------------------------
 
 @router.get("/don-vi/{unit}", response_class=HTMLResponse)
 def unit_page(request: Request, unit: str, ky: str | None = None, tu: Number = None, den: Number = None,
-              found: Visitor = Depends(signed_in)):
-    return _unit_view(request, found, unit, ky, tu, den)
+              so_sanh: str | None = None, found: Visitor = Depends(signed_in)):
+    return _unit_view(request, found, unit, ky, tu, den, compared=so_sanh)
 
 
 def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = None, tu: int | None = None,
-               den: int | None = None, kept: dict | None = None) -> HTMLResponse:
-    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill again."""
+               den: int | None = None, kept: dict | None = None, compared: str | None = None) -> HTMLResponse:
+    """The unit's page; `kept` is a review form sent back (period, decision, reason, why) to fill
+    again; `compared` the key of the period compared with the previous report and last year's
+    (the latest when not given, or not one the unit reported)."""
     archive = _archive()
     tree = reads.unit_tree(archive)
     children_of = reads.children_in(tree)
@@ -359,7 +366,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     readable = access.units_read_by(found, children_of)  # the tree walked once, not once a sibling
     view = peer_view(siblings, lambda peer: readable is None or peer in readable)  # figures only for readers
     values = reads.current_values(archive, [unit, *view.peers])  # one query, however many peers
-    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes())
+    items = series(values.get(unit, {}), [values.get(p, {}) for p in view.peers], view.spread, ratio_codes(),
+                   row_specs())
     lang = wording.language(request)
     names = tuple(_text(lang, k) for k in ("web_series_own", "web_series_median", "web_series_low", "web_series_high"))
     labels = row_names()  # charts titled by name; none for a coded (0/1/2) status
@@ -371,10 +379,12 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
     form = submitted_form(archive.get(unit, latest.period, with_meta=False),
                           latest.revisions[-1][0].summary.get("findings") or []) if latest else []
     due = consolidation.periods_below(archive, tree, info.parent) if info.parent else []
+    chosen = next((b.period for b in found_blocks if b.period.key == compared), latest.period if latest else None)
+    comparison = period_comparison(archive, unit, chosen) if chosen else None
     return _page(request, found, "unit.html", status=400 if kept else 200, info=info,
                  parent=tree.get(info.parent) if info.parent else None, form=form, latest=latest,
                  missed=missed_periods(due, found_blocks, calendar),
-                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures,
+                 blocks=found_blocks, changes=changes, diff=(ky, tu, den), pictures=pictures, comparison=comparison,
                  peers=len(view.peers), peer_key=view.key, may_review=access.may_review(found, unit, children_of), sent_back=kept or {})
 
 
@@ -424,7 +434,7 @@ def _consolidation(request: Request, found: Visitor, unit: str | None, period: s
     if unit not in allowed:
         return None, {}, _deny(request, found, "web_forbidden_consolidation", unit=unit)
     periods = consolidation.periods_below(archive, tree, unit)
-    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods,
+    context = {"allowed": allowed, "unit": unit, "info": tree[unit], "periods": periods, "tree": tree,
                "names": {code: tree[code].name for code in allowed}, "limit": PAGE_SIZE, "leave_out": leave_out}
     if not periods:
         return None, context, _page(request, found, "consolidation.html", result=None, chosen=None, **context)
@@ -453,15 +463,33 @@ def consolidation_page(request: Request, don_vi: str | None = None, ky: str | No
         return refused
     vi, en = definitions.catalogue("vi"), definitions.catalogue("en")
     lang = wording.language(request)
-    names = tuple(_text(lang, k) for k in ("web_chart_units", "web_chart_outliers", "web_chart_median"))
+    readable = _readable(found, context["tree"])
     spreads = [(code, charts.distribution_chart(values, marked, _text(lang, "web_chart_distribution", code=code,
-                                                                            n=len(values)), names))
-               for code, values, marked in consolidation.distributions(result, chi_tieu)]
+                                                                            n=len(values)),
+                                                _spread_names(lang, len(values) - len(marked))))
+               for code, values, marked in consolidation.distributions(result, chi_tieu, readable)]
     findings = [] if result.report is None else [(f, vi.message(f), en.message(f)) for f in result.report.findings]
     return _page(request, found, "consolidation.html", result=result, totals=consolidation.total_rows(result, vi, en),
                  code=chi_tieu, shares=consolidation.shares(result, chi_tieu, vi, en) if chi_tieu else None,
                  spreads=spreads, findings=findings, share_page=max(1, trang),
                  outliers=consolidation.outlier_rows(result, vi, en), **context)
+
+
+def _readable(found: Visitor, tree: dict) -> Callable[[str], bool]:
+    """Whether the visitor may read a unit (access.may_read), the tree walked once for them all."""
+    if found.open_mode:
+        return lambda unit: True
+    below = {code for own in found.grant.units if own in tree for code in reads.below(tree, own)} \
+        if found.grant.consolidates else set()
+    return (set(found.grant.units) | below).__contains__
+
+
+def _spread_names(lang: str, others: int) -> tuple[str, str, str]:
+    """A distribution chart's legend: the other units (as quantiles when too many to draw), the
+    outliers, the median."""
+    units = _text(lang, "web_chart_units_quantiles", shown=charts.MAX_DOTS, count=others) \
+        if others > charts.MAX_DOTS else _text(lang, "web_chart_units")
+    return units, _text(lang, "web_chart_outliers"), _text(lang, "web_chart_median")
 
 
 @router.get("/tong-hop.xlsx")

@@ -1,11 +1,21 @@
 """Nộp / kiểm tra qua trình duyệt: each uploaded workbook is checked in a temporary folder that
 is removed before the answer leaves; the annotated copy goes back inside the answer (a data
 URL), so nothing is kept outside the archive. A signed-in clerk may archive a clean form (or
-one with errors, with a reason) for their own unit, through the same put_checked as the add-in."""
+one with errors, with a reason) for their own unit, through the same put_checked as the add-in.
+
+Which form of a workbook holding several (issue 19): archiving one, none chosen, archives
+nothing; the answer lists the sheets holding a form and asks, and the choice comes back as the
+field `trang` (the CLI's --sheet, the add-in pane's select). The server keeps nothing meanwhile:
+the page carries the file's bytes back (base64 in the choice's form, when they fit the body
+limit; else the clerk picks the file again), so the second post is an ordinary upload, checked,
+limited and CSRF-bound like the first. Bytes kept on the server would be found by one worker
+only (`--workers N`, or several hosts on PostgreSQL) and would be clerks' files outside the
+archive's append-only tables."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -17,7 +27,7 @@ from ..core.errors import UserError
 from ..core.findings import FormReport, Severity
 from ..core.periods import Period
 from ..flows.archive import TitleMismatch, content_hash, put_checked
-from ..flows.check import pick_form, validate_file
+from ..flows.check import Checked, check_file, pick
 from ..flows.references import against_archive
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
@@ -28,6 +38,7 @@ from ..workbook import isolated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORDING = {"archive_many_forms": "web_many_forms"}  # the page's own sentence (no --sheet on the web)
+CARRY_SLACK = 64 * 1024  # the other fields and the multipart framing beside a carried file
 
 
 @dataclass
@@ -53,6 +64,9 @@ class FileResult:
     refused: str | None = None  # sentence: not archived, and why
     no_copy: str | None = None  # sentence: checked, but too large for an annotated copy
     unchanged: str | None = None  # sentence: identical to a revision returned for correction
+    ask: str | None = None  # sentence: several forms, archiving asked: which one (nothing archived)
+    sheets: list[str] = field(default_factory=list)  # the sheets holding a form, to choose from
+    carried: str | None = None  # the file's bytes in base64, for the choice's form (None: too large)
 
     @property
     def clean(self) -> bool:
@@ -70,10 +84,13 @@ def safe_name(name: str) -> str:
 
 
 def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving | None, lang: str = "vi",
-                 limits: Limits | None = None) -> FileResult:
+                 limits: Limits | None = None, sheet: str | None = None) -> FileResult:
     """Check one uploaded file (and archive it when asked), read like every file through
-    flows.check's opener with the settings' limits (the server's when not given); every
-    sentence in `lang`, the annotated copy in Vietnamese (it is the form's own language)."""
+    flows.check's opener with the settings' limits (the server's when not given); only the
+    form of sheet `sheet` when given. A workbook holding several forms, archiving asked and no
+    sheet chosen, has every form checked, nothing archived, and the answer asks which (`ask`,
+    `sheets`, `carried`). Every sentence in `lang`, the annotated copy in Vietnamese (it is the
+    form's own language)."""
     limits = limits or runtime.current().settings.limits
     words = definitions.catalogue(lang)
     name = safe_name(name)
@@ -82,9 +99,13 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            checked = against_archive(archive, pick_form(path, limits=limits), archiving.unit, archiving.period) \
+            found = _of_sheet(check_file(path, limits=limits), name, sheet)
+            if archiving and len(found) > 1:  # none chosen: asked, nothing archived
+                _ask(result, found, name, data, words, limits)
+                archiving = None
+            checked = against_archive(archive, pick(found, name), archiving.unit, archiving.period) \
                 if archiving else None
-            reports = [checked.report] if checked else validate_file(path, limits=limits)
+            reports = [checked.report] if checked else [c.report for c in found]
             result.forms = [_form(report, words) for report in reports]
             _annotated(result, path, Path(folder) / copy_name(path), reports, words, limits)  # every format
         except UserError as exc:
@@ -95,6 +116,39 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
         if archiving:
             _archive(result, checked, archive, archiving, data, words, limits)
     return result
+
+
+def _of_sheet(found: list[Checked], name: str, sheet: str | None) -> list[Checked]:
+    """The forms checked in the file, or the one of sheet `sheet` (a sheet holding no form, or
+    none of that name, is one sentence naming the sheets that do)."""
+    if sheet is None:
+        return found
+    chosen = [c for c in found if c.form.sheet == sheet]
+    if not chosen:
+        raise UserError("web_sheet_no_form", path=name, sheet=sheet, sheets=", ".join(c.form.sheet for c in found))
+    return [pick(chosen, name, sheet)]
+
+
+def _ask(result: FileResult, found: list[Checked], name: str, data: bytes, words, limits: Limits) -> None:
+    """Several forms and none chosen: the question, the sheets to choose from and the bytes the
+    page carries back (when their base64 fits the body limit). Nothing is archived."""
+    sheets = [c.form.sheet for c in found]
+    result.ask = words.text("web_many_forms", path=name, count=len(sheets), sheets=", ".join(sheets))
+    result.sheets = sheets
+    if len(data) * 4 // 3 + CARRY_SLACK <= limits.max_body_bytes:
+        result.carried = base64.b64encode(data).decode()
+
+
+def carried_file(name: str, text: str, limits: Limits) -> tuple[str, bytes]:
+    """A file the choice's form carried back (see the module's note): its name and bytes; text
+    that is not base64, or decodes to more than the body limit, is the upload's refusal."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise UserError("web_carried_malformed", path=safe_name(name)) from None
+    if len(data) > limits.max_body_bytes:
+        raise UserError("web_carried_malformed", path=safe_name(name))
+    return name, data
 
 
 def copy_name(path: Path) -> str:

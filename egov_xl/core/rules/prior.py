@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..messages import Word
+from ..periods import Period
 from ..spec import Kind, Nature, RowSpec
 from ..tolerance import signed
 from .context import Context, number, shown
@@ -32,6 +33,12 @@ def change_percent(change: Decimal | None, prior: Decimal | None) -> Decimal | N
     if change is None or not prior:
         return None
     return change * 100 / abs(prior)
+
+
+def comparable(spec: RowSpec, before: Period, window: Period) -> bool:
+    """Whether `spec`'s value over `window` may be compared with the one over `before`: not when
+    its basis changed between the two (communes merged on 1/7/2025: `comparable_from`)."""
+    return not (spec.comparable_from and before.end < spec.comparable_from <= window.end)
 
 
 def compared_rows(ctx: Context) -> Iterator[RowSpec]:
@@ -55,7 +62,7 @@ def _judge(ctx: Context, spec: RowSpec, name: str) -> Iterator[Finding]:
     cell = ctx.ref(spec.code)
     where = {"prior_label": reference.window.label, "basis": Word(name), "prior": number(prior),
              "value": shown(ctx.reading(spec.code))}
-    if spec.comparable_from and reference.window.end < spec.comparable_from <= window.end:
+    if not comparable(spec, reference.window, window):
         yield ctx.finding("prior.not-comparable", spec.code, cell,
                           since=spec.comparable_from.strftime("%d/%m/%Y"), **where)
         return
