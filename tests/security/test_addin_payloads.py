@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from egov_xl.archive.store import Archive
+from egov_xl.excel.scripts import SAID_CALLBACK
 from egov_xl.server.tokens import issue
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
 from tests.live_server import live_server
@@ -36,7 +37,8 @@ def _said(base: str, token: str, script: str, payload: dict) -> tuple[int, list[
                         headers={"Authorization": token, "Auth-Provider": "custom"})
     if answer.status_code != 200:
         return answer.status_code, [answer.text[:300]]
-    return 200, [a["args"][1] for a in answer.json()["actions"] if a["func"] == "runMacro"]
+    return 200, [a["args"][1] for a in answer.json()["actions"]
+                 if a["func"] == "runMacro" and a["args"][0] == SAID_CALLBACK]
 
 
 def test_deep_details_are_no_details(server, samples):
