@@ -45,8 +45,9 @@ def _invocations(line: str) -> list[list[str]]:
 
 def _program(word: str, previous: str | None) -> bool:
     """`egov-xl` where a command begins (not the account in `sudo -u egov-xl`, the package in
-    `pip install … egov-xl` or the service in `systemctl status egov-xl`), or a path to it."""
-    if word.endswith("/bin/egov-xl"):
+    `pip install … egov-xl` or the service in `systemctl status egov-xl`), a path to it, or the
+    admin wrapper deploy/egov-xl-admin."""
+    if word.endswith(("/bin/egov-xl", "/egov-xl-admin")):  # the admin wrapper passes its arguments on
         return True
     return word == "egov-xl" and (previous is None or previous in ("&&", "||", ";", "|", "sudo", "exec", "env")
                                   or re.fullmatch(r"[A-Z_]+=.*", previous) is not None)
