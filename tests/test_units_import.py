@@ -300,3 +300,23 @@ def test_lists_show_whole_codes_in_an_80_column_terminal(tmp_path):
     assert "…" not in tokens, tokens
     shown = "".join(line.split("│")[3].strip() for line in tokens.splitlines() if line.startswith("│"))
     assert all(code in shown for code in codes), tokens
+
+
+def test_a_table_without_its_columns_names_the_file_and_the_column(tmp_path):
+    """LibreOffice saves one CSV per sheet ("tinh-Đơn vị.csv", "tinh-Cán bộ.csv"); given the
+    wrong one, the admin reads which file lacks which column, named as that table names it."""
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    units = tmp_path / "tinh-Đơn vị.csv"
+    units.write_text("Mã đơn vị,Tên đơn vị,Cấp trên,Loại đơn vị\r\nTINH,UBND tỉnh Mẫu,,UBND tỉnh\r\n", encoding="utf-8")
+    clerks = tmp_path / "tinh-Cán bộ.csv"
+    clerks.write_text("Họ tên,Đơn vị,Tổng hợp\r\nTrần Thị B,TINH,có\r\n", encoding="utf-8")
+    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tmp_path / "tokens.yaml"), "COLUMNS": "300"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["archive", "init"], env=env).exit_code == 0
+    swapped = runner.invoke(app, ["token", "import", str(units), "--dry-run"], env=env)
+    assert swapped.exit_code == 2
+    assert f'Tệp "{units}": dòng tiêu đề (dòng 1) thiếu cột "Họ tên"' in swapped.output, swapped.output
+    swapped = runner.invoke(app, ["archive", "units", "import", str(clerks), "--dry-run"], env=env)
+    assert swapped.exit_code == 2
+    assert (f'Tệp "{clerks}": dòng tiêu đề (dòng 1) thiếu cột "Mã đơn vị", "Tên đơn vị", "Loại đơn vị"'
+            in swapped.output), swapped.output
