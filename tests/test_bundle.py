@@ -49,6 +49,7 @@ def installed(tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Đã cài egov-xl: {target}/venv/bin/egov-xl" in done.stdout
     assert (target / "docs" / "install.md").is_file() and (target / "deploy" / "egov-xl.service").is_file()
+    assert (target / "deploy" / "egov-xl-admin").is_file()  # install.md section 8: sudo sh /opt/egov-xl/deploy/egov-xl-admin
     return target / "venv"
 
 

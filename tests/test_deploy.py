@@ -157,3 +157,37 @@ def test_live_nginx_in_front_of_the_server(tmp_path):
         assert f'route="{PREFIX}/bao-cao" status=200' in served  # the request came through nginx
         assert f'client=127.0.0.1 user=- method=GET route="{PREFIX}/bao-cao/kiem-tra" status=200' in served
         assert "203.0.113.9" not in served
+
+
+def test_admin_commands_reach_the_services_archive_and_tokens(tmp_path):
+    """deploy/egov-xl-admin runs a command with the service's environment file and data folder:
+    the units and tokens an admin imports land where `egov-xl serve` under systemd reads them,
+    not in a SQLite file and tokens of the admin's own home folder (where a bare `egov-xl` puts
+    them)."""
+    runuser = _tool("runuser")
+    assert os.geteuid() == 0, "runuser needs root, as `sudo sh deploy/egov-xl-admin` has"
+    state, home = tmp_path / "var-lib-egov-xl", tmp_path / "admin-home"
+    state.mkdir(mode=0o750)
+    home.mkdir()
+    tokens = state / "private" / "tokens.yaml"
+    env_file = tmp_path / "egov-xl.env"
+    env_file.write_text("# as deploy/egov-xl.env.example, SQLite\nEGOV_WEB_SECRET=abc\n"
+                        f'XLWINGS_AUTH_PROVIDERS=["custom"]\nEGOV_TOKENS_FILE={tokens}\n'
+                        f"EGOV_PRIVATE_DIR={state / 'private'}\n", encoding="utf-8")
+    env = {"PATH": f"{Path(runuser).parent}:/usr/bin:/bin", "HOME": str(home), "EGOV_ENV_FILE": str(env_file),
+           "EGOV_STATE_DIR": str(state), "EGOV_SERVICE_USER": "root",
+           "EGOV_PROGRAM": str(Path(sys.executable).with_name("egov-xl"))}
+
+    def admin(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", str(ROOT / "deploy" / "egov-xl-admin"), *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    done = admin("archive", "init")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (state / "egov-xl" / "archive.sqlite3").is_file()  # the service's XDG_DATA_HOME
+    added = admin("token", "add", "--name", "Trần Thị Bích", "--unit", "XA-HOA-PHONG", "--create-unit")
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "Trần Thị Bích" in tokens.read_text(encoding="utf-8")
+    listed = admin("token", "list")
+    assert listed.returncode == 0 and "Trần Thị Bích" in listed.stdout
+    assert not (home / ".local").exists()  # nothing in the admin's own folder

@@ -271,3 +271,52 @@ def test_units_import_on_postgresql_is_the_owners_work(shared, tmp_path):
     as_owner = runner.invoke(app, ["archive", "units", "import", str(path), "--url", shared["owner_url"]],
                              env={"COLUMNS": "300"})
     assert as_owner.exit_code == 0 and "4 mới" in as_owner.output
+
+
+def _first_column(table: str) -> str:
+    """The first column of a rich table as printed, its cells' lines run together."""
+    return "".join(line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│"))
+
+
+def test_lists_show_whole_codes_in_an_80_column_terminal(tmp_path):
+    """An admin's SSH terminal (or a pipe) is 80 columns: a unit's code, which they type into
+    `token add --unit` or `token revoke`, is never cut to "SO-VAN-HOA-THE-THAO-VA…"."""
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    codes = ["BAN-QUAN-LY-KHU-KINH-TE", "SO-VAN-HOA-THE-THAO-VA-DU-LICH", "KHO-BAC-NHA-NUOC-KHU-VUC-XII"]
+    sheet = tmp_path / "tinh.csv"
+    sheet.write_text("Mã đơn vị;Tên đơn vị;Cấp trên;Loại đơn vị\r\nTINH;UBND tỉnh Quảng Nam;;UBND tỉnh\r\n"
+                     + "".join(f"{c};Đơn vị có tên dài {c.lower()};TINH;Sở, ban, ngành\r\n" for c in codes),
+                     encoding="utf-8-sig")
+    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tmp_path / "tokens.yaml"), "COLUMNS": "80"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["archive", "init"], env=env).exit_code == 0
+    assert runner.invoke(app, ["archive", "units", "import", str(sheet)], env=env).exit_code == 0
+    repeated = [part for code in codes for part in ("--unit", code)]
+    added = runner.invoke(app, ["token", "add", "--name", "Nguyễn Thị Thanh Hương", *repeated], env=env)
+    assert added.exit_code == 0, added.output
+    units = runner.invoke(app, ["archive", "units", "list"], env=env).output
+    assert "…" not in units and all(code in _first_column(units) for code in codes), units
+    tokens = runner.invoke(app, ["token", "list"], env=env).output
+    assert "…" not in tokens, tokens
+    shown = "".join(line.split("│")[3].strip() for line in tokens.splitlines() if line.startswith("│"))
+    assert all(code in shown for code in codes), tokens
+
+
+def test_a_table_without_its_columns_names_the_file_and_the_column(tmp_path):
+    """LibreOffice saves one CSV per sheet ("tinh-Đơn vị.csv", "tinh-Cán bộ.csv"); given the
+    wrong one, the admin reads which file lacks which column, named as that table names it."""
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    units = tmp_path / "tinh-Đơn vị.csv"
+    units.write_text("Mã đơn vị,Tên đơn vị,Cấp trên,Loại đơn vị\r\nTINH,UBND tỉnh Mẫu,,UBND tỉnh\r\n", encoding="utf-8")
+    clerks = tmp_path / "tinh-Cán bộ.csv"
+    clerks.write_text("Họ tên,Đơn vị,Tổng hợp\r\nTrần Thị B,TINH,có\r\n", encoding="utf-8")
+    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tmp_path / "tokens.yaml"), "COLUMNS": "300"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["archive", "init"], env=env).exit_code == 0
+    swapped = runner.invoke(app, ["token", "import", str(units), "--dry-run"], env=env)
+    assert swapped.exit_code == 2
+    assert f'Tệp "{units}": dòng tiêu đề (dòng 1) thiếu cột "Họ tên"' in swapped.output, swapped.output
+    swapped = runner.invoke(app, ["archive", "units", "import", str(clerks), "--dry-run"], env=env)
+    assert swapped.exit_code == 2
+    assert (f'Tệp "{clerks}": dòng tiêu đề (dòng 1) thiếu cột "Mã đơn vị", "Tên đơn vị", "Loại đơn vị"'
+            in swapped.output), swapped.output

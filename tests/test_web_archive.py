@@ -71,6 +71,9 @@ def test_board_counts_and_export_keeps_text(tmp_path, samples):
     book = load_workbook(io.BytesIO(board_xlsx(board, definitions.catalogue("vi"), load_calendar())))
     cell = next(c for c in book.active["B"] if c.value and c.value.startswith("=HYPERLINK"))
     assert cell.data_type == "s"
+    assert book.sheetnames == ["Tình hình nộp"]  # the tab an officer reads is Vietnamese, with its marks
+    english = load_workbook(io.BytesIO(board_xlsx(board, definitions.catalogue("en"), load_calendar())))
+    assert english.sheetnames == ["Reporting status"]
 
 
 def test_board_kept_between_requests_follows_new_revisions_reviews_and_periods(tmp_path):

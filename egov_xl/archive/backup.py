@@ -70,6 +70,8 @@ def _reserve(out: Path, url: str) -> None:
         os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         raise ArchiveError("archive_backup_exists", path=out) from None
+    except FileNotFoundError:
+        raise ArchiveError("archive_backup_no_folder", folder=out.parent) from None
     except OSError as exc:
         raise ArchiveError("archive_backup_failed", url=safe_url(url), path=out, reason=exc.strerror or str(exc)) from None
 

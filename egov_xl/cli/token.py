@@ -93,7 +93,7 @@ def token_list(lang: LangOption = Lang.vi) -> None:
         return
     table = Table()
     for key in ("token_col_id", "token_col_name", "token_col_units", "token_col_consolidates", "token_col_created"):
-        table.add_column(catalogue.text(key))
+        table.add_column(catalogue.text(key), overflow="fold")  # ids and unit codes are never cut short
     for entry in found:
         table.add_row(entry.id, entry.grant.name, ", ".join(sorted(entry.grant.units)),
                       "✓" if entry.grant.consolidates else "", entry.created)

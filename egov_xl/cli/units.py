@@ -78,7 +78,7 @@ def units_list(url: UrlOption = None, lang: LangOption = Lang.vi) -> None:
         return
     table = Table(title=catalogue.text("units_count", count=len(found)))
     for key in ("units_col_code", "units_col_name", "units_col_parent", "units_col_kind"):
-        table.add_column(catalogue.text(key))
+        table.add_column(catalogue.text(key), overflow="fold")  # a code an admin types is never cut short
     for unit in found:
         table.add_row(unit.code, unit.name, unit.parent or "", label_of(unit.kind))
     out().print(table)

@@ -23,8 +23,8 @@ CLERK_HEADERS = {
     "units": ("don vi", "ma don vi", "cac don vi", "unit", "units"),
     "consolidates": ("tong hop", "don vi tong hop", "consolidates"),
 }
-LABELS = {"code": "Mã đơn vị", "name": "Tên đơn vị / Họ tên", "parent": "Cấp trên", "kind": "Loại đơn vị",
-          "units": "Đơn vị", "consolidates": "Tổng hợp"}
+LABELS = {"code": "Mã đơn vị", "name": "Tên đơn vị", "parent": "Cấp trên", "kind": "Loại đơn vị"}
+CLERK_LABELS = {"name": "Họ tên", "units": "Đơn vị", "consolidates": "Tổng hợp"}
 _YES = {"x", "co", "1", "true", "yes", "c"}
 _NO = {"", "khong", "0", "false", "no", "k"}
 _SEPARATORS = str.maketrans({";": ",", "\n": ",", "\r": ","})
@@ -76,8 +76,9 @@ def header(rows: list[list[object]], wanted: dict[str, tuple[str, ...]], require
                 columns[name] = found
         missing = [name for name in required if name not in columns]
         if missing:
+            labels = CLERK_LABELS if wanted is CLERK_HEADERS else LABELS
             raise UserError("import_header_missing", row=index + 1,
-                            columns=", ".join(f'"{LABELS[name]}"' for name in missing))
+                            columns=", ".join(f'"{labels[name]}"' for name in missing))
         return index, columns
     raise UserError("import_empty")
 

@@ -58,11 +58,21 @@ def create_missing(archive: Archive, codes: Iterable[str]) -> list[str]:
     return missing
 
 
+def _naming(path: Path, read, *args):
+    """`read(*args)`, its refusal of the whole table (no header) naming the file."""
+    try:
+        return read(*args)
+    except UserError as refused:
+        if refused.key == "import_header_missing":
+            raise UserError(refused.key, path=str(path), **refused.params) from None
+        raise
+
+
 def import_units(archive: Archive, path: Path, dry_run: bool = False, limits: Limits | None = None) -> UnitsImport:
     """Create or update every unit of the table; nothing written if a row is bad or on a dry run."""
     rows = read_table(path, limits, UNIT_SHEETS)
     records = {unit.code for unit in listed(archive)}
-    found, problems = unit_rows(rows, records)
+    found, problems = _naming(path, unit_rows, rows, records)
     result = UnitsImport(len(found), problems=problems)
     if problems:
         return result
@@ -77,7 +87,7 @@ def import_clerks(archive: Archive, tokens_file: Path, path: Path, out: Path | N
     written once into `out` (created 0600, never over an existing file); the tokens file keeps
     only hashes. Units the archive does not know are refused unless `create_units`."""
     rows = read_table(path, limits, CLERK_SHEETS)
-    found, problems = clerk_rows(rows)
+    found, problems = _naming(path, clerk_rows, rows)
     held = known(archive, {u for row in found for u in row.units})
     if not create_units:
         problems += [RowProblem(row.row, UserError("tokens_row_unit_unknown", name=row.name, unit=unit))

@@ -32,12 +32,29 @@ def create_app(settings: Settings | None = None):
         await dependencies.authenticate(token_string=headers.get("authorization", ""),
                                         auth_provider=headers.get("auth-provider"))
 
+    refusals(app, console)
     guarded = Guard(ClientSession(main_app),  # which Excel client calls, for the function context
                     settings, authenticate=authenticate, scripts=routes.custom_scripts,
                     functions=routes.custom_functions, prefix=f"{xlwings_settings.app_path}/xlwings",
                     limiter=started.auth_failures,  # shared with the web console's login
                     hosts=served_names(settings, xlwings_settings.hostname), signed_in=web.signed_in_scope)
     return observed(app, guarded, settings, started.archive, console)
+
+
+def refusals(app, console: str) -> None:
+    """A 404 or 403 under the console is its page with a Vietnamese sentence (web.http_refusal);
+    elsewhere (the add-in's routes) FastAPI's answer as before."""
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException
+
+    from .. import web
+
+    async def refused(request, exc: HTTPException):
+        if exc.status_code in web.REFUSALS and request.url.path.startswith(console + "/"):
+            return web.http_refusal(request, exc)
+        return await http_exception_handler(request, exc)
+
+    app.exception_handlers[HTTPException] = refused  # read when the middleware is built, like `failed` below
 
 
 def observed(app, guarded, settings: Settings, archive, console: str):

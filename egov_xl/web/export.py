@@ -33,7 +33,7 @@ def _put(sheet, row: int, col: int, value) -> None:
 def board_xlsx(board: Board, words: Catalogue, calendar: Calendar, now: datetime | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = "Tinh hinh nop"
+    sheet.title = words.text("web_export_sheet")
     kinds = {k.key: k.vi if words.lang == "vi" else k.en for k in calendar.kinds}
     period = board.focus.label if len(board.periods) == 1 and board.focus else ", ".join(p.label for p in board.periods)
     _put(sheet, 1, 1, words.text("web_export_title", unit=f"{board.root.name} ({board.root.code})"))

@@ -86,6 +86,15 @@ def refused_input(request: Request) -> HTMLResponse:
     return _deny(request, visitor(request), "web_bad_request", status=400)
 
 
+REFUSALS = {404: "web_not_found", 403: "web_session_expired"}  # the console's HTTPExceptions (session.check_csrf)
+
+
+def http_refusal(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+    """A console address that does not exist, or a form whose session has ended: the page with
+    one sentence in the reader's language instead of Starlette's JSON."""
+    return _deny(request, visitor(request), REFUSALS[exc.status_code], status=exc.status_code)
+
+
 def _refuse(request: Request, found: Visitor, error: UserError) -> HTMLResponse:
     """A UserError as the page's one sentence in the reader's language: the one place the pages
     render them. The archive unreachable is 503; bad input (a period, a file) is 400."""
