@@ -272,6 +272,7 @@ def test_the_imported_kind_groups_units_on_the_board_and_among_peers(archive_url
     assert [r.unit.code for r in communes.rows] == ["TT-HCC", "XA-HP"]
     assert [r.unit.code for r in build_board(archive, calendar, "TINH", Query(kind="so-nganh")).rows] == [
         "SO-NV", "SO-TP"]  # a bookmark's old key
+    assert Query.of(kind="xa-phuong").kind == "xa-phuong-dac-khu"  # the filter's option shown selected
     tree = unit_tree(archive)
     assert same_kind_siblings(tree, "XA-HP", calendar) == ["TT-HCC"]
     assert same_kind_siblings(tree, "SO-TP", calendar) == ["SO-NV"]

@@ -141,6 +141,7 @@ class Query:
     @classmethod
     def of(cls, period=None, kind=None, state=None, search=None, sort=None, page=None) -> Query:
         words = {word: key for key, word in STATES.items()}
+        kind = unit_kinds.kind_of(kind) or kind  # a bookmark's old key: the one key, shown selected
         return cls(period or None, kind or None, words.get(state or ""), (search or "").strip()[:100],
                    sort if sort in SORTS else "ma", max(1, page or 1))
 
