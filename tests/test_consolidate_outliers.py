@@ -30,7 +30,7 @@ LOW, TYPO = "XA-0042", "XA-0063"  # a commune at 4,92 % on 4.2; a commune that t
 def _values(rng: random.Random, kind: str | None) -> dict[str, str]:
     """A clean form as such a unit reports it: communes small and about 65 % online, the
     provincial departments and central agencies large and nearly all online."""
-    small = kind == "xa-phuong"
+    small = kind == "xa-phuong-dac-khu"
     scale = rng.randint(20, 150) if small else rng.randint(300, 3000)
     share = (lambda: rng.uniform(0.50, 0.80)) if small else (lambda: rng.uniform(0.92, 1.0))
     counts = {"4.1.1": scale, "4.2.1": scale, "4.3.1": scale * 10, "4.4.1": scale * 8, "4.5.1": scale // 2}
@@ -89,7 +89,7 @@ def test_each_outlier_is_explained_in_words(province):
     result = consolidate_unit(store, ROOT, PERIOD)
     vi = definitions.catalogue("vi")
     communes = [D(values["4.2"]) for code, (kind, values) in forms.items()
-                if kind == "xa-phuong" and D(values["4.2.1"]) >= 10]
+                if kind == "xa-phuong-dac-khu" and D(values["4.2.1"]) >= 10]
     low = next(item for item in result.outliers if item.unit == LOW and item.code == "4.2")
     middle = str(round_half_up(D(median(communes)), 2)).rstrip("0").rstrip(".").replace(".", ",")
     assert explained(result, low, vi) == (f"4,92 % trong khi trung vị của {len(communes)} đơn vị cùng loại "

@@ -240,6 +240,43 @@ def test_units_import_updates_only_what_changed_on_both_back_ends(archive_url, t
     assert import_units(archive, path).written.changed == []
 
 
+
+def test_the_imported_kind_groups_units_on_the_board_and_among_peers(archive_url, tmp_path):
+    """A hub named "Trung tâm …" (the name guesses a department) imported as a commune-level unit
+    sits with the communes on the board and among a commune's peers; a unit added without a kind
+    is still grouped by its name; the calendar's old key "so-nganh" is the one key."""
+    from egov_xl.archive.calendar import load_calendar
+    from egov_xl.archive.tree import below
+    from egov_xl.flows.board import unit_tree
+    from egov_xl.flows.units import import_units
+    from egov_xl.web.board import Query, build_board
+    from egov_xl.web.unit import same_kind_siblings
+
+    archive = Archive(archive_url)
+    archive.init()
+    path = tmp_path / "don-vi.csv"
+    path.write_text("Mã đơn vị,Tên đơn vị,Cấp trên,Loại đơn vị\nTINH,UBND tỉnh Mẫu,,UBND tỉnh\n"
+                    "SO-NV,Sở Nội vụ,TINH,so-nganh\nXA-HP,UBND xã Hòa Phong,TINH,Xã\n"
+                    "TT-HCC,Trung tâm hành chính công xã Hòa Ninh,TINH,\"Xã, phường, đặc khu\"\n", encoding="utf-8")
+    assert import_units(archive, path).problems == []
+    archive.set_unit("SO-TP", "Sở Tư pháp", "TINH")  # never imported: no kind stored
+    calendar = load_calendar()
+    assert calendar.kind_of("Trung tâm hành chính công xã Hòa Ninh") == "so-ban-nganh"  # what the name guesses
+    assert {u.code: u.kind for u in archive_units.listed(archive)}["SO-NV"] == "so-ban-nganh"
+    assert {u.code: u.kind for u in below(archive, "TINH")}["TT-HCC"] == "xa-phuong-dac-khu"
+    board = build_board(archive, calendar, "TINH")
+    assert {r.unit.code: r.kind for r in board.rows} == {
+        "SO-NV": "so-ban-nganh", "SO-TP": "so-ban-nganh", "XA-HP": "xa-phuong-dac-khu", "TT-HCC": "xa-phuong-dac-khu"}
+    assert [r.unit.code for r in board.rows] == ["SO-NV", "SO-TP", "TT-HCC", "XA-HP"]  # grouped, then by code
+    communes = build_board(archive, calendar, "TINH", Query(kind="xa-phuong-dac-khu"))
+    assert [r.unit.code for r in communes.rows] == ["TT-HCC", "XA-HP"]
+    assert [r.unit.code for r in build_board(archive, calendar, "TINH", Query(kind="so-nganh")).rows] == [
+        "SO-NV", "SO-TP"]  # a bookmark's old key
+    assert Query.of(kind="xa-phuong").kind == "xa-phuong-dac-khu"  # the filter's option shown selected
+    tree = unit_tree(archive)
+    assert same_kind_siblings(tree, "XA-HP", calendar) == ["TT-HCC"]
+    assert same_kind_siblings(tree, "SO-TP", calendar) == ["SO-NV"]
+
 @pytest.fixture
 def shared(pg_cluster):
     """A database owned by a plain owner role, initialised by it with a server role (names of

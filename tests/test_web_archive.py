@@ -14,6 +14,7 @@ from sqlalchemy import text
 from egov_xl.archive import overview
 from egov_xl.archive.calendar import load_calendar
 from egov_xl.archive.db import ArchiveError
+from egov_xl.core.errors import UserError
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
@@ -44,13 +45,27 @@ def test_calendar_due_dates_and_kinds(tmp_path):
     assert calendar.due(q1).isoformat() == "2025-03-20"
     assert calendar.on_time(q1, datetime(2025, 3, 20, 16, 59, tzinfo=UTC))  # 23:59 in Hà Nội
     assert not calendar.on_time(q1, datetime(2025, 3, 20, 17, 0, tzinfo=UTC))
-    assert calendar.kind_of("Sở Nội vụ") == "so-nganh" and calendar.kind_of("UBND phường Hoàn Kiếm") == "xa-phuong"
-    assert calendar.kind_of("Văn phòng UBND tỉnh") == "so-nganh" and calendar.kind_of("Công an tỉnh") == "nganh-doc"
-    assert calendar.kind_of("UBND đặc khu Phú Quốc") == "xa-phuong" and calendar.kind_of("Xã Tân Lập") == "xa-phuong"
+    assert calendar.kind_of("Sở Nội vụ") == "so-ban-nganh"
+    assert calendar.kind_of("UBND phường Hoàn Kiếm") == "xa-phuong-dac-khu"
+    assert calendar.kind_of("Văn phòng UBND tỉnh") == "so-ban-nganh" and calendar.kind_of("Công an tỉnh") == "nganh-doc"
+    assert calendar.kind_of("UBND đặc khu Phú Quốc") == calendar.kind_of("Xã Tân Lập") == "xa-phuong-dac-khu"
     assert not any("huyện" in k.vi for k in calendar.kinds)  # district level abolished on 1/7/2025
     own = tmp_path / "lich.yaml"
     own.write_text("utc_offset_hours: 7\ndue_days_after_cutoff: {Q1: 1}\nunit_kinds: {}\n", encoding="utf-8")
     assert load_calendar(own).due(q1).isoformat() == "2025-03-15"
+    own = tmp_path / "lich-cu.yaml"
+    own.write_text('unit_kinds: {so-nganh: {vi: "Sở", prefixes: ["Trung tâm"]}}\n', encoding="utf-8")
+    mine = load_calendar(own)  # a province's copy with the old key: the one key, the one name
+    assert mine.kind_of("Trung tâm Y tế") == "so-ban-nganh" and mine.kind_of("Sở Y tế") is None
+    assert [(k.key, k.vi) for k in mine.kinds][1] == ("so-ban-nganh", "Sở, ban, ngành")
+    assert mine.kind_of("Trung tâm Y tế", "xa-phuong-dac-khu") == "xa-phuong-dac-khu"  # the imported kind first
+    own = tmp_path / "lich-sai.yaml"
+    own.write_text("unit_kinds: {huyen: {prefixes: [Huyện]}}\n", encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        load_calendar(own)
+    assert refused.value.render(definitions.catalogue("vi")) == (
+        f'Tệp lịch báo cáo "{own}", mục unit_kinds: loại đơn vị "huyen" không có; '
+        "ghi một trong: tinh, so-ban-nganh, nganh-doc, xa-phuong-dac-khu.")
 
 
 def test_board_counts_and_export_keeps_text(tmp_path, samples):

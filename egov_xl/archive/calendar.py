@@ -1,5 +1,6 @@
-"""The reporting calendar of a receiving office: when each period's report is due, and the
-kinds of unit it tells apart. Data in calendar.yaml (or the province's copy named by the
+"""The reporting calendar of a receiving office: when each period's report is due, and how a
+unit's name guesses its kind when the unit was imported without one (the kinds themselves, their
+keys and names, are core/unit_kinds.py). Data in calendar.yaml (or the province's copy named by the
 settings' calendar_file)."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from ..core import unit_kinds
+from ..core.errors import UserError
 from ..core.spec import PeriodKind
 from ..core.periods import KEY_PART, Period
 
@@ -33,7 +36,8 @@ class UnitKind:
 class Calendar:
     zone: timezone
     due_days: dict[str, int]
-    kinds: tuple[UnitKind, ...]
+    kinds: tuple[UnitKind, ...]  # every kind of core/unit_kinds.py, in its order (the board's groups)
+    guesses: tuple[UnitKind, ...] = ()  # the kinds with name prefixes, in the calendar's order
 
     def due(self, period: Period) -> date:
         part = "month" if period.kind is PeriodKind.MONTH else KEY_PART[period.kind]
@@ -49,9 +53,12 @@ class Calendar:
             archived_at = archived_at.replace(tzinfo=UTC)
         return archived_at < self.deadline(period)
 
-    def kind_of(self, name: str) -> str | None:
+    def kind_of(self, name: str, stored: str | None = None) -> str | None:
+        """The unit's kind: the one imported with it (`stored`), else the guess from its name."""
+        if stored and (key := unit_kinds.kind_of(stored)):
+            return key
         folded = (name or "").strip().casefold()
-        for kind in self.kinds:
+        for kind in self.guesses:
             if folded.startswith(kind.folded):
                 return kind.key
         return None
@@ -70,7 +77,21 @@ def load_calendar(path: Path | None = None) -> Calendar:
 @lru_cache(maxsize=4)
 def _load(path: str, _stamp: float) -> Calendar:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    kinds = tuple(UnitKind(key, entry["vi"], entry.get("en", entry["vi"]), tuple(entry.get("prefixes", [])))
-                  for key, entry in (data.get("unit_kinds") or {}).items())
+    prefixes = _prefixes(path, data.get("unit_kinds") or {})
+    kinds = {key: UnitKind(key, vi, unit_kinds.ENGLISH[key], prefixes.get(key, ()))
+             for key, vi in unit_kinds.KINDS.items()}
     return Calendar(timezone(timedelta(hours=float(data.get("utc_offset_hours", 7)))),
-                    {str(k): int(v) for k, v in (data.get("due_days_after_cutoff") or {}).items()}, kinds)
+                    {str(k): int(v) for k, v in (data.get("due_days_after_cutoff") or {}).items()},
+                    tuple(kinds.values()), tuple(kinds[key] for key in prefixes))
+
+
+def _prefixes(path: str, entries: dict) -> dict[str, tuple[str, ...]]:
+    """The calendar's name prefixes by kind key, in its order (a copy may still use the old keys
+    "so-nganh", "xa-phuong"; its own "vi"/"en" are not read: the names are core/unit_kinds.py's)."""
+    prefixes: dict[str, tuple[str, ...]] = {}
+    for written, entry in entries.items():
+        key = unit_kinds.kind_of(str(written))
+        if key is None:
+            raise UserError("calendar_kind", path=path, value=written, kinds=", ".join(unit_kinds.KINDS))
+        prefixes[key] = prefixes.get(key, ()) + tuple((entry or {}).get("prefixes", []))
+    return prefixes

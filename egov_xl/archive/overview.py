@@ -49,10 +49,10 @@ def _utc(moment: datetime) -> datetime:
 
 def units(db: Database) -> dict[str, TreeUnit]:
     parent = models.units.alias("parent")
-    query = (select(models.Unit.code, models.Unit.name, parent.c.code)
+    query = (select(models.Unit.code, models.Unit.name, parent.c.code, models.Unit.kind)
              .outerjoin(parent, models.Unit.parent_id == parent.c.id).order_by(models.Unit.code))
     with db.read() as conn:
-        return {code: TreeUnit(code, name, up) for code, name, up in conn.execute(query)}
+        return {code: TreeUnit(code, name, up, kind=kind) for code, name, up, kind in conn.execute(query)}
 
 
 def below(tree: dict[str, TreeUnit], root: str) -> list[str]:

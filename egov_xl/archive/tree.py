@@ -18,12 +18,13 @@ _S, _U, _P, _V = models.Submission, models.Unit, models.Period, models.Value
 
 @dataclass(frozen=True, slots=True)
 class TreeUnit:
-    """A unit in the archive's tree: its code, name and parent (None at a root)."""
+    """A unit in the archive's tree: its code, name, parent (None at a root) and imported kind."""
 
     code: str
     name: str
     parent: str | None
     depth: int = 0  # below a given root: 1 directly below it; 0 when read without a root
+    kind: str | None = None  # core/unit_kinds.py's key from `archive units import`; None when never imported
 
 
 @dataclass(slots=True)
@@ -40,14 +41,14 @@ class CurrentForm:
 def below(db: Database, root: str, max_depth: int = 8) -> list[TreeUnit]:
     """Every unit below `root`, parents before children, at most `max_depth` levels down."""
     parent = models.units.alias("parent")
-    start = (select(_U.id, _U.code, _U.name, parent.c.code.label("parent"), literal(1).label("depth"))
+    start = (select(_U.id, _U.code, _U.name, parent.c.code.label("parent"), literal(1).label("depth"), _U.kind)
              .join(parent, _U.parent_id == parent.c.id).where(parent.c.code == bindparam("root"))
              .cte("tree", recursive=True))
     child = models.units.alias("child")
     tree = start.union_all(
-        select(child.c.id, child.c.code, child.c.name, start.c.code, start.c.depth + 1)
+        select(child.c.id, child.c.code, child.c.name, start.c.code, start.c.depth + 1, child.c.kind)
         .join(start, child.c.parent_id == start.c.id).where(start.c.depth < max_depth))
-    query = select(tree.c.code, tree.c.name, tree.c.parent, tree.c.depth).order_by(tree.c.depth, tree.c.code)
+    query = select(tree.c.code, tree.c.name, tree.c.parent, tree.c.depth, tree.c.kind).order_by(tree.c.depth, tree.c.code)
     with db.read() as conn:
         return [TreeUnit(*row) for row in conn.execute(query, {"root": root})]
 

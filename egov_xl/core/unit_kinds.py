@@ -1,17 +1,26 @@
-"""The kinds of reporting unit a province's archive holds, and how an admin's file may write
-them ("Sở, ban, ngành", "sở/ban/ngành", "so-ban-nganh" are one kind: compared folded, without
-case, diacritics or punctuation). Data, so a new kind is one entry. Pure: no I/O."""
+"""The kinds of reporting unit a province's archive holds: the one definition (keys, Vietnamese
+and English names) that the import, `archive units list`, the board, the unit page's peers and the
+consolidation's outliers share; the reporting calendar only adds the name prefixes that guess the
+kind of a unit imported without one. How an admin's file may write a kind ("Sở, ban, ngành",
+"sở/ban/ngành", "so-ban-nganh" and the calendar's old key "so-nganh" are one kind: compared folded,
+without case, diacritics or punctuation). Data, so a new kind is one entry. Pure: no I/O."""
 
 from __future__ import annotations
 
 from .text import fold
 
-# stored key -> the Vietnamese label `archive units list` shows
+# stored key -> the Vietnamese label `archive units list` and the board show, in the board's order
 KINDS = {
     "tinh": "UBND tỉnh",
     "so-ban-nganh": "Sở, ban, ngành",
     "nganh-doc": "Cơ quan ngành dọc",
     "xa-phuong-dac-khu": "Xã, phường, đặc khu",
+}
+ENGLISH = {
+    "tinh": "Provincial People's Committee",
+    "so-ban-nganh": "Provincial departments and agencies",
+    "nganh-doc": "Local offices of central agencies",
+    "xa-phuong-dac-khu": "Communes, wards and special zones",
 }
 # folded spellings -> key (the key itself and its label are added below)
 _SPELLINGS = {
@@ -20,6 +29,7 @@ _SPELLINGS = {
     "co quan nganh doc": "nganh-doc", "nganh doc": "nganh-doc",
     "xa": "xa-phuong-dac-khu", "phuong": "xa-phuong-dac-khu", "dac khu": "xa-phuong-dac-khu",
     "xa phuong": "xa-phuong-dac-khu",
+    "so nganh": "so-ban-nganh",  # the calendar's old keys "so-nganh" and "xa-phuong" (bookmarked board filters)
 }
 _SPELLINGS.update({fold(key): key for key in KINDS})
 _SPELLINGS.update({fold(label): key for key, label in KINDS.items()})

@@ -89,7 +89,7 @@ def consolidate_unit(archive: Archive, unit: str, period: Period, form_id: str |
     prior = _prior(archive, expected, period, edition)
     calendar = calendar or load_calendar()
     result.kinds = {kind.key: {"vi": kind.vi, "en": kind.en} for kind in calendar.kinds}
-    result.outliers = _outliers(total, prior, parents, {u.code: calendar.kind_of(u.name) for u in tree})
+    result.outliers = _outliers(total, prior, parents, {u.code: calendar.kind_of(u.name, u.kind) for u in tree})
     if check:
         result.report = check_total(result)
         result.drills = drill_findings(total, result.report) + drill_changes(total, prior)

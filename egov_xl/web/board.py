@@ -16,6 +16,7 @@ from datetime import datetime
 
 from ..archive.calendar import Calendar
 from ..archive.store import Archive
+from ..core import unit_kinds
 from ..core.periods import Period, PeriodError, parse_period
 from ..flows import board as reads
 from ..flows.board import Review, Revision, TreeUnit
@@ -140,6 +141,7 @@ class Query:
     @classmethod
     def of(cls, period=None, kind=None, state=None, search=None, sort=None, page=None) -> Query:
         words = {word: key for key, word in STATES.items()}
+        kind = unit_kinds.kind_of(kind) or kind  # a bookmark's old key: the one key, shown selected
         return cls(period or None, kind or None, words.get(state or ""), (search or "").strip()[:100],
                    sort if sort in SORTS else "ma", max(1, page or 1))
 
@@ -166,8 +168,9 @@ def build_board(archive: Archive, calendar: Calendar, root: str, query: Query | 
     """The board below `root` as `query` asks; `tree` is the unit tree when already read."""
     query = query or Query()
     tree = tree if tree is not None else reads.unit_tree(archive)
-    kinds = {c: calendar.kind_of(tree[c].name) for c in reads.below(tree, root)}
-    codes = [c for c, kind in kinds.items() if (not query.kind or kind == query.kind) and _found(tree[c], query.search)]
+    kinds = {c: calendar.kind_of(tree[c].name, tree[c].kind) for c in reads.below(tree, root)}
+    wanted = unit_kinds.kind_of(query.kind) or query.kind  # a bookmark's old key ("so-nganh") is the one key
+    codes = [c for c, kind in kinds.items() if (not wanted or kind == wanted) and _found(tree[c], query.search)]
     periods, all_periods, rows = _rows(archive, calendar, tree, kinds, codes, _key(query.period))
     focus = periods[-1] if periods else None
     focused = [(row, row.states(focus)) for row in rows] if focus else []
@@ -190,7 +193,7 @@ def _rows(archive: Archive, calendar: Calendar, tree: dict[str, TreeUnit], kinds
     (flows.board.stamp) tell whether a board built before is current; if not, only the revisions
     and reviews added since are read and only their units' rows built again (a deadline day's
     stream of revisions does not rebuild 3,400 rows each time). A new period rebuilds all."""
-    key = (archive.url, id(calendar), chosen, hash(tuple((c, tree[c].name) for c in codes)))
+    key = (archive.url, id(calendar), chosen, hash(tuple((c, tree[c].name, kinds[c]) for c in codes)))
     stamp = reads.stamp(archive)
     with _LOCK:
         built = _BUILT.get(key)

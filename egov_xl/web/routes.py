@@ -38,7 +38,7 @@ from .session import (PATH, Visitor, base, check_csrf, csrf_token, end, signed_i
                       write_cookie)
 from ..core.spec import Kind
 from .unit import (blocks, difference, missed_periods, peer_view, period_comparison, ratio_codes, row_names,
-                   row_specs, series, submitted_form)
+                   row_specs, same_kind_siblings, series, submitted_form)
 from .upload import XLSX, Archiving, carried_file, check_upload
 
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -367,11 +367,8 @@ def _unit_view(request: Request, found: Visitor, unit: str, ky: str | None = Non
             return _refuse(request, found, exc)
         old, new = archive.get(unit, period, tu, with_meta=False), archive.get(unit, period, den, with_meta=False)
         changes = difference(old, new) if old and new else []
-    info = tree[unit]
-    calendar = _calendar()
-    kind = calendar.kind_of(info.name)  # peers of the same kind only: a commune beside communes
-    siblings = [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
-                and calendar.kind_of(i.name) == kind]
+    info, calendar = tree[unit], _calendar()
+    siblings = same_kind_siblings(tree, unit, calendar)  # peers of the same kind only
     readable = access.units_read_by(found, children_of)  # the tree walked once, not once a sibling
     view = peer_view(siblings, lambda peer: readable is None or peer in readable)  # figures only for readers
     values = reads.current_values(archive, [unit, *view.peers])  # one query, however many peers

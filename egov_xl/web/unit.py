@@ -185,6 +185,15 @@ class PeerView:
         return None if not self.peers else "web_peers" if self.spread else "web_peers_median"
 
 
+def same_kind_siblings(tree: dict[str, reads.TreeUnit], unit: str, calendar: Calendar) -> list[str]:
+    """The unit's peers: the units beside it (same parent) of the same kind, a commune beside
+    communes; the kind imported with each unit first, the guess from its name otherwise."""
+    info = tree[unit]
+    kind = calendar.kind_of(info.name, info.kind)
+    return [c for c, i in tree.items() if i.parent and i.parent == info.parent and c != unit
+            and calendar.kind_of(i.name, i.kind) == kind]
+
+
 def peer_view(peers: list[str], readable) -> PeerView:
     """`readable(unit)`: may the visitor read that unit."""
     if all(readable(p) for p in peers):
