@@ -25,6 +25,8 @@ import faulthandler
 import multiprocessing
 import os
 import threading
+import time
+from types import GeneratorType
 
 from ..settings import Limits
 from ..sources.errors import ReadError, reason
@@ -43,50 +45,88 @@ def run(func, path, limits: Limits, *args):
 
 def submit(func, path, limits: Limits, *args):
     """Start `func(path, limits, *args)` in a reader process; the returned callable (to be
-    called once) waits for it and answers as `run` does, so the caller may work meanwhile."""
+    called once) waits for it and answers as `run` does, so the caller may work meanwhile.
+    (For a generator function, it answers with the generator's return value: see `stream`.)"""
+    answers = stream(func, path, limits, *args)
+    return lambda: _last(answers)
+
+
+def stream(func, path, limits: Limits, *args):
+    """Start `func(path, limits, *args)`, a generator function, in a reader process: the
+    returned iterator gives what it yields as soon as the reader has sent it (each part is sent
+    when yielded, so the caller works on one while the reader makes the next); its return value
+    is the generator's. A reader that fails, dies or runs out of time at any point raises the
+    file's ReadError from the iterator, after the parts already given: the caller keeps
+    nothing of a file whose read did not finish. Leaving the iterator early stops the reader."""
     pool = _pool(limits)
     worker = pool.take()
     try:
-        worker.conn.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
+        worker.tasks_out.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
     except BaseException:
         pool.drop(worker)
         raise
-    return lambda: _outcome(pool, worker, path, limits)
+    return _answers(pool, worker, path, limits)
 
 
-def _outcome(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+def _last(answers):
+    """The return value of an `_answers` iterator, its parts passed over."""
+    while True:
+        try:
+            next(answers)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _answers(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+    """The reader's parts, then its result (or the file's ReadError). The time limit runs from
+    the first wait; the worker goes back to the pool only after a whole answer."""
+    settled = False
+    deadline = None
     try:
-        if not worker.conn.poll(limits.reader_timeout_s):
+        while True:
+            if deadline is None:
+                deadline = time.monotonic() + limits.reader_timeout_s
+            try:
+                if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                    settled = True
+                    pool.drop(worker)
+                    raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
+                status, value = worker.conn.recv()
+            except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
+                settled = True
+                pool.drop(worker)
+                raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
+            if status is None:  # a part of a streamed answer
+                yield value
+                continue
+            settled = True
+            if status:
+                pool.give(worker)
+                return value
+            key, params = value
+            (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
+            raise ReadError(key, **params)
+    finally:
+        if not settled:  # interrupted, or left early: the reader's answer would be out of step
             pool.drop(worker)
-            raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
-        ok, value = worker.conn.recv()
-    except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
-        pool.drop(worker)
-        raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
-    except ReadError:
-        raise
-    except BaseException:  # interrupted while waiting: the reader's answer would be out of step
-        pool.drop(worker)
-        raise
-    if ok:
-        pool.give(worker)
-        return value
-    key, params = value
-    (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
-    raise ReadError(key, **params)
 
 
 class _Worker:
     """One reader process and the pipe to it."""
 
     def __init__(self, context, memory: int) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory), daemon=True, name="egov-reader")
+        tasks_in, self.tasks_out = context.Pipe(duplex=False)
+        self.conn, answers_out = context.Pipe(duplex=False)
+        _widen(self.conn)
+        self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory), daemon=True,
+                                       name="egov-reader")
         self.process.start()
-        child.close()
+        tasks_in.close()
+        answers_out.close()
         self.tasks = 0
 
     def stop(self) -> None:
+        self.tasks_out.close()
         self.conn.close()
         if self.process.is_alive():
             self.process.kill()
@@ -131,26 +171,52 @@ class _Pool:
             worker.stop()
 
 
-def _serve(conn, memory: int) -> None:
+def _widen(conn) -> None:
+    """Let the answers' pipe hold a whole workbook's parts (1 MiB, Linux's most for a user; the
+    default 64 KiB), so that a reader streaming its sheets does not wait for a caller that is
+    still importing. Elsewhere the reader waits, which costs time, never an answer."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, _MIB)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+
+
+def _serve(tasks, answers, memory: int) -> None:
     """The reader process: one task at a time until the pipe closes."""
     _confine(memory)
     while True:
         try:
-            folder, func, path, limits, args = conn.recv()
+            folder, func, path, limits, args = tasks.recv()
         except (EOFError, OSError):
             return
         try:
             os.chdir(folder)
         except OSError as exc:
-            conn.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
+            answers.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
             continue
-        conn.send(_call(func, path, limits, *args))
+        answers.send(_call(answers, func, path, limits, *args))
 
 
-def _call(func, path, limits: Limits, *args):
-    """Runs in the worker: (True, result) or (False, (key, params)) of the file's sentence."""
+def _parts(answers, generator):
+    """Send what a generator yields, each part as soon as it is made; its return value."""
+    while True:
+        try:
+            part = next(generator)
+        except StopIteration as stop:
+            return stop.value
+        answers.send((None, part))
+
+
+def _call(answers, func, path, limits: Limits, *args):
+    """Runs in the worker: (True, result) or (False, (key, params)) of the file's sentence;
+    a generator function's parts are sent on the way (`stream`)."""
     try:
-        return True, func(path, limits, *args)
+        result = func(path, limits, *args)
+        if isinstance(result, GeneratorType):
+            result = _parts(answers, result)
+        return True, result
     except ReadError as exc:
         return False, (exc.key, dict(exc.params))
     except MemoryError:

@@ -70,15 +70,39 @@ def read_details(
 ) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
     """For each sheet: the non-General formats, the formulas, the formula cells that carry
     no computed value, and the hidden rows, among the wanted 0-based rows."""
-    result = {}
-    with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-        formats = _style_formats(archive)
-        for sheet, rows in wanted.items():
-            part = parts.get(sheet)
-            if part and rows:
-                result[sheet] = _read_sheet(archive, part, rows, formats)
-    return result
+    with SheetDetails(path) as details:
+        return {sheet: found for sheet, rows in wanted.items() if (found := details.of(sheet, rows)) is not None}
+
+
+class SheetDetails:
+    """`read_details` one sheet at a time, the workbook's parts and styles read once (a
+    reader streaming its sheets asks for each as it finishes it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.archive = zipfile.ZipFile(path)
+        try:
+            self.parts = sheet_parts(self.archive)
+            self.formats = _style_formats(self.archive)
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def of(self, sheet: str, rows: set[int]):
+        """(formats, formulas, uncomputed, hidden) among `rows` of `sheet`, or None for a sheet
+        the workbook does not list or no rows."""
+        part = self.parts.get(sheet)
+        if not part or not rows:
+            return None
+        return _read_sheet(self.archive, part, rows, self.formats)
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self) -> SheetDetails:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 _WHOLE_PART_LIMIT = 2 * 1024 * 1024  # parse smaller sheet parts in one C call
