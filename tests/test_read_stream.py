@@ -170,3 +170,35 @@ def test_a_file_failing_after_its_forms_were_sent_gives_its_sentence_alone(tmp_p
     assert not failed[0].get("findings") and failed[0]["form"] is None
     answered = [entry for entry in files if Path(entry["path"]).name == good.name]
     assert len(answered) == 1 and answered[0]["form"] == "bm7-2025" and not answered[0].get("error")
+
+
+def test_a_reader_started_before_its_limits_is_capped_by_its_first_file(tmp_path):
+    """cli/early.py starts a reader in the command's first milliseconds (isolated.prestart),
+    before the settings are read: its address space is capped when its first file brings the
+    limits, and a runaway reader is still the file's sentence."""
+    from egov_xl.settings import MIB
+
+    isolated.prestart(("egov_xl.sources.calamine_book",))
+    spare = isolated._prestarted
+    assert spare is not None and spare.process.is_alive()
+    limits = Limits(max_reader_memory=300 * MIB, reader_timeout_s=30)
+    soft, held, warmed = isolated.run(_address_limit, tmp_path, limits)
+    assert isolated._prestarted is None  # the first file's reader is the one started early
+    assert warmed  # its readers were imported while it waited
+    assert held < soft <= held + 300 * MIB
+    with pytest.raises(ReadError) as runaway:
+        isolated.run(_allocates, tmp_path, Limits(max_reader_memory=300 * MIB, reader_timeout_s=30))
+    assert runaway.value.key in ("reader_memory", "reader_crashed")
+
+
+def _address_limit(path: Path, limits: Limits):
+    import resource
+    import sys
+
+    with open("/proc/self/statm", encoding="ascii") as stat:
+        held = int(stat.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    return resource.getrlimit(resource.RLIMIT_AS)[0], held, "egov_xl.sources.calamine_book" in sys.modules
+
+
+def _allocates(path: Path, limits: Limits):
+    return len(bytearray(1024 * 1024 * 1024))

@@ -22,19 +22,24 @@ from __future__ import annotations
 
 import atexit
 import faulthandler
+import importlib
 import multiprocessing
 import os
 import threading
 import time
 from types import GeneratorType
+from typing import TYPE_CHECKING
 
-from ..settings import Limits
 from ..sources.errors import ReadError, reason
+
+if TYPE_CHECKING:
+    from ..settings import Limits
 
 _MIB = 1024 * 1024
 _TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
 _lock = threading.Lock()
 _pools: dict[tuple[int, int], "_Pool"] = {}
+_prestarted: "_Worker | None" = None  # started by `prestart`, not yet taken
 
 
 def run(func, path, limits: Limits, *args):
@@ -114,11 +119,11 @@ def _answers(pool: "_Pool", worker: "_Worker", path, limits: Limits):
 class _Worker:
     """One reader process and the pipe to it."""
 
-    def __init__(self, context, memory: int) -> None:
+    def __init__(self, context, memory: int | None, warm: tuple[str, ...] = ()) -> None:
         tasks_in, self.tasks_out = context.Pipe(duplex=False)
         self.conn, answers_out = context.Pipe(duplex=False)
         _widen(self.conn)
-        self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory), daemon=True,
+        self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory, warm), daemon=True,
                                        name="egov-reader")
         self.process.start()
         tasks_in.close()
@@ -146,7 +151,7 @@ class _Pool:
             with self.guard:
                 if self.idle:
                     return self.idle.pop()
-            return _Worker(_context(), self.memory)
+            return _spare() or _Worker(_context(), self.memory)
         except BaseException:
             self.slots.release()
             raise
@@ -183,14 +188,42 @@ def _widen(conn) -> None:
         pass
 
 
-def _serve(tasks, answers, memory: int) -> None:
-    """The reader process: one task at a time until the pipe closes."""
+def prestart(warm: tuple[str, ...] = ()) -> None:
+    """Start one reader now, before the caller knows its limits (a command's first
+    milliseconds): it imports the modules `warm` names while the caller goes on, and the
+    first file of any limits takes it; its address space is capped, as any reader's, when
+    that first file comes (at what it holds then plus the limits' `max_reader_memory`)."""
+    global _prestarted
+    with _lock:
+        if _prestarted is None:
+            _prestarted = _Worker(_context(), None, warm)
+
+
+def _spare() -> _Worker | None:
+    """The reader `prestart` started, once (an idle pool's next reader)."""
+    global _prestarted
+    with _lock:
+        worker, _prestarted = _prestarted, None
+    return worker
+
+
+def _serve(tasks, answers, memory: int | None, warm: tuple[str, ...] = ()) -> None:
+    """The reader process: one task at a time until the pipe closes. A reader started before
+    its limits were known (`prestart`) is capped when its first task brings them."""
     _confine(memory)
+    for module in warm:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the task imports what it needs and says what is wrong
+            pass
     while True:
         try:
             folder, func, path, limits, args = tasks.recv()
         except (EOFError, OSError):
             return
+        if memory is None:
+            memory = limits.max_reader_memory
+            _cap(memory)
         try:
             os.chdir(folder)
         except OSError as exc:
@@ -248,15 +281,22 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _confine(memory: int) -> None:
-    """In a new worker: cap its address space at what it has now plus `memory`, and send what
-    readers print (xlrd's debugging lines, a native crash's report: English, for a developer)
-    nowhere: the caller's output stays its own (JSON on stdout), the file's sentence says it."""
+def _confine(memory: int | None) -> None:
+    """In a new worker: cap its address space at what it has now plus `memory` (None: later,
+    `_cap`), and send what readers print (xlrd's debugging lines, a native crash's report:
+    English, for a developer) nowhere: the caller's output stays its own (JSON on stdout), the
+    file's sentence says it."""
     faulthandler.disable()  # a test runner's, inherited by a forked worker
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
+    if memory is not None:
+        _cap(memory)
+
+
+def _cap(memory: int) -> None:
+    """RLIMIT_AS: the address space this process holds now plus `memory`."""
     try:
         import resource
     except ImportError:  # Windows
@@ -290,3 +330,6 @@ def _stop() -> None:
         pools = list(_pools.values())
     for pool in pools:
         pool.close()
+    spare = _spare()
+    if spare is not None:
+        spare.stop()
