@@ -101,7 +101,11 @@ def _check_file(path: Path, limits: Limits, form_id: str | None) -> list[Checked
     each sheet's forms are located, matched and checked (`_Ahead`) while the reader reads the
     next; the whole file's decisions then redo a form only where they change what it read."""
     parts = stream_sheets(path, limits)
-    _prepare()  # while the reader process reads
+    try:
+        _prepare()  # while the reader process reads
+    except BaseException:
+        _drain(path, parts)  # as open_source does: the reader's answer is taken, its worker freed
+        raise
     ahead = _Ahead(str(path), form_id)
     workbook, near = collect(path, ahead.follow(parts))
 
@@ -112,6 +116,13 @@ def _check_file(path: Path, limits: Limits, form_id: str | None) -> list[Checked
         fill_results(path, workbook, regions, limits)
 
     return check_workbook(workbook, form_id, load, ahead)
+
+
+def _drain(path: Path, parts) -> None:
+    try:
+        collect(path, parts)
+    except ReadError:
+        pass
 
 
 class _Ahead:
