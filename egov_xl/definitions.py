@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from .core.findings import Severity
 from .core.messages import Catalogue, RuleBook
 
@@ -27,8 +25,7 @@ if TYPE_CHECKING:
     from .core.mapping import EditionMapping
     from .core.rules.registry import Registry
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-PREPARED = "prepared.json"
+PREPARED = "prepared.json"  # in forms/ (the editions) and in messages/ (the catalogues)
 
 LANGUAGES = ("vi", "en")
 
@@ -52,8 +49,17 @@ def _package_dir(name: str) -> Path:
     return Path(__file__).resolve().parent / name
 
 
+def _loader():
+    """libyaml's safe loader where it is built, else PyYAML's (yaml is imported when read)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
     """Walk a composed YAML node along a pydantic error location to the line it names."""
+    import yaml
+
     line = node.start_mark.line + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
@@ -83,7 +89,9 @@ def _row_location(data: dict[str, Any], message: str) -> tuple[Any, ...]:
 
 
 def load_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a safe loader
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506 - a safe loader
 
 
 def parse_edition(text: str, file: str) -> Edition:
@@ -92,13 +100,14 @@ def parse_edition(text: str, file: str) -> Edition:
 
 def check_edition(text: str, file: str):
     """The file's edition as the schema checked it (an `EditionSchema`), or FormFileError."""
+    import yaml
     from pydantic import ValidationError
 
     from .core.spec_schema import EditionSchema
 
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+        node = yaml.compose(text, Loader=_loader())
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FormFileError(file, [(mark.line + 1 if mark else None, "-", str(exc))]) from None
@@ -156,12 +165,36 @@ def edition(form_id: str) -> Edition | None:
     return next((e for e in editions() if e.id == form_id), None)
 
 
+def message_files() -> list[Path]:
+    return sorted(_package_dir("messages").glob("*.yaml"))
+
+
+def prepared_messages() -> dict[str, Any]:
+    """The catalogues and the rules' severities (messages/*.yaml) as their YAML reads, by file
+    stem, with the digest of their files: messages/prepared.json (`python -m egov_xl.prepare`)."""
+    files = message_files()
+    return {"digest": forms_digest(files), "files": {path.stem: load_yaml(path) for path in files}}
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict[str, Any]:
+    """messages/*.yaml by file stem: from the prepared JSON when it was made from these very
+    files (no YAML parser at start), else read from the YAML."""
+    files = message_files()
+    try:
+        prepared = json.loads((_package_dir("messages") / PREPARED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        prepared = {}
+    if prepared.get("digest") == forms_digest(files):
+        return prepared["files"]
+    return {path.stem: load_yaml(path) for path in files}
+
+
 @lru_cache(maxsize=None)
 def catalogue(lang: str = "vi") -> Catalogue:
     if lang not in LANGUAGES:
         lang = "vi"
-    data = load_yaml(_package_dir("messages") / f"{lang}.yaml")
-    return Catalogue.from_data(lang, data)
+    return Catalogue.from_data(lang, _messages()[lang])
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +204,7 @@ def rulebook() -> RuleBook:
     from .core.registry import REGISTRY
     from .core.rules.registry import RegistryError
 
-    data = load_yaml(_package_dir("messages") / "rules.yaml")
+    data = _messages()["rules"]
     problems = REGISTRY.problems(data, {})
     if problems:
         raise RegistryError("rules.yaml and the registered rules disagree: " + "; ".join(problems))

@@ -1,12 +1,21 @@
 """`egov-xl validate FILE…` starts reading its first file before typer, the engine and the
 definitions are imported: the reader process reads while this process imports them
-(egov_xl/workbook/read.py `start_early`; the command's own read of that file takes it).
+(egov_xl/workbook/read.py `start_early`; the command's own read of that file takes it). The
+reader process itself is started first of all (isolated.prestart), and imports its readers
+while this process imports the settings that give its limits.
 
 Only the command line's shape is looked at here; anything this does not recognise (`--help`,
 an unknown option, a bad setting) starts nothing, and the command says what is wrong as usual.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# what a reader process imports to read an .xlsx, while it waits for its first file
+WARM = ("egov_xl.workbook.read", "egov_xl.workbook.limits", "egov_xl.sources.calamine_book",
+        "egov_xl.core.legacy_text", "egov_xl.workbook.xlsx_details")
 
 # validate's options that take a value (cli/validate.py; tests/test_cli_early.py keeps them equal)
 VALUE_OPTIONS = frozenset({"--form", "--format", "--annotate", "--lang", "--stamp"})
@@ -17,9 +26,16 @@ def start_reading(args: list[str]) -> None:
     if not args or args[0] != "validate":
         return
     path = first_file(args[1:])
-    if path is None:
+    if path is None or not os.path.isfile(path):
         return
     try:
+        from ..sources.formats import format_of
+        from ..workbook import isolated
+
+        if format_of(Path(path)) is None:
+            return
+
+        isolated.prestart(WARM)  # it imports its readers while this process imports the settings
         from ..settings import Settings
         from ..workbook.read import start_early
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .grid import CellRef, SheetGrid
 from .infer import is_introduced_part
 from .numbering import dotted_codes, is_marker, styles_shown
-from .numbers import Reading, decide_decimal, decide_file_decimal, read_value, share_as_percent
+from .numbers import Reading, decide_decimal, decimal_of_evidence, file_evidence, read_value, share_as_percent
 from .row_hints import CODE_SEARCH_ROWS, MAX_GAP, TITLE_ROWS, may_head_table
 from .row_hints import HEADER_HINT as _HEADER_HINT
 from .text import fold, parse_code, split_leading_code
@@ -299,17 +299,28 @@ def decide_separators(located: list[tuple[SheetGrid, Region]]) -> None:
     undecided = [grid for grid, _ in located if grid.decimal is None]
     if not undecided:
         return
-    decision = decide_file_decimal([grid.value(r, region.columns.value) for r in region.code_rows]
-                                   for grid, region in located)
+    decision = decimal_of_evidence(*separator_evidence(located))
     for grid in undecided:
         grid.decimal = decision
+
+
+def separator_evidence(located: list[tuple[SheetGrid, Region]]) -> tuple[int, int]:
+    """What the value columns of located tables show about "." and "," (numbers.file_evidence):
+    it adds up, so a file read sheet by sheet can decide as far as it has read."""
+    return file_evidence([grid.value(r, region.columns.value) for r in region.code_rows] for grid, region in located)
+
+
+def table_decimal(grid: SheetGrid, region: Region) -> str | None:
+    """The decimal separator a table is read with: the one its source declares or the file
+    decided (decide_separators), failing that the one its own value column shows."""
+    return grid.decimal or decide_decimal(grid.value(r, region.columns.value) for r in region.code_rows)
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:
     """Read the located rows: label, unit, note and the value as typed, with the decimal
     separator the source declares or, failing that, the one the value column shows."""
     cols = region.columns
-    decimal = grid.decimal or decide_decimal(grid.value(r, cols.value) for r in region.code_rows)
+    decimal = table_decimal(grid, region)
     rows = []
     for r in region.code_rows:
         code = row_code(grid, r, cols)

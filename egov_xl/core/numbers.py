@@ -259,6 +259,12 @@ def decide_file_decimal(columns, hint: str | None = None) -> str | None:
 
     A column of indicator codes ("1.1", "4.2") is no evidence: codes are not decimals. The
     cells overrule the hint only when they agree with each other and none agrees with it."""
+    return decimal_of_evidence(*file_evidence(columns), hint)
+
+
+def file_evidence(columns) -> tuple[int, int]:
+    """How many texts of the columns can only be read with a decimal point, and with a decimal
+    comma, columns of indicator codes left out: evidence adds up over a file's columns."""
     point = comma = 0
     for texts in columns:
         texts = [t for t in texts if t.__class__ is str and t.strip()]
@@ -266,6 +272,11 @@ def decide_file_decimal(columns, hint: str | None = None) -> str | None:
             continue
         p, c = _evidence(texts)
         point, comma = point + p, comma + c
+    return point, comma
+
+
+def decimal_of_evidence(point: int, comma: int, hint: str | None = None) -> str | None:
+    """`decide_file_decimal` from the evidence of all a file's columns (file_evidence)."""
     if hint == "," and (comma or not point):
         return ","
     if hint == "." and (point or not comma):

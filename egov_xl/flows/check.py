@@ -18,6 +18,7 @@ from ..core.errors import UserError
 from ..core.grid import SheetGrid, WorkbookGrid
 from ..settings import Limits
 from ..workbook import ReadError, load_details, start_reading
+from ..workbook.read import collect, stream_sheets, take_near
 
 if TYPE_CHECKING:
     from ..core.findings import FormReport
@@ -91,21 +92,120 @@ def check_source(source: str | Path | WorkbookGrid, limits: Limits, form_id: str
     """Validate every form table of a file or of grids already read (from Excel), both opened
     by `open_source`. Raises ReadError for an unusable input."""
     _known(form_id)
-    opened = open_source(source, limits)
-    return check_workbook(opened.workbook, form_id, opened.load)
+    if isinstance(source, WorkbookGrid):
+        return check_workbook(source, form_id)
+    return _check_file(Path(source), limits, form_id)
 
 
-def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None) -> list[Checked]:
+def _check_file(path: Path, limits: Limits, form_id: str | None) -> list[Checked]:
+    """`check_workbook` of a file whose reader sends each sheet as soon as it has read it:
+    each sheet's forms are located, matched and checked (`_Ahead`) while the reader reads the
+    next; the whole file's decisions then redo a form only where they change what it read."""
+    parts = stream_sheets(path, limits)
+    try:
+        _prepare()  # while the reader process reads
+    except BaseException:
+        _drain(path, parts)  # as open_source does: the reader's answer is taken, its worker freed
+        raise
+    ahead = _Ahead(str(path), form_id)
+    workbook, near = collect(path, ahead.follow(parts))
+
+    def load(regions: list[Region]) -> None:
+        from .recalculated import fill_results
+
+        load_details(path, workbook, regions, limits, near)
+        fill_results(path, workbook, regions, limits)
+
+    return check_workbook(workbook, form_id, load, ahead)
+
+
+def _drain(path: Path, parts) -> None:
+    try:
+        collect(path, parts)
+    except ReadError:
+        pass
+
+
+class _Ahead:
+    """Forms checked while the file is still being read, sheet by sheet, with what that sheet
+    alone gives: its regions (core.locate.find_regions needs no other sheet), the details of
+    its rows when the reader's trip holds them, and the decimal separator the tables read so
+    far show (the whole file's usually agrees). `check_workbook` takes a form's check from here only when the whole file's decisions (one
+    reading of "." and ",", results LibreOffice computes) leave its input as it was."""
+
+    def __init__(self, path: str, form_id: str | None) -> None:
+        self.path, self.form_id = path, form_id
+        self.regions: dict[int, list[Region]] = {}  # by id() of a grid of this file
+        self.checked: dict[tuple[int, int], tuple[str | None, Checked]] = {}  # (grid, region) → (decimal, check)
+        self.evidence = (0, 0)  # core.locate.separator_evidence of the tables read so far
+
+    def follow(self, parts):
+        """The reader's parts, passed on; each sheet is checked once it has been passed."""
+        for part in parts:
+            yield part
+            self.sheet(*part)
+
+    def sheet(self, grid: SheetGrid, rows, details) -> None:
+        if grid.name in report_sheets():
+            return
+        try:
+            self._check(grid, rows, details)
+        except Exception:  # noqa: BLE001 - check_workbook does it again and says what is wrong
+            self.regions.pop(id(grid), None)
+
+    def _check(self, grid: SheetGrid, rows, details) -> None:
+        from .. import definitions
+        from ..core.engine import check_form, locate_form
+        from ..core.locate import find_regions, separator_evidence, table_decimal
+        from ..core.numbers import decimal_of_evidence
+
+        regions = self.regions[id(grid)] = find_regions(grid)
+        point, comma = separator_evidence([(grid, region) for region in regions])
+        self.evidence = (self.evidence[0] + point, self.evidence[1] + comma)
+        near = None if rows is None else ({grid.name: rows}, {grid.name: details} if details is not None else {})
+        if not regions or not take_near(WorkbookGrid(self.path, [grid]), regions, near) or grid.uncomputed:
+            return  # left to check_workbook, after the whole file
+        declared = grid.decimal
+        if declared is None:  # as decide_separators will decide, if the sheets still to come agree
+            grid.decimal = decimal_of_evidence(*self.evidence)
+        editions, rulebook = definitions.editions(), definitions.rulebook()
+        try:
+            for region in regions:
+                decimal = table_decimal(grid, region)
+                form = locate_form(grid, region, editions, self.form_id, self.path)
+                self.checked[id(grid), id(region)] = decimal, Checked(form, check_form(form, rulebook, self.path))
+        finally:
+            grid.decimal = declared
+
+    def found(self, grid: SheetGrid) -> list[Region] | None:
+        return self.regions.get(id(grid))
+
+    def take(self, grid: SheetGrid, region: Region) -> Checked | None:
+        """The form's check made ahead, if the file's decisions left its input unchanged."""
+        from ..core.locate import table_decimal
+
+        made = self.checked.get((id(grid), id(region)))
+        if made is None or grid.uncomputed or grid.recalculated or table_decimal(grid, region) != made[0]:
+            return None
+        return made[1]
+
+
+def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None,
+                   ahead: _Ahead | None = None) -> list[Checked]:
     """Validate every form table of grids already read (from a file, or from Excel).
 
-    `load(regions)`, when given, fills number formats and formulas of the located rows."""
+    `load(regions)`, when given, fills number formats and formulas of the located rows;
+    `ahead` holds what was located and checked while the file was read (`_check_file`)."""
     from .. import definitions
     from ..core.engine import check_form, locate_form
     from ..core.locate import decide_separators, find_regions, find_regions_by_codes
 
     _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
-    located = [(grid, region) for grid in sheets for region in find_regions(grid)]
+    located = []
+    for grid in sheets:
+        regions = ahead.found(grid) if ahead is not None else None
+        located.extend((grid, region) for region in (find_regions(grid) if regions is None else regions))
     if not located:  # no header anywhere: look for a column of indicator codes
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
@@ -116,8 +216,11 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
     editions, rulebook = definitions.editions(), definitions.rulebook()
     results = []
     for grid, region in located:
-        form = locate_form(grid, region, editions, form_id, workbook.path)
-        results.append(Checked(form, check_form(form, rulebook, workbook.path)))
+        checked = ahead.take(grid, region) if ahead is not None else None
+        if checked is None:
+            form = locate_form(grid, region, editions, form_id, workbook.path)
+            checked = Checked(form, check_form(form, rulebook, workbook.path))
+        results.append(checked)
     return results
 
 

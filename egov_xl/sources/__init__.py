@@ -8,6 +8,7 @@ pays for python-docx (and lxml) or xlrd.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from .errors import ReadError, reason
 from .formats import SUFFIXES, required
 
 if TYPE_CHECKING:
-    from ..core.grid import WorkbookGrid
+    from ..core.grid import SheetGrid, WorkbookGrid
     from ..settings import Limits
 
 # What reads a file is imported when one is read: the package itself (and its formats, which
@@ -23,15 +24,24 @@ if TYPE_CHECKING:
 
 WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
 
-__all__ = ["ReadError", "SUFFIXES", "read_source"]
+__all__ = ["ReadError", "SUFFIXES", "read_sheets", "read_source"]
 
 
 def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     """Read any supported file into grids; one ReadError sentence for anything else. Call it
     through egov_xl/workbook (read_workbook), which runs it in a reader process."""
+    from ..core.grid import WorkbookGrid
+
+    return WorkbookGrid(str(Path(path)), list(read_sheets(path, limits)))
+
+
+def read_sheets(path: str | Path, limits: Limits | None = None) -> Iterator[SheetGrid]:
+    """`read_source` sheet by sheet: each grid as soon as its reader has it (a reader module
+    with `sheets(path, limits)`: calamine's), otherwise each after the whole file is read.
+    A failure at any sheet is the file's ReadError."""
     import zipfile
 
-    from ..core.legacy_text import convert_workbook
+    from ..core.legacy_text import convert_grid
     from ..settings import Limits
 
     path = Path(path)
@@ -39,13 +49,21 @@ def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
         raise ReadError("file_missing", path=str(path))
     kind = required(path)  # its record in sources/formats.py names the reader module
     reader = importlib.import_module(f".{kind.reader}", __name__)
-    try:
-        workbook = reader.read(path, limits or Limits())
-    except ReadError:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
-        raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
-    if not kind.typed:
-        for sheet in workbook.sheets:
-            sheet.typed = False
-    return convert_workbook(workbook)  # text typed with .VnTime or VNI fonts, as Unicode
+    limits = limits or Limits()
+    sheets = getattr(reader, "sheets", None) or (lambda path, limits: reader.read(path, limits).sheets)
+    grids = None
+    while True:
+        try:
+            if grids is None:
+                grids = iter(sheets(path, limits))
+            grid = next(grids, None)
+        except ReadError:
+            raise
+        except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
+            raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
+        if grid is None:
+            return
+        if not kind.typed:
+            grid.typed = False
+        convert_grid(grid)  # text typed with .VnTime or VNI fonts, as Unicode
+        yield grid

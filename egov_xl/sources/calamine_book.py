@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections import deque
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -32,24 +33,34 @@ _CHUNK = 256  # rows searched for a header at once
 
 
 def read(path: Path, limits: Limits) -> WorkbookGrid:
+    return WorkbookGrid(str(path), list(sheets(path, limits)))
+
+
+def sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
+    """Each worksheet's grid as soon as it is read; for a kind whose number formats are read
+    over the whole workbook afterwards (.xls, .ods), each once they are applied."""
+    formats = required(path).number_formats  # its record names the module with apply(path, workbook)
+    if formats is None:
+        yield from _sheets(path, limits)
+        return
+    workbook = WorkbookGrid(str(path), list(_sheets(path, limits)))
+    importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
+    yield from workbook.sheets
+
+
+def _sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     budget = CellBudget(path, limits)  # the cells calamine really gave, whatever the file declared
     try:
-        sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.end is not None:
                 budget.take(meta.name, sheet.end[0] + 1, sheet.end[1] + 1)
-            sheets.append(SheetGrid(meta.name, form_rows(sheet)))
+            yield SheetGrid(meta.name, form_rows(sheet))
     finally:
         book.close()
-    workbook = WorkbookGrid(str(path), sheets)
-    formats = required(path).number_formats  # its record names the module with apply(path, workbook)
-    if formats is not None:
-        importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
-    return workbook
 
 
 def form_rows(sheet: python_calamine.CalamineSheet) -> list:

@@ -1,6 +1,18 @@
-"""Reading input files into grids (the first step of the flow: workbook → grid)."""
+"""Reading input files into grids (the first step of the flow: workbook → grid).
+
+The names below are imported when first asked for: `egov-xl validate` imports `isolated` alone
+to start its reader process in its first milliseconds (cli/early.py)."""
+
+from __future__ import annotations
 
 from ..sources.errors import ReadError
-from .read import load_details, read_workbook, start_reading
 
 __all__ = ["ReadError", "load_details", "read_workbook", "start_reading"]
+
+
+def __getattr__(name: str):
+    if name in {"load_details", "read_workbook", "start_reading"}:
+        from . import read
+
+        return getattr(read, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,18 +22,26 @@ from __future__ import annotations
 
 import atexit
 import faulthandler
+import importlib
+import types
 import multiprocessing
 import os
 import threading
+import time
+from types import GeneratorType
+from typing import TYPE_CHECKING
 
-from ..settings import Limits
 from ..sources.errors import ReadError, reason
+
+if TYPE_CHECKING:
+    from ..settings import Limits
 
 _MIB = 1024 * 1024
 _TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
 _lock = threading.Lock()
 _pools: dict[tuple[int, int], "_Pool"] = {}
 _in_reader = False  # set in a reader process: work it is given is already isolated
+_prestarted: "_Worker | None" = None  # started by `prestart`, not yet taken
 
 
 def run(func, path, limits: Limits, *args):
@@ -45,64 +53,99 @@ def run(func, path, limits: Limits, *args):
 def submit(func, path, limits: Limits, *args):
     """Start `func(path, limits, *args)` in a reader process; the returned callable (to be
     called once) waits for it and answers as `run` does, so the caller may work meanwhile.
+    (For a generator function, it answers with the generator's return value: see `stream`.)"""
+    answers = stream(func, path, limits, *args)
+    return lambda: _last(answers)
+
+
+def stream(func, path, limits: Limits, *args):
+    """Start `func(path, limits, *args)`, a generator function, in a reader process: the
+    returned iterator gives what it yields as soon as the reader has sent it (each part is sent
+    when yielded, so the caller works on one while the reader makes the next); its return value
+    is the generator's. A reader that fails, dies or runs out of time at any point raises the
+    file's ReadError from the iterator, after the parts already given: the caller keeps
+    nothing of a file whose read did not finish. Leaving the iterator early stops the reader.
     Inside a reader (writing an annotated copy reads its source again) it runs right there: the
     reader is already confined, and a reader's process may not start processes of its own."""
     if _in_reader:
-        return _done(func, path, limits, *args)
+        return _inline(func, path, limits, *args)
     pool = _pool(limits)
     worker = pool.take()
     try:
-        worker.conn.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
+        worker.tasks_out.send((os.getcwd(), func, path, limits, args))  # a relative path means what it means here
     except BaseException:
         pool.drop(worker)
         raise
-    return lambda: _outcome(pool, worker, path, limits)
+    return _answers(pool, worker, path, limits)
 
 
-def _done(func, path, limits: Limits, *args):
-    """In a reader: the work done at once, answered as `_outcome` answers."""
-    ok, value = _call(func, path, limits, *args)
-
-    def answer():
-        if ok:
-            return value
-        raise ReadError(value[0], **value[1])
-    return answer
+def _inline(func, path, limits: Limits, *args):
+    """In a reader: the work done right here, its parts and its result as `_answers` gives them."""
+    made = func(path, limits, *args)
+    if isinstance(made, types.GeneratorType):
+        return (yield from made)
+    return made
 
 
-def _outcome(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+def _last(answers):
+    """The return value of an `_answers` iterator, its parts passed over."""
+    while True:
+        try:
+            next(answers)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _answers(pool: "_Pool", worker: "_Worker", path, limits: Limits):
+    """The reader's parts, then its result (or the file's ReadError). The time limit runs from
+    the first wait; the worker goes back to the pool only after a whole answer."""
+    settled = False
+    deadline = None
     try:
-        if not worker.conn.poll(limits.reader_timeout_s):
+        while True:
+            if deadline is None:
+                deadline = time.monotonic() + limits.reader_timeout_s
+            try:
+                if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                    settled = True
+                    pool.drop(worker)
+                    raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
+                status, value = worker.conn.recv()
+            except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
+                settled = True
+                pool.drop(worker)
+                raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
+            if status is None:  # a part of a streamed answer
+                yield value
+                continue
+            settled = True
+            if status:
+                pool.give(worker)
+                return value
+            key, params = value
+            (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
+            raise ReadError(key, **params)
+    finally:
+        if not settled:  # interrupted, or left early: the reader's answer would be out of step
             pool.drop(worker)
-            raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
-        ok, value = worker.conn.recv()
-    except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
-        pool.drop(worker)
-        raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
-    except ReadError:
-        raise
-    except BaseException:  # interrupted while waiting: the reader's answer would be out of step
-        pool.drop(worker)
-        raise
-    if ok:
-        pool.give(worker)
-        return value
-    key, params = value
-    (pool.drop if key == "reader_memory" else pool.give)(worker)  # a reader that ran out starts afresh
-    raise ReadError(key, **params)
 
 
 class _Worker:
     """One reader process and the pipe to it."""
 
-    def __init__(self, context, memory: int) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory), daemon=True, name="egov-reader")
+    def __init__(self, context, memory: int | None, warm: tuple[str, ...] = ()) -> None:
+        tasks_in, self.tasks_out = context.Pipe(duplex=False)
+        self.conn, answers_out = context.Pipe(duplex=False)
+        _widen(self.conn)
+        self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory, warm), daemon=True,
+                                       name="egov-reader")
         self.process.start()
-        child.close()
+        tasks_in.close()
+        answers_out.close()
         self.tasks = 0
 
     def stop(self) -> None:
+        self.tasks_out.close()
         self.conn.close()
         if self.process.is_alive():
             self.process.kill()
@@ -122,7 +165,7 @@ class _Pool:
             with self.guard:
                 if self.idle:
                     return self.idle.pop()
-            return _Worker(_context(), self.memory)
+            return _spare() or _Worker(_context(), self.memory)
         except BaseException:
             self.slots.release()
             raise
@@ -147,28 +190,82 @@ class _Pool:
             worker.stop()
 
 
-def _serve(conn, memory: int) -> None:
-    """The reader process: one task at a time until the pipe closes."""
+def _widen(conn) -> None:
+    """Let the answers' pipe hold a whole workbook's parts (1 MiB, Linux's most for a user; the
+    default 64 KiB), so that a reader streaming its sheets does not wait for a caller that is
+    still importing. Elsewhere the reader waits, which costs time, never an answer."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, _MIB)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+
+
+def prestart(warm: tuple[str, ...] = ()) -> None:
+    """Start one reader now, before the caller knows its limits (a command's first
+    milliseconds): it imports the modules `warm` names while the caller goes on, and the
+    first file of any limits takes it; its address space is capped, as any reader's, when
+    that first file comes (at what it holds then plus the limits' `max_reader_memory`)."""
+    global _prestarted
+    with _lock:
+        if _prestarted is None:
+            _prestarted = _Worker(_context(), None, warm)
+
+
+def _spare() -> _Worker | None:
+    """The reader `prestart` started, once (an idle pool's next reader)."""
+    global _prestarted
+    with _lock:
+        worker, _prestarted = _prestarted, None
+    return worker
+
+
+def _serve(tasks, answers, memory: int | None, warm: tuple[str, ...] = ()) -> None:
+    """The reader process: one task at a time until the pipe closes. A reader started before
+    its limits were known (`prestart`) is capped when its first task brings them."""
     global _in_reader
     _in_reader = True
     _confine(memory)
+    for module in warm:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the task imports what it needs and says what is wrong
+            pass
     while True:
         try:
-            folder, func, path, limits, args = conn.recv()
+            folder, func, path, limits, args = tasks.recv()
         except (EOFError, OSError):
             return
+        if memory is None:
+            memory = limits.max_reader_memory
+            _cap(memory)
         try:
             os.chdir(folder)
         except OSError as exc:
-            conn.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
+            answers.send((False, ("file_unreadable", {"path": str(path), "reason": reason(exc)})))
             continue
-        conn.send(_call(func, path, limits, *args))
+        answers.send(_call(answers, func, path, limits, *args))
 
 
-def _call(func, path, limits: Limits, *args):
-    """Runs in the worker: (True, result) or (False, (key, params)) of the file's sentence."""
+def _parts(answers, generator):
+    """Send what a generator yields, each part as soon as it is made; its return value."""
+    while True:
+        try:
+            part = next(generator)
+        except StopIteration as stop:
+            return stop.value
+        answers.send((None, part))
+
+
+def _call(answers, func, path, limits: Limits, *args):
+    """Runs in the worker: (True, result) or (False, (key, params)) of the file's sentence;
+    a generator function's parts are sent on the way (`stream`)."""
     try:
-        return True, func(path, limits, *args)
+        result = func(path, limits, *args)
+        if isinstance(result, GeneratorType):
+            result = _parts(answers, result)
+        return True, result
     except ReadError as exc:
         return False, (exc.key, dict(exc.params))
     except MemoryError:
@@ -200,15 +297,22 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _confine(memory: int) -> None:
-    """In a new worker: cap its address space at what it has now plus `memory`, and send what
-    readers print (xlrd's debugging lines, a native crash's report: English, for a developer)
-    nowhere: the caller's output stays its own (JSON on stdout), the file's sentence says it."""
+def _confine(memory: int | None) -> None:
+    """In a new worker: cap its address space at what it has now plus `memory` (None: later,
+    `_cap`), and send what readers print (xlrd's debugging lines, a native crash's report:
+    English, for a developer) nowhere: the caller's output stays its own (JSON on stdout), the
+    file's sentence says it."""
     faulthandler.disable()  # a test runner's, inherited by a forked worker
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
+    if memory is not None:
+        _cap(memory)
+
+
+def _cap(memory: int) -> None:
+    """RLIMIT_AS: the address space this process holds now plus `memory`."""
     try:
         import resource
     except ImportError:  # Windows
@@ -242,3 +346,6 @@ def _stop() -> None:
         pools = list(_pools.values())
     for pool in pools:
         pool.close()
+    spare = _spare()
+    if spare is not None:
+        spare.stop()

@@ -70,29 +70,72 @@ def read_details(
 ) -> dict[str, tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]]:
     """For each sheet: the non-General formats, the formulas, the formula cells that carry
     no computed value, and the hidden rows, among the wanted 0-based rows."""
-    result = {}
-    with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-        formats = _style_formats(archive)
-        for sheet, rows in wanted.items():
-            part = parts.get(sheet)
-            if part and rows:
-                result[sheet] = _read_sheet(archive, part, rows, formats)
-    return result
+    with SheetDetails(path) as details:
+        return {sheet: found for sheet, rows in wanted.items() if (found := details.of(sheet, rows)) is not None}
+
+
+class SheetDetails:
+    """`read_details` one sheet at a time, the workbook's parts and styles read once (a
+    reader streaming its sheets asks for each as it finishes it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.archive = zipfile.ZipFile(path)
+        try:
+            self.parts = sheet_parts(self.archive)
+            self.formats = _CellFormats(_style_formats(self.archive))
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def of(self, sheet: str, rows: set[int]):
+        """(formats, formulas, uncomputed, hidden) among `rows` of `sheet`, or None for a sheet
+        the workbook does not list or no rows."""
+        part = self.parts.get(sheet)
+        if not part or not rows:
+            return None
+        return _read_sheet(self.archive, part, rows, self.formats)
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self) -> SheetDetails:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 _WHOLE_PART_LIMIT = 2 * 1024 * 1024  # parse smaller sheet parts in one C call
 
 
-def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: list[str]):
+class _CellFormats(dict):
+    """A cell's `s` attribute (its text, or None) → its number format when not General, else
+    None; worked out once per attribute text, as a workbook's cells share a few styles."""
+
+    def __init__(self, formats: list[str]) -> None:
+        super().__init__()
+        self.formats = formats
+
+    def __missing__(self, text: str | None) -> str | None:
+        style = _int(text)
+        found = self.formats[style] if 0 < style < len(self.formats) and self.formats[style] != "General" else None
+        self[text] = found
+        return found
+
+
+def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: _CellFormats):
     cell_formats: dict[tuple[int, int], str] = {}
     formulas: dict[tuple[int, int], str] = {}
     uncomputed: set[tuple[int, int]] = set()
     hidden: set[int] = set()
+    row_tag, formula_tag = f"{_NS}row", f"{_NS}f"
     for element in _cells(archive, part, max(rows)):
-        if element.tag == f"{_NS}row":
+        if element.tag == row_tag:
             if element.get("hidden") in ("1", "true") and _int(element.get("r")) - 1 in rows:
                 hidden.add(_int(element.get("r")) - 1)
+            continue
+        number_format, formula = formats[element.get("s")], element.find(formula_tag)
+        if number_format is None and formula is None:  # nothing to keep, wherever it is
             continue
         match = _CELL.match(element.get("r", ""))
         if not match:
@@ -101,10 +144,8 @@ def _read_sheet(archive: zipfile.ZipFile, part: str, rows: set[int], formats: li
         if row not in rows:
             continue
         col = column_index(match.group(1))
-        style = _int(element.get("s"))
-        if 0 < style < len(formats) and formats[style] != "General":
-            cell_formats[(row, col)] = formats[style]
-        formula = element.find(f"{_NS}f")
+        if number_format is not None:
+            cell_formats[(row, col)] = number_format
         if formula is not None:  # a shared formula's followers carry no text
             formulas[(row, col)] = "=" + (formula.text or "")
             if not _has_result(element):  # saved by a program that does not calculate

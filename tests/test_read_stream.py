@@ -1,0 +1,204 @@
+"""A reader sends each sheet as soon as it has read it (egov_xl/workbook/isolated.py `stream`,
+egov_xl/workbook/read.py `stream_sheets`), and `validate` checks a sheet's forms while the next
+is read (egov_xl/flows/check.py `_Ahead`): the same findings as checking the whole workbook once
+read, and a reader that fails or dies part-way is still the file's one sentence."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from egov_xl.flows.check import check_file, check_workbook, open_source
+from egov_xl.settings import Limits
+from egov_xl.sources.errors import ReadError
+from egov_xl.workbook import isolated
+from egov_xl.workbook.read import collect, stream_sheets
+from tests.fixtures import renditions
+from tests.security.test_hostile_workbooks import egov
+
+SEEDS = {"bm7": renditions.bm7_seed, "pl7": renditions.pl7_seed, "bm7-ok": renditions.bm7_correct,
+         "pl7-ok": renditions.pl7_correct}
+
+
+def forms_workbook(path: Path, sheets: list[tuple[str, bool]], data_rows: int = 0, formula_in: int | None = None,
+                   with_form_id: bool = False) -> Path:
+    """A workbook of form sheets (seed name, values typed as numbers), a data sheet of
+    `data_rows` first when asked, and in the sheet `formula_in` a value written as a formula
+    without its result (as openpyxl saves it)."""
+    book = Workbook()
+    book.remove(book.active)
+    if data_rows:
+        data = book.create_sheet("Dữ liệu")
+        data.append(["Ngày", "Đơn vị", "Số hồ sơ", "Tỷ lệ"])
+        for i in range(data_rows):
+            data.append([f"{1 + i % 28:02d}/03/2025", f"Xã {i % 31}", i, f"{i % 100},5"])
+    for index, (name, numeric) in enumerate(sheets):
+        seed = SEEDS[name]()
+        sheet = book.create_sheet(f"Đơn vị {index + 1:02d}")
+        for line in seed.title:
+            sheet.append([None, line])
+        sheet.append([])
+        sheet.append(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
+        sheet.append([None, None, "Đơn vị tính", "Số liệu", None])
+        for row in seed.rows:
+            value, _ = renditions.typed_value(row.value, numeric)
+            sheet.append([row.code or None, row.label or None, row.unit or None, value, row.note or None])
+        if formula_in == index:
+            sheet.cell(sheet.max_row, 4, "=1+1")
+    book.save(path)
+    return path
+
+
+def whole(path: Path, form_id: str | None = None):
+    """The check as before the stream: the whole workbook read, then located and checked."""
+    opened = open_source(path, Limits())
+    return check_workbook(opened.workbook, form_id, opened.load)
+
+
+@pytest.mark.parametrize(("sheets", "extra"), [
+    # numbers only (no evidence about "." and ","), then text with decimal commas: the file's
+    # one reading differs from what the first sheets showed, which are checked again
+    ([("bm7-ok", True), ("pl7-ok", True), ("bm7", False), ("pl7", False), ("bm7-ok", False)], {}),
+    ([("bm7", False), ("pl7-ok", True), ("bm7", True), ("pl7", False)], {"data_rows": 3000}),
+    ([("pl7", False), ("bm7-ok", True)], {"formula_in": 1}),  # LibreOffice computes a result
+])
+def test_streamed_sheets_give_the_same_findings_as_the_whole_read(tmp_path, sheets, extra):
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", sheets, **extra)
+    streamed, expected = check_file(path), whole(path)
+    assert len(streamed) == len(sheets)
+    assert streamed == expected
+    assert any(checked.report.findings for checked in streamed)
+
+
+def test_a_chosen_form_and_a_table_found_by_its_codes_stream_alike(tmp_path):
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("bm7-ok", True)])
+    assert check_file(path, "bm7-2025") == whole(path, "bm7-2025")
+    headless = renditions.write_form(tmp_path / "khong-tieu-de.xlsx", renditions.bm7_seed(),
+                                     renditions.Layout(two_row_header=False, code_column=True))
+    book = __import__("openpyxl").load_workbook(headless)
+    sheet = book.active
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and re.search("Chỉ tiêu", cell.value):
+                cell.value = None
+    book.save(headless)
+    assert check_file(headless) == whole(headless)
+
+
+def test_each_sheet_arrives_before_the_reader_has_read_the_next(tmp_path):
+    """The reader's second part waits for a file the caller writes once it has the first: the
+    parts come as they are made, not all at the end."""
+    signal_file = tmp_path / "first-seen"
+    parts = isolated.stream(_waits_for_caller, signal_file, Limits(reader_timeout_s=20))
+    assert next(parts) == "first"
+    signal_file.write_text("seen")
+    assert next(parts) == "second"
+    with pytest.raises(StopIteration) as done:
+        next(parts)
+    assert done.value.value == "done"
+
+
+def _waits_for_caller(path: Path, limits: Limits):
+    yield "first"
+    while not path.exists():
+        time.sleep(0.01)
+    yield "second"
+    return "done"
+
+
+def test_a_reader_killed_mid_stream_is_the_files_one_sentence_and_the_pool_reads_on(tmp_path):
+    form = renditions.write_form(tmp_path / "bieu-mau.xlsx", renditions.bm7_correct())
+    limits = Limits(reader_timeout_s=20)
+    parts = isolated.stream(_dies_after_one_part, form, limits)
+    assert next(parts) == "first"
+    with pytest.raises(ReadError) as killed:
+        next(parts)
+    assert killed.value.key == "reader_crashed" and killed.value.params["path"] == str(form)
+    late = isolated.stream(_sleeps_after_one_part, form, Limits(reader_timeout_s=1))
+    assert next(late) == "first"
+    with pytest.raises(ReadError) as slow:
+        list(late)
+    assert slow.value.key == "reader_timeout"
+    grids, _ = collect(form, stream_sheets(form, limits))
+    assert [grid.name for grid in grids.sheets] == ["Biểu mẫu"]
+
+
+def _dies_after_one_part(path: Path, limits: Limits):
+    yield "first"
+    os.kill(os.getpid(), signal.SIGKILL)
+    yield "never"
+
+
+def _sleeps_after_one_part(path: Path, limits: Limits):
+    yield "first"
+    time.sleep(60)
+    yield "never"
+
+
+def test_a_file_failing_after_its_forms_were_sent_gives_its_sentence_alone(tmp_path):
+    """The forms come first, then a data sheet without the <dimension> the cheap checks read:
+    calamine's own count of its cells passes the file's budget while the forms have already been
+    sent and checked. The file gets its one sentence and no findings; the next file its answer."""
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("pl7", False)])
+    book = __import__("openpyxl").load_workbook(path)
+    data = book.create_sheet("Dữ liệu")
+    for i in range(2000):
+        data.append([i, f"Xã {i}", i * 2, i * 3, i * 4])
+    book.save(path)
+    without = tmp_path / "khong-kich-thuoc.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(without, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                body = re.sub(rb"<dimension [^>]*/>", b"", body)
+            target.writestr(info, body)
+    good = renditions.write_form(tmp_path / "dung.xlsx", renditions.bm7_correct())
+    done = egov("validate", without, good, "--format", "json", env={"EGOV_MAX_FILE_CELLS": "5000"})
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    files = json.loads(done.stdout)["files"]
+    failed = [entry for entry in files if Path(entry["path"]).name == without.name]
+    assert len(failed) == 1 and "ô cho cả tệp; tệp không được đọc" in failed[0]["error"]
+    assert not failed[0].get("findings") and failed[0]["form"] is None
+    answered = [entry for entry in files if Path(entry["path"]).name == good.name]
+    assert len(answered) == 1 and answered[0]["form"] == "bm7-2025" and not answered[0].get("error")
+
+
+def test_a_reader_started_before_its_limits_is_capped_by_its_first_file(tmp_path):
+    """cli/early.py starts a reader in the command's first milliseconds (isolated.prestart),
+    before the settings are read: its address space is capped when its first file brings the
+    limits, and a runaway reader is still the file's sentence."""
+    from egov_xl.settings import MIB
+
+    isolated.prestart(("egov_xl.sources.calamine_book",))
+    spare = isolated._prestarted
+    assert spare is not None and spare.process.is_alive()
+    limits = Limits(max_reader_memory=300 * MIB, reader_timeout_s=30)
+    soft, held, warmed = isolated.run(_address_limit, tmp_path, limits)
+    assert isolated._prestarted is None  # the first file's reader is the one started early
+    assert warmed  # its readers were imported while it waited
+    assert held < soft <= held + 300 * MIB
+    with pytest.raises(ReadError) as runaway:
+        isolated.run(_allocates, tmp_path, Limits(max_reader_memory=300 * MIB, reader_timeout_s=30))
+    assert runaway.value.key in ("reader_memory", "reader_crashed")
+
+
+def _address_limit(path: Path, limits: Limits):
+    import resource
+    import sys
+
+    with open("/proc/self/statm", encoding="ascii") as stat:
+        held = int(stat.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    return resource.getrlimit(resource.RLIMIT_AS)[0], held, "egov_xl.sources.calamine_book" in sys.modules
+
+
+def _allocates(path: Path, limits: Limits):
+    return len(bytearray(1024 * 1024 * 1024))
