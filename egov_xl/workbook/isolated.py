@@ -23,7 +23,6 @@ from __future__ import annotations
 import atexit
 import faulthandler
 import importlib
-import types
 import multiprocessing
 import os
 import threading
@@ -82,7 +81,7 @@ def stream(func, path, limits: Limits, *args):
 def _inline(func, path, limits: Limits, *args):
     """In a reader: the work done right here, its parts and its result as `_answers` gives them."""
     made = func(path, limits, *args)
-    if isinstance(made, types.GeneratorType):
+    if isinstance(made, GeneratorType):
         return (yield from made)
     return made
 
