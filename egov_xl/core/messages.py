@@ -4,22 +4,54 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from .findings import Finding, Severity
+from .tolerance import display
 
 
 class Word(str):
     """A parameter that names a catalogue word ("zero", "blank"), filled in the reader's language."""
 
 
+class Amount(Decimal):
+    """A quantity (a limit, a count of cells, a size) that a sentence writes the reader's way:
+    5.000 and 15,5 in Vietnamese, 5,000 and 15.5 in English. Made where the sentence's
+    parameters are (a reader process, a limit check), written when the sentence is."""
+
+    unit = ""
+
+    def written(self, lang: str) -> str:
+        value = Decimal(self)
+        if lang == "vi":
+            text = display(value)
+        else:
+            text = f"{value.quantize(Decimal(1)) if value == value.to_integral_value() else value:,}"
+        return f"{text} {self.unit}" if self.unit else text
+
+
+class MiB(Amount):
+    """A size in mebibytes, written with its unit."""
+
+    unit = "MiB"
+
+
+def mib(size: int) -> MiB:
+    """`size` bytes in MiB to one decimal."""
+    return MiB(round(Decimal(size) / (1024 * 1024), 1))
+
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: Any, lang: str = "vi") -> Any:
     """A parameter as a sentence shows it: text from a file keeps no control character (an ESC
-    in a cell would otherwise drive the clerk's terminal: clear it, move up, hide a line)."""
+    in a cell would otherwise drive the clerk's terminal: clear it, move up, hide a line); an
+    Amount written the reader's way."""
+    if isinstance(value, Amount):
+        return value.written(lang)
     return _CONTROLS.sub("\ufffd", str(value)) if isinstance(value, (str, PurePath)) else value
 
 
@@ -51,7 +83,8 @@ class Catalogue:
 
     def message(self, finding: Finding) -> str:
         template = self.rules.get(finding.rule, finding.rule)
-        params = {k: self.words.get(v, v) if isinstance(v, Word) else _shown(v) for k, v in finding.params.items()}
+        params = {k: self.words.get(v, v) if isinstance(v, Word) else _shown(v, self.lang)
+                  for k, v in finding.params.items()}
         return template.format_map(_Keep(params))
 
     def stored_message(self, entry: dict) -> str:
@@ -70,7 +103,7 @@ class Catalogue:
             return template
 
     def text(self, key: str, **params: Any) -> str:
-        return self.texts[key].format_map(_Keep({k: _shown(v) for k, v in params.items()}))
+        return self.texts[key].format_map(_Keep({k: _shown(v, self.lang) for k, v in params.items()}))
 
     def word(self, key: str) -> str:
         return self.words[key]

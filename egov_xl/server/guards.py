@@ -51,6 +51,7 @@ import anyio
 from fastapi.staticfiles import StaticFiles
 
 from .. import definitions
+from ..core.messages import Amount
 from ..settings import Settings
 from .auth_state import FailureLimiter
 
@@ -176,14 +177,14 @@ class Guard:
             return await to_login(send, self.console)
         limit = self.settings.limits.max_body_bytes if signed else ANONYMOUS_BODY_BYTES
         if _declared_length(headers) > limit:
-            return await refuse(send, 413, "http_body_too_large", limit=limit)
+            return await refuse(send, 413, "http_body_too_large", limit=Amount(limit))
         body = await self._body(receive, send, limit, signed)
         if body is None:
             return None
         if ours and (name := self._unknown_function(scope["path"], body)) is not None:
             return await refuse(send, 404, "http_unknown_function", name=name)
         if self._function_call(scope["path"]) and (cells := function_cells(body)) > MAX_FUNCTION_CELLS:
-            return await refuse(send, 413, "http_function_cells", cells=cells, limit=MAX_FUNCTION_CELLS)
+            return await refuse(send, 413, "http_function_cells", cells=Amount(cells), limit=Amount(MAX_FUNCTION_CELLS))
         return await self.app(scope, _replay(body, receive), send)
 
     def _function_call(self, path: str) -> bool:
@@ -212,7 +213,7 @@ class Guard:
         finally:
             self.anonymous_bodies -= not signed
         if body is None:
-            await refuse(send, 413, "http_body_too_large", limit=limit)
+            await refuse(send, 413, "http_body_too_large", limit=Amount(limit))
         return body
 
     async def _authenticated(self, scope, headers: dict[str, str], send) -> bool:

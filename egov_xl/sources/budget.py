@@ -4,6 +4,7 @@ A1). The limits guard counts before the reader runs, the readers count what they
 
 from __future__ import annotations
 
+from ..core.messages import Amount
 from ..settings import Limits
 from .errors import ReadError
 
@@ -17,9 +18,9 @@ class CellBudget:
     def take(self, sheet: str, rows: int, cols: int) -> None:
         cells = rows * cols
         if cells > self.limits.max_sheet_cells:
-            raise ReadError("limit_cells", path=self.path, sheet=sheet, rows=f"{rows:,}", cols=f"{cols:,}",
-                            limit=f"{self.limits.max_sheet_cells:,}")
+            raise ReadError("limit_cells", path=self.path, sheet=sheet, rows=Amount(rows), cols=Amount(cols),
+                            limit=Amount(self.limits.max_sheet_cells))
         self.used += cells
         if self.used > self.limits.max_file_cells:
-            raise ReadError("limit_file_cells", path=self.path, cells=f"{self.used:,}",
-                            limit=f"{self.limits.max_file_cells:,}")
+            raise ReadError("limit_file_cells", path=self.path, cells=Amount(self.used),
+                            limit=Amount(self.limits.max_file_cells))

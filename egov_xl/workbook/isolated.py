@@ -108,7 +108,7 @@ def _answers(pool: "_Pool", worker: "_Worker", path, limits: Limits):
                 if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                     settled = True
                     pool.drop(worker)
-                    raise ReadError("reader_timeout", path=str(path), seconds=f"{limits.reader_timeout_s:,.0f}")
+                    raise ReadError("reader_timeout", path=str(path), seconds=_amount(round(limits.reader_timeout_s)))
                 status, value = worker.conn.recv()
             except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
                 settled = True
@@ -335,8 +335,16 @@ def _address_space() -> int:
         return 0
 
 
-def _size(size: int) -> str:
-    return f"{size / _MIB:,.0f} MiB"
+def _size(size: int):
+    from ..core.messages import mib  # on failure only: a reader's start imports little
+
+    return mib(size)
+
+
+def _amount(value: int):
+    from ..core.messages import Amount
+
+    return Amount(value)
 
 
 @atexit.register

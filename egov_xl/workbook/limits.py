@@ -27,6 +27,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..core.grid import column_index
+from ..core.messages import Amount, mib
 from ..settings import Limits
 from ..sources.budget import CellBudget
 from ..sources.errors import ReadError, reason
@@ -53,8 +54,8 @@ def guard(path: Path, limits: Limits) -> None:
         return
     size = path.stat().st_size
     if size > limits.max_part_bytes:
-        raise ReadError("limit_part", path=str(path), part=path.name, size=_mib(size),
-                        limit=_mib(limits.max_part_bytes))
+        raise ReadError("limit_part", path=str(path), part=path.name, size=mib(size),
+                        limit=mib(limits.max_part_bytes))
     if kind.precheck == "ole":
         try:
             check_chains(path.read_bytes())
@@ -73,7 +74,7 @@ def check_annotatable(path: Path, limits: Limits) -> None:
     with zipfile.ZipFile(path) as archive:
         size = sum(archive.getinfo(part).file_size for part in _worksheets(archive))
     if size > limits.max_annotate_bytes:
-        raise ReadError("limit_annotate", path=str(path), size=_mib(size), limit=_mib(limits.max_annotate_bytes))
+        raise ReadError("limit_annotate", path=str(path), size=mib(size), limit=mib(limits.max_annotate_bytes))
 
 
 def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> None:
@@ -87,7 +88,7 @@ def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_dam
             for sheet, extent in extents(archive, limits):
                 budget.take(sheet, extent.rows, extent.cols)
     except TooManyTables:
-        raise ReadError("limit_word_tables", path=str(path), limit=f"{limits.max_word_tables:,}") from None
+        raise ReadError("limit_word_tables", path=str(path), limit=Amount(limits.max_word_tables)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
             RuntimeError, *_XML_ERRORS) as exc:
         raise ReadError(damaged, path=str(path), reason=reason(exc)) from None
@@ -121,19 +122,15 @@ def _check_zip(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
         raise ReadError("file_damaged", path=str(path), reason=f"duplicate part {duplicate}")
     total = sum(info.file_size for info in infos)
     if total > limits.max_unzipped_bytes:
-        raise ReadError("limit_unzipped", path=str(path), size=_mib(total), limit=_mib(limits.max_unzipped_bytes))
+        raise ReadError("limit_unzipped", path=str(path), size=mib(total), limit=mib(limits.max_unzipped_bytes))
     for info in infos:
         if info.file_size > limits.max_part_bytes:
-            raise ReadError("limit_part", path=str(path), part=info.filename, size=_mib(info.file_size),
-                            limit=_mib(limits.max_part_bytes))
+            raise ReadError("limit_part", path=str(path), part=info.filename, size=mib(info.file_size),
+                            limit=mib(limits.max_part_bytes))
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > limits.max_zip_ratio:
-            raise ReadError("limit_ratio", path=str(path), part=info.filename, ratio=f"{ratio:,.0f}",
-                            limit=f"{limits.max_zip_ratio:,}")
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):,.1f} MiB"
+            raise ReadError("limit_ratio", path=str(path), part=info.filename, ratio=Amount(round(ratio)),
+                            limit=Amount(limits.max_zip_ratio))
 
 
 def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:

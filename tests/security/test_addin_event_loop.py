@@ -63,7 +63,7 @@ def test_a_function_sent_a_huge_range_is_refused_before_it_is_converted(samples,
                            headers={"Authorization": token, "Auth-Provider": "custom"})
         form = httpx.post(base + "/xlwings/custom-functions-call", content=check(500), timeout=60, headers={
             "Authorization": token, "Auth-Provider": "custom", "Content-Type": "application/json"})
-    assert huge.status_code == 413 and "quá giới hạn 5000 ô" in huge.json()["detail"], huge.text[:300]
+    assert huge.status_code == 413 and "quá giới hạn 5.000 ô" in huge.json()["detail"], huge.text[:300]
     assert batch.status_code == 413
     assert seconds < WORST_S and max(latencies, default=0) < WORST_S, (seconds, latencies)
     assert form.status_code == 200 and form.json() == {"result": [["OK"]]}  # 4,400 cells: a form and more

@@ -66,7 +66,7 @@ def test_an_ods_whose_tables_together_pass_the_file_budget_is_refused(tmp_path):
     tables = [_repeated_rows(19_000, 1_000, 19_000 * n) for n in range(4)]  # 4 × 19,000,000 cells
     path = _ods(tmp_path / "lap-lai.ods", tables)
     assert path.stat().st_size < 2 << 20
-    assert_one_sentence(measured("validate", path), path, "vượt giới hạn 30,000,000 ô cho cả tệp")
+    assert_one_sentence(measured("validate", path), path, "vượt giới hạn 30.000.000 ô cho cả tệp")
 
 
 def test_ods_formats_are_streamed_and_kept_for_the_read_rows_only(tmp_path):
@@ -105,4 +105,4 @@ def test_a_csv_over_the_cell_budget_is_refused(tmp_path):
     path = tmp_path / "rong.csv"
     line = ",".join(["1"] * 5_000) + "\n"
     path.write_text(line * 5_000, encoding="utf-8")  # 25,000,000 cells
-    assert_one_sentence(measured("validate", path), path, "vượt giới hạn 20,000,000 ô")
+    assert_one_sentence(measured("validate", path), path, "vượt giới hạn 20.000.000 ô")

@@ -58,8 +58,8 @@ def test_a_cell_at_xfd1048576_is_refused_by_a_capped_process(tmp_path):
     declared = one_far_cell(tmp_path / "xfd.xlsx", "XFD1048576", "A1:XFD1048576")
     assert declared.stat().st_size < 8000
     done = egov("validate", declared)
-    assert_refused(done, declared, "vượt giới hạn 20,000,000 ô")
-    assert 'trang tính "Dữ liệu"' in done.stderr and "1,048,576 dòng × 16,384 cột" in done.stderr
+    assert_refused(done, declared, "vượt giới hạn 20.000.000 ô")
+    assert 'trang tính "Dữ liệu"' in done.stderr and "1.048.576 dòng × 16.384 cột" in done.stderr
     hidden = one_far_cell(tmp_path / "an.xlsx", "XFD1048576")  # no <dimension>: calamine finds it
     assert_refused(egov("validate", hidden), hidden, READER_STOPPED)
 

@@ -72,7 +72,7 @@ def test_flood_of_huge_posts_is_refused_early_and_memory_stays_bounded(guarded, 
             assert sent <= MIB, (path, chunked, sent)          # answered before the body was sent
         else:
             assert sent < 32 * MIB, sent   # the 10 MiB limit plus what the sockets' buffers took
-    assert "10485760 byte" in detail(results[-1][2])
+    assert "10.485.760 byte" in detail(results[-1][2])
     assert "Mã truy cập không hợp lệ" in detail(results[0][2])
     grown = rss_mib(pid) - before
     assert grown < 60, f"server grew by {grown:.0f} MiB under {len(attacks)} × 150 MB"
@@ -83,7 +83,7 @@ def test_body_over_the_limit_is_refused_with_a_sentence(guarded):
     base, _, token = guarded
     status, headers, body, sent = stream_post(base, FUNCTION, 11 * MIB, {"Authorization": token})
     assert status == 413 and sent == 0
-    assert detail(body).startswith("Yêu cầu gửi lên lớn hơn giới hạn 10485760 byte")
+    assert detail(body).startswith("Yêu cầu gửi lên lớn hơn giới hạn 10.485.760 byte")
     assert headers["connection"] == "close"
 
 
