@@ -16,7 +16,7 @@ from ..archive.calendar import Calendar
 from ..core.messages import Catalogue
 from ..output.safe_text import set_text
 from .board import Board
-from .wording import local
+from ..core.clock import local
 
 HEADS = ("web_col_unit", "web_col_name", "web_kind", "web_col_period", "web_col_status", "web_col_revisions",
          "web_col_errors", "web_col_warnings", "web_col_accepted", "web_col_first", "web_col_by",
