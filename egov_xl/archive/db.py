@@ -13,6 +13,7 @@ fresh connection when the server restarted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,7 @@ def make_engine(url: str, busy_ms: int = SQLITE_BUSY_MS, read_only: bool = False
     if parsed.get_backend_name() == "postgresql":
         # No ping per checkout: a connection lost to a server restart is invalidated on first
         # use and the read is retried once (Database.fetch); writes say so and store nothing.
+        _quiet_pipeline_echo()
         return create_engine(url, pool_recycle=1800, connect_args={"connect_timeout": 5})
     raise ArchiveError("archive_bad_url", url=safe_url(url))
 
@@ -155,6 +157,25 @@ def _sqlite_engine(url: str, database: str | None, busy_ms: int) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+class _PipelineEcho(logging.Filter):
+    """psycopg's own warning when a pipeline (an executemany) ends after the statement that
+    already failed in it ("error ignored terminating <psycopg.Pipeline …>: pipeline aborted"):
+    the failure itself is raised and becomes the clerk's sentence (translated); the echo is
+    lowered to DEBUG, for a developer's log, so a terminal shows only that sentence."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("error ignored terminating") and "Pipeline" in repr(record.args):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_PIPELINE_ECHO = _PipelineEcho()
+
+
+def _quiet_pipeline_echo() -> None:
+    logging.getLogger("psycopg").addFilter(_PIPELINE_ECHO)  # once: addFilter keeps one of each
 
 
 @contextmanager

@@ -83,20 +83,25 @@ def token_list(lang: LangOption = Lang.vi) -> None:
     """Liệt kê mã truy cập đã cấp (không hiện mã)."""
     from rich.table import Table
 
+    from ..archive.calendar import load_calendar
+    from ..core.clock import local_text
     from ..server.tokens import entries
+    from ..settings import Settings
 
     catalogue = catalogue_for(lang)
-    path = _tokens_file()
+    settings = Settings.from_env()
+    path = settings.tokens_file
     found = token_call(catalogue, entries, path)
     if not found:
         out().print(catalogue.text("token_none", path=path), highlight=False)
         return
+    zone = load_calendar(settings.calendar_file).zone  # the office's clock, as on the console
     table = Table()
     for key in ("token_col_id", "token_col_name", "token_col_units", "token_col_consolidates", "token_col_created"):
         table.add_column(catalogue.text(key), overflow="fold")  # ids and unit codes are never cut short
     for entry in found:
         table.add_row(entry.id, entry.grant.name, ", ".join(sorted(entry.grant.units)),
-                      "✓" if entry.grant.consolidates else "", entry.created)
+                      "✓" if entry.grant.consolidates else "", local_text(entry.created, zone))
     out().print(table)
 
 

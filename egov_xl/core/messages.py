@@ -43,6 +43,21 @@ def mib(size: int) -> MiB:
     return MiB(round(Decimal(size) / (1024 * 1024), 1))
 
 
+class Reason(str):
+    """A reader's own (English) words for why it could not read a file, as the log keeps them;
+    a sentence shows instead the catalogue word `word` they were recognised as."""
+
+    word: str
+
+    def __new__(cls, text: str, word: str) -> Reason:
+        made = super().__new__(cls, text)
+        made.word = word
+        return made
+
+    def __reduce__(self):  # crosses from the reader process with its word
+        return Reason, (str(self), self.word)
+
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -103,7 +118,13 @@ class Catalogue:
             return template
 
     def text(self, key: str, **params: Any) -> str:
-        return self.texts[key].format_map(_Keep({k: _shown(v, self.lang) for k, v in params.items()}))
+        return self.texts[key].format_map(_Keep({k: self._filled(v) for k, v in params.items()}))
+
+    def _filled(self, value: Any) -> Any:
+        if isinstance(value, (Word, Reason)):
+            key = value.word if isinstance(value, Reason) else value
+            return self.words.get(key, _shown(value, self.lang))
+        return _shown(value, self.lang)
 
     def word(self, key: str) -> str:
         return self.words[key]

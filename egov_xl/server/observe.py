@@ -39,6 +39,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from .. import definitions
 from ..archive.db import ArchiveError
 from ..core.errors import UserError
+from ..sources.errors import raw_reasons
 from .guards import bilingual
 from .tokens import ID_LENGTH, TokensFileError, digest
 
@@ -123,6 +124,14 @@ def tokens_file_unusable(exc: TokensFileError) -> str:
         log.warning("tokens file %s unusable, every signed-in request refused: %s", told[1],
                     shown(definitions.catalogue("en").text(exc.key, **exc.params)))
     return bilingual(exc.key, **exc.params)
+
+
+def unreadable(name: str, exc: UserError) -> None:
+    """A file a reader could not open: the clerk reads a short Vietnamese phrase for why; the
+    log keeps the reader's own words, for a developer."""
+    raw = raw_reasons(exc)
+    if raw:
+        log.info("unreadable file=%s key=%s reader_said=%s", shown(name), exc.key, shown(raw))
 
 
 def failure(exc: BaseException) -> str:

@@ -13,10 +13,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..archive.calendar import Calendar
+from ..core.clock import local
 from ..core.messages import Catalogue
 from ..output.safe_text import set_text
 from .board import Board
-from .wording import local
 
 HEADS = ("web_col_unit", "web_col_name", "web_kind", "web_col_period", "web_col_status", "web_col_revisions",
          "web_col_errors", "web_col_warnings", "web_col_accepted", "web_col_first", "web_col_by",

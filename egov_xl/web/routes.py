@@ -328,10 +328,23 @@ async def upload(request: Request, found: Visitor = Depends(signed_in)):
             files.append(carried_file(str(form.get("ten") or ""), carried, runtime.current().settings.limits))
         sheet = form.get("trang") if isinstance(form.get("trang"), str) and form.get("trang") else None
         results = await run_in_threadpool(_check_files, files, archiving, wording.language(request), sheet)
-    except UserError as exc:
+    except ArchiveError as exc:
         return _refuse(request, found, exc)
+    except UserError as exc:  # a period or a carried file refused: the form again, as the clerk filled it
+        words = definitions.catalogue(wording.language(request))
+        said = words.text("web_upload_again", reason=exc.render(words))
+        return _page(request, found, "upload.html", status=400, results=None, problem=said, typed=_typed(form),
+                     units=await run_in_threadpool(_own_units, found), suffixes=SUFFIXES,
+                     behalf=await run_in_threadpool(_units_below, found), asked=None)
     return _page(request, found, "upload.html", results=results, units=await run_in_threadpool(_own_units, found),
-                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found), asked=archiving)
+                 suffixes=SUFFIXES, behalf=await run_in_threadpool(_units_below, found), asked=archiving,
+                 typed=_typed(form))
+
+
+def _typed(form) -> dict[str, str]:
+    """What the clerk typed or chose in the upload form (unit, period, reason, archive ticked), to
+    fill it again; a browser never lets a page choose files for them."""
+    return {name: str(form.get(name) or "").strip() for name in ("don_vi", "ky", "ly_do", "luu")}
 
 
 def _check_files(files: list[tuple[str, bytes]], archiving: Archiving | None, lang: str, sheet: str | None) -> list:

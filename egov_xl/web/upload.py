@@ -32,6 +32,7 @@ from ..flows.references import against_archive
 from ..output.annotate import annotate
 from ..output.rows import finding_row, summary
 from ..server import runtime
+from ..server.observe import unreadable
 from ..settings import Limits
 from ..sources.formats import COPY, annotated_in_place
 from ..workbook import isolated
@@ -109,6 +110,7 @@ def check_upload(name: str, data: bytes, archive: Archive, archiving: Archiving 
             result.forms = [_form(report, words) for report in reports]
             _annotated(result, path, Path(folder) / copy_name(path), reports, words, limits)  # every format
         except UserError as exc:
+            unreadable(name, exc)
             shown = UserError(WORDING.get(exc.key, exc.key),
                               **{k: (Path(v).name if k == "path" else v) for k, v in exc.params.items()})
             result.error, result.forms = shown.render(words), []

@@ -5,13 +5,14 @@ change in percentage points."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timezone
+from datetime import UTC
 from decimal import Decimal
 
 import jinja2
 from fastapi import Request
 
 from .. import definitions
+from ..core.clock import local
 from ..core.tolerance import display, signed
 
 LANG_COOKIE = "egov_lang"
@@ -66,21 +67,6 @@ def percent(part: int, whole: int) -> str:
     if not whole:
         return "0 %"
     return f"{display(Decimal(100 * part) / Decimal(whole), 1)} %"
-
-
-def local(moment: datetime | None, zone: timezone, with_time: bool = True) -> str:
-    """A stored (UTC) moment in the office's clock, labelled with its offset: 20/03/2025 14:05 (UTC+7)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    shown = moment.astimezone(zone)
-    return shown.strftime("%d/%m/%Y %H:%M") + f" ({offset(zone)})" if with_time else shown.strftime("%d/%m/%Y")
-
-
-def offset(zone: timezone) -> str:
-    hours = zone.utcoffset(None).total_seconds() / 3600
-    return f"UTC{hours:+g}"
 
 
 @jinja2.pass_context
