@@ -9,10 +9,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from egov_xl.archive.store import Archive
 from egov_xl.excel.scripts import SAID_CALLBACK
 from egov_xl.server.tokens import issue
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
+from tests.fixtures.office import small_archive, token_env
 from tests.live_server import live_server
 
 DEEP = "[" * 200_000 + "]" * 200_000
@@ -21,13 +21,10 @@ DEEP = "[" * 200_000 + "]" * 200_000
 @pytest.fixture(scope="module")
 def server(samples, tmp_path_factory):
     folder = tmp_path_factory.mktemp("payloads")
-    url = f"sqlite:///{folder / 'archive.sqlite3'}"
-    store = Archive(url)
-    store.init()
-    store.set_unit("SO-A", "Sở A")
+    url, _ = small_archive(folder, (("SO-A", "Sở A", None),))
     tokens = folder / "tokens.yaml"
     token, _ = issue(tokens, "Nguyễn Văn A", ["SO-A"])
-    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    env = token_env(url, tokens)
     with live_server(env=env) as base:
         yield base, token
 

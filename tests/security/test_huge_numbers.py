@@ -21,11 +21,11 @@ import pytest
 import xlwings as xw
 from openpyxl import load_workbook
 
-from egov_xl.archive.store import Archive
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.server.tokens import issue
 from tests.fixtures.web import http_session
+from tests.fixtures.office import PROVINCE_AND_DEPARTMENT, small_archive, token_env
 from tests.live_server import live_server
 
 WIDE = "9" * 39  # the widest figure the archive keeps is 40 characters
@@ -79,12 +79,7 @@ def office(samples, tmp_path_factory):
     """A province and two departments; SO-A's revisions of Q1/2025 hold a figure of 39 digits
     and +∞ (archived with a reason through the CLI's path)."""
     folder = tmp_path_factory.mktemp("huge-numbers")
-    url = f"sqlite:///{folder / 'archive.sqlite3'}"
-    store = Archive(url)
-    store.init()
-    store.set_unit("TINH", "UBND Tỉnh")
-    store.set_unit("SO-A", "Sở A", "TINH")
-    store.set_unit("SO-B", "Sở B", "TINH")
+    url, store = small_archive(folder, (*PROVINCE_AND_DEPARTMENT, ("SO-B", "Sở B", "TINH")))
     good, period = samples["bieu-mau-7-dung.xlsx"], parse_period("Q1/2025")
     put_file(store, good, "SO-B", period, "seed")
     put_file(store, good, "SO-A", parse_period("Năm 2024"), "seed")
@@ -97,7 +92,7 @@ def office(samples, tmp_path_factory):
     tokens = folder / "tokens.yaml"
     office_token, _ = issue(tokens, "Trần Thị B", ["TINH"], consolidates=True)
     clerk_token, _ = issue(tokens, "Nguyễn Văn A", ["SO-B"])
-    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    env = token_env(url, tokens)
     with live_server(env=env) as base:
         yield {"base": base, "office": office_token, "clerk": clerk_token, "good": good, "folder": folder}
 

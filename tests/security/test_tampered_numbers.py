@@ -12,11 +12,11 @@ import re
 import pytest
 
 from egov_xl.archive import overview
-from egov_xl.archive.store import Archive
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.server.tokens import issue
 from tests.fixtures.web import http_session
+from tests.fixtures.office import small_archive, token_env
 from tests.live_server import live_server
 
 BIG = "9" * 30
@@ -26,15 +26,11 @@ SENTENCE = "số lần nộp hoặc số trang phải là số nguyên"
 @pytest.fixture(scope="module")
 def office(samples, tmp_path_factory):
     folder = tmp_path_factory.mktemp("tampered")
-    url = f"sqlite:///{folder / 'archive.sqlite3'}"
-    store = Archive(url)
-    store.init()
-    store.set_unit("TINH", "UBND Tỉnh")
-    store.set_unit("SO-A", "Sở A", "TINH")
+    url, store = small_archive(folder)
     put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-A", parse_period("Q1/2025"), "seed")
     tokens = folder / "tokens.yaml"
     token, _ = issue(tokens, "Trần Thị B", ["TINH"], consolidates=True)
-    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    env = token_env(url, tokens)
     with live_server(env=env) as base:
         yield base, token, store
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from egov_xl.archive.store import Archive
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.server.tokens import issue
 from tests.fixtures.web import http_session
+from tests.fixtures.office import small_archive, token_env
 from tests.live_server import live_server
 
 REASON = "Sai số liệu\x0bdòng 2\x07 (dán từ Word)"
@@ -45,16 +45,12 @@ def _csrf(client, path: str) -> str:
 @pytest.fixture(scope="module")
 def office(samples, tmp_path_factory):
     folder = tmp_path_factory.mktemp("xml-controls")
-    url = f"sqlite:///{folder / 'archive.sqlite3'}"
-    store = Archive(url)
-    store.init()
-    store.set_unit("TINH", "UBND Tỉnh")
-    store.set_unit("SO-A", "Sở A", "TINH")
+    url, store = small_archive(folder)
     put_file(store, samples["bieu-mau-7-dung.xlsx"], "SO-A", parse_period("Q1/2025"), "seed")
     tokens = folder / "tokens.yaml"
     office_token, _ = issue(tokens, "Trần Thị B", ["TINH"], consolidates=True)
     clerk_token, _ = issue(tokens, "Nguyễn Văn A", ["SO-A"])
-    env = {"EGOV_ARCHIVE_URL": url, "EGOV_TOKENS_FILE": str(tokens), "XLWINGS_AUTH_PROVIDERS": '["custom"]'}
+    env = token_env(url, tokens)
     with live_server(env=env) as base:
         yield {"base": base, "office": office_token, "clerk": clerk_token, "folder": folder}
 
