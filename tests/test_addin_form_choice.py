@@ -9,7 +9,6 @@ client, the office.js stand-in holding the two-form workbook) against a live `eg
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,12 +18,11 @@ from openpyxl import load_workbook
 from egov_xl.archive.store import Archive
 from egov_xl.core.periods import parse_period
 from egov_xl.excel.scripts import archive as addin_archive
-from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import apply_actions, details_from_xlsx, payload_from_xlsx
 from tests.fixtures.web import chromium  # noqa: F401  (the fixture)
 from tests.live_server import live_server
 from tests.test_addin import client
-from tests.test_browser import OFFICE_JS, STANDIN
+from tests.fixtures.pane import pane_project
 from tests.test_web_a11y import axe  # noqa: F401  (the fixture)
 
 Q1 = parse_period("Q1/2025")
@@ -100,15 +98,10 @@ def test_kiem_tra_checks_every_form_and_tells_the_pane_which_sheets_hold_one(sam
 @pytest.fixture
 def pane(samples, tmp_path, chromium):  # noqa: F811
     """The served task pane, one PC (no sign-in), Excel holding the two-form workbook."""
-    project = tmp_path / "addin"
-    shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
     payload, _ = payload_from_xlsx(two_forms(samples, tmp_path))
     book = {"name": "hai-bieu.xlsx", "scenario": False,
             "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]]}
-    target = project / OFFICE_JS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
-                      encoding="utf-8")
+    project = pane_project(tmp_path, book)
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     store = Archive(url)
     store.init()

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -20,12 +19,10 @@ from egov_xl.archive import overview
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.archive.store import Archive
-from tests.conftest import ADDIN_DIR
+from tests.fixtures.pane import pane_project
 from tests.excel_bridge import payload_from_xlsx
 from tests.live_server import live_server
 
-STANDIN = Path(__file__).resolve().parent / "browser" / "office-standin.js"
-OFFICE_JS = Path("static/vendor/office-js/16.0.20308.15050/dist/office.js")
 
 
 def _chromium() -> str | None:
@@ -39,16 +36,11 @@ def test_ribbon_command_and_task_pane_in_chromium(samples, tmp_path, prefix):
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is required under CI=true (scripts/system-packages installs it)")
         pytest.skip("Chromium not installed")
-    project = tmp_path / "addin"
-    shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
     payload, _ = payload_from_xlsx(samples["phu-luc-vii-seed.xlsx"])
     book = {"name": payload["book"]["name"],
             "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]],
             "review": {"unit": "RV-WEB", "period": "Q1/2025"}}
-    target = project / OFFICE_JS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
-                      encoding="utf-8")
+    project = pane_project(tmp_path, book)
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     store = Archive(url)
     store.init()

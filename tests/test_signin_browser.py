@@ -11,8 +11,6 @@ dialog, title included, in Vietnamese) and the lockout (429)."""
 
 from __future__ import annotations
 
-import json
-import shutil
 
 import pytest
 
@@ -20,11 +18,10 @@ from egov_xl.archive.store import Archive
 from egov_xl.core.periods import parse_period
 from egov_xl.flows.archive import put_file
 from egov_xl.server.tokens import issue, revoke
-from tests.conftest import ADDIN_DIR
 from tests.excel_bridge import payload_from_xlsx
 from tests.fixtures.web import chromium  # noqa: F401  (the fixture)
 from tests.live_server import live_server
-from tests.test_browser import OFFICE_JS, STANDIN
+from tests.fixtures.pane import pane_project
 from tests.test_web_a11y import axe  # noqa: F401  (the fixture)
 
 FAILED = "#egov-status[data-state=failed]"
@@ -32,15 +29,10 @@ FAILED = "#egov-status[data-state=failed]"
 
 @pytest.fixture
 def pane(request, samples, tmp_path, chromium):  # noqa: F811
-    project = tmp_path / "addin"
-    shutil.copytree(ADDIN_DIR, project, ignore=shutil.ignore_patterns("certs", "__pycache__"))
     payload, _ = payload_from_xlsx(samples["bieu-mau-7-dung.xlsx"])
     book = {"name": "BaoCao.xlsx", "scenario": False,
             "sheets": [{"name": s["name"], "values": s["values"]} for s in payload["sheets"]]}
-    target = project / OFFICE_JS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(STANDIN.read_text(encoding="utf-8").replace("__BOOK__", json.dumps(book, ensure_ascii=False)),
-                      encoding="utf-8")
+    project = pane_project(tmp_path, book)
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     store = Archive(url)
     store.init()
