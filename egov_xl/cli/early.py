@@ -11,12 +11,17 @@ an unknown option, a bad setting) starts nothing, and the command says what is w
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 # what a reader process imports to read an .xlsx, while it waits for its first file
 WARM = ("egov_xl.workbook.read", "egov_xl.workbook.limits", "egov_xl.sources.calamine_book",
         "egov_xl.core.legacy_text", "egov_xl.workbook.xlsx_details")
+
+# what the command imports too (its engine, the add-in's grids), imported before the reader is
+# started so that it inherits them: one import instead of one in each process
+SHARED = ("egov_xl.core.legacy_text", "egov_xl.core.row_hints", "xml.etree.ElementTree")
 
 # validate's options that take a value (cli/validate.py; tests/test_cli_early.py keeps them equal)
 VALUE_OPTIONS = frozenset({"--form", "--format", "--annotate", "--lang", "--stamp"})
@@ -40,6 +45,8 @@ def start_reading(args: list[str]) -> None:
         from ..workbook import isolated
         from ..workbook.read import start_early
 
+        for module in SHARED:
+            importlib.import_module(module)
         isolated.prestart(WARM)
         start_early(path, Settings.from_env().limits)
     except Exception:  # noqa: BLE001 - the command itself reads the file and says what is wrong
