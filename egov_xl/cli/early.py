@@ -21,7 +21,7 @@ WARM = ("egov_xl.workbook.read", "egov_xl.workbook.limits", "egov_xl.sources.cal
 
 # what the command imports too (its engine, the add-in's grids), imported before the reader is
 # started so that it inherits them: one import instead of one in each process
-SHARED = ("egov_xl.core.legacy_text", "egov_xl.core.row_hints", "xml.etree.ElementTree")
+SHARED = ("egov_xl.core.legacy_text", "egov_xl.core.row_hints")
 
 # validate's options that take a value (cli/validate.py; tests/test_cli_early.py keeps them equal)
 VALUE_OPTIONS = frozenset({"--form", "--format", "--annotate", "--lang", "--stamp"})
