@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
@@ -84,3 +85,56 @@ def test_the_details_read_with_the_values_are_those_of_a_second_trip(tmp_path):
     assert one_trip == two_trips
     grid = one_trip.sheets[0]
     assert grid.hidden_rows and grid.formats and grid.formulas
+
+
+def _with_data_sheet(path, layout) -> None:
+    """A form, with 3,000 rows of data above it, beside a 5,000-row data sheet."""
+    book = load_workbook(path)
+    form = book.active
+    for row in range(1, 3000):
+        form.cell(row, 1, f"{row:05d}/03/2025")
+        form.cell(row, 2, f"Chỉ {row % 90}" if row % 7 else "tiêu")  # half a header hint, never a whole one
+    data = book.create_sheet("Dữ liệu", 0)
+    for row in range(1, 5001):
+        data.append([f"TTHC-{row}", row % 90, "đã giải quyết", "II" if row % 500 == 0 else None])
+    book.save(path)
+
+
+@pytest.mark.parametrize("layout, legacy", [
+    (renditions.Layout(origin_row=3001, origin_col=3), None),
+    (renditions.Layout(origin_row=3001, code_column=False, diacritics=False, title_gap=4), None),
+    (renditions.Layout(origin_row=3001), "TCVN3"),
+    (renditions.Layout(origin_row=3001), "VNI"),
+])
+def test_the_rows_under_a_header_found_in_the_reader_s_pass_are_those_of_the_rows_it_kept(tmp_path, layout, legacy):
+    """The reader finds the rows that may be table rows under a header in its one pass over the
+    rows (calamine_book.scan); they are what core.row_hints.table_rows finds in the rows it
+    keeps, and for text typed with a legacy font, in the converted text."""
+    from egov_xl.core.legacy_text import Legacy
+    from egov_xl.core.row_hints import table_rows
+    from egov_xl.settings import Limits
+    from egov_xl.sources import read_sheets
+    from egov_xl.workbook.read import stream_sheets
+    from tests.test_legacy_text import legacy_seed
+
+    seed = renditions.bm7_seed() if legacy is None else legacy_seed(renditions.bm7_seed(), Legacy(legacy))
+    path = renditions.write_form(tmp_path / "hang.xlsx", seed, layout)
+    _with_data_sheet(path, layout)
+
+    grids = list(read_sheets(path, Limits()))
+    found = [grid.near for grid in grids]
+    assert [bool(rows) for rows in found] == [False, True] if legacy is None else found == [set(), None]
+    for grid, rows in zip(grids, found):
+        assert rows is None or rows == table_rows(grid.values)
+    sent = list(stream_sheets(path, Limits()))
+    assert [rows for _, rows, _ in sent] == [table_rows(grid.values) for grid in grids]
+    assert all(grid.near is None for grid, _, _ in sent)  # sent once, beside the grid
+    assert all(sent[1][1] >= set(region_rows) for region_rows in _located(sent[1][0]))
+
+
+def _located(grid) -> list:
+    from egov_xl.core.locate import find_regions
+
+    regions = find_regions(grid)
+    assert regions
+    return [region.code_rows for region in regions]

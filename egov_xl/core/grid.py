@@ -69,6 +69,9 @@ class SheetGrid:
     decimal: str | None = None  # decimal separator the source declares ("." en-US CSV), None: decide from cells
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (rule, params) the reader observed
     caption: str = ""  # text above the grid that is not in it (the paragraphs above a Word table)
+    # rows that may be table rows under a header (core.row_hints.table_rows of `values`) as the
+    # reader found them in its one pass over the rows; None: not known (work them out)
+    near: set[int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def height(self) -> int:

@@ -130,6 +130,7 @@ def convert_grid(grid) -> None:
         grid.notes.append((UNDECIDED, {}))
         return
     grid.values = [[to_unicode(v, encoding) if v.__class__ is str else v for v in line] for line in grid.values]
+    grid.near = None  # found in the text as typed: work them out again from the converted text
     grid.caption = to_unicode(grid.caption, encoding)
     grid.notes.append((ENCODED, {"encoding": encoding.value, "fonts": FONTS[encoding]}))
 

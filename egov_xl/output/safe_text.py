@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
 
@@ -49,6 +47,8 @@ def as_excel_text(value: object) -> object:
 
 def xml_text(value: object) -> object:
     """`value`, its characters XML 1.0 forbids replaced by U+FFFD when it is text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # here: the CSV and text writers import no openpyxl (≈ 120 ms)
+
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 

@@ -45,6 +45,8 @@ def sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
         return
     workbook = WorkbookGrid(str(path), list(_sheets(path, limits)))
     importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
+    for grid in workbook.sheets:
+        grid.near = None  # of the values before the formats were applied
     yield from workbook.sheets
 
 
@@ -58,7 +60,8 @@ def _sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
             sheet = book.get_sheet_by_name(meta.name)
             if sheet.end is not None:
                 budget.take(meta.name, sheet.end[0] + 1, sheet.end[1] + 1)
-            yield SheetGrid(meta.name, form_rows(sheet))
+            rows, near = scan(sheet)
+            yield SheetGrid(meta.name, rows, near=near)
     finally:
         book.close()
 
@@ -68,8 +71,15 @@ def form_rows(sheet: python_calamine.CalamineSheet) -> list:
     rows which cannot belong to a table are dropped: kept are the first rows (where a table
     without a header is searched), every row that may head a table with the rows above it
     (its title) and below it, as long as indicator codes keep coming."""
+    return scan(sheet)[0]
+
+
+def scan(sheet: python_calamine.CalamineSheet) -> tuple[list, set[int]]:
+    """`form_rows`, and in the same pass the rows that may be table rows under a header
+    (core.row_hints.table_rows of those rows: the same tests, made once)."""
+    near: set[int] = set()
     if sheet.start is None:
-        return []
+        return [], near
     rows: list = []
     title: deque[tuple[int, list]] = deque(maxlen=TITLE_ROWS)
     keep_until = -1
@@ -91,12 +101,16 @@ def form_rows(sheet: python_calamine.CalamineSheet) -> list:
                 keep_until = index + MAX_GAP + 2
             elif index <= keep_until and may_hold_code(row):
                 keep_until = index + MAX_GAP + 2
-            if index < CODE_SEARCH_ROWS or index <= keep_until:
+            if index <= keep_until:
+                rows.append(row)
+                if row:
+                    near.add(index)
+            elif index < CODE_SEARCH_ROWS:
                 rows.append(row)
             else:
                 rows.append(_DROPPED)
                 title.append((index, row))
-    return rows
+    return rows, near
 
 
 def _chunks(sheet: python_calamine.CalamineSheet):

@@ -123,11 +123,13 @@ class _Near:
 
     def of(self, grid):
         """(rows, details or None) of one sheet, or (None, None)."""
+        rows, grid.near = grid.near, None  # what the reader found in its pass over the rows, sent once
         if self.failed:
             return None, None
-        from ..core.row_hints import table_rows
+        if rows is None:
+            from ..core.row_hints import table_rows
 
-        rows = table_rows(grid.values)
+            rows = table_rows(grid.values)
         if not rows:
             return rows, None
         try:
