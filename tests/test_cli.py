@@ -69,13 +69,16 @@ def test_unreadable_inputs_have_clear_messages(tmp_path):
     from openpyxl import Workbook
 
     Workbook().save(empty)
-    result = run("validate", broken, text, empty, tmp_path / "không-có.xlsx", "--format", "json")
+    folder = tmp_path / "thu-muc"
+    folder.mkdir()
+    result = run("validate", broken, text, empty, tmp_path / "không-có.xlsx", folder, "--format", "json")
     assert result.exit_code == 2
     errors = [f["error"] for f in json.loads(result.stdout)["files"]]
     assert errors[0].startswith(f'Không đọc được tệp "{broken}"')
     assert errors[1].startswith(f'Tệp "{text}" không đọc được: egov-xl đọc bảng tính .xlsx, .xlsm, .xlsb, .xls, .ods')
     assert errors[2].startswith('Không tìm thấy bảng chỉ tiêu')
     assert errors[3] == f'Không tìm thấy tệp "{tmp_path / "không-có.xlsx"}".'
+    assert errors[4].startswith(f'"{folder}" là một thư mục, không phải tệp: hãy ghi tên tệp báo cáo')
     assert "Traceback" not in result.output
 
 

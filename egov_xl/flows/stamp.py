@@ -22,6 +22,7 @@ from ..output.doc_props import PropsError, read_properties, write_properties
 from ..settings import Limits
 from ..sources.formats import COPY, listed, stampable
 from .check import Checked, check_file
+from ..sources.errors import existing_file
 from ..workbook import ReadError
 from ..workbook.limits import guard
 
@@ -78,8 +79,7 @@ class Verification:
 
 def read_stamp(path: Path) -> Stamp | None:
     """The file's stamp, None when it has none. Raises ReadError for a damaged stamp or file."""
-    if not path.is_file():
-        raise ReadError("file_missing", path=str(path))
+    existing_file(path)
     if not stampable(path):
         return None
     try:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ReadError, reason
+from .errors import ReadError, existing_file, reason
 from .formats import SUFFIXES, required
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ def read_sheets(path: str | Path, limits: Limits | None = None) -> Iterator[Shee
     from ..settings import Limits
 
     path = Path(path)
-    if not path.is_file():
-        raise ReadError("file_missing", path=str(path))
+    existing_file(path)
     kind = required(path)  # its record in sources/formats.py names the reader module
     reader = importlib.import_module(f".{kind.reader}", __name__)
     limits = limits or Limits()

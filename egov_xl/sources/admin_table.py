@@ -16,7 +16,7 @@ from ..core.text import fold
 from ..settings import Limits
 from ..workbook.limits import guard
 from . import csv_text
-from .errors import ReadError, reason
+from .errors import ReadError, existing_file, reason
 from .formats import format_of, unreadable
 
 
@@ -24,8 +24,7 @@ def read_table(path: Path, limits: Limits | None = None, sheets: tuple[str, ...]
     """The rows of the worksheet named one of `sheets` (compared folded: "Đơn vị" = "don vi"),
     else of the first worksheet, or of the CSV; one ReadError sentence otherwise. So one
     workbook may hold both the units and the clerks, on two sheets."""
-    if not path.is_file():
-        raise ReadError("file_missing", path=str(path))
+    existing_file(path)
     kind = format_of(path)  # sources/formats.py: the kinds an administrator's table may come in
     if kind is None or not kind.admin_table:
         raise unreadable(path)

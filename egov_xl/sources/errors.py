@@ -13,6 +13,13 @@ class ReadError(UserError):
     """An input that cannot be read; `key` names the catalogue text, `params` fill it."""
 
 
+def existing_file(path) -> None:
+    """Nothing when `path` is a file; else its sentence: a folder named where a file is wanted
+    (`egov-xl validate thu-muc/`), or nothing there."""
+    if not path.is_file():
+        raise ReadError("file_is_folder" if path.is_dir() else "file_missing", path=str(path))
+
+
 # What readers (zipfile, python-calamine, xlrd, expat/ElementTree, the chain checks) say, first
 # match wins, as the catalogue word a sentence shows; anything else: "reason_other".
 _RECOGNISED = (

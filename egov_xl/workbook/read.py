@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Limits
-from ..sources.errors import ReadError, reason
+from ..sources.errors import ReadError, existing_file, reason
 from ..sources.formats import SUFFIXES, format_of, required
 from . import isolated
 
@@ -60,8 +60,7 @@ def stream_sheets(path: str | Path, limits: Limits | None = None):
     other kinds of file or when they could not be read). A failure at any point raises the
     file's ReadError from the iterator: nothing of the sheets already given may be kept."""
     path = Path(path)
-    if not path.is_file():
-        raise ReadError("file_missing", path=str(path))
+    existing_file(path)
     required(path)  # a kind with a record in sources/formats.py, else its sentence
     limits = limits or Limits()
     started = _early.pop((os.path.abspath(path), limits), None)
