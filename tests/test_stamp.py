@@ -111,6 +111,10 @@ def test_stamp_then_verify_intact_and_input_untouched(samples, tmp_path):
     errors = sum(1 for f in check_file(source)[0].report.findings if f.severity.value == "error")
     assert errors > 0 and "bm7-2025" in result.stdout and f"{errors} lỗi" in result.stdout
     data = json.loads(run("stamp", "verify", out, "--format", "json").stdout)
+    from datetime import datetime, timedelta, timezone
+    checked = datetime.fromisoformat(data["stamp"]["checked_at"]).astimezone(timezone(timedelta(hours=7)))
+    said = " ".join(result.stdout.split())  # the terminal's line breaks aside
+    assert f"lúc kiểm tra {checked:%d/%m/%Y %H:%M} (UTC+7)" in said  # the office's clock, not ISO UTC
     assert data["status"] == "intact" and data["stamp"]["errors"] == errors
     assert data["stamp"]["values_hash"] == values_hash(check_file(source)[0].form.report) == data["values_hash"]
 

@@ -32,8 +32,9 @@ def verify(
     from ..workbook import ReadError
 
     catalogue = catalogue_for(lang)
+    settings = Settings.from_env()
     try:
-        verdict = verify_file(file, Settings.from_env().limits)
+        verdict = verify_file(file, settings.limits)
     except ReadError as exc:
         message = catalogue.text(exc.key, **exc.params)
         _emit_failure(format, file, message)
@@ -41,7 +42,7 @@ def verify(
     if format is Format.json:
         sys.stdout.write(json.dumps(_as_dict(file, verdict), ensure_ascii=False, indent=2) + "\n")
     else:
-        for line in _lines(file, verdict, catalogue):
+        for line in _lines(file, verdict, catalogue, _office_clock(settings)):
             out().print(line, highlight=False, markup=False)
     raise typer.Exit({INTACT: EXIT_OK, CHANGED: EXIT_ERRORS}.get(verdict.status, EXIT_UNREADABLE))
 
@@ -64,13 +65,21 @@ def _as_dict(file: Path, verdict) -> dict:
                          "before_known": c.before_known} for c in verdict.changes]}
 
 
-def _lines(file: Path, verdict, catalogue) -> list[str]:
+def _office_clock(settings):
+    """The office's clock (the calendar's UTC offset), as the console and `token list` use."""
+    from ..archive.calendar import load_calendar
+
+    return load_calendar(settings.calendar_file).zone
+
+
+def _lines(file: Path, verdict, catalogue, zone) -> list[str]:
+    from ..core.clock import local_text
     from ..flows.stamp import INTACT, NONE
 
     stamp = verdict.stamp
     if verdict.status == NONE:
         return [catalogue.text("stamp_none", path=file)]
-    facts = dict(path=file, checked_at=stamp.checked_at, edition=stamp.edition, sheet=stamp.sheet,
+    facts = dict(path=file, checked_at=local_text(stamp.checked_at, zone), edition=stamp.edition, sheet=stamp.sheet,
                  rules_version=stamp.rules_version, rule_count=stamp.rule_count, errors=stamp.errors,
                  warnings=stamp.warnings, infos=stamp.infos)
     if verdict.status == INTACT:
