@@ -152,13 +152,20 @@ def editions() -> tuple[Edition, ...]:
     """Every edition shipped in egov_xl/forms, newest vocabulary first: from the prepared JSON
     when it was made from these very files, else checked afresh with the schema."""
     files = edition_files()
-    try:
-        prepared = json.loads((_package_dir("forms") / PREPARED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        prepared = {}
-    if prepared.get("digest") == forms_digest(files):
+    prepared = _prepared("forms", files)
+    if prepared is not None:
         return tuple(Edition.from_data(data) for data in prepared["editions"])
     return tuple(load_edition_file(path) for path in files)
+
+
+def _prepared(folder: str, files: list[Path]) -> dict[str, Any] | None:
+    """`folder`'s prepared JSON (`python -m egov_xl.prepare`) when it was made from these very
+    files, else None (the sources are read instead)."""
+    try:
+        prepared = json.loads((_package_dir(folder) / PREPARED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return prepared if prepared.get("digest") == forms_digest(files) else None
 
 
 def edition(form_id: str) -> Edition | None:
@@ -181,11 +188,8 @@ def _messages() -> dict[str, Any]:
     """messages/*.yaml by file stem: from the prepared JSON when it was made from these very
     files (no YAML parser at start), else read from the YAML."""
     files = message_files()
-    try:
-        prepared = json.loads((_package_dir("messages") / PREPARED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        prepared = {}
-    if prepared.get("digest") == forms_digest(files):
+    prepared = _prepared("messages", files)
+    if prepared is not None:
         return prepared["files"]
     return {path.stem: load_yaml(path) for path in files}
 
