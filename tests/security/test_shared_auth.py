@@ -44,18 +44,36 @@ def _worker_of(server_pid: int, port: int, client_port: int) -> int:
     raise AssertionError(f"no worker holds the connection from port {client_port}")
 
 
-def _guess(base, token: str) -> tuple[int, int]:
-    """One call on a fresh connection: (status, the worker that answered it)."""
+def _connected(base) -> tuple[http.client.HTTPConnection, int]:
+    """A fresh connection that a worker has accepted and answered a GET on (no token: nothing
+    counted), kept alive so that we can see which worker holds it: (connection, worker)."""
     port = int(base.rsplit(":", 1)[1])
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/")
+    conn.getresponse().read()
+    return conn, _worker_of(base.process.pid, port, conn.sock.getsockname()[1])
+
+
+def _guess(base, token: str) -> tuple[int, int]:
+    """One call on a fresh connection: (status, the worker that answered it)."""
+    conn, worker = _connected(base)
     try:
-        conn.request("GET", "/")  # accepted by a worker, kept alive: we can see which one
-        conn.getresponse().read()
-        worker = _worker_of(base.process.pid, port, conn.sock.getsockname()[1])
         conn.request("POST", FUNCTION, body=BODY, headers={"Authorization": token, "Content-Type": "application/json"})
         return conn.getresponse().status, worker
     finally:
         conn.close()
+
+
+def _until_both_workers_answer(base, seconds: float = 60.0) -> None:
+    """live_server is ready when one worker answers; on a busy machine the second may still be
+    starting when the guesses begin, and every guess then goes to the first."""
+    deadline, seen = time.monotonic() + seconds, set()
+    while len(seen) < 2:
+        assert time.monotonic() < deadline, "the second worker never answered"
+        conn, worker = _connected(base)
+        conn.close()
+        seen.add(worker)
+        time.sleep(0.05)
 
 
 def test_two_workers_share_one_failure_budget(tmp_path):
@@ -64,6 +82,7 @@ def test_two_workers_share_one_failure_budget(tmp_path):
            "EGOV_ARCHIVE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}", "EGOV_AUTH_MAX_FAILURES": str(LIMIT),
            "EGOV_AUTH_MAX_FAILURES_PER_ADDRESS": str(LIMIT), "EGOV_AUTH_FAILURE_WINDOW_S": str(WINDOW)}
     with live_server("--workers", "2", env=env) as base:
+        _until_both_workers_answer(base)
         started = time.monotonic()
         answers = [_guess(base, f"guess-{n}") for n in range(6 * LIMIT)]
         refused_right = _guess(base, token)[0]
