@@ -78,6 +78,50 @@ def test_streamed_sheets_give_the_same_findings_as_the_whole_read(tmp_path, shee
     assert any(checked.report.findings for checked in streamed)
 
 
+def test_the_reader_reads_the_smaller_sheets_first_and_the_forms_are_checked_while_the_data_sheet_is_read(tmp_path):
+    """A data sheet before the forms (as the 50-form benchmark has it) is read last, as the
+    cells each sheet declares say (workbook.limits.guard): the forms are located and checked
+    while it is read, and the workbook, its report and the reading of a whole file keep the
+    workbook's order of sheets."""
+    from egov_xl.flows.check import _Ahead
+    from egov_xl.sources import read_source
+    from egov_xl.workbook.limits import guard
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("pl7", False), ("pl7-ok", True)], data_rows=3000)  # no formula: both checked ahead
+    cells = guard(path, Limits())
+    assert cells["Dữ liệu"] == 3001 * 4 and 0 < cells["Đơn vị 01"] < cells["Dữ liệu"]
+    ahead = _Ahead(str(path), None)
+    arrived = [(place, grid.name, len(ahead.checked)) for place, grid, _, _ in ahead.follow(stream_sheets(path, Limits()))]
+    assert [name for _, name, _ in arrived] == ["Đơn vị 01", "Đơn vị 02", "Dữ liệu"]
+    assert [place for place, _, _ in arrived] == [1, 2, 0]
+    assert arrived[-1][2] == 2  # both forms checked before the data sheet's part was taken
+    names = ["Dữ liệu", "Đơn vị 01", "Đơn vị 02"]
+    workbook, _ = collect(path, stream_sheets(path, Limits()))
+    assert [grid.name for grid in workbook.sheets] == names
+    assert [grid.name for grid in read_source(path, Limits()).sheets] == names
+    assert [checked.form.sheet for checked in check_file(path)] == names[1:]
+
+
+def test_forms_checked_before_a_sheet_changed_the_decimal_reading_are_checked_again_while_the_file_is_read(
+        tmp_path, monkeypatch):
+    """The first sheets show nothing about "." and ",", a later one shows decimal commas: the
+    forms already checked are checked again when that sheet arrives, not after the whole file
+    (check_workbook takes every form's check from _Ahead), with the findings of the whole read."""
+    from egov_xl.flows import check
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7-ok", True), ("pl7", True), ("pl7-ok", True),
+                                                      ("bm7-ok", False), ("pl7", False)], data_rows=2000)
+    taken, made = [], []
+    take, form = check._Ahead.take, check._Ahead._form
+    monkeypatch.setattr(check._Ahead, "take", lambda self, grid, region: taken.append(take(self, grid, region)) or taken[-1])
+    monkeypatch.setattr(check._Ahead, "_form", lambda self, grid, region: made.append(grid.name) or form(self, grid, region))
+    streamed = check_file(path)
+    assert len(taken) == 5 and None not in taken
+    assert len(made) > len(set(made)) == 5  # some checked twice: under no reading, then under ","
+    assert streamed == whole(path)
+    assert any(checked.report.findings for checked in streamed)
+
+
 def test_a_chosen_form_and_a_table_found_by_its_codes_stream_alike(tmp_path):
     path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("bm7-ok", True)])
     assert check_file(path, "bm7-2025") == whole(path, "bm7-2025")

@@ -9,6 +9,7 @@ are."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,20 +131,23 @@ class _Ahead:
     """Forms checked while the file is still being read, sheet by sheet, with what that sheet
     alone gives: its regions (core.locate.find_regions needs no other sheet), the details of
     its rows when the reader's trip holds them, and the decimal separator the tables read so
-    far show (the whole file's usually agrees). `check_workbook` takes a form's check from here only when the whole file's decisions (one
-    reading of "." and ",", results LibreOffice computes) leave its input as it was."""
+    far show (the whole file's usually agrees); when a sheet changes that reading, the forms
+    already checked under the earlier one are checked again at once, while the reader reads
+    on. `check_workbook` takes a form's check from here only when the whole file's decisions
+    (one reading of "." and ",", results LibreOffice computes) leave its input as it was."""
 
     def __init__(self, path: str, form_id: str | None) -> None:
         self.path, self.form_id = path, form_id
         self.regions: dict[int, list[Region]] = {}  # by id() of a grid of this file
-        self.checked: dict[tuple[int, int], tuple[str | None, Checked]] = {}  # (grid, region) → (decimal, check)
+        # (grid, region) by id() → (grid, region, the decimal it was read with, its check)
+        self.checked: dict[tuple[int, int], tuple[SheetGrid, Region, str | None, Checked]] = {}
         self.evidence = (0, 0)  # core.locate.separator_evidence of the tables read so far
 
     def follow(self, parts):
         """The reader's parts, passed on; each sheet is checked once it has been passed."""
         for part in parts:
             yield part
-            self.sheet(*part)
+            self.sheet(*part[1:])
 
     def sheet(self, grid: SheetGrid, rows, details) -> None:
         if grid.name in report_sheets():
@@ -154,26 +158,52 @@ class _Ahead:
             self.regions.pop(id(grid), None)
 
     def _check(self, grid: SheetGrid, rows, details) -> None:
-        from .. import definitions
-        from ..core.engine import check_form, locate_form
-        from ..core.locate import find_regions, separator_evidence, table_decimal
+        from ..core.locate import find_regions, separator_evidence
         from ..core.numbers import decimal_of_evidence
 
         regions = self.regions[id(grid)] = find_regions(grid)
+        before = decimal_of_evidence(*self.evidence)
         point, comma = separator_evidence([(grid, region) for region in regions])
         self.evidence = (self.evidence[0] + point, self.evidence[1] + comma)
         near = None if rows is None else ({grid.name: rows}, {grid.name: details} if details is not None else {})
-        if not regions or not take_near(WorkbookGrid(self.path, [grid]), regions, near) or grid.uncomputed:
-            return  # left to check_workbook, after the whole file
-        declared = grid.decimal
-        if declared is None:  # as decide_separators will decide, if the sheets still to come agree
-            grid.decimal = decimal_of_evidence(*self.evidence)
-        editions, rulebook = definitions.editions(), definitions.rulebook()
-        try:
+        if regions and take_near(WorkbookGrid(self.path, [grid]), regions, near) and not grid.uncomputed:
             for region in regions:
-                decimal = table_decimal(grid, region)
-                form = locate_form(grid, region, editions, self.form_id, self.path)
-                self.checked[id(grid), id(region)] = decimal, Checked(form, check_form(form, rulebook, self.path))
+                self._form(grid, region)
+        if decimal_of_evidence(*self.evidence) != before:  # the forms read under the earlier reading
+            for grid, region, decimal, _ in list(self.checked.values()):
+                if self._decimal(grid, region) != decimal:
+                    self._form(grid, region)
+
+    def _decimal(self, grid: SheetGrid, region: Region) -> str | None:
+        """The decimal separator a table is read with, as decide_separators will decide if the
+        sheets still to come agree with those read so far."""
+        from ..core.locate import table_decimal
+
+        with self._guessed(grid):
+            return table_decimal(grid, region)
+
+    def _form(self, grid: SheetGrid, region: Region) -> None:
+        from .. import definitions
+        from ..core.engine import check_form, locate_form
+        from ..core.locate import table_decimal
+
+        with self._guessed(grid):
+            decimal = table_decimal(grid, region)
+            form = locate_form(grid, region, definitions.editions(), self.form_id, self.path)
+            checked = Checked(form, check_form(form, definitions.rulebook(), self.path))
+        self.checked[id(grid), id(region)] = grid, region, decimal, checked
+
+    @contextmanager
+    def _guessed(self, grid: SheetGrid):
+        """The grid read, for a while, with the file's reading of "." and "," so far when its
+        source declares none."""
+        from ..core.numbers import decimal_of_evidence
+
+        declared = grid.decimal
+        if declared is None:
+            grid.decimal = decimal_of_evidence(*self.evidence)
+        try:
+            yield
         finally:
             grid.decimal = declared
 
@@ -185,9 +215,9 @@ class _Ahead:
         from ..core.locate import table_decimal
 
         made = self.checked.get((id(grid), id(region)))
-        if made is None or grid.uncomputed or grid.recalculated or table_decimal(grid, region) != made[0]:
+        if made is None or grid.uncomputed or grid.recalculated or table_decimal(grid, region) != made[2]:
             return None
-        return made[1]
+        return made[3]
 
 
 def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None,

@@ -8,7 +8,7 @@ pays for python-docx (and lxml) or xlrd.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 WORD_TABLE = "Bảng {index}"  # the sheet name of a Word document's N-th table
 
-__all__ = ["ReadError", "SUFFIXES", "read_sheets", "read_source"]
+__all__ = ["ReadError", "SUFFIXES", "in_order", "read_sheets", "read_source"]
 
 
 def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
@@ -32,13 +32,22 @@ def read_source(path: str | Path, limits: Limits | None = None) -> WorkbookGrid:
     through egov_xl/workbook (read_workbook), which runs it in a reader process."""
     from ..core.grid import WorkbookGrid
 
-    return WorkbookGrid(str(Path(path)), list(read_sheets(path, limits)))
+    return WorkbookGrid(str(Path(path)), in_order(read_sheets(path, limits)))
 
 
-def read_sheets(path: str | Path, limits: Limits | None = None) -> Iterator[SheetGrid]:
-    """`read_source` sheet by sheet: each grid as soon as its reader has it (a reader module
-    with `sheets(path, limits)`: calamine's), otherwise each after the whole file is read.
-    A failure at any sheet is the file's ReadError."""
+def in_order(sheets) -> list[SheetGrid]:
+    """The grids of `read_sheets` in the workbook's order."""
+    return [grid for _, grid in sorted(sheets, key=lambda sheet: sheet[0])]
+
+
+def read_sheets(path: str | Path, limits: Limits | None = None,
+                cells: Mapping[str, int] | None = None) -> Iterator[tuple[int, SheetGrid]]:
+    """`read_source` sheet by sheet: (its place among the workbook's sheets, its grid), each
+    as soon as its reader has it (a reader module with `sheets(path, limits, cells)`:
+    calamine's), otherwise each after the whole file is read. Given the cells each sheet
+    declares (workbook.limits.guard), a reader that can reads the smaller sheets first, so that
+    a caller checks a workbook's forms while its large data sheet is read. A failure at any
+    sheet is the file's ReadError."""
     import zipfile
 
     from ..core.legacy_text import convert_grid
@@ -49,20 +58,21 @@ def read_sheets(path: str | Path, limits: Limits | None = None) -> Iterator[Shee
     kind = required(path)  # its record in sources/formats.py names the reader module
     reader = importlib.import_module(f".{kind.reader}", __name__)
     limits = limits or Limits()
-    sheets = getattr(reader, "sheets", None) or (lambda path, limits: reader.read(path, limits).sheets)
+    sheets = getattr(reader, "sheets", None) or (lambda path, limits, cells: enumerate(reader.read(path, limits).sheets))
     grids = None
     while True:
         try:
             if grids is None:
-                grids = iter(sheets(path, limits))
-            grid = next(grids, None)
+                grids = iter(sheets(path, limits, cells or {}))
+            sheet = next(grids, None)
         except ReadError:
             raise
         except (OSError, ValueError, zipfile.BadZipFile, *reader.ERRORS) as exc:
             raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
-        if grid is None:
+        if sheet is None:
             return
+        position, grid = sheet
         if not kind.typed:
             grid.typed = False
         convert_grid(grid)  # text typed with .VnTime or VNI fonts, as Unicode
-        yield grid
+        yield position, grid

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 
@@ -33,35 +33,37 @@ _CHUNK = 256  # rows searched for a header at once
 
 
 def read(path: Path, limits: Limits) -> WorkbookGrid:
-    return WorkbookGrid(str(path), list(sheets(path, limits)))
+    return WorkbookGrid(str(path), [grid for _, grid in sheets(path, limits)])
 
 
-def sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
-    """Each worksheet's grid as soon as it is read; for a kind whose number formats are read
-    over the whole workbook afterwards (.xls, .ods), each once they are applied."""
+def sheets(path: Path, limits: Limits, cells: Mapping[str, int] | None = None) -> Iterator[tuple[int, SheetGrid]]:
+    """Each worksheet's (place in the workbook, grid) as soon as it is read, the sheets that
+    declare fewer `cells` first (a workbook's forms before its data sheet); for a kind whose
+    number formats are read over the whole workbook afterwards (.xls, .ods), each once they are
+    applied, in the workbook's order."""
     formats = required(path).number_formats  # its record names the module with apply(path, workbook)
     if formats is None:
-        yield from _sheets(path, limits)
+        yield from _sheets(path, limits, cells or {})
         return
-    workbook = WorkbookGrid(str(path), list(_sheets(path, limits)))
+    workbook = WorkbookGrid(str(path), [grid for _, grid in _sheets(path, limits, {})])
     importlib.import_module(f"..{formats}", __name__).apply(path, workbook)
     for grid in workbook.sheets:
         grid.near = None  # of the values before the formats were applied
-    yield from workbook.sheets
+    yield from enumerate(workbook.sheets)
 
 
-def _sheets(path: Path, limits: Limits) -> Iterator[SheetGrid]:
+def _sheets(path: Path, limits: Limits, cells: Mapping[str, int]) -> Iterator[tuple[int, SheetGrid]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     budget = CellBudget(path, limits)  # the cells calamine really gave, whatever the file declared
     try:
-        for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
+        names = [meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        order = sorted(range(len(names)), key=lambda place: cells.get(names[place], 0))  # stable: ties keep their order
+        for place in order:
+            sheet = book.get_sheet_by_name(names[place])
             if sheet.end is not None:
-                budget.take(meta.name, sheet.end[0] + 1, sheet.end[1] + 1)
+                budget.take(names[place], sheet.end[0] + 1, sheet.end[1] + 1)
             rows, near = scan(sheet)
-            yield SheetGrid(meta.name, rows, near=near)
+            yield place, SheetGrid(names[place], rows, near=near)
     finally:
         book.close()
 

@@ -44,14 +44,15 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,10})")
 _XML_ERRORS = (expat.ExpatError, ValueError, SyntaxError)
 
 
-def guard(path: Path, limits: Limits) -> None:
+def guard(path: Path, limits: Limits) -> dict[str, int]:
     """Called before a file is read: a zip by its parts and the cells its sheets reach, any
-    other file by its size (an .xls by its sector chains too)."""
+    other file by its size (an .xls by its sector chains too). Answers the cells each sheet of
+    a zip declares (by the name a clerk sees; none for other files): what its read will cost,
+    so that a reader may read the smaller sheets first."""
     kind = required(path)  # its record in sources/formats.py names its check
     extents = _ZIPPED.get(kind.precheck)
     if extents is not None:
-        _check_archive(path, limits, extents, kind.damaged)
-        return
+        return _check_archive(path, limits, extents, kind.damaged)
     size = path.stat().st_size
     if size > limits.max_part_bytes:
         raise ReadError("limit_part", path=str(path), part=path.name, size=mib(size),
@@ -61,6 +62,7 @@ def guard(path: Path, limits: Limits) -> None:
             check_chains(path.read_bytes())
         except (ChainError, struct.error) as exc:
             raise ReadError("file_damaged", path=str(path), reason=reason(exc)) from None
+    return {}
 
 
 def check_xlsx(path: Path, limits: Limits) -> None:
@@ -77,21 +79,24 @@ def check_annotatable(path: Path, limits: Limits) -> None:
         raise ReadError("limit_annotate", path=str(path), size=mib(size), limit=mib(limits.max_annotate_bytes))
 
 
-def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> None:
+def _check_archive(path: Path, limits: Limits, extents, damaged: str = "file_damaged") -> dict[str, int]:
     """The zip checks, then each sheet's extent against the budget of a sheet and of the file;
     a broken zip is `damaged` (the .xlsx sentence says to save it again from Excel; other kinds
-    get the plain one)."""
+    get the plain one). Answers each sheet's cells."""
     budget = CellBudget(path, limits)
+    cells: dict[str, int] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             _check_zip(path, archive, limits)
             for sheet, extent in extents(archive, limits):
                 budget.take(sheet, extent.rows, extent.cols)
+                cells[sheet] = extent.cells
     except TooManyTables:
         raise ReadError("limit_word_tables", path=str(path), limit=Amount(limits.max_word_tables)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
             RuntimeError, *_XML_ERRORS) as exc:
         raise ReadError(damaged, path=str(path), reason=reason(exc)) from None
+    return cells
 
 
 def _xlsx_extents(archive: zipfile.ZipFile, limits: Limits | None = None) -> Iterator[tuple[str, Extent]]:

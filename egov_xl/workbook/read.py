@@ -54,10 +54,11 @@ def start_reading(path: str | Path, limits: Limits | None = None):
 
 
 def stream_sheets(path: str | Path, limits: Limits | None = None):
-    """The file's read started in a reader process: an iterator of (grid, rows, details), one
-    per sheet as soon as the reader has it, where rows are the sheet's rows that may be table
-    rows under a header and details their formats and formulas (None, None: not read, for
-    other kinds of file or when they could not be read). A failure at any point raises the
+    """The file's read started in a reader process: an iterator of (place, grid, rows,
+    details), one per sheet as soon as the reader has it (the smaller sheets first: place is
+    the sheet's among the workbook's), where rows are the sheet's rows that may be table rows
+    under a header and details their formats and formulas (None, None: not read, for other
+    kinds of file or when they could not be read). A failure at any point raises the
     file's ReadError from the iterator: nothing of the sheets already given may be kept."""
     path = Path(path)
     existing_file(path)
@@ -68,19 +69,21 @@ def stream_sheets(path: str | Path, limits: Limits | None = None):
 
 
 def collect(path: str | Path, parts) -> tuple[WorkbookGrid, tuple[dict, dict] | None]:
-    """The whole workbook of a `stream_sheets` iterator, and its near details: (rows, details)
-    by sheet, or None when they were not read for every sheet."""
+    """The whole workbook of a `stream_sheets` iterator (its sheets in the workbook's order),
+    and its near details: (rows, details) by sheet, or None when they were not read for every
+    sheet."""
     from ..core.grid import WorkbookGrid
+    from ..sources import in_order
 
     grids, rows, details, whole = [], {}, {}, True
-    for grid, near, found in parts:
-        grids.append(grid)
+    for place, grid, near, found in parts:
+        grids.append((place, grid))
         whole = whole and near is not None
         if near:
             rows[grid.name] = near
         if found is not None:
             details[grid.name] = found
-    return WorkbookGrid(str(Path(path)), grids), ((rows, details) if whole else None)
+    return WorkbookGrid(str(Path(path)), in_order(grids)), ((rows, details) if whole else None)
 
 
 def start_early(path: str | Path, limits: Limits) -> None:
@@ -95,18 +98,19 @@ def start_early(path: str | Path, limits: Limits) -> None:
 def _read(path: Path, limits: Limits):
     """In the reader process, a generator (isolated.stream sends each sheet as it is made):
     the cheap checks, then each sheet with the details of its rows that may be table rows (one
-    trip instead of two for a workbook whose tables have headers)."""
+    trip instead of two for a workbook whose tables have headers), the sheets that declare
+    fewer cells first."""
     from .. import sources
     from .limits import guard
 
     try:
-        guard(path, limits)
+        cells = guard(path, limits)
     except OSError as exc:
         raise ReadError("file_unreadable", path=str(path), reason=reason(exc)) from None
     near = _Near(path)
     try:
-        for grid in sources.read_sheets(path, limits):
-            yield (grid, *near.of(grid))
+        for place, grid in sources.read_sheets(path, limits, cells):
+            yield (place, grid, *near.of(grid))
     finally:
         near.close()
 
