@@ -41,6 +41,9 @@ _lock = threading.Lock()
 _pools: dict[tuple[int, int], "_Pool"] = {}
 _in_reader = False  # set in a reader process: work it is given is already isolated
 _prestarted: "_Worker | None" = None  # started by `prestart`, not yet taken
+# this process's ends of its readers' pipes: a forked reader closes its copies, so that it reads
+# the end of its tasks when this process is gone, however it ended (a kill, os._exit)
+_parent_ends: list = []
 
 
 def run(func, path, limits: Limits, *args):
@@ -136,6 +139,7 @@ class _Worker:
         tasks_in, self.tasks_out = context.Pipe(duplex=False)
         self.conn, answers_out = context.Pipe(duplex=False)
         _widen(self.conn)
+        _parent_ends.extend((self.tasks_out, self.conn))
         self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory, warm), daemon=True,
                                        name="egov-reader")
         self.process.start()
@@ -144,6 +148,7 @@ class _Worker:
         self.tasks = 0
 
     def stop(self) -> None:
+        _parent_ends[:] = [end for end in _parent_ends if end is not self.tasks_out and end is not self.conn]
         self.tasks_out.close()
         self.conn.close()
         if self.process.is_alive():
@@ -225,6 +230,9 @@ def _serve(tasks, answers, memory: int | None, warm: tuple[str, ...] = ()) -> No
     its limits were known (`prestart`) is capped when its first task brings them."""
     global _in_reader
     _in_reader = True
+    for end in _parent_ends:  # a forked reader's copies of the parent's ends (none when spawned)
+        end.close()
+    _parent_ends.clear()
     _confine(memory)
     for module in warm:
         try:
