@@ -84,7 +84,7 @@ class Table:
     region: Region
     rows: list[TableRow]
     typed: bool = True  # the source can hold numbers as numbers (not CSV or Word)
-    decimal: str | None = None  # the decimal separator the values were read with
+    decimal: str | None = None  # the decimal separator the values were read with (reading_decimal)
     notes: list[tuple[str, dict]] = field(default_factory=list)  # what the reader observed
 
     @property
@@ -316,6 +316,18 @@ def table_decimal(grid: SheetGrid, region: Region) -> str | None:
     return grid.decimal or decide_decimal(grid.value(r, region.columns.value) for r in region.code_rows)
 
 
+def reading_decimal(grid: SheetGrid, region: Region) -> str | None:
+    """The decimal separator the reading of a table depends on: its table_decimal, or None
+    when no value is a text holding "." or "," (numbers, and texts without a separator, read
+    alike whatever the separator)."""
+    col = region.columns.value
+    for r in region.code_rows:
+        value = grid.value(r, col)
+        if value.__class__ is str and ("." in value or "," in value):
+            return table_decimal(grid, region)
+    return None
+
+
 def read_table(grid: SheetGrid, region: Region) -> Table:
     """Read the located rows: label, unit, note and the value as typed, with the decimal
     separator the source declares or, failing that, the one the value column shows."""
@@ -348,7 +360,7 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
             )
         )
     number_dashes(rows)
-    table = Table(region, rows, typed=grid.typed, decimal=decimal, notes=list(grid.notes))
+    table = Table(region, rows, typed=grid.typed, decimal=reading_decimal(grid, region), notes=list(grid.notes))
     renumber(table)
     return table
 

@@ -132,14 +132,14 @@ class _Ahead:
     alone gives: its regions (core.locate.find_regions needs no other sheet), the details of
     its rows when the reader's trip holds them, and the decimal separator the tables read so
     far show (the whole file's usually agrees); when a sheet changes that reading, the forms
-    already checked under the earlier one are checked again at once, while the reader reads
-    on. `check_workbook` takes a form's check from here only when the whole file's decisions
+    already checked whose values it reads otherwise are checked again at once, while the
+    reader reads on. `check_workbook` takes a form's check from here only when the whole file's decisions
     (one reading of "." and ",", results LibreOffice computes) leave its input as it was."""
 
     def __init__(self, path: str, form_id: str | None) -> None:
         self.path, self.form_id = path, form_id
         self.regions: dict[int, list[Region]] = {}  # by id() of a grid of this file
-        # (grid, region) by id() → (grid, region, the decimal it was read with, its check)
+        # (grid, region) by id() → (grid, region, the decimal its reading depended on, its check)
         self.checked: dict[tuple[int, int], tuple[SheetGrid, Region, str | None, Checked]] = {}
         self.evidence = (0, 0)  # core.locate.separator_evidence of the tables read so far
 
@@ -175,23 +175,21 @@ class _Ahead:
                     self._form(grid, region)
 
     def _decimal(self, grid: SheetGrid, region: Region) -> str | None:
-        """The decimal separator a table is read with, as decide_separators will decide if the
-        sheets still to come agree with those read so far."""
-        from ..core.locate import table_decimal
+        """The decimal separator a table's reading depends on, as decide_separators will
+        decide if the sheets still to come agree with those read so far."""
+        from ..core.locate import reading_decimal
 
         with self._guessed(grid):
-            return table_decimal(grid, region)
+            return reading_decimal(grid, region)
 
     def _form(self, grid: SheetGrid, region: Region) -> None:
         from .. import definitions
         from ..core.engine import check_form, locate_form
-        from ..core.locate import table_decimal
 
         with self._guessed(grid):
-            decimal = table_decimal(grid, region)
             form = locate_form(grid, region, definitions.editions(), self.form_id, self.path)
             checked = Checked(form, check_form(form, definitions.rulebook(), self.path))
-        self.checked[id(grid), id(region)] = grid, region, decimal, checked
+        self.checked[id(grid), id(region)] = grid, region, form.table.decimal, checked
 
     @contextmanager
     def _guessed(self, grid: SheetGrid):
@@ -212,10 +210,10 @@ class _Ahead:
 
     def take(self, grid: SheetGrid, region: Region) -> Checked | None:
         """The form's check made ahead, if the file's decisions left its input unchanged."""
-        from ..core.locate import table_decimal
+        from ..core.locate import reading_decimal
 
         made = self.checked.get((id(grid), id(region)))
-        if made is None or grid.uncomputed or grid.recalculated or table_decimal(grid, region) != made[2]:
+        if made is None or grid.uncomputed or grid.recalculated or reading_decimal(grid, region) != made[2]:
             return None
         return made[3]
 
