@@ -17,13 +17,22 @@ __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "app", "main"]
 
 def main() -> None:
     """Entry point: `validate` starts its first file's reader process before typer and the
-    engine are imported (early.py), then the command line runs (commands.main)."""
+    engine are imported (early.py), then the command line runs (commands.main); `validate`
+    ends as soon as its answer is out (ending.py)."""
     from .early import start_reading
 
     start_reading(sys.argv[1:])
     from .commands import main as run
 
-    run()
+    if sys.argv[1:2] != ["validate"]:
+        run()
+        return
+    try:
+        run()
+    except SystemExit as stop:
+        from .ending import end
+
+        end(stop.code)
 
 
 def __getattr__(name: str):
