@@ -49,8 +49,11 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .server.public_url import PublicUrl, parse as parse_public_url
+
+if TYPE_CHECKING:  # parsed when set (from_env): `validate` starts its reader without urllib
+    from .server.public_url import PublicUrl
 
 MIB = 1024 * 1024
 
@@ -204,7 +207,7 @@ class Settings:
             app_password=env.get("EGOV_APP_PASSWORD") or None,
             tls_passphrase=env.get("EGOV_TLS_PASSPHRASE") or None,
             hosts=tuple(h.strip() for h in (env.get("EGOV_HOSTS") or "").split(",") if h.strip()),
-            public_url=parse_public_url(public) if public else None,
+            public_url=_public_url(public) if public else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -246,3 +249,9 @@ def _xlwings_env(project: Path, public_url: PublicUrl | None, environ: Mapping[s
     public = public_url.xlwings_env() if public_url else {}
     chosen = {"XLWINGS_PROJECT_DIR": xlwings.pop("XLWINGS_PROJECT_DIR")}  # the folder serve checked
     return {k: v for k, v in xlwings.items() if k not in environ} | chosen | public
+
+
+def _public_url(text: str) -> PublicUrl:
+    from .server.public_url import parse
+
+    return parse(text)

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, Severity
 from .tolerance import display
+
+if TYPE_CHECKING:  # annotations only: a reader process raising a ReadError needs no findings
+    from .findings import Finding, Severity
 
 
 class Word(str):
