@@ -130,6 +130,22 @@ def test_forms_checked_before_a_sheet_changed_the_decimal_reading_are_checked_ag
     assert [checked.form.table.decimal for checked in streamed] == [",", None, ","]
 
 
+def test_a_sheet_the_reader_found_no_header_in_is_not_searched_again(tmp_path, monkeypatch):
+    """The reader's pass over the rows finds the rows that may head a table; a data sheet with
+    none is not searched for a header again (core.locate.find_regions looks only at such rows),
+    and the findings are those of the whole read."""
+    from egov_xl.core import locate
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("pl7-ok", True)], data_rows=300)
+    searched = []
+    find = locate.find_regions
+    monkeypatch.setattr(locate, "find_regions", lambda grid: searched.append(grid.name) or find(grid))
+    streamed = check_file(path)
+    assert sorted(searched) == ["Đơn vị 01", "Đơn vị 02"]
+    monkeypatch.setattr(locate, "find_regions", find)
+    assert streamed == whole(path)
+
+
 def test_a_chosen_form_and_a_table_found_by_its_codes_stream_alike(tmp_path):
     path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("bm7-ok", True)])
     assert check_file(path, "bm7-2025") == whole(path, "bm7-2025")

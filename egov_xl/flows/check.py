@@ -161,7 +161,9 @@ class _Ahead:
         from ..core.locate import find_regions, separator_evidence
         from ..core.numbers import decimal_of_evidence
 
-        regions = self.regions[id(grid)] = find_regions(grid)
+        # a sheet in which the reader's pass found no row that may head a table (rows, not
+        # None: set()) has no region find_regions could find (it looks only at such rows)
+        regions = self.regions[id(grid)] = [] if rows is not None and not rows else find_regions(grid)
         before = decimal_of_evidence(*self.evidence)
         point, comma = separator_evidence([(grid, region) for region in regions])
         self.evidence = (self.evidence[0] + point, self.evidence[1] + comma)
