@@ -8,7 +8,7 @@ from __future__ import annotations
 import pickle
 
 from egov_xl import definitions
-from egov_xl.core.messages import Amount, mib
+from egov_xl.core.amounts import Amount, mib
 from egov_xl.sources.budget import CellBudget
 from egov_xl.sources.errors import ReadError
 from egov_xl.settings import Limits

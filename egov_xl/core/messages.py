@@ -4,60 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from .tolerance import display
+from .amounts import Amount, Reason, Word
 
 if TYPE_CHECKING:  # annotations only: a reader process raising a ReadError needs no findings
     from .findings import Finding, Severity
-
-
-class Word(str):
-    """A parameter that names a catalogue word ("zero", "blank"), filled in the reader's language."""
-
-
-class Amount(Decimal):
-    """A quantity (a limit, a count of cells, a size) that a sentence writes the reader's way:
-    5.000 and 15,5 in Vietnamese, 5,000 and 15.5 in English. Made where the sentence's
-    parameters are (a reader process, a limit check), written when the sentence is."""
-
-    unit = ""
-
-    def written(self, lang: str) -> str:
-        value = Decimal(self)
-        if lang == "vi":
-            text = display(value)
-        else:
-            text = f"{value.quantize(Decimal(1)) if value == value.to_integral_value() else value:,}"
-        return f"{text} {self.unit}" if self.unit else text
-
-
-class MiB(Amount):
-    """A size in mebibytes, written with its unit."""
-
-    unit = "MiB"
-
-
-def mib(size: int) -> MiB:
-    """`size` bytes in MiB to one decimal."""
-    return MiB(round(Decimal(size) / (1024 * 1024), 1))
-
-
-class Reason(str):
-    """A reader's own (English) words for why it could not read a file, as the log keeps them;
-    a sentence shows instead the catalogue word `word` they were recognised as."""
-
-    word: str
-
-    def __new__(cls, text: str, word: str) -> Reason:
-        made = super().__new__(cls, text)
-        made.word = word
-        return made
-
-    def __reduce__(self):  # crosses from the reader process with its word
-        return Reason, (str(self), self.word)
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

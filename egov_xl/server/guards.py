@@ -51,7 +51,7 @@ import anyio
 from fastapi.staticfiles import StaticFiles
 
 from .. import definitions
-from ..core.messages import Amount
+from ..core.amounts import Amount
 from ..settings import Settings
 from .auth_state import FailureLimiter
 

@@ -4,7 +4,7 @@ A1). The limits guard counts before the reader runs, the readers count what they
 
 from __future__ import annotations
 
-from ..core.messages import Amount
+from ..core.amounts import Amount
 from ..settings import Limits
 from .errors import ReadError
 

@@ -126,6 +126,7 @@ def _chunks(sheet: python_calamine.CalamineSheet):
 
 def _may_head_any(chunk: list) -> bool:
     """Whether any row of `chunk` may head a table: each row's joined text is a part of the
-    chunk's, so no row that may_head_table accepts is missed."""
-    text = "\x1f".join(v for row in chunk for v in row if v.__class__ is str and v)
+    chunk's, so no row that may_head_table accepts is missed (its empty strings only lengthen
+    runs of the separator, which the hint's spaces take alike)."""
+    text = "\x1f".join([v for row in chunk for v in row if v.__class__ is str])
     return HEADER_HINT.search(text) is not None

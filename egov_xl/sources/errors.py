@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..core.errors import UserError
-from ..core.messages import Reason
+from ..core.amounts import Reason
 
 
 class ReadError(UserError):

@@ -30,6 +30,7 @@ import time
 from types import GeneratorType
 from typing import TYPE_CHECKING
 
+from ..core.amounts import Amount, mib
 from ..sources.errors import ReadError, reason
 
 if TYPE_CHECKING:
@@ -111,12 +112,12 @@ def _answers(pool: "_Pool", worker: "_Worker", path, limits: Limits):
                 if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                     settled = True
                     pool.drop(worker)
-                    raise ReadError("reader_timeout", path=str(path), seconds=_amount(round(limits.reader_timeout_s)))
+                    raise ReadError("reader_timeout", path=str(path), seconds=Amount(round(limits.reader_timeout_s)))
                 status, value = worker.conn.recv()
             except (EOFError, OSError):  # the reader died: an abort, a kill by the memory limit
                 settled = True
                 pool.drop(worker)
-                raise ReadError("reader_crashed", path=str(path), limit=_size(limits.max_reader_memory)) from None
+                raise ReadError("reader_crashed", path=str(path), limit=mib(limits.max_reader_memory)) from None
             if status is None:  # a part of a streamed answer
                 yield value
                 continue
@@ -276,7 +277,7 @@ def _call(answers, func, path, limits: Limits, *args):
     except ReadError as exc:
         return False, (exc.key, dict(exc.params))
     except MemoryError:
-        return False, ("reader_memory", {"path": str(path), "limit": _size(limits.max_reader_memory)})
+        return False, ("reader_memory", {"path": str(path), "limit": mib(limits.max_reader_memory)})
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - one file, one answer
@@ -343,16 +344,6 @@ def _address_space() -> int:
         return 0
 
 
-def _size(size: int):
-    from ..core.messages import mib  # on failure only: a reader's start imports little
-
-    return mib(size)
-
-
-def _amount(value: int):
-    from ..core.messages import Amount
-
-    return Amount(value)
 
 
 @atexit.register

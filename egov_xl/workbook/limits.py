@@ -27,7 +27,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..core.grid import column_index
-from ..core.messages import Amount, mib
+from ..core.amounts import Amount, mib
 from ..settings import Limits
 from ..sources.budget import CellBudget
 from ..sources.errors import ReadError, reason

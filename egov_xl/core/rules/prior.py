@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..findings import Finding
-from ..messages import Word
+from ..amounts import Word
 from ..periods import Period
 from ..spec import Kind, Nature, RowSpec
 from ..tolerance import signed

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..findings import Finding
 from ..spec import Kind, RowSpec
 from ..tolerance import Agreement, agreement, round_half_up
-from ..messages import Word
+from ..amounts import Word
 from .context import Context, number, shown
 from .registry import Needs, family
 

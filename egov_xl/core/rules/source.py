@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..findings import Finding
 from ..legacy_text import ENCODED, UNDECIDED
 from ..locate import RENUMBERED
-from ..messages import Word
+from ..amounts import Word
 from .context import Context
 from .registry import Needs, family
 

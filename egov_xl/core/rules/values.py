@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..findings import Finding
-from ..messages import Word
+from ..amounts import Word
 from ..numbers import Entry
 from ..reread import FRACTION, THOUSANDS
 from ..spec import Kind
