@@ -1,9 +1,11 @@
 """`egov-xl validate FILE…` starts reading its first file before typer, the engine and the
-definitions are imported: the reader process reads while this process imports them
-(egov_xl/workbook/read.py `start_early`; the command's own read of that file takes it). The
-reader process itself is started first of all (isolated.prestart), once the modules both
-processes use are imported (the settings that give its limits, the reading functions): it
-imports its readers while this process reads the settings.
+definitions are imported: the reader process reads while this process imports them (the
+command's own read of that file takes it, egov_xl/workbook/read.py `adopt_early`). The reader
+is forked first of all, before this process imports anything (workbook/forked.py): each process
+imports what it needs on a core of its own. Where nothing may be forked (Windows), a pool's
+reader is started instead (isolated.prestart), once the modules both processes use are imported
+(the settings that give its limits, the reading functions), and given the file
+(`start_early`).
 
 Only the command line's shape is looked at here; anything this does not recognise (`--help`,
 an unknown option, a bad setting) starts nothing, and the command says what is wrong as usual.
@@ -34,22 +36,32 @@ def start_reading(args: list[str]) -> None:
     path = first_file(args[1:])
     if path is None or not os.path.isfile(path):
         return
+    from ..workbook import forked
+
+    reader = forked.fork(path)  # first of all: it imports and reads while this process imports
     try:
         from ..sources.formats import format_of
 
         if format_of(Path(path)) is None:
-            return
-        # what both processes need is imported once, before the reader is started: its task
-        # (the limits) is then sent as soon as it is started, while it imports the readers
+            raise LookupError(path)  # the command says what the file is not
         from ..settings import Settings
+        from ..workbook.read import adopt_early, start_early
+
+        if reader is not None:
+            adopt_early(path, Settings.from_env().limits, *reader)
+            return
+        # no fork here: what both processes need is imported once, before a pool's reader is
+        # started, so that its task (the limits) is sent as soon as it is started
         from ..workbook import isolated
-        from ..workbook.read import start_early
 
         for module in SHARED:
             importlib.import_module(module)
         isolated.prestart(WARM)
         start_early(path, Settings.from_env().limits)
     except Exception:  # noqa: BLE001 - the command itself reads the file and says what is wrong
+        if reader is not None:
+            os.close(reader[1])
+            forked.end(reader[0])
         return
 
 

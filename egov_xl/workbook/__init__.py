@@ -1,11 +1,9 @@
 """Reading input files into grids (the first step of the flow: workbook → grid).
 
-The names below are imported when first asked for: `egov-xl validate` imports `isolated` alone
-to start its reader process in its first milliseconds (cli/early.py)."""
+The names below are imported when first asked for: `egov-xl validate` imports `forked` alone
+to fork its first file's reader in its first milliseconds (cli/early.py)."""
 
 from __future__ import annotations
-
-from ..sources.errors import ReadError
 
 __all__ = ["ReadError", "load_details", "read_workbook", "start_reading"]
 
@@ -15,4 +13,8 @@ def __getattr__(name: str):
         from . import read
 
         return getattr(read, name)
+    if name == "ReadError":
+        from ..sources.errors import ReadError
+
+        return ReadError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

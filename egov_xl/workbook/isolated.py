@@ -23,7 +23,6 @@ from __future__ import annotations
 import atexit
 import faulthandler
 import importlib
-import multiprocessing
 import os
 import threading
 import time
@@ -31,6 +30,7 @@ from types import GeneratorType
 from typing import TYPE_CHECKING
 
 from ..core.amounts import Amount, mib
+from .forked import end, widen
 from ..sources.errors import ReadError, reason
 
 if TYPE_CHECKING:
@@ -196,15 +196,8 @@ class _Pool:
 
 
 def _widen(conn) -> None:
-    """Let the answers' pipe hold a whole workbook's parts (1 MiB, Linux's most for a user; the
-    default 64 KiB), so that a reader streaming its sheets does not wait for a caller that is
-    still importing. Elsewhere the reader waits, which costs time, never an answer."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, _MIB)
-    except (ImportError, AttributeError, OSError, ValueError):
-        pass
+    """The answers' pipe widened (forked.widen): a reader streaming its sheets does not wait."""
+    widen(conn.fileno())
 
 
 def prestart(warm: tuple[str, ...] = ()) -> None:
@@ -216,6 +209,73 @@ def prestart(warm: tuple[str, ...] = ()) -> None:
     with _lock:
         if _prestarted is None:
             _prestarted = _Worker(_context(), None, warm)
+
+
+def serve_once(write: int, path: str) -> None:
+    """In a reader forked by workbook/forked.py: `path` read as `read.start_reading` reads it,
+    with the settings' limits (the command's own, from the same environment), its parts and
+    its answer sent down `write` as a pool's reader sends them."""
+    global _in_reader
+    _in_reader = True
+    from pathlib import Path
+
+    from ..settings import Settings
+    from .read import _read
+
+    limits = Settings.from_env().limits
+    _confine(limits.max_reader_memory)
+    sending = _PipeEnd(write)
+    sending.send(_call(sending, _read, Path(path), limits))
+
+
+def adopt(pid: int, fd: int, path, limits: Limits):
+    """The answers of the reader workbook/forked.py forked for `path`, as `stream` gives a
+    pool reader's (the time limit, a death, a panic: the file's sentence)."""
+    return _answers(_ONCE, _Forked(pid, fd), path, limits)
+
+
+class _PipeEnd:
+    """A forked reader's end of its pipe: what it sends, framed as multiprocessing's
+    Connection frames it (a 4-byte big-endian length, or -1 and 8 bytes past 2 GiB), so that
+    the command reads it with a Connection."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, answer) -> None:
+        import pickle
+        import struct
+
+        data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        head = struct.pack("!i", len(data)) if len(data) <= 0x7FFFFFFF else struct.pack("!iQ", -1, len(data))
+        view = memoryview(head + data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+
+class _Forked:
+    """The command's side of a forked reader, as `_answers` uses a pool's worker."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        from multiprocessing.connection import Connection
+
+        self.pid, self.conn = pid, Connection(fd, writable=False)
+
+    def stop(self) -> None:
+        self.conn.close()
+        end(self.pid)
+
+
+class _Once:
+    """A forked reader read its one file: given back or dropped, it ends."""
+
+    def give(self, worker: _Forked) -> None:
+        worker.stop()
+
+    drop = give
+
+
+_ONCE = _Once()
 
 
 def _spare() -> _Worker | None:
@@ -295,6 +355,8 @@ def _pool(limits: Limits) -> _Pool:
 
 
 def _context():
+    import multiprocessing  # here: a reader forked by workbook/forked.py needs none of it
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 # The checks and readers are imported by the reader process that runs them (`_read`,
 # `_details`): a command starts its first read before it imports the rest of the package.
 
-__all__ = ["ReadError", "SUFFIXES", "collect", "load_details", "read_workbook", "start_early", "start_reading",
-           "stream_sheets", "take_near"]
+__all__ = ["ReadError", "SUFFIXES", "adopt_early", "collect", "load_details", "read_workbook", "start_early",
+           "start_reading", "stream_sheets", "take_near"]
 
 _early: dict[tuple[str, Limits], object] = {}  # reads started before the command asked (start_early)
 _DETAIL_ERRORS = (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError, EOFError, zlib.error)
@@ -93,6 +93,12 @@ def start_early(path: str | Path, limits: Limits) -> None:
     path = Path(path)
     if path.is_file() and format_of(path) is not None:
         _early.setdefault((os.path.abspath(path), limits), isolated.stream(_read, path, limits))
+
+
+def adopt_early(path: str | Path, limits: Limits, pid: int, fd: int) -> None:
+    """The read of `path` by the reader workbook/forked.py forked, for the `start_reading` of
+    the same file and limits that follows."""
+    _early[(os.path.abspath(path), limits)] = isolated.adopt(pid, fd, Path(path), limits)
 
 
 def _read(path: Path, limits: Limits):

@@ -1,0 +1,86 @@
+"""The reader of `egov-xl validate`'s first file is forked before the command imports anything
+(egov_xl/workbook/forked.py, isolated.serve_once): it reads as a pool's reader reads, under the
+same limits, and its death is the file's sentence."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from egov_xl.settings import Limits, Settings
+from egov_xl.sources.errors import ReadError
+from egov_xl.workbook import forked, isolated
+from egov_xl.workbook.read import collect, stream_sheets
+from tests.fixtures import renditions
+from tests.test_read_stream import forms_workbook
+
+
+def _ended(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+def test_a_forked_reader_sends_what_a_pool_s_reader_sends(tmp_path):
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("pl7-ok", True)], data_rows=300)
+    limits = Settings.from_env({}).limits
+    reader = forked.fork(str(path))
+    assert reader is not None
+    pid, fd = reader
+    grids, near = collect(path, isolated.adopt(pid, fd, path, limits))
+    assert _ended(pid)  # reaped once its answer was read
+    pooled, pooled_near = collect(path, stream_sheets(path, limits))
+    assert grids == pooled and near == pooled_near
+    assert [grid.name for grid in grids.sheets] == ["Dữ liệu", "Đơn vị 01", "Đơn vị 02"]
+
+
+def test_a_forked_reader_that_dies_is_the_file_s_sentence(tmp_path):
+    path = renditions.write_form(tmp_path / "bieu-mau.xlsx", renditions.bm7_correct())
+    reader = forked.fork(str(path))
+    assert reader is not None
+    pid, fd = reader
+    os.kill(pid, 9)
+    with pytest.raises(ReadError) as died:
+        collect(path, isolated.adopt(pid, fd, path, Limits()))
+    assert died.value.key == "reader_crashed" and died.value.params["path"] == str(path)
+    assert _ended(pid)
+
+
+def test_a_forked_reader_has_the_settings_address_space_limit(tmp_path):
+    """Its cap is the settings' max_reader_memory above what it held when it started, as a pool
+    reader's: a reader reading a 20,000-row sheet is looked at while it reads."""
+    path = forms_workbook(tmp_path / "lon.xlsx", [("bm7-ok", True)], data_rows=20_000)
+    reader = forked.fork(str(path))
+    assert reader is not None
+    pid, fd = reader
+    try:
+        cap = None
+        deadline = time.monotonic() + 10
+        while cap in (None, "unlimited") and time.monotonic() < deadline:
+            try:
+                line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                            if line.startswith("Max address space"))
+            except (FileNotFoundError, ProcessLookupError):
+                break
+            cap = line.split()[3]
+        assert cap not in (None, "unlimited"), "the reader ended or ran uncapped"
+        limit = Settings.from_env({}).limits.max_reader_memory
+        assert limit < int(cap) < limit + 2 * 1024**3  # what it held at start, plus the limit
+    finally:
+        os.close(fd)
+        forked.end(pid)
+    assert _ended(pid)
+
+
+def test_nothing_is_forked_beside_threads(tmp_path):
+    path = renditions.write_form(tmp_path / "bieu-mau.xlsx", renditions.bm7_correct())
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forked.fork(str(path)) is None  # forking beside a thread may copy a lock it holds
+    finally:
+        stop.set()
+        other.join()
