@@ -60,3 +60,13 @@ def test_undecidable_text_is_one_sentence_not_label_findings(tmp_path):
     rules = [f[0] for f in findings_of(path)]
     assert rules.count("source.encoding-undecided") == 1
     assert not {"label.drift", "unit.mismatch", "label.count-as-percent"} & set(rules)
+
+
+def test_each_text_counts_as_often_as_it_is_typed():
+    """detect looks at each distinct text once (a data sheet repeats its own) and counts it as
+    often as it occurs: ten cells in TCVN3 against one in VNI are TCVN3; three against one, or
+    one against one, cannot be decided."""
+    tcvn3, vni = "Thñ tôc", "Thuû tuïc"
+    assert detect([tcvn3] * 10 + [vni, 5.0, None]) is Legacy.TCVN3
+    assert detect([tcvn3] * 3 + [vni]) is False
+    assert detect([tcvn3, vni]) is False

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from enum import StrEnum
+from itertools import chain
 
 
 class Legacy(StrEnum):
@@ -83,11 +85,12 @@ def detect(texts) -> Legacy | None | bool:
     """The encoding the texts were typed in: a Legacy member, None for Unicode (nothing to
     convert), or False when they show signs of both encodings and cannot be decided."""
     tcvn3 = vni = 0
-    for text in texts:
-        if text.__class__ is not str or not legacy_candidate(text):
+    distinct = Counter(text for text in texts if text.__class__ is str)  # a data sheet repeats its texts
+    for text, times in distinct.items():
+        if not legacy_candidate(text):
             continue
-        tcvn3 += any(ch in _TCVN3_ONLY for ch in text) or bool(_TCVN3_AFTER_CONSONANT.search(text))
-        vni += bool(_VNI_SIGNS.search(text))
+        tcvn3 += times * (any(ch in _TCVN3_ONLY for ch in text) or bool(_TCVN3_AFTER_CONSONANT.search(text)))
+        vni += times * bool(_VNI_SIGNS.search(text))
     if tcvn3 and vni:
         return False if min(tcvn3, vni) * 4 > max(tcvn3, vni) else (Legacy.TCVN3 if tcvn3 > vni else Legacy.VNI)
     if tcvn3:
@@ -123,7 +126,7 @@ def convert_grid(grid) -> None:
     """A SheetGrid's text typed in TCVN3 or VNI, converted to Unicode in place with a note
     naming the encoding; undecidable text is left as it is, with one note instead of a label
     finding per row."""
-    encoding = detect(value for line in grid.values for value in line)
+    encoding = detect(chain.from_iterable(grid.values))
     if encoding is None:
         return
     if encoding is False:
