@@ -84,3 +84,23 @@ def test_nothing_is_forked_beside_threads(tmp_path):
     finally:
         stop.set()
         other.join()
+
+
+def test_the_command_s_end_of_the_pipe_waits_reads_and_sees_the_end():
+    """_PipeReader as `_answers` uses it: a poll that waits at most its time (fractions of a
+    second), each answer whole however the pipe cuts it, EOFError once the writer is gone."""
+    read, write = os.pipe()
+    reader, writer = isolated._PipeReader(read), isolated._PipeEnd(write)
+    started = time.monotonic()
+    assert reader.poll(0.05) is False and time.monotonic() - started < 1
+    big = {"rows": [["Chỉ tiêu", 1.5, None]] * 30_000}  # larger than one read of the pipe
+    sent = threading.Thread(target=writer.send, args=((None, big),))
+    sent.start()
+    assert reader.poll(5) and reader.recv() == (None, big)
+    sent.join()
+    writer.send((True, "xong"))
+    os.close(write)
+    assert reader.recv() == (True, "xong")
+    with pytest.raises(EOFError):
+        reader.recv()
+    reader.close()

@@ -235,31 +235,60 @@ def adopt(pid: int, fd: int, path, limits: Limits):
 
 
 class _PipeEnd:
-    """A forked reader's end of its pipe: what it sends, framed as multiprocessing's
-    Connection frames it (a 4-byte big-endian length, or -1 and 8 bytes past 2 GiB), so that
-    the command reads it with a Connection."""
+    """A forked reader's end of its pipe: each answer pickled, after its length (8 bytes)."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
 
     def send(self, answer) -> None:
         import pickle
-        import struct
 
         data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-        head = struct.pack("!i", len(data)) if len(data) <= 0x7FFFFFFF else struct.pack("!iQ", -1, len(data))
-        view = memoryview(head + data)
+        view = memoryview(len(data).to_bytes(8, "big") + data)
         while view:
             view = view[os.write(self.fd, view):]
+
+
+class _PipeReader:
+    """The command's end of a forked reader's pipe, as `_answers` reads a pool's connection
+    (poll, recv; EOFError once the reader is gone), without multiprocessing."""
+
+    def __init__(self, fd: int) -> None:
+        import select
+
+        self.fd, self.waiting = fd, select.poll()
+        self.waiting.register(fd, select.POLLIN)
+
+    def poll(self, seconds: float) -> bool:
+        return bool(self.waiting.poll(seconds * 1000))
+
+    def recv(self):
+        import pickle
+
+        size = int.from_bytes(self._exactly(8), "big")
+        return pickle.loads(self._exactly(size))
+
+    def _exactly(self, size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = os.read(self.fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError("the reader is gone")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 class _Forked:
     """The command's side of a forked reader, as `_answers` uses a pool's worker."""
 
     def __init__(self, pid: int, fd: int) -> None:
-        from multiprocessing.connection import Connection
-
-        self.pid, self.conn = pid, Connection(fd, writable=False)
+        self.pid, self.conn = pid, _PipeReader(fd)
 
     def stop(self) -> None:
         self.conn.close()
