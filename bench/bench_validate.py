@@ -12,7 +12,7 @@ reader processes included). Processes run with compiled bytecode, as an installe
 (bench_cli.run and its environment). Also measured: validating one form once the package is
 imported (reading the file included).
 
-    .venv/bin/python bench/bench_validate.py [--repeat 9] [--json bench/results/validate.json]
+    .venv/bin/python bench/bench_validate.py [--repeat 21] [--json bench/results/validate.json]
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def main() -> None:
     from bench import bench_cli  # whole processes, compiled bytecode
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
