@@ -48,26 +48,29 @@ def test_a_forked_reader_that_dies_is_the_file_s_sentence(tmp_path):
     assert _ended(pid)
 
 
-def test_a_forked_reader_has_the_settings_address_space_limit(tmp_path):
+def test_a_forked_reader_has_the_settings_address_space_and_cpu_limits(tmp_path):
     """Its cap is the settings' max_reader_memory above what it held when it started, as a pool
-    reader's: a reader reading a 20,000-row sheet is looked at while it reads."""
+    reader's, and its CPU time is bounded by the time limit and 10 s (the system ends it even
+    when its command, which enforces the time limit, was killed): a reader reading a
+    20,000-row sheet is looked at while it reads."""
     path = forms_workbook(tmp_path / "lon.xlsx", [("bm7-ok", True)], data_rows=20_000)
     reader = forked.fork(str(path))
     assert reader is not None
     pid, fd = reader
     try:
-        cap = None
+        cap = cpu = None
         deadline = time.monotonic() + 10
-        while cap in (None, "unlimited") and time.monotonic() < deadline:
+        while "unlimited" in (cap, cpu) or cap is None:
+            assert time.monotonic() < deadline, (cap, cpu)
             try:
-                line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
-                            if line.startswith("Max address space"))
+                lines = Path(f"/proc/{pid}/limits").read_text().splitlines()
             except (FileNotFoundError, ProcessLookupError):
-                break
-            cap = line.split()[3]
-        assert cap not in (None, "unlimited"), "the reader ended or ran uncapped"
-        limit = Settings.from_env({}).limits.max_reader_memory
-        assert limit < int(cap) < limit + 2 * 1024**3  # what it held at start, plus the limit
+                raise AssertionError("the reader ended before it was seen capped") from None
+            cap = next(line for line in lines if line.startswith("Max address space")).split()[3]
+            cpu = next(line for line in lines if line.startswith("Max cpu time")).split()[3]
+        limits = Settings.from_env({}).limits
+        assert limits.max_reader_memory < int(cap) < limits.max_reader_memory + 2 * 1024**3  # held at start + limit
+        assert cpu == str(int(limits.reader_timeout_s) + 10)
     finally:
         os.close(fd)
         forked.end(pid)

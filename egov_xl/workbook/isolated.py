@@ -224,8 +224,26 @@ def serve_once(write: int, path: str) -> None:
 
     limits = Settings.from_env().limits
     _confine(limits.max_reader_memory)
+    _cpu_bound(limits.reader_timeout_s)
     sending = _PipeEnd(write)
     sending.send(_call(sending, _read, Path(path), limits))
+
+
+def _cpu_bound(seconds: float) -> None:
+    """RLIMIT_CPU for a reader of one file: past its time limit and a margin, the system ends it
+    even when nobody waits for it any more (its command killed while it read)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no fork, no forked reader
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(seconds) + 10
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def adopt(pid: int, fd: int, path, limits: Limits):
