@@ -110,3 +110,78 @@ def test_the_command_s_end_of_the_pipe_waits_reads_and_sees_the_end():
     with pytest.raises(EOFError):
         reader.recv()
     reader.close()
+
+
+@pytest.fixture
+def adopter():
+    """This process adopts the orphans of the processes it starts (PR_SET_CHILD_SUBREAPER), so
+    that a reader left behind by a command that has ended is seen as one of its children."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    try:
+        yield lambda: _children_running()
+    finally:
+        libc.prctl(36, 0, 0, 0, 0)
+        _reap()
+
+
+def _children_running() -> list[int]:
+    """This process's children that have not ended (zombies reaped)."""
+    _reap()
+    me = os.getpid()
+    found = []
+    for task in Path(f"/proc/{me}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                continue
+            if state != "Z":
+                found.append(int(pid))
+    return found
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+@pytest.mark.parametrize("extra", [["--help"], ["--format", "khong-co"], ["--form", "khong-co"]])
+def test_a_command_that_ends_without_reading_leaves_no_reader(tmp_path, adopter, extra):
+    """`validate FILE --help`, a wrong option or an unknown form: the command ends before it
+    reads the file its reader was forked for; the reader ends with it (it went on reading a
+    large file for seconds, its parent gone)."""
+    import subprocess
+    import sys
+
+    path = forms_workbook(tmp_path / "lon.xlsx", [("bm7-ok", True)], data_rows=60_000)
+    before = set(adopter())
+    done = subprocess.run([sys.executable, "-m", "egov_xl", "validate", str(path), *extra], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode in (0, 2), done.stderr
+    time.sleep(0.2)
+    assert set(adopter()) - before == set()
+
+
+def test_a_command_started_without_standard_streams_reads_its_file(tmp_path):
+    """`egov-xl validate FILE <&- 2>&-`: the reader's pipe took the numbers 0 and 2, and the
+    reader sent its answers to /dev/null with its error output (the file was "reader stopped").
+    The command opens /dev/null on a closed standard stream first."""
+    import json
+    import subprocess
+    import sys
+
+    path = renditions.write_form(tmp_path / "mau.xlsx", renditions.bm7_seed())
+    done = subprocess.run([sys.executable, "-m", "egov_xl", "validate", str(path), "--format", "json"],
+                          stdout=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: (os.close(0), os.close(2)))
+    assert done.returncode == 1
+    answer = json.loads(done.stdout)
+    assert answer["files"][0].get("error") is None and answer["files"][0]["form"] == "bm7-2025"

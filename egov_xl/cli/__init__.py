@@ -18,21 +18,28 @@ __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNREADABLE", "app", "main"]
 def main() -> None:
     """Entry point: `validate` starts its first file's reader process before typer and the
     engine are imported (early.py), then the command line runs (commands.main); `validate`
-    ends as soon as its answer is out (ending.py)."""
-    from .early import start_reading
+    ends as soon as its answer is out (ending.py). A standard stream the command was started
+    without is /dev/null first (pipe.reopen_closed)."""
+    from .pipe import reopen_closed
 
-    start_reading(sys.argv[1:])
-    from .commands import main as run
-
-    if sys.argv[1:2] != ["validate"]:
-        run()
-        return
+    reopen_closed()
     try:
+        from .early import start_reading
+
+        start_reading(sys.argv[1:])
+        from .commands import main as run
+
         run()
+        code: object = 0
+    except KeyboardInterrupt:  # before commands.main says it (Ctrl-C while the command starts)
+        code = 130
     except SystemExit as stop:
+        code = stop.code
+    if sys.argv[1:2] == ["validate"]:
         from .ending import end
 
-        end(stop.code)
+        end(code)
+    raise SystemExit(code)
 
 
 def __getattr__(name: str):

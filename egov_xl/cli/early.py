@@ -58,11 +58,12 @@ def start_reading(args: list[str]) -> None:
             importlib.import_module(module)
         isolated.prestart(WARM)
         start_early(path, Settings.from_env().limits)
-    except Exception:  # noqa: BLE001 - the command itself reads the file and says what is wrong
-        if reader is not None:
+    except BaseException as exc:  # noqa: BLE001 - the command itself reads the file and says what is wrong
+        if reader is not None:  # not adopted: nobody would stop it
             os.close(reader[1])
             forked.end(reader[0])
-        return
+        if not isinstance(exc, Exception):  # Ctrl-C, an exit: after the reader is stopped
+            raise
 
 
 def first_file(args: list[str]) -> str | None:

@@ -45,3 +45,20 @@ def silence(stream: TextIO) -> None:
 def install() -> None:
     if not isinstance(sys.stdout, QuietPipe):
         sys.stdout = QuietPipe(sys.stdout)
+
+
+def reopen_closed() -> None:
+    """A command started with a standard stream closed (`egov-xl … <&- 2>&-`) gets /dev/null
+    there, first of all: no pipe or file it opens then takes that number (a reader process
+    would send its answers where it sends its error output, to /dev/null), and what it prints
+    there goes nowhere instead of failing."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+        if getattr(sys, name) is None:  # the interpreter found it closed at start
+            setattr(sys, name, open(os.devnull, "r" if fd == 0 else "w", encoding="utf-8"))

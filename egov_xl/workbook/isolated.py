@@ -45,6 +45,7 @@ _prestarted: "_Worker | None" = None  # started by `prestart`, not yet taken
 # this process's ends of its readers' pipes: a forked reader closes its copies, so that it reads
 # the end of its tasks when this process is gone, however it ended (a kill, os._exit)
 _parent_ends: list = []
+_adopted: list = []  # forked readers (workbook/forked.py) not yet stopped
 
 
 def run(func, path, limits: Limits, *args):
@@ -303,12 +304,19 @@ class _PipeReader:
 
 
 class _Forked:
-    """The command's side of a forked reader, as `_answers` uses a pool's worker."""
+    """The command's side of a forked reader, as `_answers` uses a pool's worker. Until it is
+    stopped it is in `_adopted`: a command that ends without reading it (`validate FILE
+    --help`, a wrong option, Ctrl-C) stops it at exit (`_stop`)."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.conn = pid, _PipeReader(fd)
+        with _lock:
+            _adopted.append(self)
 
     def stop(self) -> None:
+        with _lock:
+            if self in _adopted:
+                _adopted.remove(self)
         self.conn.close()
         end(self.pid)
 
@@ -458,7 +466,9 @@ def _address_space() -> int:
 @atexit.register
 def _stop() -> None:
     with _lock:
-        pools = list(_pools.values())
+        pools, forked = list(_pools.values()), list(_adopted)
+    for reader in forked:
+        reader.stop()
     for pool in pools:
         pool.close()
     spare = _spare()
