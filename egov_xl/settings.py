@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import sys
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .core.errors import UserError
 
 if TYPE_CHECKING:  # parsed when set (from_env): `validate` starts its reader without urllib
     from .server.public_url import PublicUrl
@@ -123,9 +125,10 @@ class Limits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:
-        types = {name: type(getattr(cls, name)) for name in _LIMIT_VARS}
-        types["recalculate"] = _flag
-        return cls(**{name: types[name](env[var]) for name, var in _LIMIT_VARS.items() if env.get(var)})
+        """The limits the environment sets; a value that is not a positive number (a whole one
+        for a count or a size) is the UserError "setting_invalid" naming its variable."""
+        return cls(**{name: _flag(env[var]) if name == "recalculate" else _positive(env, var, type(getattr(cls, name)))
+                      for name, var in _LIMIT_VARS.items() if env.get(var)})
 
     def to_env(self) -> dict[str, str]:
         return {var: str(getattr(self, name)) for name, var in _LIMIT_VARS.items()}
@@ -158,6 +161,21 @@ _LIMIT_VARS = {
 
 def _flag(text: str) -> bool:
     return text.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _positive(env: Mapping[str, str], var: str, kind: type[int] | type[float]):
+    """The positive number (int or float) variable `var` holds."""
+    text = env[var]
+    try:
+        value = kind(text.strip())
+        if math.isfinite(value) and value > 0:
+            return value
+    except (ValueError, OverflowError):
+        pass
+    from .core.amounts import Word
+
+    raise UserError("setting_invalid", variable=var, value=text,
+                    expected=Word("positive_integer" if kind is int else "positive_number"))
 
 
 @dataclass(frozen=True)
@@ -196,7 +214,7 @@ class Settings:
         limits = Limits.from_env(env)
         settings = cls(
             archive_url=url,
-            sqlite_busy_ms=int(env.get("EGOV_ARCHIVE_BUSY_MS") or 30000),
+            sqlite_busy_ms=_positive(env, "EGOV_ARCHIVE_BUSY_MS", int) if env.get("EGOV_ARCHIVE_BUSY_MS") else 30000,
             tokens_file=Path(tokens) if tokens else private / "tokens.yaml",
             private_dir=private,
             auth_providers=_providers(env.get("XLWINGS_AUTH_PROVIDERS", "")),

@@ -13,6 +13,7 @@ from importlib import import_module
 
 import typer
 
+from ..core.errors import UserError
 from . import coercion, pipe
 from .common import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, error
 
@@ -89,6 +90,11 @@ def main() -> None:
         raise SystemExit(EXIT_OK) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except UserError as exc:  # a setting the environment gives wrong (the settings are read where needed)
+        from .common import Lang, catalogue_for
+
+        error(exc.render(catalogue_for(Lang.vi)))
+        raise SystemExit(EXIT_UNREADABLE) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a clerk's terminal
         error(f"Lỗi không mong đợi / Unexpected error: {type(exc).__name__}: {exc}")
         raise SystemExit(EXIT_UNREADABLE) from None
