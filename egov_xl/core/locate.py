@@ -320,12 +320,14 @@ def reading_decimal(grid: SheetGrid, region: Region) -> str | None:
     """The decimal separator the reading of a table depends on: its table_decimal, or None
     when no value is a text holding "." or "," (numbers, and texts without a separator, read
     alike whatever the separator)."""
+    return table_decimal(grid, region) if _separator_read(grid, region) else None
+
+
+def _separator_read(grid: SheetGrid, region: Region) -> bool:
+    """Whether a value of the table is a text holding "." or ","."""
     col = region.columns.value
-    for r in region.code_rows:
-        value = grid.value(r, col)
-        if value.__class__ is str and ("." in value or "," in value):
-            return table_decimal(grid, region)
-    return None
+    return any((value := grid.value(r, col)).__class__ is str and ("." in value or "," in value)
+               for r in region.code_rows)
 
 
 def read_table(grid: SheetGrid, region: Region) -> Table:
@@ -360,7 +362,8 @@ def read_table(grid: SheetGrid, region: Region) -> Table:
             )
         )
     number_dashes(rows)
-    table = Table(region, rows, typed=grid.typed, decimal=reading_decimal(grid, region), notes=list(grid.notes))
+    table = Table(region, rows, typed=grid.typed, decimal=decimal if _separator_read(grid, region) else None,
+                  notes=list(grid.notes))  # the decimal as reading_decimal gives it
     renumber(table)
     return table
 

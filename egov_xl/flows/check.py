@@ -172,9 +172,9 @@ class _Ahead:
             for region in regions:
                 self._form(grid, region)
         if decimal_of_evidence(*self.evidence) != before:  # the forms read under the earlier reading
-            for grid, region, decimal, _ in list(self.checked.values()):
-                if self._decimal(grid, region) != decimal:
-                    self._form(grid, region)
+            for earlier, region, decimal, _ in list(self.checked.values()):
+                if self._decimal(earlier, region) != decimal:
+                    self._form(earlier, region)
 
     def _decimal(self, grid: SheetGrid, region: Region) -> str | None:
         """The decimal separator a table's reading depends on, as decide_separators will

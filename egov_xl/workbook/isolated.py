@@ -36,7 +36,6 @@ from ..sources.errors import ReadError, reason
 if TYPE_CHECKING:
     from ..settings import Limits
 
-_MIB = 1024 * 1024
 _TASKS_PER_WORKER = 25  # a reader that read a large file gives its memory back when it is replaced
 _lock = threading.Lock()
 _pools: dict[tuple[int, int], "_Pool"] = {}
@@ -140,7 +139,7 @@ class _Worker:
     def __init__(self, context, memory: int | None, warm: tuple[str, ...] = ()) -> None:
         tasks_in, self.tasks_out = context.Pipe(duplex=False)
         self.conn, answers_out = context.Pipe(duplex=False)
-        _widen(self.conn)
+        widen(self.conn.fileno())  # a reader streaming its sheets does not wait for the caller
         _parent_ends.extend((self.tasks_out, self.conn))
         self.process = context.Process(target=_serve, args=(tasks_in, answers_out, memory, warm), daemon=True,
                                        name="egov-reader")
@@ -150,7 +149,7 @@ class _Worker:
         self.tasks = 0
 
     def stop(self) -> None:
-        _parent_ends[:] = [end for end in _parent_ends if end is not self.tasks_out and end is not self.conn]
+        _parent_ends[:] = [ours for ours in _parent_ends if ours is not self.tasks_out and ours is not self.conn]
         self.tasks_out.close()
         self.conn.close()
         if self.process.is_alive():
@@ -194,11 +193,6 @@ class _Pool:
             idle, self.idle = self.idle, []
         for worker in idle:
             worker.stop()
-
-
-def _widen(conn) -> None:
-    """The answers' pipe widened (forked.widen): a reader streaming its sheets does not wait."""
-    widen(conn.fileno())
 
 
 def prestart(warm: tuple[str, ...] = ()) -> None:
@@ -346,8 +340,8 @@ def _serve(tasks, answers, memory: int | None, warm: tuple[str, ...] = ()) -> No
     its limits were known (`prestart`) is capped when its first task brings them."""
     global _in_reader
     _in_reader = True
-    for end in _parent_ends:  # a forked reader's copies of the parent's ends (none when spawned)
-        end.close()
+    for copy in _parent_ends:  # a forked reader's copies of the parent's ends (none when spawned)
+        copy.close()
     _parent_ends.clear()
     _confine(memory)
     for module in warm:
