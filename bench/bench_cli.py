@@ -96,15 +96,7 @@ def build_big(tmp: Path) -> Path:
     data = book.create_sheet("Dữ liệu")
     for i in range(BIG_ROWS):
         data.append([f"{1 + i % 28:02d}/03/2025", f"Xã {i % 97}", f"HS{i:07d}", i % 500, "đã giải quyết"])
-    form = book.create_sheet("Biểu mẫu")
-    seed = renditions.bm7_seed()
-    for line in seed.title:
-        form.append([None, line])
-    form.append([])
-    form.append(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
-    form.append([None, None, "Đơn vị tính", "Số liệu", None])
-    for row in seed.rows:
-        form.append([row.code or None, row.label or None, row.unit or None, row.value or None, row.note or None])
+    renditions.append_form(book.create_sheet("Biểu mẫu"), renditions.bm7_seed())
     path = tmp / "big.xlsx"
     book.save(path)
     return path

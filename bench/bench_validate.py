@@ -55,16 +55,9 @@ def build_large(path: Path, with_results: bool = True) -> Path:
                      "đã giải quyết" if i % 3 else ""])
     for index in range(FORMS):
         seed = seeds[index % len(seeds)]
-        sheet = book.create_sheet(f"Đơn vị {index + 1:02d}")
-        for line in seed.title:
-            sheet.append([None, line])
-        sheet.append([])
-        sheet.append(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
-        sheet.append([None, None, "Đơn vị tính", "Số liệu", None])
         numeric = index % 4 >= 2
-        for row in seed.rows:
-            value, _ = renditions.typed_value(row.value, numeric)
-            sheet.append([row.code or None, row.label or None, row.unit or None, value, row.note or None])
+        renditions.append_form(book.create_sheet(f"Đơn vị {index + 1:02d}"), seed,
+                               lambda text, numeric=numeric: renditions.typed_value(text, numeric)[0])
     if not with_results:
         book.save(path)
         return path

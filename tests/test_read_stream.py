@@ -43,14 +43,7 @@ def forms_workbook(path: Path, sheets: list[tuple[str, bool]], data_rows: int = 
     for index, (name, numeric) in enumerate(sheets):
         seed = SEEDS[name]()
         sheet = book.create_sheet(f"Đơn vị {index + 1:02d}")
-        for line in seed.title:
-            sheet.append([None, line])
-        sheet.append([])
-        sheet.append(["STT", "Chỉ tiêu thống kê", "Kết quả thống kê", None, "Ghi chú"])
-        sheet.append([None, None, "Đơn vị tính", "Số liệu", None])
-        for row in seed.rows:
-            value, _ = renditions.typed_value(row.value, numeric)
-            sheet.append([row.code or None, row.label or None, row.unit or None, value, row.note or None])
+        renditions.append_form(sheet, seed, lambda text, numeric=numeric: renditions.typed_value(text, numeric)[0])
         if formula_in == index:
             sheet.cell(sheet.max_row, 4, "=1+1")
     book.save(path)
