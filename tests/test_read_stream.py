@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from egov_xl.sources.errors import ReadError
 from egov_xl.workbook import isolated
 from egov_xl.workbook.read import collect, stream_sheets
 from tests.fixtures import renditions
+from tests.fixtures.packages import rewrite_part
 from tests.security.test_hostile_workbooks import egov
 
 SEEDS = {"bm7": renditions.bm7_seed, "pl7": renditions.pl7_seed, "bm7-ok": renditions.bm7_correct,
@@ -214,13 +214,8 @@ def test_a_file_failing_after_its_forms_were_sent_gives_its_sentence_alone(tmp_p
     for i in range(2000):
         data.append([i, f"Xã {i}", i * 2, i * 3, i * 4])
     book.save(path)
-    without = tmp_path / "khong-kich-thuoc.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(without, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet3.xml":
-                body = re.sub(rb"<dimension [^>]*/>", b"", body)
-            target.writestr(info, body)
+    without = rewrite_part(path, tmp_path / "khong-kich-thuoc.xlsx", "xl/worksheets/sheet3.xml",
+                           lambda body: re.sub(rb"<dimension [^>]*/>", b"", body))
     good = renditions.write_form(tmp_path / "dung.xlsx", renditions.bm7_correct())
     done = egov("validate", without, good, "--format", "json", env={"EGOV_MAX_FILE_CELLS": "5000"})
     assert done.returncode == 2, done.stderr[-2000:]
