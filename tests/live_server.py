@@ -70,3 +70,31 @@ def live_process(*args: str, env: dict[str, str] | None = None, ready: str = "/"
             process.kill()
             process.wait()
             raise
+
+
+def while_answered(base: str, page: str, heavy, settle_s: float, timeout: float = 60):
+    """`heavy()` (a request a clerk sends) run in a thread; meanwhile, from `settle_s` after it
+    was sent, another clerk, already connected, GETs `page` again and again, as a clerk with the
+    page open would. (what `heavy` answered, its seconds, the other clerk's latencies)."""
+    import threading
+
+    done: dict[str, object] = {}
+
+    def send() -> None:
+        start = time.monotonic()
+        done["answer"] = heavy()
+        done["seconds"] = time.monotonic() - start
+
+    worker = threading.Thread(target=send)
+    latencies = []
+    with httpx.Client(base_url=base, timeout=timeout) as other:
+        other.get(page)
+        worker.start()
+        time.sleep(settle_s)
+        while worker.is_alive():
+            start = time.monotonic()
+            assert other.get(page).status_code == 200
+            latencies.append(time.monotonic() - start)
+            time.sleep(0.05)
+    worker.join()
+    return done["answer"], done["seconds"], latencies

@@ -8,15 +8,13 @@ check's Python shares the interpreter's lock; the test machine is shared)."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 
 import httpx
 from openpyxl import load_workbook
 
 from egov_xl.server.tokens import issue
 from tests.excel_bridge import details_from_xlsx, payload_from_xlsx
-from tests.live_server import live_server
+from tests.live_server import live_server, while_answered
 
 ROWS = 170_000
 CHECK_ROWS = 20_000  # EGOV.CHECK: about 8 s of work here
@@ -74,24 +72,5 @@ def test_a_function_sent_a_huge_range_is_refused_before_it_is_converted(samples,
 def _while_posting(base: str, path: str, body: str, token: str):
     """POST `body` to `path` as the clerk of `token`; meanwhile another clerk GETs / again and
     again. (the answer, its seconds, the other clerk's latencies)."""
-    done: dict[str, object] = {}
-
-    def post():
-        start = time.monotonic()
-        done["answer"] = httpx.post(base + path, content=body, timeout=300, headers={
-            "Authorization": token, "Auth-Provider": "custom", "Content-Type": "application/json"})
-        done["seconds"] = time.monotonic() - start
-
-    worker = threading.Thread(target=post)
-    latencies = []
-    with httpx.Client(base_url=base, timeout=60) as other:
-        other.get("/")
-        worker.start()
-        time.sleep(0.5)
-        while worker.is_alive():
-            start = time.monotonic()
-            assert other.get("/").status_code == 200
-            latencies.append(time.monotonic() - start)
-            time.sleep(0.05)
-    worker.join()
-    return done["answer"], done["seconds"], latencies
+    return while_answered(base, "/", lambda: httpx.post(base + path, content=body, timeout=300, headers={
+        "Authorization": token, "Auth-Provider": "custom", "Content-Type": "application/json"}), settle_s=0.5)
