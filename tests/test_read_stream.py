@@ -95,6 +95,77 @@ def test_the_reader_reads_the_smaller_sheets_first_and_the_forms_are_checked_whi
     assert [checked.form.sheet for checked in check_file(path)] == names[1:]
 
 
+def test_a_large_sheet_is_parsed_beside_the_smaller_ones_and_gives_what_the_sheet_by_sheet_read_gives(
+        tmp_path, monkeypatch):
+    """The largest sheet (here 12,501 rows of 4 cells) is parsed in a thread while the forms are
+    scanned and sent (calamine parses without the interpreter's lock): the parts, their order
+    and the findings are those of the sheet-by-sheet read."""
+    from egov_xl.sources import calamine_book
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("pl7", False), ("bm7-ok", True)], data_rows=12_500)
+    started, made = [], calamine_book.Beside
+    monkeypatch.setattr(calamine_book, "Beside", lambda parse, name: started.append(name) or made(parse, name))
+    beside = _parts(path)
+    assert started == ["Dữ liệu"]
+    assert beside[-1][:2] == (0, "Dữ liệu")  # the forms first, each with its place
+    assert sorted((place, name) for place, name, *_ in beside[:-1]) == [(1, "Đơn vị 01"), (2, "Đơn vị 02")]
+    monkeypatch.setattr(calamine_book, "BESIDE_FROM_CELLS", 10 ** 9)
+    assert _parts(path) == beside
+    assert started == ["Dữ liệu"]  # the sheet-by-sheet read started none
+    assert check_file(path) == whole(path)
+
+
+def test_the_largest_sheet_is_parsed_beside_only_when_the_others_are_small_enough_to_hold_at_once():
+    from egov_xl.sources.calamine_book import BESIDE_FROM_CELLS, BESIDE_REST_CELLS, _beside_worth
+
+    names = ["Dữ liệu", "Biểu mẫu", "Ghi chú"]
+    worth = lambda *cells: _beside_worth([2, 1, 0], names, dict(zip(names, cells)))  # noqa: E731
+    assert worth(BESIDE_FROM_CELLS, 100, 10)
+    assert not worth(BESIDE_FROM_CELLS - 1, 100, 10)  # small: a thread is not worth starting
+    assert not worth(BESIDE_FROM_CELLS, BESIDE_REST_CELLS, 1)  # the others would be held parsed at once
+    assert not _beside_worth([0], names[:1], {"Dữ liệu": 10 ** 6})  # nothing to do beside it
+
+
+def test_a_failure_of_the_parse_beside_is_raised_where_its_sheet_is_taken_and_without_a_thread_it_is_parsed_there(
+        monkeypatch):
+    """A panic of calamine is a BaseException: the thread keeps it for `take`, so the file gets
+    its sentence from the reader as for any other sheet. Where no thread can be started (the
+    address-space limit), the sheet is parsed when taken."""
+    import threading
+
+    from egov_xl.sources.calamine_book import Beside
+
+    class Panic(BaseException):
+        pass
+
+    def panics(name):
+        raise Panic(name)
+
+    failing = Beside(panics, "Dữ liệu")
+    with pytest.raises(Panic, match="Dữ liệu"):
+        failing.take()
+    threads = []
+    assert Beside(lambda name: threads.append(threading.current_thread()) or name.upper(), "a").take() == "A"
+    assert threads[0] is not threading.main_thread()
+
+    def refused(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    inline = Beside(lambda name: threads.append(threading.current_thread()) or name.upper(), "b")
+    assert inline.take() == "B" and threads[1] is threading.main_thread()
+    inline.wait()
+
+
+def _parts(path: Path):
+    """What calamine_book gives of each sheet, in the order it gives them, in this process."""
+    from egov_xl.sources import calamine_book
+    from egov_xl.workbook.limits import guard
+
+    limits = Limits()
+    return [(place, grid.name, grid.values, grid.near) for place, grid in calamine_book.sheets(path, limits, guard(path, limits))]
+
+
 def test_forms_checked_before_a_sheet_changed_the_decimal_reading_are_checked_again_while_the_file_is_read(
         tmp_path, monkeypatch):
     """The first sheet shows nothing about "." and "," but holds "8.334" (a thousands group,

@@ -8,6 +8,9 @@ Calamine gives values only. Number formats come afterwards: for .xlsx/.xlsm from
 rows (egov_xl/workbook/xlsx_details.py), for .xls from its BIFF records (xls_formats, with
 xlrd, imported only for an .xls) and for .ods from the text each cell shows (ods_formats), so
 100 % stays 100 and not 1.
+
+The sheets that declare fewer cells come first (a workbook's forms before its data sheet), and
+a large last sheet is parsed in a thread while the others are scanned and sent (`Beside`).
 """
 
 from __future__ import annotations
@@ -58,14 +61,79 @@ def _sheets(path: Path, limits: Limits, cells: Mapping[str, int]) -> Iterator[tu
     try:
         names = [meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         order = sorted(range(len(names)), key=lambda place: cells.get(names[place], 0))  # stable: ties keep their order
-        for place in order:
-            sheet = book.get_sheet_by_name(names[place])
-            if sheet.end is not None:
-                budget.take(names[place], sheet.end[0] + 1, sheet.end[1] + 1)
-            rows, near = scan(sheet)
-            yield place, SheetGrid(names[place], rows, near=near)
+        largest = order.pop() if _beside_worth(order, names, cells) else None
+        if largest is None:
+            for place in order:
+                yield place, _grid(names[place], book.get_sheet_by_name(names[place]), budget)
+            return
+        parsed = [(place, book.get_sheet_by_name(names[place])) for place in order]
+        beside = Beside(book.get_sheet_by_name, names[largest])  # the workbook is its own until taken
+        try:
+            for place, sheet in parsed:
+                yield place, _grid(names[place], sheet, budget)
+            yield largest, _grid(names[largest], beside.take(), budget)
+        finally:
+            beside.wait()
     finally:
         book.close()
+
+
+def _beside_worth(order: list[int], names: list[str], cells: Mapping[str, int]) -> bool:
+    """Whether the largest sheet is parsed beside the others (a thread: calamine parses
+    without the interpreter's lock, so the smaller sheets are scanned and sent meanwhile): when
+    it is large and the others together are small enough to be held parsed at once (they are
+    parsed before it starts, as calamine lends the workbook to one parse at a time)."""
+    if len(order) < 2:
+        return False
+    rest = sum(cells.get(names[place], 0) for place in order[:-1])
+    return cells.get(names[order[-1]], 0) >= BESIDE_FROM_CELLS and rest <= BESIDE_REST_CELLS
+
+
+BESIDE_FROM_CELLS = 50_000  # the largest sheet's cells from which its parse goes beside the others
+BESIDE_REST_CELLS = 1_000_000  # the most cells the other sheets may declare together, all parsed at once
+
+
+def _grid(name: str, sheet: python_calamine.CalamineSheet, budget: CellBudget) -> SheetGrid:
+    if sheet.end is not None:
+        budget.take(name, sheet.end[0] + 1, sheet.end[1] + 1)
+    rows, near = scan(sheet)
+    return SheetGrid(name, rows, near=near)
+
+
+class Beside:
+    """`parse(name)` in a thread of its own, started at once; `take` waits for its sheet (or
+    raises what it raised, a calamine panic included). Where no thread can be started (the
+    address-space limit reached), the parse is made in `take` instead."""
+
+    def __init__(self, parse, name: str) -> None:
+        import threading
+
+        self.parse, self.name, self.outcome = parse, name, None
+        self.thread: threading.Thread | None = threading.Thread(target=self._run, daemon=True)
+        try:
+            self.thread.start()
+        except RuntimeError:  # can't start new thread
+            self.thread = None
+
+    def _run(self) -> None:
+        try:
+            self.outcome = (self.parse(self.name), None)
+        except BaseException as exc:  # noqa: BLE001 - a panic too: raised again in take
+            self.outcome = (None, exc)
+
+    def take(self):
+        if self.thread is None:
+            return self.parse(self.name)
+        self.wait()
+        sheet, failure = self.outcome
+        if failure is not None:
+            raise failure
+        return sheet
+
+    def wait(self) -> None:
+        """The thread ended: nobody else may use the workbook until then."""
+        if self.thread is not None:
+            self.thread.join()
 
 
 def form_rows(sheet: python_calamine.CalamineSheet) -> list:
