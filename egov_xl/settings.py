@@ -42,18 +42,16 @@ The environment variables, all optional:
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .core.errors import UserError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
 if TYPE_CHECKING:  # parsed when set (from_env): `validate` starts its reader without urllib
     from .server.public_url import PublicUrl
 
@@ -69,6 +67,8 @@ def data_dir(environ: Mapping[str, str]) -> Path:
 
 
 def _providers(text: str) -> tuple[str, ...]:
+    import json
+
     text = (text or "").strip()
     if not text:
         return ()
@@ -84,6 +84,8 @@ def _providers(text: str) -> tuple[str, ...]:
 def _new_secret() -> str:
     """`secrets.token_urlsafe(32)` (32 bytes of os.urandom, URL-safe base64), without importing
     secrets (hmac, hashlib, random) in every command's first milliseconds."""
+    import base64
+
     return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode("ascii")
 
 
@@ -253,6 +255,8 @@ class Settings:
         if self.public_url is not None:
             env["EGOV_PUBLIC_URL"] = str(self.public_url)
         if self.auth_providers:
+            import json
+
             env["XLWINGS_AUTH_PROVIDERS"] = json.dumps(list(self.auth_providers))
         return env
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class QuietPipe:

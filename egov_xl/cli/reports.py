@@ -17,6 +17,8 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 
 
 def emit(format: Format, results: list[dict], reports: list[FormReport], catalogue: Catalogue) -> None:
+    """`results`, the files' dictionaries (output/rows.py), are what JSON prints; the other
+    formats print the `reports`."""
     if format is Format.json:
         sys.stdout.write(json.dumps({"files": results}, ensure_ascii=False, indent=2) + "\n")
     elif format is Format.csv:

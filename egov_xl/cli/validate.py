@@ -35,10 +35,12 @@ def validate(
             unreadable = True
             message = failure.render(catalogue)
             error(message)
-            results.append(failure_dict(str(path), message))
+            if format is Format.json:
+                results.append(failure_dict(str(path), message))
             continue
         reports.extend(file_reports)
-        results.extend(report_dict(r, catalogue) for r in file_reports)
+        if format is Format.json:  # the dictionaries only JSON prints
+            results.extend(report_dict(r, catalogue) for r in file_reports)
         if annotate_to is not None:
             if not _annotate(path, annotate_to, files, file_reports, catalogue, limits):
                 unreadable = True

@@ -10,11 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from .errors import ReadError, existing_file, reason
 from .formats import SUFFIXES, required
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
 if TYPE_CHECKING:
     from ..core.grid import SheetGrid, WorkbookGrid
     from ..settings import Limits

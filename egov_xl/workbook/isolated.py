@@ -27,12 +27,11 @@ import os
 import threading
 import time
 from types import GeneratorType
-from typing import TYPE_CHECKING
-
 from ..core.amounts import Amount, mib
 from .forked import end, widen
 from ..sources.errors import ReadError, reason
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
 if TYPE_CHECKING:
     from ..settings import Limits
 

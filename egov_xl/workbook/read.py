@@ -17,13 +17,12 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from ..settings import Limits
 from ..sources.errors import ReadError, existing_file, reason
 from ..sources.formats import SUFFIXES, format_of, required
 from . import isolated
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
 if TYPE_CHECKING:
     from ..core.grid import WorkbookGrid
     from ..core.locate import Region

@@ -17,9 +17,12 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterator
-from typing import BinaryIO
 
 from .extents import Extent
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 CHUNK = 1 << 20
 ROW_HEADER = 0x0000  # BrtRowHdr: rw (u32) first
