@@ -194,6 +194,29 @@ def test_forms_checked_before_a_sheet_changed_the_decimal_reading_are_checked_ag
     assert [checked.form.table.decimal for checked in streamed] == [",", None, ","]
 
 
+def test_the_files_decisions_reuse_what_was_added_up_while_it_was_read(tmp_path, monkeypatch):
+    """Once every sheet's tables were located while the file was read, the file's one reading of
+    "." and "," comes from the evidence added up then, and a form read under the reading the
+    file decided is taken as checked without reading its values again; the findings are those
+    of the whole read."""
+    from egov_xl.core import locate
+
+    from egov_xl.flows import check
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("bm7", False), ("pl7", False), ("bm7-ok", True)],
+                          data_rows=200)
+    expected = whole(path)
+    calls = []
+    evidence, reading, decide = locate.separator_evidence, locate.reading_decimal, check.check_workbook
+    monkeypatch.setattr(locate, "separator_evidence", lambda located: calls.append("evidence") or evidence(located))
+    monkeypatch.setattr(locate, "reading_decimal", lambda grid, region: calls.append("reading") or reading(grid, region))
+    monkeypatch.setattr(check, "check_workbook", lambda *args: calls.append("file read") or decide(*args))
+    streamed = check_file(path)
+    assert streamed == expected and len(streamed) == 3
+    assert calls.count("evidence") == 4  # each sheet's tables as it arrived, the data sheet's none
+    assert calls[-1] == "file read"  # nothing added up or read again after the file
+
+
 def test_a_sheet_the_reader_found_no_header_in_is_not_searched_again(tmp_path, monkeypatch):
     """The reader's pass over the rows finds the rows that may head a table; a data sheet with
     none is not searched for a header again (core.locate.find_regions looks only at such rows),

@@ -291,15 +291,16 @@ def _region_by_codes(grid: SheetGrid) -> Region | None:
     return Region.titled(grid, None, columns, tuple(code_rows), first)
 
 
-def decide_separators(located: list[tuple[SheetGrid, Region]]) -> None:
+def decide_separators(located: list[tuple[SheetGrid, Region]], evidence: tuple[int, int] | None = None) -> None:
     """One decision per file about "." and ",": from the value columns of every table the file
     holds (each Word table, each sheet), kept by every grid whose source declared none (a CSV
     declares its own). No decision (no evidence, or tables that contradict each other) leaves
-    each table to decide from its own value column, as read_table does."""
+    each table to decide from its own value column, as read_table does. `evidence`: the
+    separator_evidence of `located`, when added up as they were read."""
     undecided = [grid for grid, _ in located if grid.decimal is None]
     if not undecided:
         return
-    decision = decimal_of_evidence(*separator_evidence(located))
+    decision = decimal_of_evidence(*(separator_evidence(located) if evidence is None else evidence))
     for grid in undecided:
         grid.decimal = decision
 

@@ -139,8 +139,9 @@ class _Ahead:
     def __init__(self, path: str, form_id: str | None) -> None:
         self.path, self.form_id = path, form_id
         self.regions: dict[int, list[Region]] = {}  # by id() of a grid of this file
-        # (grid, region) by id() → (grid, region, the decimal its reading depended on, its check)
-        self.checked: dict[tuple[int, int], tuple[SheetGrid, Region, str | None, Checked]] = {}
+        # (grid, region) by id() → (grid, region, the decimal its reading depended on, its check,
+        # the grid's decimal it was read with)
+        self.checked: dict[tuple[int, int], tuple[SheetGrid, Region, str | None, Checked, str | None]] = {}
         self.evidence = (0, 0)  # core.locate.separator_evidence of the tables read so far
 
     def follow(self, parts):
@@ -172,17 +173,21 @@ class _Ahead:
             for region in regions:
                 self._form(grid, region)
         if decimal_of_evidence(*self.evidence) != before:  # the forms read under the earlier reading
-            for earlier, region, decimal, _ in list(self.checked.values()):
-                if self._decimal(earlier, region) != decimal:
+            for key, (earlier, region, decimal, checked, _) in list(self.checked.items()):
+                now, read_with = self._reading(earlier, region)
+                if now != decimal:
                     self._form(earlier, region)
+                else:  # read alike under the new reading
+                    self.checked[key] = earlier, region, decimal, checked, read_with
 
-    def _decimal(self, grid: SheetGrid, region: Region) -> str | None:
+    def _reading(self, grid: SheetGrid, region: Region) -> tuple[str | None, str | None]:
         """The decimal separator a table's reading depends on, as decide_separators will
-        decide if the sheets still to come agree with those read so far."""
+        decide if the sheets still to come agree with those read so far, and the grid's
+        decimal it is read with then."""
         from ..core.locate import reading_decimal
 
         with self._guessed(grid):
-            return reading_decimal(grid, region)
+            return reading_decimal(grid, region), grid.decimal
 
     def _form(self, grid: SheetGrid, region: Region) -> None:
         from .. import definitions
@@ -191,7 +196,7 @@ class _Ahead:
         with self._guessed(grid):
             form = locate_form(grid, region, definitions.editions(), self.form_id, self.path)
             checked = Checked(form, check_form(form, definitions.rulebook(), self.path))
-        self.checked[id(grid), id(region)] = grid, region, form.table.decimal, checked
+            self.checked[id(grid), id(region)] = grid, region, form.table.decimal, checked, grid.decimal
 
     @contextmanager
     def _guessed(self, grid: SheetGrid):
@@ -215,9 +220,12 @@ class _Ahead:
         from ..core.locate import reading_decimal
 
         made = self.checked.get((id(grid), id(region)))
-        if made is None or grid.uncomputed or grid.recalculated or reading_decimal(grid, region) != made[2]:
+        if made is None or grid.uncomputed or grid.recalculated:
             return None
-        return made[3]
+        _, _, decimal, checked, read_with = made
+        if grid.decimal != read_with and reading_decimal(grid, region) != decimal:  # else read alike
+            return None
+        return checked
 
 
 def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None,
@@ -232,15 +240,17 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
 
     _known(form_id)
     sheets = [grid for grid in workbook.sheets if grid.name not in report_sheets()]
-    located = []
+    located, every_ahead = [], ahead is not None
     for grid in sheets:
         regions = ahead.found(grid) if ahead is not None else None
+        every_ahead = every_ahead and regions is not None
         located.extend((grid, region) for region in (find_regions(grid) if regions is None else regions))
     if not located:  # no header anywhere: look for a column of indicator codes
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
         raise ReadError("no_table", path=workbook.path)
-    decide_separators(located)  # one reading of "." and "," for the whole file
+    # one reading of "." and "," for the whole file, from what `ahead` added up when it located every table
+    decide_separators(located, ahead.evidence if every_ahead and located else None)
     if load is not None:
         load([region for _, region in located])
     editions, rulebook = definitions.editions(), definitions.rulebook()

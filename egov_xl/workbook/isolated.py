@@ -213,10 +213,10 @@ def serve_once(write: int, path: str) -> None:
     _in_reader = True
     from pathlib import Path
 
-    from ..settings import Settings
+    from ..settings import Limits
     from .read import _read
 
-    limits = Settings.from_env().limits
+    limits = Limits.from_env(os.environ)  # the limits alone: the rest of the settings is the command's
     _confine(limits.max_reader_memory)
     _cpu_bound(limits.reader_timeout_s)
     sending = _PipeEnd(write)
