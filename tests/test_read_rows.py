@@ -58,6 +58,27 @@ def test_form_below_and_beside_large_data_sheets(tmp_path):
     assert kept.sheets[1].values[2500] == ()  # data above the form, past the first rows
 
 
+@pytest.mark.parametrize("whole_cells", [0, 10 ** 9])
+def test_a_sheet_converted_at_once_or_row_by_row_gives_the_same_rows(tmp_path, monkeypatch, whole_cells):
+    """calamine_book converts a sheet in one call (to_python) up to WHOLE_SHEET_CELLS cells, row
+    by row (iter_rows, its columns before the first used one padded) above: the same rows kept,
+    the same rows under a header, a form beside data starting past A1 included."""
+    from egov_xl.settings import Limits
+    from egov_xl.sources import calamine_book
+
+    path = tmp_path / "lech.xlsx"
+    renditions.write_form(path, renditions.bm7_seed(), renditions.Layout(origin_row=2600, origin_col=4))
+    book = load_workbook(path)
+    for row in range(3, 2590):
+        book.active.cell(row, 3, f"{row:05d}/03/2025")
+    book.create_sheet("b")["C3"] = "z"
+    book.save(path)
+    expected = [(grid.values, grid.near) for grid in calamine_book.read(path, Limits()).sheets]
+    monkeypatch.setattr(calamine_book, "WHOLE_SHEET_CELLS", whole_cells)
+    assert [(grid.values, grid.near) for grid in calamine_book.read(path, Limits()).sheets] == expected
+    assert any(expected[0][1]) and expected[0][0][2][2] == "00003/03/2025"
+
+
 def test_the_details_read_with_the_values_are_those_of_a_second_trip(tmp_path):
     """The reader reads the formats and formulas of the rows under a header in the same trip
     (workbook/read.py `_near_details`); they are those the located rows' own read gives."""

@@ -1,8 +1,9 @@
 """Spreadsheets through python-calamine: .xlsx, .xlsm, .xlsb, .xls (Excel 97-2003) and .ods.
 
-Values are read row by row: rows that cannot belong to a form table (past the first rows of a
-sheet, away from any header) are scanned and dropped, so a 1,000,000-row data sheet beside a
-form costs its scan, not its rows in memory.
+Rows that cannot belong to a form table (past the first rows of a sheet, away from any header)
+are scanned and dropped. A sheet of up to a million cells is converted to Python values in one
+call; a larger one row by row, so that a 1,000,000-row data sheet beside a form costs its scan,
+not its rows in memory.
 
 Calamine gives values only. Number formats come afterwards: for .xlsx/.xlsm from the located
 rows (egov_xl/workbook/xlsx_details.py), for .xls from its BIFF records (xls_formats, with
@@ -33,6 +34,7 @@ ERRORS = (python_calamine.CalamineError,)
 
 _DROPPED = ()  # a row no table can use: its values are not kept
 _CHUNK = 256  # rows searched for a header at once
+WHOLE_SHEET_CELLS = 1_000_000  # a sheet converted to Python values in one call up to this many cells (≈ 60 MB)
 
 
 def read(path: Path, limits: Limits) -> WorkbookGrid:
@@ -184,8 +186,15 @@ def scan(sheet: python_calamine.CalamineSheet) -> tuple[list, set[int]]:
 
 
 def _chunks(sheet: python_calamine.CalamineSheet):
-    """The sheet's rows from A1 in lists of `_CHUNK` (iter_rows starts at row 1 but at the
-    first used column: the columns before it are padded)."""
+    """The sheet's rows from A1 in lists of `_CHUNK`: a sheet of at most WHOLE_SHEET_CELLS
+    cells converted in one call (to_python pads the columns before the first used one; one
+    call costs less than one a row), a larger one row by row, so that it is never held whole
+    (iter_rows starts at row 1 but at the first used column: the columns before it are padded)."""
+    if (sheet.end[0] + 1) * (sheet.end[1] + 1) <= WHOLE_SHEET_CELLS:
+        rows = sheet.to_python(skip_empty_area=False)
+        for start in range(0, len(rows), _CHUNK):
+            yield rows[start:start + _CHUNK]
+        return
     pad = [""] * sheet.start[1]
     rows = iter(sheet.iter_rows())
     while chunk := list(islice(rows, _CHUNK)):
@@ -196,5 +205,5 @@ def _may_head_any(chunk: list) -> bool:
     """Whether any row of `chunk` may head a table: each row's joined text is a part of the
     chunk's, so no row that may_head_table accepts is missed (its empty strings only lengthen
     runs of the separator, which the hint's spaces take alike)."""
-    text = "\x1f".join([v for row in chunk for v in row if v.__class__ is str])
+    text = "\x1f".join([v for row in chunk for v in row if type(v) is str])
     return HEADER_HINT.search(text) is not None
