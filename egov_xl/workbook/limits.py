@@ -33,8 +33,6 @@ from ..sources.budget import CellBudget
 from ..sources.errors import ReadError, reason
 from ..sources.formats import required
 from .extents import Extent, TooManyTables, docx_extents, ods_extents
-from .ole_chains import ChainError, check_chains
-from .xlsb_extents import xlsb_extents
 from .xlsx_details import sheet_parts
 
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this may compress as well as they like
@@ -58,6 +56,8 @@ def guard(path: Path, limits: Limits) -> dict[str, int]:
         raise ReadError("limit_part", path=str(path), part=path.name, size=mib(size),
                         limit=mib(limits.max_part_bytes))
     if kind.precheck == "ole":
+        from .ole_chains import ChainError, check_chains  # an .xls's own check, imported for one
+
         try:
             check_chains(path.read_bytes())
         except (ChainError, struct.error) as exc:
@@ -149,11 +149,17 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
 
 
+def _xlsb_extents(archive: zipfile.ZipFile):
+    from .xlsb_extents import xlsb_extents  # an .xlsb's own reader of BIFF12 records, imported for one
+
+    return xlsb_extents(archive)
+
+
 # a record's `precheck` (sources/formats.py) → its sheets' extents, for a zip; "ole" (an .xls:
 # its size and its sector chains) and "size" (its size) are not zips
 _ZIPPED = {
     "xlsx": _xlsx_extents,
-    "xlsb": lambda archive, limits: xlsb_extents(archive),
+    "xlsb": lambda archive, limits: _xlsb_extents(archive),
     "ods": lambda archive, limits: ods_extents(archive),
     "docx": lambda archive, limits: docx_extents(archive, limits.max_word_tables),
 }
