@@ -99,7 +99,7 @@ def test_a_large_sheet_is_parsed_beside_the_smaller_ones_and_gives_what_the_shee
         tmp_path, monkeypatch):
     """The largest sheet (here 12,501 rows of 4 cells) is parsed in a thread while the forms are
     scanned and sent (calamine parses without the interpreter's lock): the parts, their order
-    and the findings are those of the sheet-by-sheet read."""
+    and the findings are those of the sheet-by-sheet read (both read in this process)."""
     from egov_xl.sources import calamine_book
 
     path = forms_workbook(tmp_path / "bao-cao.xlsx", [("pl7", False), ("bm7-ok", True)], data_rows=12_500)
@@ -109,41 +109,56 @@ def test_a_large_sheet_is_parsed_beside_the_smaller_ones_and_gives_what_the_shee
     assert started == ["Dữ liệu"]
     assert beside[-1][:2] == (0, "Dữ liệu")  # the forms first, each with its place
     assert sorted((place, name) for place, name, *_ in beside[:-1]) == [(1, "Đơn vị 01"), (2, "Đơn vị 02")]
+    findings = _findings(path)
     monkeypatch.setattr(calamine_book, "BESIDE_FROM_CELLS", 10 ** 9)
     assert _parts(path) == beside
-    assert started == ["Dữ liệu"]  # the sheet-by-sheet read started none
-    assert check_file(path) == whole(path)
+    assert _findings(path) == findings and len(findings) == 2 and all(findings)
+    assert started == ["Dữ liệu", "Dữ liệu"]  # the sheet-by-sheet reads started none
 
 
-def test_the_largest_sheet_is_parsed_beside_only_when_the_others_are_small_enough_to_hold_at_once():
-    from egov_xl.sources.calamine_book import BESIDE_FROM_CELLS, BESIDE_REST_CELLS, _beside_worth
+def test_the_largest_sheet_is_parsed_beside_the_others_when_it_declares_enough_cells():
+    from egov_xl.sources.calamine_book import BESIDE_FROM_CELLS, _beside_worth
 
     names = ["Dữ liệu", "Biểu mẫu", "Ghi chú"]
-    worth = lambda *cells: _beside_worth([2, 1, 0], names, dict(zip(names, cells)))  # noqa: E731
+    worth = lambda *cells: _beside_worth([2, 1, 0], names, dict(zip(names, cells)))  # noqa: E731 - as sorted
     assert worth(BESIDE_FROM_CELLS, 100, 10)
     assert not worth(BESIDE_FROM_CELLS - 1, 100, 10)  # small: a thread is not worth starting
-    assert not worth(BESIDE_FROM_CELLS, BESIDE_REST_CELLS, 1)  # the others would be held parsed at once
     assert not _beside_worth([0], names[:1], {"Dữ liệu": 10 ** 6})  # nothing to do beside it
 
 
-def test_a_failure_of_the_parse_beside_is_raised_where_its_sheet_is_taken_and_without_a_thread_it_is_parsed_there(
-        monkeypatch):
-    """A panic of calamine is a BaseException: the thread keeps it for `take`, so the file gets
-    its sentence from the reader as for any other sheet. Where no thread can be started (the
-    address-space limit), the sheet is parsed when taken."""
+def test_smaller_sheets_past_what_may_be_held_are_scanned_and_sent_as_they_are_parsed(tmp_path, monkeypatch):
+    """The smaller sheets are held parsed until the largest one's thread starts, as long as the
+    cells calamine gave them (not the cells they declare: a sheet may declare none) stay under
+    BESIDE_HELD_CELLS; past it, each is scanned and sent as soon as it is parsed, as without a
+    thread, so that a file never holds more than that besides the sheet being parsed."""
+    from egov_xl.sources import calamine_book
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("pl7", False), ("bm7-ok", True), ("bm7", False)],
+                          data_rows=12_500)
+    events, made, scan = [], calamine_book.Beside, calamine_book._grid
+    monkeypatch.setattr(calamine_book, "Beside", lambda parse, name: events.append("thread") or made(parse, name))
+    monkeypatch.setattr(calamine_book, "_grid", lambda name, sheet: events.append(name) or scan(name, sheet))
+    forms = ["Đơn vị 01", "Đơn vị 02", "Đơn vị 03"]
+    _parts(path)
+    assert events[0] == "thread" and sorted(events[1:4]) == forms and events[4:] == ["Dữ liệu"]
+    events.clear()
+    monkeypatch.setattr(calamine_book, "BESIDE_HELD_CELLS", 200)  # a form sheet holds about 150 cells
+    _parts(path)
+    assert sorted(events[:3]) == forms and events[3:] == ["thread", "Dữ liệu"]  # each sent as it was parsed
+
+
+def test_a_panic_of_the_parse_beside_is_the_files_sentence_and_without_a_thread_it_is_parsed_when_taken(
+        tmp_path, monkeypatch):
+    """A panic of calamine is a BaseException: the thread keeps it for `take`, and the reader
+    says it as the file's one sentence, as for a panic in any other sheet. Where no thread can
+    be started (the address-space limit), the sheet is parsed when taken."""
     import threading
 
     from egov_xl.sources.calamine_book import Beside
 
-    class Panic(BaseException):
-        pass
-
-    def panics(name):
-        raise Panic(name)
-
-    failing = Beside(panics, "Dữ liệu")
-    with pytest.raises(Panic, match="Dữ liệu"):
-        failing.take()
+    with pytest.raises(ReadError) as panicked:
+        isolated.run(_panics_beside, tmp_path / "bao-cao.xlsx", Limits(reader_timeout_s=20))
+    assert panicked.value.key == "reader_panic" and "Dữ liệu" in panicked.value.params["reason"]
     threads = []
     assert Beside(lambda name: threads.append(threading.current_thread()) or name.upper(), "a").take() == "A"
     assert threads[0] is not threading.main_thread()
@@ -157,13 +172,70 @@ def test_a_failure_of_the_parse_beside_is_raised_where_its_sheet_is_taken_and_wi
     inline.wait()
 
 
+class _Panic(BaseException):
+    """As pyo3's PanicException: not an Exception."""
+
+
+def _panics_beside(path: Path, limits: Limits):
+    from egov_xl.sources.calamine_book import Beside
+
+    def parse(name):
+        raise _Panic(f"calamine panicked on {name}")
+
+    return Beside(parse, "Dữ liệu").take()
+
+
+def test_a_limit_passed_by_a_smaller_sheet_is_said_before_a_later_sheet_fails(tmp_path):
+    """Each smaller sheet's cells are counted as soon as it is parsed, before the next is
+    parsed: a sheet past the sheet limit is the file's sentence, not the damage of a sheet
+    parsed after it."""
+    from egov_xl.workbook.read import read_workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    big = book.create_sheet("Lớn")
+    for row in range(1100):
+        big.append(list(range(100)))  # 110,000 cells
+    book.create_sheet("Hỏng")["A1"] = "x"
+    data = book.create_sheet("Dữ liệu")
+    for row in range(12_000):
+        data.append([row, row, row, row, row])
+    path = tmp_path / "bao-cao.xlsx"
+    book.save(path)
+    lying = rewrite_part(path, tmp_path / "gian.xlsx", "xl/worksheets/sheet1.xml",
+                         lambda body: re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1"/>', body))
+    broken = rewrite_part(lying, tmp_path / "hong.xlsx", "xl/worksheets/sheet2.xml",
+                          lambda body: body.replace(b'<c r="A1" t="inlineStr"><is><t>x</t></is></c>',
+                                                    b'<c r="A1" t="s"><v>999</v></c>').replace(
+                              b'<c r="A1" t="s"><v>0</v></c>', b'<c r="A1" t="s"><v>999</v></c>'))
+    with pytest.raises(ReadError) as refused:
+        read_workbook(broken, Limits(max_sheet_cells=100_000))
+    assert refused.value.key == "limit_cells" and refused.value.params["sheet"] == "Lớn"
+
+
+def _findings(path: Path):
+    """The findings of a workbook read by calamine_book in this process (its details loaded)."""
+    from egov_xl.core.grid import WorkbookGrid
+    from egov_xl.sources import calamine_book
+    from egov_xl.workbook import load_details
+
+    workbook = WorkbookGrid(str(path), [grid for _, grid in sorted(calamine_book.sheets(path, Limits(), _declared(path)),
+                                                                    key=lambda part: part[0])])
+    checked = check_workbook(workbook, None, lambda regions: load_details(path, workbook, regions))
+    return [(c.report.sheet, c.report.findings) for c in checked]
+
+
+def _declared(path: Path):
+    from egov_xl.workbook.limits import guard
+
+    return guard(path, Limits())
+
+
 def _parts(path: Path):
     """What calamine_book gives of each sheet, in the order it gives them, in this process."""
     from egov_xl.sources import calamine_book
-    from egov_xl.workbook.limits import guard
 
-    limits = Limits()
-    return [(place, grid.name, grid.values, grid.near) for place, grid in calamine_book.sheets(path, limits, guard(path, limits))]
+    return [(place, grid.name, grid.values, grid.near) for place, grid in calamine_book.sheets(path, Limits(), _declared(path))]
 
 
 def test_forms_checked_before_a_sheet_changed_the_decimal_reading_are_checked_again_while_the_file_is_read(
@@ -215,6 +287,26 @@ def test_the_files_decisions_reuse_what_was_added_up_while_it_was_read(tmp_path,
     assert streamed == expected and len(streamed) == 3
     assert calls.count("evidence") == 4  # each sheet's tables as it arrived, the data sheet's none
     assert calls[-1] == "file read"  # nothing added up or read again after the file
+
+
+def test_tables_found_by_their_codes_decide_the_files_reading_from_their_own_values(tmp_path):
+    """No sheet has a header: nothing was located (nor added up) while the file was read, and
+    the tables found by their codes give the file's reading of "." and "," themselves ("50.5"
+    on one sheet reads "1.234" on the other with a decimal point), as the whole read does."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, values in (("A", ["50.5", "10.25", "5.5"]), ("B", ["1.234", "2.500", "1.250"])):
+        sheet = book.create_sheet(name)
+        sheet.append(["Bảng số liệu"])
+        for (code, label, unit), value in zip((("4.1.", "Tỷ lệ DVCTT toàn trình đủ điều kiện", "%"),
+                                               ("4.1.1.", "Tổng số DVCTT đủ điều kiện lên trực tuyến toàn trình", "Thủ tục"),
+                                               ("4.1.2.", "Số lượng DVCTT toàn trình", "Thủ tục")), values):
+            sheet.append([code, label, unit, value])
+    path = tmp_path / "khong-tieu-de.xlsx"
+    book.save(path)
+    streamed = check_file(path)
+    assert streamed == whole(path)
+    assert [checked.form.table.decimal for checked in streamed] == [".", "."]
 
 
 def test_a_sheet_the_reader_found_no_header_in_is_not_searched_again(tmp_path, monkeypatch):

@@ -245,12 +245,13 @@ def check_workbook(workbook: WorkbookGrid, form_id: str | None = None, load=None
         regions = ahead.found(grid) if ahead is not None else None
         every_ahead = every_ahead and regions is not None
         located.extend((grid, region) for region in (find_regions(grid) if regions is None else regions))
+    # what `ahead` added up is the evidence of every table when it located every table
+    evidence = ahead.evidence if every_ahead and located else None
     if not located:  # no header anywhere: look for a column of indicator codes
         located = [(grid, region) for grid in sheets for region in find_regions_by_codes(grid)]
     if not located:
         raise ReadError("no_table", path=workbook.path)
-    # one reading of "." and "," for the whole file, from what `ahead` added up when it located every table
-    decide_separators(located, ahead.evidence if every_ahead and located else None)
+    decide_separators(located, evidence)  # one reading of "." and "," for the whole file
     if load is not None:
         load([region for _, region in located])
     editions, rulebook = definitions.editions(), definitions.rulebook()

@@ -60,44 +60,61 @@ def sheets(path: Path, limits: Limits, cells: Mapping[str, int] | None = None) -
 def _sheets(path: Path, limits: Limits, cells: Mapping[str, int]) -> Iterator[tuple[int, SheetGrid]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     budget = CellBudget(path, limits)  # the cells calamine really gave, whatever the file declared
+    beside = None
     try:
         names = [meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         order = sorted(range(len(names)), key=lambda place: cells.get(names[place], 0))  # stable: ties keep their order
-        largest = order.pop() if _beside_worth(order, names, cells) else None
-        if largest is None:
-            for place in order:
-                yield place, _grid(names[place], book.get_sheet_by_name(names[place]), budget)
-            return
-        parsed = [(place, book.get_sheet_by_name(names[place])) for place in order]
-        beside = Beside(book.get_sheet_by_name, names[largest])  # the workbook is its own until taken
-        try:
-            for place, sheet in parsed:
-                yield place, _grid(names[place], sheet, budget)
-            yield largest, _grid(names[largest], beside.take(), budget)
-        finally:
-            beside.wait()
+        last = order.pop() if _beside_worth(order, names, cells) else None
+        held: list[tuple[int, python_calamine.CalamineSheet]] = []  # parsed, to be scanned while `last` is parsed
+        held_cells = 0
+        for place in order:
+            held.append((place, _counted(names[place], book.get_sheet_by_name(names[place]), budget)))
+            held_cells += _cells(held[-1][1])
+            if last is None or held_cells > BESIDE_HELD_CELLS:  # nothing to wait for, or too much to hold
+                yield from _scanned(held, names)
+        if last is not None:
+            beside = Beside(book.get_sheet_by_name, names[last])  # the workbook is the thread's until taken
+            yield from _scanned(held, names)
+            yield last, _grid(names[last], _counted(names[last], beside.take(), budget))
     finally:
+        if beside is not None:
+            beside.wait()  # interrupted, it leaves the workbook to the thread: closing it would fail
         book.close()
 
 
 def _beside_worth(order: list[int], names: list[str], cells: Mapping[str, int]) -> bool:
-    """Whether the largest sheet is parsed beside the others (a thread: calamine parses
-    without the interpreter's lock, so the smaller sheets are scanned and sent meanwhile): when
-    it is large and the others together are small enough to be held parsed at once (they are
-    parsed before it starts, as calamine lends the workbook to one parse at a time)."""
-    if len(order) < 2:
-        return False
-    rest = sum(cells.get(names[place], 0) for place in order[:-1])
-    return cells.get(names[order[-1]], 0) >= BESIDE_FROM_CELLS and rest <= BESIDE_REST_CELLS
+    """Whether the last sheet of `order` (the largest the file declares) is parsed beside the
+    others: in a thread, as calamine parses without the interpreter's lock, while the sheets
+    parsed before it are scanned and sent (the workbook is lent to one parse at a time)."""
+    return len(order) > 1 and cells.get(names[order[-1]], 0) >= BESIDE_FROM_CELLS
 
 
-BESIDE_FROM_CELLS = 50_000  # the largest sheet's cells from which its parse goes beside the others
-BESIDE_REST_CELLS = 1_000_000  # the most cells the other sheets may declare together, all parsed at once
+BESIDE_FROM_CELLS = 50_000  # the largest sheet's declared cells from which it is parsed beside the others
+BESIDE_HELD_CELLS = 200_000  # the most cells (as parsed, not as declared) of smaller sheets held parsed meanwhile
 
 
-def _grid(name: str, sheet: python_calamine.CalamineSheet, budget: CellBudget) -> SheetGrid:
+def _cells(sheet: python_calamine.CalamineSheet) -> int:
+    return 0 if sheet.end is None else (sheet.end[0] + 1) * (sheet.end[1] + 1)
+
+
+def _counted(name: str, sheet: python_calamine.CalamineSheet, budget: CellBudget) -> python_calamine.CalamineSheet:
+    """`sheet`, its cells taken from the file's budget as soon as it is parsed."""
     if sheet.end is not None:
         budget.take(name, sheet.end[0] + 1, sheet.end[1] + 1)
+    return sheet
+
+
+def _scanned(held: list, names: list[str]) -> Iterator[tuple[int, SheetGrid]]:
+    """Each held sheet's grid, the sheet let go once scanned (before its grid is sent)."""
+    held.reverse()
+    while held:
+        place, sheet = held.pop()
+        grid = _grid(names[place], sheet)
+        del sheet
+        yield place, grid
+
+
+def _grid(name: str, sheet: python_calamine.CalamineSheet) -> SheetGrid:
     rows, near = scan(sheet)
     return SheetGrid(name, rows, near=near)
 
@@ -124,10 +141,11 @@ class Beside:
             self.outcome = (None, exc)
 
     def take(self):
-        if self.thread is None:
-            return self.parse(self.name)
         self.wait()
-        sheet, failure = self.outcome
+        outcome, self.outcome = self.outcome, None  # the sheet is the caller's alone
+        if outcome is None:  # no thread, or one that ended before it could parse
+            return self.parse(self.name)
+        sheet, failure = outcome
         if failure is not None:
             raise failure
         return sheet
