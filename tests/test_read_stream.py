@@ -147,6 +147,19 @@ def test_smaller_sheets_past_what_may_be_held_are_scanned_and_sent_as_they_are_p
     assert sorted(events[:3]) == forms and events[3:] == ["thread", "Dữ liệu"]  # each sent as it was parsed
 
 
+def test_a_reader_with_little_memory_still_parses_its_largest_sheet_beside(tmp_path):
+    """The thread that parses the largest sheet reserves address space of its own (its stack,
+    the C allocator's arena for it: isolated.PARSE_THREAD_ROOM); the cap leaves room for it, so
+    a file read within EGOV_MAX_READER_MEMORY without the thread is read with it."""
+    from egov_xl.settings import MIB
+    from egov_xl.workbook.read import read_workbook
+
+    path = forms_workbook(tmp_path / "bao-cao.xlsx", [("pl7", False), ("bm7-ok", True)], data_rows=12_500)
+    workbook = read_workbook(path, Limits(max_reader_memory=48 * MIB, reader_timeout_s=30))
+    assert [grid.name for grid in workbook.sheets] == ["Dữ liệu", "Đơn vị 01", "Đơn vị 02"]
+    assert len(workbook.sheets[0].values) == 12_501
+
+
 def test_a_panic_of_the_parse_beside_is_the_files_sentence_and_without_a_thread_it_is_parsed_when_taken(
         tmp_path, monkeypatch):
     """A panic of calamine is a BaseException: the thread keeps it for `take`, and the reader
@@ -427,7 +440,7 @@ def test_a_reader_started_before_its_limits_is_capped_by_its_first_file(tmp_path
     soft, held, warmed = isolated.run(_address_limit, tmp_path, limits)
     assert isolated._prestarted is None  # the first file's reader is the one started early
     assert warmed  # its readers were imported while it waited
-    assert held < soft <= held + 300 * MIB
+    assert held < soft <= held + 300 * MIB + isolated.PARSE_THREAD_ROOM  # and room for a parse thread
     with pytest.raises(ReadError) as runaway:
         isolated.run(_allocates, tmp_path, Limits(max_reader_memory=300 * MIB, reader_timeout_s=30))
     assert runaway.value.key in ("reader_memory", "reader_crashed")

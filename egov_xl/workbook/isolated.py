@@ -429,14 +429,21 @@ def _confine(memory: int | None) -> None:
         _cap(memory)
 
 
+# what a reader's thread parsing its largest sheet (sources/calamine_book.py `Beside`) reserves
+# beyond the file's own needs: its stack (8 MiB) and the C allocator's arena for it (64 MiB,
+# aligned by reserving twice that at first): address space, not memory the file may use
+PARSE_THREAD_ROOM = 144 * 1024 * 1024
+
+
 def _cap(memory: int) -> None:
-    """RLIMIT_AS: the address space this process holds now plus `memory`."""
+    """RLIMIT_AS: the address space this process holds now plus `memory`, and room for the
+    thread a reader may parse a sheet in."""
     try:
         import resource
     except ImportError:  # Windows
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = _address_space() + memory
+    cap = _address_space() + memory + PARSE_THREAD_ROOM
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     try:
