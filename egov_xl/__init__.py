@@ -5,4 +5,4 @@ table) → ``core.values`` (read Vietnamese numbers) → ``core.rules`` (checks)
 ``core.findings`` → ``output`` (text, JSON, CSV, annotated workbook).
 """
 
-__version__ = "0.3.1"  # the release (pyproject reads it; CHANGELOG.md says what changed)
+__version__ = "0.3.2"  # the release (pyproject reads it; CHANGELOG.md says what changed)
