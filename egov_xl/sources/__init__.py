@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
 from .errors import ReadError, existing_file, reason
 from .formats import SUFFIXES, required
 

@@ -208,7 +208,7 @@ def _chunks(sheet: python_calamine.CalamineSheet):
     cells converted in one call (to_python pads the columns before the first used one; one
     call costs less than one a row), a larger one row by row, so that it is never held whole
     (iter_rows starts at row 1 but at the first used column: the columns before it are padded)."""
-    if (sheet.end[0] + 1) * (sheet.end[1] + 1) <= WHOLE_SHEET_CELLS:
+    if _cells(sheet) <= WHOLE_SHEET_CELLS:
         rows = sheet.to_python(skip_empty_area=False)
         for start in range(0, len(rows), _CHUNK):
             yield rows[start:start + _CHUNK]

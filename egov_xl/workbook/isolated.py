@@ -27,9 +27,10 @@ import os
 import threading
 import time
 from types import GeneratorType
+
 from ..core.amounts import Amount, mib
-from .forked import end, widen
 from ..sources.errors import ReadError, reason
+from .forked import end, widen
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing in a reader's first milliseconds
 if TYPE_CHECKING:
@@ -226,18 +227,7 @@ def serve_once(write: int, path: str) -> None:
 def _cpu_bound(seconds: float) -> None:
     """RLIMIT_CPU for a reader of one file: past its time limit and a margin, the system ends it
     even when nobody waits for it any more (its command killed while it read)."""
-    try:
-        import resource
-    except ImportError:  # Windows: no fork, no forked reader
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = int(seconds) + 10
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    try:
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    except (ValueError, OSError):
-        pass
+    _set_soft("RLIMIT_CPU", int(seconds) + 10)
 
 
 def adopt(pid: int, fd: int, path, limits: Limits):
@@ -438,17 +428,24 @@ PARSE_THREAD_ROOM = 144 * 1024 * 1024
 def _cap(memory: int) -> None:
     """RLIMIT_AS: the address space this process holds now plus `memory`, and room for the
     thread a reader may parse a sheet in."""
+    _set_soft("RLIMIT_AS", _address_space() + memory + PARSE_THREAD_ROOM)
+
+
+def _set_soft(which: str, soft: int) -> None:
+    """The soft limit `which` (a name of resource's RLIMIT_*) set to `soft`, at most the hard
+    one; nothing where there is no such limit (Windows has no resource module, macOS does not
+    bound the address space)."""
     try:
         import resource
-    except ImportError:  # Windows
+    except ImportError:
         return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = _address_space() + memory + PARSE_THREAD_ROOM
+    limit = getattr(resource, which)
+    _, hard = resource.getrlimit(limit)
     if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
+        soft = min(soft, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ValueError, OSError):  # a platform that does not bound the address space (macOS)
+        resource.setrlimit(limit, (soft, hard))
+    except (ValueError, OSError):
         pass
 
 
@@ -459,8 +456,6 @@ def _address_space() -> int:
             return int(stat.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         return 0
-
-
 
 
 @atexit.register

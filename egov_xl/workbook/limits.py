@@ -149,7 +149,7 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
     return {**parts, **{part: sheet for part, sheet in named.items() if part in present}}
 
 
-def _xlsb_extents(archive: zipfile.ZipFile):
+def _xlsb_extents(archive: zipfile.ZipFile, limits: Limits | None = None) -> Iterator[tuple[str, Extent]]:
     from .xlsb_extents import xlsb_extents  # an .xlsb's own reader of BIFF12 records, imported for one
 
     return xlsb_extents(archive)
@@ -159,7 +159,7 @@ def _xlsb_extents(archive: zipfile.ZipFile):
 # its size and its sector chains) and "size" (its size) are not zips
 _ZIPPED = {
     "xlsx": _xlsx_extents,
-    "xlsb": lambda archive, limits: _xlsb_extents(archive),
+    "xlsb": _xlsb_extents,
     "ods": lambda archive, limits: ods_extents(archive),
     "docx": lambda archive, limits: docx_extents(archive, limits.max_word_tables),
 }

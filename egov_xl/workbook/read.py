@@ -17,6 +17,7 @@ import os
 import zipfile
 import zlib
 from pathlib import Path
+
 from ..settings import Limits
 from ..sources.errors import ReadError, existing_file, reason
 from ..sources.formats import SUFFIXES, format_of, required
