@@ -129,18 +129,11 @@ def adopter():
 
 def _children_running() -> list[int]:
     """This process's children that have not ended (zombies reaped)."""
+    from tests.test_read_stream import _alive
+
     _reap()
-    me = os.getpid()
-    found = []
-    for task in Path(f"/proc/{me}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except FileNotFoundError:
-                continue
-            if state != "Z":
-                found.append(int(pid))
-    return found
+    return [int(pid) for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+            for pid in (task / "children").read_text().split() if _alive(int(pid))]
 
 
 def _reap() -> None:
