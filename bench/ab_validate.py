@@ -38,9 +38,8 @@ def earlier_tree(revision: str, folder: Path) -> list[str]:
 
 
 def quartiles(values: list[float]) -> str:
-    ordered = sorted(values)
-    return (f"{statistics.median(ordered):.3f} (quartiles {ordered[len(ordered) // 4]:.3f}–"
-            f"{ordered[3 * len(ordered) // 4]:.3f})")
+    median, lower, upper = bench_cli.spread(values)
+    return f"{median:.3f} (quartiles {lower:.3f}–{upper:.3f})"
 
 
 def main() -> None:
@@ -56,15 +55,9 @@ def main() -> None:
         commands = {"floor": [bench_cli.PY, "-c", bench_cli.CALAMINE_READ, large],
                     "earlier": [*earlier_tree(args.revision, Path(tmp) / "old"), "validate", large],
                     "this": [bench_cli.EGOV, "validate", large]}
-        walls: dict[str, list[float]] = {name: [] for name in commands}
-        for command in commands.values():  # compile, and warm the file cache for all alike
-            bench_cli.run(command)
-        shuffle = random.Random(1)
-        for _ in range(args.rounds):
-            names = list(commands)
-            shuffle.shuffle(names)
-            for name in names:
-                walls[name].append(bench_cli.run(commands[name])[0])
+        bench_cli.rounds(commands, 1)  # compile, and warm the file cache for all alike
+        samples = bench_cli.rounds(commands, args.rounds, random.Random(1))
+    walls = {name: [sample[0] for sample in runs] for name, runs in samples.items()}
     floor = walls["floor"]
     print(f"floor median {statistics.median(floor) * 1000:.0f} ms over {args.rounds} rounds")
     for name in ("earlier", "this"):

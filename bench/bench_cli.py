@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -102,12 +103,24 @@ def build_big(tmp: Path) -> Path:
     return path
 
 
-def rounds(commands: dict[str, list[str]], count: int) -> dict[str, list[tuple[float, int, int, float]]]:
+def rounds(commands: dict[str, list[str]], count: int,
+           shuffle: random.Random | None = None) -> dict[str, list[tuple[float, int, int, float]]]:
+    """`count` rounds of every command, interleaved (in an order `shuffle` draws each round when
+    given, else as listed)."""
     samples: dict[str, list[tuple[float, int, int, float]]] = {name: [] for name in commands}
     for _ in range(count):
-        for name, cmd in commands.items():
-            samples[name].append(run(cmd))
+        names = list(commands)
+        if shuffle is not None:
+            shuffle.shuffle(names)
+        for name in names:
+            samples[name].append(run(commands[name]))
     return samples
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, lower quartile, upper quartile) of `values`."""
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[len(ordered) // 4], ordered[3 * len(ordered) // 4]
 
 
 def main() -> None:

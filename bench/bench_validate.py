@@ -104,12 +104,12 @@ def main() -> None:
         one = timed(lambda: validate_file(single), 50)
     wall = {name: statistics.median(s[0] for s in runs) for name, runs in samples.items()}
     cpu = {name: statistics.median(s[3] for s in runs) for name, runs in samples.items()}
-    paired = sorted(v[0] / f[0] for v, f in zip(samples["validate"], samples["floor"]))
+    round_ratio, lower, upper = bench_cli.spread([v[0] / f[0] for v, f in zip(samples["validate"], samples["floor"])])
     result = {
         "large_floor_s": wall["floor"], "large_validate_s": wall["validate"],
         "large_ratio": wall["validate"] / wall["floor"],
-        "large_round_ratio": statistics.median(paired),
-        "large_round_ratio_quartiles": [paired[len(paired) // 4], paired[3 * len(paired) // 4]],
+        "large_round_ratio": round_ratio,
+        "large_round_ratio_quartiles": [lower, upper],
         "large_floor_cpu_s": cpu["floor"], "large_validate_cpu_s": cpu["validate"],
         "large_cpu_ratio": cpu["validate"] / cpu["floor"],
         "one_form_ms": statistics.median(one) * 1000,
